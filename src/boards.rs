@@ -1,0 +1,142 @@
+//! Assembles ranked boards: loads a period's values from the store, hands them to `scoring`,
+//! and returns the result with the structure needed to show it. Computes no rank itself.
+
+use crate::domain::{MissingPolicy, PeriodKey, Points};
+use crate::scoring::{self, Board, GroupInput, GroupRules, IndicatorSpec, UnitScores};
+use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One group's ranked board in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupBoard {
+    pub period: PeriodRow,
+    /// The period that movement is measured against.
+    pub previous: Option<PeriodKey>,
+    pub group: GroupRow,
+    pub indicators: Vec<IndicatorRow>,
+    pub board: Board,
+    pub missing_policy: MissingPolicy,
+    /// The scoring and tie rules that produced the board, in words.
+    pub rules_text: String,
+}
+
+/// The nearest earlier published period: movement is always against what was posted.
+pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&PeriodRow> {
+    structure
+        .periods
+        .iter()
+        .rev()
+        .find(|p| p.key < key && p.status == PeriodStatus::Published)
+}
+
+/// Ranks every group in a period, in display order.
+pub fn period_boards(conn: &Connection, s: &Structure, key: PeriodKey) -> store::Result<Vec<GroupBoard>> {
+    let Some(period) = s.period(key) else { return Ok(Vec::new()) };
+    let data = store::load_period_data(conn, period.id)?;
+    let prev = previous_published(s, key);
+    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
+    Ok(s.groups
+        .iter()
+        .map(|g| build(s, period, g, &data, prev.zip(prev_data.as_ref())))
+        .collect())
+}
+
+/// Ranks one group in a period; `None` when the period or the group does not exist.
+pub fn group_board(conn: &Connection, s: &Structure, key: PeriodKey, group_id: i64) -> store::Result<Option<GroupBoard>> {
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else { return Ok(None) };
+    let data = store::load_period_data(conn, period.id)?;
+    let prev = previous_published(s, key);
+    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
+    Ok(Some(build(s, period, group, &data, prev.zip(prev_data.as_ref()))))
+}
+
+fn build(
+    s: &Structure,
+    period: &PeriodRow,
+    group: &GroupRow,
+    data: &store::PeriodData,
+    prev: Option<(&PeriodRow, &store::PeriodData)>,
+) -> GroupBoard {
+    let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
+    let specs: Vec<IndicatorSpec> = indicators
+        .iter()
+        .map(|i| IndicatorSpec { id: i.id, name: i.name.clone(), weight: i.weight, direction: i.direction })
+        .collect();
+    let rules = GroupRules {
+        tie_breaks: group
+            .tie_breaks
+            .iter()
+            .filter_map(|t| indicators.iter().position(|i| i.id == *t))
+            .collect(),
+        missing: s.competition.missing,
+        red: group.red,
+        black: group.black,
+    };
+    let previous_ranks: Option<HashMap<i64, u32>> = prev.map(|(_, pdata)| {
+        let units = unit_scores(s, group, &indicators, pdata);
+        let b = scoring::rank_group(&GroupInput { indicators: &specs, units: &units, rules: &rules, previous: None });
+        b.rows.iter().filter_map(|r| Some((r.unit_id, r.rank?))).collect()
+    });
+    let units = unit_scores(s, group, &indicators, data);
+    let board = scoring::rank_group(&GroupInput {
+        indicators: &specs,
+        units: &units,
+        rules: &rules,
+        previous: previous_ranks.as_ref(),
+    });
+    let rules_text = rules_text(&indicators, &rules, group);
+    GroupBoard {
+        period: period.clone(),
+        previous: prev.map(|(p, _)| p.key),
+        group: group.clone(),
+        indicators,
+        board,
+        missing_policy: s.competition.missing,
+        rules_text,
+    }
+}
+
+fn unit_scores(s: &Structure, group: &GroupRow, indicators: &[IndicatorRow], data: &store::PeriodData) -> Vec<UnitScores> {
+    s.group_units(group.id)
+        .into_iter()
+        .map(|u| {
+            let adj = data.adjustments.get(&u.id);
+            UnitScores {
+                unit_id: u.id,
+                name: u.name.clone(),
+                points: indicators.iter().map(|i| data.scores.get(&(u.id, i.id)).map(|v| v.0)).collect(),
+                bonus: adj.and_then(|a| a.bonus.as_ref()).map_or(Points::ZERO, |b| b.0),
+                penalty: adj.and_then(|a| a.penalty.as_ref()).map_or(Points::ZERO, |p| p.0),
+            }
+        })
+        .collect()
+}
+
+/// The rule line printed under every board.
+pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &GroupRow) -> String {
+    let weighted = indicators.iter().any(|i| i.weight.is_some());
+    let mut t = String::from(if weighted {
+        "总分 = Σ 指标得分 × 权重 + 加分 − 扣分"
+    } else {
+        "总分 = 各项指标得分之和 + 加分 − 扣分"
+    });
+    t.push_str("（精确到0.0001分计算）；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
+    if !rules.tie_breaks.is_empty() {
+        let names: Vec<String> = rules.tie_breaks.iter().map(|&k| format!("「{}」", indicators[k].name)).collect();
+        t.push_str(&format!("；总分相同时依次比较{}得分，高者在前，仍相同则并列", names.join("、")));
+    }
+    t.push_str(match rules.missing {
+        MissingPolicy::Zero => "；缺项按0分计入总分，并标注“数据缺失”",
+        MissingPolicy::Exclude => "；有缺项的单位不参与排名",
+    });
+    if group.red > 0 || group.black > 0 {
+        t.push_str(&format!(
+            "；前{}名列入红榜、后{}名列入黑榜，并列者同榜",
+            group.red, group.black
+        ));
+    }
+    t.push('。');
+    t
+}

@@ -1,0 +1,359 @@
+//! Plain domain values shared by every module: points, periods, directions, unit kinds.
+//!
+//! Points are fixed-point integers (1/10000 of a point) so that sums and ties are exact:
+//! two totals are tied exactly when they are equal, never "nearly equal" floats.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// Ten thousandths of a point.
+pub const SCALE: i64 = 10_000;
+/// Most decimal places a score may carry.
+pub const MAX_DECIMALS: usize = 4;
+
+/// A number of points, exact to 1/10000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Points(pub i64);
+
+impl Points {
+    pub const ZERO: Points = Points(0);
+
+    pub fn from_int(n: i64) -> Points {
+        Points(n * SCALE)
+    }
+
+    /// Parses a plain decimal such as `18.5`, `-3`, `0.25` (no separators, no units).
+    pub fn parse_decimal(s: &str) -> Option<Points> {
+        let (neg, digits) = match s.as_bytes().first()? {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (digits, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        if !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+            || frac_part.len() > MAX_DECIMALS
+            || int_part.len() > 12
+        {
+            return None;
+        }
+        let mut value: i64 = 0;
+        for b in int_part.bytes() {
+            value = value * 10 + i64::from(b - b'0');
+        }
+        let mut frac: i64 = 0;
+        for i in 0..MAX_DECIMALS {
+            let d = frac_part.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            frac = frac * 10 + d;
+        }
+        let v = value * SCALE + frac;
+        Some(Points(if neg { -v } else { v }))
+    }
+
+    /// Rounds a float (as read from an Excel cell) to the nearest 1/10000.
+    pub fn from_f64(f: f64) -> Option<Points> {
+        if !f.is_finite() || f.abs() > 1e12 {
+            return None;
+        }
+        Some(Points((f * SCALE as f64).round() as i64))
+    }
+
+    /// Multiplies by a weight (also in 1/10000), rounding half away from zero.
+    pub fn weighted(self, weight: Points) -> Points {
+        let p = i128::from(self.0) * i128::from(weight.0);
+        let half = i128::from(SCALE) / 2;
+        let q = if p >= 0 {
+            (p + half) / i128::from(SCALE)
+        } else {
+            (p - half) / i128::from(SCALE)
+        };
+        Points(q as i64)
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / SCALE as f64
+    }
+
+    pub fn abs(self) -> Points {
+        Points(self.0.abs())
+    }
+}
+
+impl std::ops::Add for Points {
+    type Output = Points;
+    fn add(self, o: Points) -> Points {
+        Points(self.0 + o.0)
+    }
+}
+impl std::ops::Sub for Points {
+    type Output = Points;
+    fn sub(self, o: Points) -> Points {
+        Points(self.0 - o.0)
+    }
+}
+impl std::ops::AddAssign for Points {
+    fn add_assign(&mut self, o: Points) {
+        self.0 += o.0;
+    }
+}
+impl std::iter::Sum for Points {
+    fn sum<I: Iterator<Item = Points>>(iter: I) -> Points {
+        Points(iter.map(|p| p.0).sum())
+    }
+}
+
+/// At least two decimals, more only when the value needs them (so `85.0012` never shows as
+/// `85.00` beside a different rank).
+impl fmt::Display for Points {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let neg = self.0 < 0;
+        let a = self.0.unsigned_abs();
+        let int = a / SCALE as u64;
+        let mut frac = format!("{:04}", a % SCALE as u64);
+        while frac.len() > 2 && frac.ends_with('0') {
+            frac.pop();
+        }
+        write!(f, "{}{}.{}", if neg { "-" } else { "" }, int, frac)
+    }
+}
+
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_f64())
+    }
+}
+
+/// A quarter of a year: `2023Q3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeriodKey {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+impl PeriodKey {
+    pub fn new(year: i32, quarter: u8) -> Option<PeriodKey> {
+        ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
+            .then_some(PeriodKey { year, quarter })
+    }
+
+    /// Accepts `2023Q3`, `2023-Q3`, `2023q3`, `2023年第三季度`, `2023年3季度`, `2023年三季度`,
+    /// `2023年第3季度`, with full-width digits too.
+    pub fn parse(input: &str) -> Option<PeriodKey> {
+        let s: String = input
+            .trim()
+            .chars()
+            .map(crate::import::number::to_half_width)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let year_digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        if year_digits.len() != 4 {
+            return None;
+        }
+        let year: i32 = year_digits.parse().ok()?;
+        let rest = &s[4..];
+        let quarter = if let Some(q) = rest
+            .strip_prefix("-Q")
+            .or_else(|| rest.strip_prefix("Q"))
+            .or_else(|| rest.strip_prefix("-q"))
+            .or_else(|| rest.strip_prefix("q"))
+        {
+            q.parse::<u8>().ok()?
+        } else {
+            let r = rest.strip_prefix('年')?;
+            let r = r.strip_prefix('第').unwrap_or(r);
+            let r = r
+                .strip_suffix("季度")
+                .or_else(|| r.strip_suffix('季'))?;
+            match r {
+                "1" | "一" => 1,
+                "2" | "二" => 2,
+                "3" | "三" => 3,
+                "4" | "四" => 4,
+                _ => return None,
+            }
+        };
+        PeriodKey::new(year, quarter)
+    }
+
+    /// The quarter before this one, crossing into the previous year.
+    pub fn previous(self) -> PeriodKey {
+        if self.quarter == 1 {
+            PeriodKey { year: self.year - 1, quarter: 4 }
+        } else {
+            PeriodKey { year: self.year, quarter: self.quarter - 1 }
+        }
+    }
+
+    /// `2023年第三季度`
+    pub fn label(self) -> String {
+        let q = ["一", "二", "三", "四"][usize::from(self.quarter - 1)];
+        format!("{}年第{}季度", self.year, q)
+    }
+}
+
+impl fmt::Display for PeriodKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.quarter)
+    }
+}
+
+impl FromStr for PeriodKey {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        PeriodKey::parse(s).ok_or_else(|| {
+            format!("无法识别的期间「{s}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法")
+        })
+    }
+}
+
+impl Serialize for PeriodKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Whether a higher or a lower value is better on an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Higher,
+    Lower,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "higher" | "高" | "越高越好" => Some(Direction::Higher),
+            "lower" | "低" | "越低越好" => Some(Direction::Lower),
+            _ => None,
+        }
+    }
+}
+
+/// What sort of body a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnitKind {
+    District,
+    Street,
+    Department,
+}
+
+impl UnitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::District => "区",
+            UnitKind::Street => "街道",
+            UnitKind::Department => "部门",
+        }
+    }
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        match s.trim() {
+            "区" | "district" => Some(UnitKind::District),
+            "街道" | "street" => Some(UnitKind::Street),
+            "部门" | "department" => Some(UnitKind::Department),
+            _ => None,
+        }
+    }
+}
+
+/// How a total treats a unit's missing indicator scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    /// A missing score counts as 0 and the unit is flagged 数据缺失.
+    Zero,
+    /// A unit with any missing score is not ranked (shown 不参与排名).
+    Exclude,
+}
+
+impl MissingPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingPolicy::Zero => "zero",
+            MissingPolicy::Exclude => "exclude",
+        }
+    }
+    pub fn parse(s: &str) -> Option<MissingPolicy> {
+        match s {
+            "zero" => Some(MissingPolicy::Zero),
+            "exclude" => Some(MissingPolicy::Exclude),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_decimals_exactly() {
+        let cases = [
+            ("18.5", Some(185_000)),
+            ("0.25", Some(2_500)),
+            ("-3", Some(-30_000)),
+            ("20", Some(200_000)),
+            (".5", Some(5_000)),
+            ("1.23456", None),
+            ("1e3", None),
+            ("", None),
+            ("-", None),
+            ("1.2.3", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(Points::parse_decimal(s).map(|p| p.0), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn displays_with_needed_decimals() {
+        assert_eq!(Points(850_000).to_string(), "85.00");
+        assert_eq!(Points(850_012).to_string(), "85.0012");
+        assert_eq!(Points(855_000).to_string(), "85.50");
+        assert_eq!(Points(-25_000).to_string(), "-2.50");
+        assert_eq!(Points(-500).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn weights_round_half_away_from_zero() {
+        // 12.3457 × 0.5 = 6.17285 → 6.1729
+        assert_eq!(Points(123_457).weighted(Points(5_000)), Points(61_729));
+        assert_eq!(Points(-123_457).weighted(Points(5_000)), Points(-61_729));
+        assert_eq!(Points(100_000).weighted(Points(SCALE)), Points(100_000));
+    }
+
+    #[test]
+    fn parses_period_spellings() {
+        let q3 = PeriodKey { year: 2023, quarter: 3 };
+        for s in [
+            "2023Q3",
+            "2023-Q3",
+            "2023q3",
+            "2023年第三季度",
+            "2023年3季度",
+            "2023年三季度",
+            "2023年第3季度",
+            " ２０２３Ｑ３ ",
+        ] {
+            assert_eq!(PeriodKey::parse(s), Some(q3), "{s}");
+        }
+        for s in ["2023Q5", "2023", "Q3", "2023年第五季度", "23Q3", "2023年"] {
+            assert_eq!(PeriodKey::parse(s), None, "{s}");
+        }
+        assert_eq!(q3.label(), "2023年第三季度");
+        assert_eq!(PeriodKey { year: 2024, quarter: 1 }.previous(), PeriodKey { year: 2023, quarter: 4 });
+    }
+}

@@ -1,0 +1,14 @@
+//! shaibang (晒榜): quarterly performance scoreboards for local-government competitions.
+//!
+//! The functional core (`domain`, `competition`, `import`, `scoring`) is pure; the shell
+//! (`store`, `boards`, `web`, `cli`, `demo`) loads data, calls the core, and stores or renders.
+
+pub mod boards;
+
+pub mod competition;
+
+pub mod domain;
+pub mod import;
+pub mod scoring;
+pub mod store;
+pub mod web { }

@@ -1,0 +1,194 @@
+//! SQLite storage: connection pool, migrations, the competition structure, scores and
+//! import batches. The store loads and saves; it never ranks (that is `scoring`).
+//!
+//! Invariants: every write runs in one `BEGIN IMMEDIATE` transaction, so an import is all or
+//! nothing; a replaced value is copied to a `*_history` table first, so nothing is lost;
+//! `data_version` is bumped by every change that can alter a board.
+
+mod scores;
+mod structure;
+
+pub use scores::{Adjustments, ApplyOptions, ApplyOutcome, PeriodData, apply_plan, load_period_data};
+pub use structure::{
+    CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
+    install_structure, load_structure,
+};
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+
+#[derive(Debug)]
+pub enum StoreError {
+    Sqlite(rusqlite::Error),
+    Pool(r2d2::Error),
+    Migration(rusqlite_migration::Error),
+    Io(std::io::Error),
+    /// The file was rejected; nothing was written.
+    Import(crate::import::ImportErrors),
+    /// A request that cannot be met in the current state, in the user's words.
+    Invalid(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Sqlite(e) => write!(f, "数据库错误：{e}"),
+            StoreError::Pool(e) => write!(f, "数据库连接错误：{e}"),
+            StoreError::Migration(e) => write!(f, "数据库升级失败：{e}"),
+            StoreError::Io(e) => write!(f, "文件错误：{e}"),
+            StoreError::Import(e) => write!(f, "{e}"),
+            StoreError::Invalid(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+impl From<r2d2::Error> for StoreError {
+    fn from(e: r2d2::Error) -> Self {
+        StoreError::Pool(e)
+    }
+}
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        StoreError::Migration(e)
+    }
+}
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The database: a pool of connections to one SQLite file.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    path: PathBuf,
+}
+
+fn configure(c: &mut Connection) -> rusqlite::Result<()> {
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA synchronous = NORMAL;",
+    )
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_init(configure);
+        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
+        let mut conn = pool.get()?;
+        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        Ok(Store { pool, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>> {
+        Ok(self.pool.get()?)
+    }
+}
+
+/// Runs `f` in a write transaction taken with `BEGIN IMMEDIATE`; commits only if `f` succeeds.
+pub fn write_tx<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT version FROM data_version WHERE id = 1", [], |r| r.get(0))?)
+}
+
+pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE data_version SET version = version + 1 WHERE id = 1", [])?;
+    Ok(())
+}
+
+/// Marks a period published (揭榜). Publishing twice is refused, so a published_at never moves.
+pub fn publish_period(conn: &mut Connection, key: crate::domain::PeriodKey) -> Result<()> {
+    write_tx(conn, |tx| {
+        let status: Option<String> = tx
+            .query_row(
+                "SELECT status FROM period WHERE year = ?1 AND quarter = ?2",
+                (key.year, key.quarter),
+                |r| r.get(0),
+            )
+            .ok();
+        match status.as_deref() {
+            None => Err(StoreError::Invalid(format!("期间{key}不存在：尚未导入任何得分"))),
+            Some("published") => Err(StoreError::Invalid(format!("期间{key}已经揭榜"))),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE period SET status = 'published', published_at = ?3
+                     WHERE year = ?1 AND quarter = ?2",
+                    (key.year, key.quarter, now()),
+                )?;
+                bump_version(tx)
+            }
+        }
+    })
+}
+
+pub(crate) fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Every row of every table, in a stable order: for comparing the database before and after.
+pub fn dump(conn: &Connection) -> Result<String> {
+    let mut out = String::new();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        out.push_str(&format!("== {t}\n"));
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{}\"", t.replace('"', "\"\"")))?;
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut line = Vec::with_capacity(n);
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push(format!("{v:?}"));
+                }
+                Ok(line.join("|"))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.sort();
+        for r in rows {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,311 @@
+//! The competition's structure in the database: install it from a spec, load it back.
+
+use super::{Result, StoreError, write_tx};
+use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, CompetitionSpec};
+use crate::domain::{Direction, MissingPolicy, PeriodKey, Points, UnitKind};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompetitionRow {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+    pub is_demo: bool,
+    pub missing: MissingPolicy,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub red: u32,
+    pub black: u32,
+    /// Indicator ids, in tie-break order.
+    pub tie_breaks: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub max: Points,
+    pub weight: Option<Points>,
+    pub direction: Direction,
+    pub groups: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub group_id: i64,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodStatus {
+    Draft,
+    Published,
+}
+
+impl PeriodStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PeriodStatus::Draft => "草稿",
+            PeriodStatus::Published => "已揭榜",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodRow {
+    pub id: i64,
+    pub key: PeriodKey,
+    pub status: PeriodStatus,
+    pub published_at: Option<String>,
+}
+
+/// The whole structure of the (single) competition in a database, in display order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Structure {
+    pub competition: CompetitionRow,
+    pub groups: Vec<GroupRow>,
+    pub indicators: Vec<IndicatorRow>,
+    pub units: Vec<UnitRow>,
+    /// Oldest first.
+    pub periods: Vec<PeriodRow>,
+}
+
+impl Structure {
+    pub fn group(&self, id: i64) -> Option<&GroupRow> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+    pub fn group_by_name(&self, name: &str) -> Option<&GroupRow> {
+        self.groups.iter().find(|g| g.name == name || g.id.to_string() == name)
+    }
+    pub fn unit(&self, id: i64) -> Option<&UnitRow> {
+        self.units.iter().find(|u| u.id == id)
+    }
+    pub fn period(&self, key: PeriodKey) -> Option<&PeriodRow> {
+        self.periods.iter().find(|p| p.key == key)
+    }
+    pub fn latest_published(&self) -> Option<&PeriodRow> {
+        self.periods.iter().rev().find(|p| p.status == PeriodStatus::Published)
+    }
+    /// Indicators that apply to a group, in display order.
+    pub fn group_indicators(&self, group_id: i64) -> Vec<&IndicatorRow> {
+        self.indicators.iter().filter(|i| i.groups.contains(&group_id)).collect()
+    }
+    pub fn group_units(&self, group_id: i64) -> Vec<&UnitRow> {
+        self.units.iter().filter(|u| u.group_id == group_id).collect()
+    }
+
+    /// The importer's view: names, aliases, maxima and applicability.
+    pub fn catalog(&self) -> Catalog {
+        let group_index = |id: i64| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
+        Catalog::new(
+            self.groups.iter().map(|g| CatalogGroup { id: g.id, name: g.name.clone() }).collect(),
+            self.units
+                .iter()
+                .map(|u| CatalogUnit {
+                    id: u.id,
+                    name: u.name.clone(),
+                    group: group_index(u.group_id),
+                    aliases: u.short_name.iter().chain(&u.aliases).cloned().collect(),
+                })
+                .collect(),
+            self.indicators
+                .iter()
+                .map(|i| CatalogIndicator {
+                    id: i.id,
+                    code: i.code.clone(),
+                    name: i.name.clone(),
+                    max: i.max,
+                    groups: i.groups.iter().map(|&g| group_index(g)).collect(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Writes a competition's structure into an empty database.
+pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Result<i64> {
+    write_tx(conn, |tx| {
+        let existing: i64 = tx.query_row("SELECT COUNT(*) FROM competition", [], |r| r.get(0))?;
+        if existing > 0 {
+            return Err(StoreError::Invalid(
+                "数据库中已有竞赛，不能重复初始化；请使用新的数据库文件".into(),
+            ));
+        }
+        let c = &spec.competition;
+        tx.execute(
+            "INSERT INTO competition (name, year, is_demo, missing_policy, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (&c.name, c.year, c.demo, spec.missing_policy().as_str(), super::now()),
+        )?;
+        let comp = tx.last_insert_rowid();
+        let mut group_ids = std::collections::HashMap::new();
+        for (i, g) in spec.groups.iter().enumerate() {
+            let kind = UnitKind::parse(&g.kind).map_or("街道", UnitKind::as_str);
+            tx.execute(
+                "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count, display_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                (comp, &g.name, kind, g.red, g.black, i as i64),
+            )?;
+            group_ids.insert(g.name.clone(), tx.last_insert_rowid());
+        }
+        let mut ind_ids = std::collections::HashMap::new();
+        for (i, ind) in spec.indicators.iter().enumerate() {
+            let max = Points::from_f64(ind.max).unwrap_or(Points::ZERO);
+            let weight = ind.weight.and_then(Points::from_f64).map(|w| w.0);
+            let dir = Direction::parse(&ind.direction).unwrap_or(Direction::Higher);
+            tx.execute(
+                "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64),
+            )?;
+            let id = tx.last_insert_rowid();
+            ind_ids.insert(ind.name.clone(), id);
+            ind_ids.insert(ind.code.clone(), id);
+            for g in &ind.groups {
+                tx.execute(
+                    "INSERT INTO indicator_group (indicator_id, group_id) VALUES (?1, ?2)",
+                    (id, group_ids[g]),
+                )?;
+            }
+        }
+        for g in &spec.groups {
+            for (pos, t) in g.tie_break.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO group_tie_break (group_id, position, indicator_id) VALUES (?1, ?2, ?3)",
+                    (group_ids[&g.name], pos as i64, ind_ids[t]),
+                )?;
+            }
+        }
+        for (i, u) in spec.units.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO unit (group_id, name, short_name, kind, display_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (group_ids[&u.group], &u.name, &u.short_name, u.kind.as_str(), i as i64),
+            )?;
+            let id = tx.last_insert_rowid();
+            for a in &u.aliases {
+                tx.execute("INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)", (id, a))?;
+            }
+        }
+        super::bump_version(tx)?;
+        Ok(comp)
+    })
+}
+
+/// Loads the structure, or `None` when no competition has been installed yet.
+pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
+    let competition = conn
+        .query_row(
+            "SELECT id, name, year, is_demo, missing_policy FROM competition ORDER BY id LIMIT 1",
+            [],
+            |r| {
+                Ok(CompetitionRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    year: r.get(2)?,
+                    is_demo: r.get(3)?,
+                    missing: MissingPolicy::parse(&r.get::<_, String>(4)?).unwrap_or(MissingPolicy::Zero),
+                })
+            },
+        )
+        .optional()?;
+    let Some(competition) = competition else { return Ok(None) };
+    let mut groups: Vec<GroupRow> = conn
+        .prepare(
+            "SELECT id, name, kind, red_count, black_count FROM ranking_group
+             WHERE competition_id = ?1 ORDER BY display_order, id",
+        )?
+        .query_map([competition.id], |r| {
+            Ok(GroupRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                red: r.get(3)?,
+                black: r.get(4)?,
+                tie_breaks: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT indicator_id FROM group_tie_break WHERE group_id = ?1 ORDER BY position")?;
+    for g in &mut groups {
+        g.tie_breaks = stmt.query_map([g.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    }
+    let mut indicators: Vec<IndicatorRow> = conn
+        .prepare(
+            "SELECT id, code, name, max_points, weight, direction FROM indicator
+             WHERE competition_id = ?1 ORDER BY display_order, id",
+        )?
+        .query_map([competition.id], |r| {
+            Ok(IndicatorRow {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                max: Points(r.get(3)?),
+                weight: r.get::<_, Option<i64>>(4)?.map(Points),
+                direction: Direction::parse(&r.get::<_, String>(5)?).unwrap_or(Direction::Higher),
+                groups: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT group_id FROM indicator_group WHERE indicator_id = ?1 ORDER BY group_id")?;
+    for i in &mut indicators {
+        i.groups = stmt.query_map([i.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    }
+    let mut units: Vec<UnitRow> = conn
+        .prepare(
+            "SELECT u.id, u.name, u.short_name, u.kind, u.group_id FROM unit u
+             JOIN ranking_group g ON g.id = u.group_id
+             ORDER BY g.display_order, u.display_order, u.id",
+        )?
+        .query_map([], |r| {
+            Ok(UnitRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                short_name: r.get(2)?,
+                kind: r.get(3)?,
+                group_id: r.get(4)?,
+                aliases: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT alias FROM unit_alias WHERE unit_id = ?1 ORDER BY alias")?;
+    for u in &mut units {
+        u.aliases = stmt.query_map([u.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    }
+    let periods = load_periods(conn, competition.id)?;
+    Ok(Some(Structure { competition, groups, indicators, units, periods }))
+}
+
+pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec<PeriodRow>> {
+    Ok(conn
+        .prepare(
+            "SELECT id, year, quarter, status, published_at FROM period
+             WHERE competition_id = ?1 ORDER BY year, quarter",
+        )?
+        .query_map([competition_id], |r| {
+            let year: i32 = r.get(1)?;
+            let quarter: u8 = r.get(2)?;
+            Ok(PeriodRow {
+                id: r.get(0)?,
+                key: PeriodKey { year, quarter },
+                status: if r.get::<_, String>(3)? == "published" {
+                    PeriodStatus::Published
+                } else {
+                    PeriodStatus::Draft
+                },
+                published_at: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
