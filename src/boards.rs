@@ -32,11 +32,19 @@ pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&Peri
 }
 
 /// Ranks every group in a period, in display order.
-pub fn period_boards(conn: &Connection, s: &Structure, key: PeriodKey) -> store::Result<Vec<GroupBoard>> {
-    let Some(period) = s.period(key) else { return Ok(Vec::new()) };
+pub fn period_boards(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+) -> store::Result<Vec<GroupBoard>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
     let data = store::load_period_data(conn, period.id)?;
     let prev = previous_published(s, key);
-    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
+    let prev_data = prev
+        .map(|p| store::load_period_data(conn, p.id))
+        .transpose()?;
     Ok(s.groups
         .iter()
         .map(|g| build(s, period, g, &data, prev.zip(prev_data.as_ref())))
@@ -44,12 +52,27 @@ pub fn period_boards(conn: &Connection, s: &Structure, key: PeriodKey) -> store:
 }
 
 /// Ranks one group in a period; `None` when the period or the group does not exist.
-pub fn group_board(conn: &Connection, s: &Structure, key: PeriodKey, group_id: i64) -> store::Result<Option<GroupBoard>> {
-    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else { return Ok(None) };
+pub fn group_board(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group_id: i64,
+) -> store::Result<Option<GroupBoard>> {
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
+        return Ok(None);
+    };
     let data = store::load_period_data(conn, period.id)?;
     let prev = previous_published(s, key);
-    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
-    Ok(Some(build(s, period, group, &data, prev.zip(prev_data.as_ref()))))
+    let prev_data = prev
+        .map(|p| store::load_period_data(conn, p.id))
+        .transpose()?;
+    Ok(Some(build(
+        s,
+        period,
+        group,
+        &data,
+        prev.zip(prev_data.as_ref()),
+    )))
 }
 
 fn build(
@@ -62,7 +85,12 @@ fn build(
     let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
     let specs: Vec<IndicatorSpec> = indicators
         .iter()
-        .map(|i| IndicatorSpec { id: i.id, name: i.name.clone(), weight: i.weight, direction: i.direction })
+        .map(|i| IndicatorSpec {
+            id: i.id,
+            name: i.name.clone(),
+            weight: i.weight,
+            direction: i.direction,
+        })
         .collect();
     let rules = GroupRules {
         tie_breaks: group
@@ -76,8 +104,16 @@ fn build(
     };
     let previous_ranks: Option<HashMap<i64, u32>> = prev.map(|(_, pdata)| {
         let units = unit_scores(s, group, &indicators, pdata);
-        let b = scoring::rank_group(&GroupInput { indicators: &specs, units: &units, rules: &rules, previous: None });
-        b.rows.iter().filter_map(|r| Some((r.unit_id, r.rank?))).collect()
+        let b = scoring::rank_group(&GroupInput {
+            indicators: &specs,
+            units: &units,
+            rules: &rules,
+            previous: None,
+        });
+        b.rows
+            .iter()
+            .filter_map(|r| Some((r.unit_id, r.rank?)))
+            .collect()
     });
     let units = unit_scores(s, group, &indicators, data);
     let board = scoring::rank_group(&GroupInput {
@@ -98,7 +134,12 @@ fn build(
     }
 }
 
-fn unit_scores(s: &Structure, group: &GroupRow, indicators: &[IndicatorRow], data: &store::PeriodData) -> Vec<UnitScores> {
+fn unit_scores(
+    s: &Structure,
+    group: &GroupRow,
+    indicators: &[IndicatorRow],
+    data: &store::PeriodData,
+) -> Vec<UnitScores> {
     s.group_units(group.id)
         .into_iter()
         .map(|u| {
@@ -106,9 +147,16 @@ fn unit_scores(s: &Structure, group: &GroupRow, indicators: &[IndicatorRow], dat
             UnitScores {
                 unit_id: u.id,
                 name: u.name.clone(),
-                points: indicators.iter().map(|i| data.scores.get(&(u.id, i.id)).map(|v| v.0)).collect(),
-                bonus: adj.and_then(|a| a.bonus.as_ref()).map_or(Points::ZERO, |b| b.0),
-                penalty: adj.and_then(|a| a.penalty.as_ref()).map_or(Points::ZERO, |p| p.0),
+                points: indicators
+                    .iter()
+                    .map(|i| data.scores.get(&(u.id, i.id)).map(|v| v.0))
+                    .collect(),
+                bonus: adj
+                    .and_then(|a| a.bonus.as_ref())
+                    .map_or(Points::ZERO, |b| b.0),
+                penalty: adj
+                    .and_then(|a| a.penalty.as_ref())
+                    .map_or(Points::ZERO, |p| p.0),
             }
         })
         .collect()
@@ -124,8 +172,15 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &Group
     });
     t.push_str("（精确到0.0001分计算）；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
     if !rules.tie_breaks.is_empty() {
-        let names: Vec<String> = rules.tie_breaks.iter().map(|&k| format!("「{}」", indicators[k].name)).collect();
-        t.push_str(&format!("；总分相同时依次比较{}得分，高者在前，仍相同则并列", names.join("、")));
+        let names: Vec<String> = rules
+            .tie_breaks
+            .iter()
+            .map(|&k| format!("「{}」", indicators[k].name))
+            .collect();
+        t.push_str(&format!(
+            "；总分相同时依次比较{}得分，高者在前，仍相同则并列",
+            names.join("、")
+        ));
     }
     t.push_str(match rules.missing {
         MissingPolicy::Zero => "；缺项按0分计入总分，并标注“数据缺失”",

@@ -91,9 +91,20 @@ impl CompetitionSpec {
                 }
             }
         }
-        for i in &spec.indicators {
+        for (k, i) in spec.indicators.iter().enumerate() {
+            for j in &spec.indicators[..k] {
+                if j.code == i.code {
+                    errs.push(format!("指标代码「{}」重复", i.code));
+                }
+                if j.name == i.name && j.groups.iter().any(|g| i.groups.contains(g)) {
+                    errs.push(format!("指标「{}」在同一组别中重复", i.name));
+                }
+            }
             if Direction::parse(&i.direction).is_none() {
-                errs.push(format!("指标「{}」的 direction 应为 higher 或 lower", i.name));
+                errs.push(format!(
+                    "指标「{}」的 direction 应为 higher 或 lower",
+                    i.name
+                ));
             }
             if !(i.max > 0.0) {
                 errs.push(format!("指标「{}」的满分 max 应大于0", i.name));
@@ -143,7 +154,9 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
             }
             for need in ["name", "kind", "group"] {
                 if !m.contains_key(need) {
-                    errs.push(format!("单位名单第{row}行表头应包含「单位」「类型」「组别」列"));
+                    errs.push(format!(
+                        "单位名单第{row}行表头应包含「单位」「类型」「组别」列"
+                    ));
                     return Err(crate::import::ImportError::NoHeader);
                 }
             }
@@ -158,10 +171,15 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
             errs.push(format!("单位名单第{row}行：单位名称为空"));
         }
         if kind.is_none() {
-            errs.push(format!("单位名单第{row}行：类型「{}」应为 区、街道 或 部门", get("kind")));
+            errs.push(format!(
+                "单位名单第{row}行：类型「{}」应为 区、街道 或 部门",
+                get("kind")
+            ));
         }
         if !groups.iter().any(|g| g.name == group) {
-            errs.push(format!("单位名单第{row}行：组别「{group}」未在竞赛配置中定义"));
+            errs.push(format!(
+                "单位名单第{row}行：组别「{group}」未在竞赛配置中定义"
+            ));
         }
         if units.iter().any(|u: &UnitSpec| u.name == name) {
             errs.push(format!("单位名单第{row}行：单位「{name}」重复"));
@@ -173,14 +191,24 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
             .filter(|a| !a.is_empty())
             .collect();
         if let Some(kind) = kind {
-            units.push(UnitSpec { name, short_name: short, aliases, kind, group });
+            units.push(UnitSpec {
+                name,
+                short_name: short,
+                aliases,
+                kind,
+                group,
+            });
         }
         Ok(())
     });
     if units.is_empty() && errs.is_empty() {
         errs.push("单位名单没有任何单位".into());
     }
-    if errs.is_empty() { Ok(units) } else { Err(errs) }
+    if errs.is_empty() {
+        Ok(units)
+    } else {
+        Err(errs)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -214,7 +242,8 @@ pub struct Catalog {
     pub units: Vec<CatalogUnit>,
     pub indicators: Vec<CatalogIndicator>,
     unit_by_name: HashMap<String, usize>,
-    indicator_by_name: HashMap<String, usize>,
+    /// Several indicators may share a name in different groups.
+    indicator_by_name: HashMap<String, Vec<usize>>,
 }
 
 /// Trims and folds full-width characters, so `马街街道　` and `马街街道` are the same name.
@@ -242,13 +271,26 @@ impl Catalog {
         for (i, u) in units.iter().enumerate() {
             unit_by_name.insert(normalize_name(&u.name), i);
         }
-        let mut indicator_by_name = HashMap::new();
+        let mut indicator_by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, ind) in indicators.iter().enumerate() {
-            indicator_by_name.insert(normalize_name(&ind.code), i);
-            indicator_by_name.insert(ind.code.to_ascii_lowercase(), i);
-            indicator_by_name.insert(normalize_name(&ind.name), i);
+            for key in [
+                normalize_name(&ind.code),
+                ind.code.to_ascii_lowercase(),
+                normalize_name(&ind.name),
+            ] {
+                let list = indicator_by_name.entry(key).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
         }
-        Catalog { groups, units, indicators, unit_by_name, indicator_by_name }
+        Catalog {
+            groups,
+            units,
+            indicators,
+            unit_by_name,
+            indicator_by_name,
+        }
     }
 
     /// A unit by full name, short name or alias.
@@ -259,20 +301,28 @@ impl Catalog {
         self.unit_by_name.get(&normalize_name(name)).copied()
     }
 
-    /// An indicator by name or code; a header like `固定资产投资（20分）` also matches.
-    pub fn find_indicator(&self, name: &str) -> Option<usize> {
-        if let Some(&i) = self.indicator_by_name.get(name) {
-            return Some(i);
+    /// Indicators with this name or code (several when groups share a name); a header like
+    /// `固定资产投资（20分）` also matches.
+    pub fn find_indicators(&self, name: &str) -> &[usize] {
+        if let Some(v) = self.indicator_by_name.get(name) {
+            return v;
         }
         let n = normalize_name(name);
-        if let Some(&i) = self.indicator_by_name.get(&n) {
-            return Some(i);
+        let stripped = n.split(['(', '（']).next().unwrap_or("").to_string();
+        for key in [n.clone(), n.to_ascii_lowercase(), stripped] {
+            if let Some(v) = self.indicator_by_name.get(&key) {
+                return v;
+            }
         }
-        if let Some(&i) = self.indicator_by_name.get(&n.to_ascii_lowercase()) {
-            return Some(i);
-        }
-        let stripped = n.split(['(', '（']).next().unwrap_or("");
-        self.indicator_by_name.get(stripped).copied()
+        &[]
+    }
+
+    /// The indicator of this name that applies to a group.
+    pub fn find_indicator_for_group(&self, name: &str, group: usize) -> Option<usize> {
+        self.find_indicators(name)
+            .iter()
+            .copied()
+            .find(|&i| self.indicators[i].groups.contains(&group))
     }
 
     pub fn suggest_unit(&self, name: &str) -> Option<String> {
@@ -288,14 +338,19 @@ impl Catalog {
     pub fn suggest_indicator(&self, name: &str) -> Option<String> {
         nearest(
             &normalize_name(name),
-            self.indicators.iter().map(|i| (i.name.as_str(), i.name.as_str())),
+            self.indicators
+                .iter()
+                .map(|i| (i.name.as_str(), i.name.as_str())),
         )
     }
 }
 
 /// The closest candidate by edit distance over characters, when it is close enough to be a typo.
 /// Candidates are (text to compare, name to suggest).
-fn nearest<'a>(input: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Option<String> {
+fn nearest<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
     let len = input.chars().count();
     if len == 0 {
         return None;
@@ -317,7 +372,10 @@ mod tests {
     use super::*;
 
     fn catalog() -> Catalog {
-        let groups = vec![CatalogGroup { id: 1, name: "街道组".into() }];
+        let groups = vec![CatalogGroup {
+            id: 1,
+            name: "街道组".into(),
+        }];
         let units = ["金碧街道", "马街街道", "前卫街道"]
             .iter()
             .enumerate()
@@ -351,10 +409,14 @@ mod tests {
     #[test]
     fn finds_indicators_by_name_code_and_decorated_header() {
         let c = catalog();
-        assert_eq!(c.find_indicator("固定资产投资"), Some(0));
-        assert_eq!(c.find_indicator("GDZCTZ"), Some(0));
-        assert_eq!(c.find_indicator("固定资产投资（20分）"), Some(0));
-        assert_eq!(c.find_indicator("固定资产投入"), None);
-        assert_eq!(c.suggest_indicator("固定资产投入").as_deref(), Some("固定资产投资"));
+        assert_eq!(c.find_indicators("固定资产投资"), &[0]);
+        assert_eq!(c.find_indicators("GDZCTZ"), &[0]);
+        assert_eq!(c.find_indicators("固定资产投资（20分）"), &[0]);
+        assert!(c.find_indicators("固定资产投入").is_empty());
+        assert_eq!(c.find_indicator_for_group("固定资产投资", 0), Some(0));
+        assert_eq!(
+            c.suggest_indicator("固定资产投入").as_deref(),
+            Some("固定资产投资")
+        );
     }
 }

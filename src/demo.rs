@@ -1,0 +1,63 @@
+//! The demo competition (fictional scores modelled on 西山区's 2023 competition), compiled into
+//! the binary and loaded into an empty database so that a first run shows a real-looking board.
+
+use crate::competition::CompetitionSpec;
+use crate::domain::PeriodKey;
+use crate::store::{self, ApplyOptions, StoreError};
+use rusqlite::Connection;
+
+pub const COMPETITION_TOML: &str = include_str!("../data/demo/competition.toml");
+pub const UNITS_CSV: &[u8] = include_bytes!("../data/demo/units.csv");
+
+/// The score files in import order, as staff would have uploaded them.
+pub const SCORE_FILES: &[(&str, &[u8])] = &[
+    (
+        "2023Q1-long.csv",
+        include_bytes!("../data/demo/2023Q1-long.csv"),
+    ),
+    (
+        "2023Q2-streets.xlsx",
+        include_bytes!("../data/demo/2023Q2-streets.xlsx"),
+    ),
+    (
+        "2023Q2-depts.csv",
+        include_bytes!("../data/demo/2023Q2-depts.csv"),
+    ),
+    (
+        "2023Q3-streets.csv",
+        include_bytes!("../data/demo/2023Q3-streets.csv"),
+    ),
+    (
+        "2023Q3-depts.xlsx",
+        include_bytes!("../data/demo/2023Q3-depts.xlsx"),
+    ),
+];
+
+pub fn spec() -> Result<CompetitionSpec, StoreError> {
+    CompetitionSpec::parse(COMPETITION_TOML, UNITS_CSV)
+        .map_err(|e| StoreError::Invalid(format!("内置示例竞赛配置有误：{}", e.join("；"))))
+}
+
+/// Installs the demo competition, imports its score files and publishes 2023Q1–2023Q3.
+pub fn load(conn: &mut Connection) -> Result<(), StoreError> {
+    store::install_structure(conn, &spec()?)?;
+    let opts = ApplyOptions {
+        actor: "demo",
+        allow_published: false,
+        dry_run: false,
+    };
+    let q = |n| PeriodKey {
+        year: 2023,
+        quarter: n,
+    };
+    for (i, (name, bytes)) in SCORE_FILES.iter().enumerate() {
+        let period = q(name[5..6].parse().unwrap_or(1));
+        store::import_file(conn, bytes, name, Some(period), &opts)?;
+        // Publish a quarter once its last file is in, so each import lands in a draft.
+        let next_quarter = SCORE_FILES.get(i + 1).map(|(n, _)| &n[..6]);
+        if next_quarter != Some(&name[..6]) {
+            store::publish_period(conn, period)?;
+        }
+    }
+    Ok(())
+}

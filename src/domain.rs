@@ -50,7 +50,10 @@ impl Points {
         }
         let mut frac: i64 = 0;
         for i in 0..MAX_DECIMALS {
-            let d = frac_part.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            let d = frac_part
+                .as_bytes()
+                .get(i)
+                .map_or(0, |b| i64::from(b - b'0'));
             frac = frac * 10 + d;
         }
         let v = value * SCALE + frac;
@@ -168,9 +171,7 @@ impl PeriodKey {
         } else {
             let r = rest.strip_prefix('年')?;
             let r = r.strip_prefix('第').unwrap_or(r);
-            let r = r
-                .strip_suffix("季度")
-                .or_else(|| r.strip_suffix('季'))?;
+            let r = r.strip_suffix("季度").or_else(|| r.strip_suffix('季'))?;
             match r {
                 "1" | "一" => 1,
                 "2" | "二" => 2,
@@ -185,9 +186,15 @@ impl PeriodKey {
     /// The quarter before this one, crossing into the previous year.
     pub fn previous(self) -> PeriodKey {
         if self.quarter == 1 {
-            PeriodKey { year: self.year - 1, quarter: 4 }
+            PeriodKey {
+                year: self.year - 1,
+                quarter: 4,
+            }
         } else {
-            PeriodKey { year: self.year, quarter: self.quarter - 1 }
+            PeriodKey {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
         }
     }
 
@@ -337,7 +344,10 @@ mod tests {
 
     #[test]
     fn parses_period_spellings() {
-        let q3 = PeriodKey { year: 2023, quarter: 3 };
+        let q3 = PeriodKey {
+            year: 2023,
+            quarter: 3,
+        };
         for s in [
             "2023Q3",
             "2023-Q3",
@@ -354,6 +364,16 @@ mod tests {
             assert_eq!(PeriodKey::parse(s), None, "{s}");
         }
         assert_eq!(q3.label(), "2023年第三季度");
-        assert_eq!(PeriodKey { year: 2024, quarter: 1 }.previous(), PeriodKey { year: 2023, quarter: 4 });
+        assert_eq!(
+            PeriodKey {
+                year: 2024,
+                quarter: 1
+            }
+            .previous(),
+            PeriodKey {
+                year: 2023,
+                quarter: 4
+            }
+        );
     }
 }

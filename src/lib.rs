@@ -4,11 +4,11 @@
 //! (`store`, `boards`, `web`, `cli`, `demo`) loads data, calls the core, and stores or renders.
 
 pub mod boards;
-
+pub mod cli;
 pub mod competition;
-
+pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod scoring;
 pub mod store;
-pub mod web { }
+pub mod web;

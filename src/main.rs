@@ -1,1 +1,14 @@
-fn main(){}
+//! The `shaibang` binary: parse the command line, hand over to the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SHAIBANG_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    shaibang::cli::run(shaibang::cli::Cli::parse())
+}

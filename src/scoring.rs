@@ -169,7 +169,9 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
             BoardRow {
                 unit_id: u.unit_id,
                 name: u.name.clone(),
-                points: (0..n_ind).map(|i| u.points.get(i).copied().flatten()).collect(),
+                points: (0..n_ind)
+                    .map(|i| u.points.get(i).copied().flatten())
+                    .collect(),
                 subtotal,
                 bonus: u.bonus,
                 penalty: u.penalty,
@@ -228,7 +230,11 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
     let mut start = 0;
     while start < order.len() {
         let total = rows[order[start]].total;
-        let end = start + order[start..].iter().take_while(|&&j| rows[j].total == total).count();
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&j| rows[j].total == total)
+                .count();
         let cluster = &order[start..end];
         for &i in cluster {
             let mut decided_by = Vec::new();
@@ -237,8 +243,11 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
                     continue;
                 }
                 if let Some(&k) = tb.iter().find(|&&k| {
-                    cmp_indicator(rows[i].points[k], rows[j].points[k], input.indicators[k].direction)
-                        != Ordering::Equal
+                    cmp_indicator(
+                        rows[i].points[k],
+                        rows[j].points[k],
+                        input.indicators[k].direction,
+                    ) != Ordering::Equal
                 }) && !decided_by.contains(&k)
                 {
                     decided_by.push(k);
@@ -276,7 +285,11 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
     for k in 0..n_ind {
         let dir = input.indicators[k].direction;
         by_value.clear();
-        by_value.extend(rows.iter().enumerate().filter_map(|(i, r)| Some((r.points[k]?, i))));
+        by_value.extend(
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, r)| Some((r.points[k]?, i))),
+        );
         by_value.sort_by(|a, b| cmp_indicator(Some(a.0), Some(b.0), dir));
         let mut rank = 0;
         for (pos, &(v, i)) in by_value.iter().enumerate() {
@@ -342,7 +355,12 @@ mod tests {
     }
 
     fn rules(red: u32, black: u32) -> GroupRules {
-        GroupRules { tie_breaks: vec![], missing: MissingPolicy::Zero, red, black }
+        GroupRules {
+            tie_breaks: vec![],
+            missing: MissingPolicy::Zero,
+            red,
+            black,
+        }
     }
 
     fn rank_of(b: &Board, name: &str) -> Option<u32> {
@@ -353,15 +371,32 @@ mod tests {
     }
 
     fn run(indicators: &[IndicatorSpec], us: &[UnitScores], r: &GroupRules) -> Board {
-        rank_group(&GroupInput { indicators, units: us, rules: r, previous: None })
+        rank_group(&GroupInput {
+            indicators,
+            units: us,
+            rules: r,
+            previous: None,
+        })
     }
 
     #[test]
     fn ties_share_a_rank_and_the_next_rank_skips() {
         // Totals: A 90, B 80, C 80, D 70, E 70, F 70, G 60
-        let us = units(&[&[90.0], &[80.0], &[80.0], &[70.0], &[70.0], &[70.0], &[60.0]]);
+        let us = units(&[
+            &[90.0],
+            &[80.0],
+            &[80.0],
+            &[70.0],
+            &[70.0],
+            &[70.0],
+            &[60.0],
+        ]);
         let b = run(&inds(1), &us, &rules(0, 0));
-        let got: Vec<_> = b.rows.iter().map(|r| (r.name.as_str(), r.rank.unwrap(), r.tied)).collect();
+        let got: Vec<_> = b
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.rank.unwrap(), r.tied))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -387,13 +422,25 @@ mod tests {
         assert_eq!(rank_of(&b, "E"), Some(4));
         // Top 1 红榜 takes both tied leaders; bottom 1 黑榜 takes both tied last units.
         let tiers: Vec<_> = b.rows.iter().map(|r| r.tier).collect();
-        assert_eq!(tiers, vec![Tier::Red, Tier::Red, Tier::None, Tier::Black, Tier::Black]);
+        assert_eq!(
+            tiers,
+            vec![Tier::Red, Tier::Red, Tier::None, Tier::Black, Tier::Black]
+        );
     }
 
     #[test]
     fn a_tie_across_a_tier_boundary_is_never_split() {
         // Top 3 红榜 with ranks 1, 2, 3, 3 → four red. Bottom 2 黑榜 with ranks …, 6, 6, 8 → three black.
-        let us = units(&[&[99.0], &[98.0], &[97.0], &[97.0], &[90.0], &[80.0], &[80.0], &[70.0]]);
+        let us = units(&[
+            &[99.0],
+            &[98.0],
+            &[97.0],
+            &[97.0],
+            &[90.0],
+            &[80.0],
+            &[80.0],
+            &[70.0],
+        ]);
         let b = run(&inds(1), &us, &rules(3, 2));
         let tiers: Vec<_> = b.rows.iter().map(|r| (r.name.clone(), r.tier)).collect();
         assert_eq!(
@@ -469,7 +516,11 @@ mod tests {
         assert_eq!(rank_of(&b, "C"), Some(2));
         assert_eq!(row(&b, "A").tier, Tier::None);
         assert_eq!(row(&b, "A").change, Change::Unranked);
-        assert_eq!(b.rows.last().unwrap().name, "A", "unranked units are listed last");
+        assert_eq!(
+            b.rows.last().unwrap().name,
+            "A",
+            "unranked units are listed last"
+        );
     }
 
     #[test]
@@ -497,7 +548,11 @@ mod tests {
         assert_eq!(row(&b, "A").total, p(-5.0));
         assert_eq!(row(&b, "B").total, p(-2.0));
         assert_eq!(row(&b, "C").total, p(3.5));
-        let order: Vec<_> = b.rows.iter().map(|r| (r.name.as_str(), r.rank.unwrap())).collect();
+        let order: Vec<_> = b
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.rank.unwrap()))
+            .collect();
         assert_eq!(order, vec![("C", 1), ("B", 2), ("A", 3)]);
         assert_eq!(row(&b, "A").tier, Tier::Black);
     }
@@ -545,7 +600,12 @@ mod tests {
         let prev: HashMap<i64, u32> = [(1, 3), (2, 2), (3, 1)].into_iter().collect();
         let r = rules(0, 0);
         let ind = inds(1);
-        let b = rank_group(&GroupInput { indicators: &ind, units: &us, rules: &r, previous: Some(&prev) });
+        let b = rank_group(&GroupInput {
+            indicators: &ind,
+            units: &us,
+            rules: &r,
+            previous: Some(&prev),
+        });
         assert_eq!(row(&b, "A").change, Change::Up(2));
         assert_eq!(row(&b, "B").change, Change::Same);
         assert_eq!(row(&b, "C").change, Change::Down(2));

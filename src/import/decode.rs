@@ -82,7 +82,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
     }
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let s = std::str::from_utf8(rest).map_err(|e| ImportError::Undecodable {
-            detail: format!("文件声明为 UTF-8，但第{}字节起不是有效的 UTF-8", e.valid_up_to() + 4),
+            detail: format!(
+                "文件声明为 UTF-8，但第{}字节起不是有效的 UTF-8",
+                e.valid_up_to() + 4
+            ),
         })?;
         (s.to_string(), Encoding::Utf8Bom)
     } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -93,7 +96,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
         };
         let s = enc
             .decode_without_bom_handling_and_without_replacement(&bytes[2..])
-            .ok_or_else(|| ImportError::Undecodable { detail: "UTF-16 文本中有无效字符".into() })?;
+            .ok_or_else(|| ImportError::Undecodable {
+                detail: "UTF-16 文本中有无效字符".into(),
+            })?;
         (s.into_owned(), e)
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         (s.to_string(), Encoding::Utf8)
@@ -111,7 +116,11 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
         });
     }
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     Ok((Decoded::Text { text, delimiter }, encoding))
 }
 
@@ -124,13 +133,17 @@ fn looks_binary(text: &str) -> bool {
 
 fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        ImportError::NotATable { detail: format!("无法作为 Excel 工作簿读取（{e}）") }
+        ImportError::NotATable {
+            detail: format!("无法作为 Excel 工作簿读取（{e}）"),
+        }
     })?;
     let names = wb.sheet_names().to_vec();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| ImportError::NotATable {
-            detail: format!("无法读取工作表「{name}」（{e}）"),
-        })?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ImportError::NotATable {
+                detail: format!("无法读取工作表「{name}」（{e}）"),
+            })?;
         if range.is_empty() {
             continue;
         }
@@ -153,8 +166,9 @@ fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => crate::domain::Points::from_f64(*f)
-            .map_or_else(|| f.to_string(), |p| p.to_string()),
+        Data::Float(f) => {
+            crate::domain::Points::from_f64(*f).map_or_else(|| f.to_string(), |p| p.to_string())
+        }
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         Data::Error(e) => format!("#{e:?}"),
         Data::DateTime(dt) => dt.to_string(),
@@ -249,7 +263,13 @@ mod tests {
     fn rejects_empty_and_binary() {
         assert!(matches!(decode(b""), Err(ImportError::EmptyFile)));
         assert!(matches!(decode(b" \r\n"), Err(ImportError::EmptyFile)));
-        assert!(matches!(decode(b"%PDF-1.4\x00\x01\x02"), Err(ImportError::NotATable { .. })));
-        assert!(matches!(decode(b"PK\x03\x04garbage"), Err(ImportError::NotATable { .. })));
+        assert!(matches!(
+            decode(b"%PDF-1.4\x00\x01\x02"),
+            Err(ImportError::NotATable { .. })
+        ));
+        assert!(matches!(
+            decode(b"PK\x03\x04garbage"),
+            Err(ImportError::NotATable { .. })
+        ));
     }
 }

@@ -21,32 +21,107 @@ impl fmt::Display for CellRef {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportError {
     EmptyFile,
-    HeaderOnly { header_row: usize },
-    NotATable { detail: String },
-    Undecodable { detail: String },
+    HeaderOnly {
+        header_row: usize,
+    },
+    NotATable {
+        detail: String,
+    },
+    Undecodable {
+        detail: String,
+    },
     NoHeader,
-    MissingColumn { header_row: usize, name: String, expected: String },
-    UnknownColumn { at: CellRef, header: String, suggestion: Option<String> },
-    DuplicateColumn { at: CellRef, header: String, first: CellRef },
-    MixedGroups { header_row: usize, detail: String },
-    NoPeriod { at: Option<CellRef> },
-    BadPeriod { at: CellRef, value: String },
-    BlankUnit { at: CellRef },
-    UnknownUnit { at: CellRef, name: String, suggestion: Option<String> },
-    UnknownIndicator { at: CellRef, name: String, suggestion: Option<String> },
-    DuplicateUnit { at: CellRef, name: String, period: String, first_row: usize },
-    DuplicateScore { at: CellRef, unit: String, indicator: String, period: String, first_row: usize },
-    WrongGroup { at: CellRef, unit: String, unit_group: String, expected: String },
-    NotANumber { at: CellRef, header: String, value: String },
-    TooManyDecimals { at: CellRef, header: String, value: String },
-    OutOfRange { at: CellRef, header: String, value: String, min: String, max: String },
-    Ragged { row: usize, found: usize, expected: usize },
-    PublishedPeriod { period: String },
-    TooManyErrors { more: usize },
+    MissingColumn {
+        header_row: usize,
+        name: String,
+        expected: String,
+    },
+    UnknownColumn {
+        at: CellRef,
+        header: String,
+        suggestion: Option<String>,
+    },
+    DuplicateColumn {
+        at: CellRef,
+        header: String,
+        first: CellRef,
+    },
+    MixedGroups {
+        header_row: usize,
+        detail: String,
+    },
+    NoPeriod {
+        at: Option<CellRef>,
+    },
+    BadPeriod {
+        at: CellRef,
+        value: String,
+    },
+    BlankUnit {
+        at: CellRef,
+    },
+    UnknownUnit {
+        at: CellRef,
+        name: String,
+        suggestion: Option<String>,
+    },
+    UnknownIndicator {
+        at: CellRef,
+        name: String,
+        suggestion: Option<String>,
+    },
+    DuplicateUnit {
+        at: CellRef,
+        name: String,
+        period: String,
+        first_row: usize,
+    },
+    DuplicateScore {
+        at: CellRef,
+        unit: String,
+        indicator: String,
+        period: String,
+        first_row: usize,
+    },
+    WrongGroup {
+        at: CellRef,
+        unit: String,
+        unit_group: String,
+        expected: String,
+    },
+    NotANumber {
+        at: CellRef,
+        header: String,
+        value: String,
+    },
+    TooManyDecimals {
+        at: CellRef,
+        header: String,
+        value: String,
+    },
+    OutOfRange {
+        at: CellRef,
+        header: String,
+        value: String,
+        min: String,
+        max: String,
+    },
+    Ragged {
+        row: usize,
+        found: usize,
+        expected: usize,
+    },
+    PublishedPeriod {
+        period: String,
+    },
+    TooManyErrors {
+        more: usize,
+    },
 }
 
 fn suggest(s: &Option<String>) -> String {
-    s.as_ref().map_or(String::new(), |n| format!("，是否为「{n}」？"))
+    s.as_ref()
+        .map_or(String::new(), |n| format!("，是否为「{n}」？"))
 }
 
 impl fmt::Display for ImportError {
@@ -59,16 +134,27 @@ impl fmt::Display for ImportError {
             }
             NotATable { detail } => write!(f, "不是可读取的 CSV 或 Excel（.xlsx）文件：{detail}"),
             Undecodable { detail } => {
-                write!(f, "无法识别文件编码：{detail}。请在 Excel 中另存为「CSV UTF-8」或 .xlsx")
+                write!(
+                    f,
+                    "无法识别文件编码：{detail}。请在 Excel 中另存为「CSV UTF-8」或 .xlsx"
+                )
             }
             NoHeader => write!(
                 f,
                 "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
             ),
-            MissingColumn { header_row, name, expected } => {
+            MissingColumn {
+                header_row,
+                name,
+                expected,
+            } => {
                 write!(f, "第{header_row}行表头缺少「{name}」列：{expected}")
             }
-            UnknownColumn { at, header, suggestion } => write!(
+            UnknownColumn {
+                at,
+                header,
+                suggestion,
+            } => write!(
                 f,
                 "{at}「{header}」：不是本竞赛的指标，也不是「加分」「扣分」「备注」「期间」{}",
                 suggest(suggestion)
@@ -91,35 +177,80 @@ impl fmt::Display for ImportError {
                 "{at}「期间」：无法识别「{value}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法"
             ),
             BlankUnit { at } => write!(f, "{at}「单位」：单位名称为空，但本行有数据"),
-            UnknownUnit { at, name, suggestion } => {
-                write!(f, "{at}「单位」：找不到参赛单位「{name}」{}", suggest(suggestion))
+            UnknownUnit {
+                at,
+                name,
+                suggestion,
+            } => {
+                write!(
+                    f,
+                    "{at}「单位」：找不到参赛单位「{name}」{}",
+                    suggest(suggestion)
+                )
             }
-            UnknownIndicator { at, name, suggestion } => {
-                write!(f, "{at}「指标」：找不到指标「{name}」{}", suggest(suggestion))
+            UnknownIndicator {
+                at,
+                name,
+                suggestion,
+            } => {
+                write!(
+                    f,
+                    "{at}「指标」：找不到指标「{name}」{}",
+                    suggest(suggestion)
+                )
             }
-            DuplicateUnit { at, name, period, first_row } => write!(
+            DuplicateUnit {
+                at,
+                name,
+                period,
+                first_row,
+            } => write!(
                 f,
                 "{at}「单位」：「{name}」在{period}已出现在第{first_row}行，同一单位只能出现一次"
             ),
-            DuplicateScore { at, unit, indicator, period, first_row } => write!(
+            DuplicateScore {
+                at,
+                unit,
+                indicator,
+                period,
+                first_row,
+            } => write!(
                 f,
                 "{at}：「{unit}」在{period}的「{indicator}」得分已出现在第{first_row}行，不能重复"
             ),
-            WrongGroup { at, unit, unit_group, expected } => write!(
+            WrongGroup {
+                at,
+                unit,
+                unit_group,
+                expected,
+            } => write!(
                 f,
                 "{at}「单位」：「{unit}」属于「{unit_group}」，但本表的指标属于「{expected}」"
             ),
             NotANumber { at, header, value } => {
-                write!(f, "{at}「{header}」：「{value}」不是数字，应填写分值（如 18.5），缺项请留空")
+                write!(
+                    f,
+                    "{at}「{header}」：「{value}」不是数字，应填写分值（如 18.5），缺项请留空"
+                )
             }
             TooManyDecimals { at, header, value } => {
                 write!(f, "{at}「{header}」：「{value}」小数位过多，最多4位小数")
             }
-            OutOfRange { at, header, value, min, max } => write!(
+            OutOfRange {
+                at,
+                header,
+                value,
+                min,
+                max,
+            } => write!(
                 f,
                 "{at}「{header}」：{value} 超出范围，应在 {min} 到 {max} 之间"
             ),
-            Ragged { row, found, expected } => write!(
+            Ragged {
+                row,
+                found,
+                expected,
+            } => write!(
                 f,
                 "第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号"
             ),

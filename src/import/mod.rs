@@ -129,7 +129,8 @@ impl Errors {
             return Ok(());
         }
         if self.more > 0 {
-            self.list.push(ImportError::TooManyErrors { more: self.more });
+            self.list
+                .push(ImportError::TooManyErrors { more: self.more });
         }
         Err(ImportErrors(self.list))
     }
@@ -151,7 +152,9 @@ enum Col {
 
 fn header_role(h: &str) -> Option<Col> {
     Some(match h {
-        "单位" | "单位名称" | "参赛单位" | "被考核单位" | "考核单位" => Col::Unit,
+        "单位" | "单位名称" | "参赛单位" | "被考核单位" | "考核单位" => {
+            Col::Unit
+        }
         "期间" | "季度" | "考核期间" => Col::Period,
         "加分" | "加分项" => Col::Bonus,
         "扣分" | "扣分项" | "减分" => Col::Penalty,
@@ -195,7 +198,10 @@ pub fn plan_import(
     let mut planner = Planner {
         catalog,
         default_period,
-        errors: Errors { list: Vec::new(), more: 0 },
+        errors: Errors {
+            list: Vec::new(),
+            more: 0,
+        },
         header: None,
         pre_header: 0,
         entries: Vec::new(),
@@ -209,7 +215,9 @@ pub fn plan_import(
         return Err(one(ImportError::NoHeader));
     };
     if planner.rows == 0 {
-        return Err(one(ImportError::HeaderOnly { header_row: header.row }));
+        return Err(one(ImportError::HeaderOnly {
+            header_row: header.row,
+        }));
     }
     let layout = header.layout;
     planner.errors.into_result()?;
@@ -255,10 +263,13 @@ impl Planner<'_> {
         }
         self.rows += 1;
         let width = self.header.as_ref().map_or(0, |h| h.cols.len());
-        if cells.len() < width
-            || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty())
+        if cells.len() < width || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty())
         {
-            self.errors.push(ImportError::Ragged { row, found: cells.len(), expected: width });
+            self.errors.push(ImportError::Ragged {
+                row,
+                found: cells.len(),
+                expected: width,
+            });
             return Ok(());
         }
         match self.header.as_ref().map(|h| h.layout) {
@@ -270,10 +281,41 @@ impl Planner<'_> {
     }
 
     fn read_header(&mut self, row: usize, cells: &RowRef<'_>) {
-        let names: Vec<String> = (0..cells.len()).map(|i| trim_cell(cells.get(i)).to_string()).collect();
-        let is_long = names.iter().any(|n| header_role(&normalize_name(n)) == Some(Col::IndicatorName))
-            && names.iter().any(|n| header_role(&normalize_name(n)) == Some(Col::Score));
+        let names: Vec<String> = (0..cells.len())
+            .map(|i| trim_cell(cells.get(i)).to_string())
+            .collect();
+        let is_long = names
+            .iter()
+            .any(|n| header_role(&normalize_name(n)) == Some(Col::IndicatorName))
+            && names
+                .iter()
+                .any(|n| header_role(&normalize_name(n)) == Some(Col::Score));
         let layout = if is_long { Layout::Long } else { Layout::Wide };
+        // Wide: indicator columns may name indicators shared by several groups (营商环境);
+        // the groups that every column can belong to decide which one is meant.
+        let candidates: Vec<&[usize]> = names
+            .iter()
+            .map(|n| match layout {
+                Layout::Wide if header_role(&normalize_name(n)).is_none() => {
+                    self.catalog.find_indicators(n)
+                }
+                _ => &[],
+            })
+            .collect();
+        let mut allowed: Vec<usize> = (0..self.catalog.groups.len()).collect();
+        for cands in candidates.iter().filter(|c| !c.is_empty()) {
+            allowed.retain(|g| {
+                cands
+                    .iter()
+                    .any(|&i| self.catalog.indicators[i].groups.contains(g))
+            });
+        }
+        if layout == Layout::Wide && allowed.is_empty() && !self.catalog.groups.is_empty() {
+            self.errors.push(ImportError::MixedGroups {
+                header_row: row,
+                detail: "表中的指标不属于同一个组别，请按组别分别制表导入".into(),
+            });
+        }
         let mut cols = Vec::with_capacity(names.len());
         let mut seen: HashMap<Col, usize> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
@@ -284,22 +326,41 @@ impl Planner<'_> {
                 match (layout, role) {
                     (Layout::Wide, Col::IndicatorName | Col::Score) => Col::Ignored,
                     (Layout::Long, Col::Bonus | Col::Penalty) => Col::Ignored,
-                    (Layout::Long, Col::Remark) => Col::Remark,
                     _ => role,
                 }
-            } else if layout == Layout::Wide
-                && let Some(ind) = self.catalog.find_indicator(&n)
-            {
-                Col::Indicator(ind as u32)
             } else if layout == Layout::Long {
                 Col::Ignored
-            } else {
+            } else if candidates[i].is_empty() {
                 self.errors.push(ImportError::UnknownColumn {
                     at: CellRef { row, col: i },
                     header: name.clone(),
                     suggestion: self.catalog.suggest_indicator(&n),
                 });
                 Col::Ignored
+            } else {
+                let fits: Vec<usize> = candidates[i]
+                    .iter()
+                    .copied()
+                    .filter(|&ind| {
+                        allowed
+                            .iter()
+                            .any(|g| self.catalog.indicators[ind].groups.contains(g))
+                    })
+                    .collect();
+                match fits.as_slice() {
+                    [one] => Col::Indicator(*one as u32),
+                    [] => Col::Ignored, // already reported as MixedGroups
+                    _ => {
+                        self.errors.push(ImportError::MixedGroups {
+                            header_row: row,
+                            detail: format!(
+                                "{}「{name}」是多个组别都有的指标，无法判断本表属于哪个组别：请同时列出该组别的其他指标，或改用指标代码",
+                                CellRef { row, col: i }
+                            ),
+                        });
+                        Col::Ignored
+                    }
+                }
             };
             if col != Col::Ignored {
                 if let Some(&first) = seen.get(&col) {
@@ -315,45 +376,48 @@ impl Planner<'_> {
             cols.push(col);
         }
         if layout == Layout::Long {
-            for (c, name, expected) in [
-                (Col::IndicatorName, "指标", "长表应为「期间, 单位, 指标, 得分[, 备注]」"),
-                (Col::Score, "得分", "长表应为「期间, 单位, 指标, 得分[, 备注]」"),
-            ] {
+            for (c, name) in [(Col::IndicatorName, "指标"), (Col::Score, "得分")] {
                 if !cols.contains(&c) {
                     self.errors.push(ImportError::MissingColumn {
                         header_row: row,
                         name: name.into(),
-                        expected: expected.into(),
+                        expected: "长表应为「期间, 单位, 指标, 得分[, 备注]」".into(),
                     });
                 }
             }
         }
-        // Wide: the indicator columns decide which groups may appear.
-        let mut allowed: Vec<usize> = (0..self.catalog.groups.len()).collect();
         for c in &cols {
             if let Col::Indicator(i) = c {
                 allowed.retain(|g| self.catalog.indicators[*i as usize].groups.contains(g));
             }
         }
-        if layout == Layout::Wide && allowed.is_empty() && !self.catalog.groups.is_empty() {
-            self.errors.push(ImportError::MixedGroups {
-                header_row: row,
-                detail: "表中的指标不属于同一个组别，请按组别分别制表导入".into(),
-            });
-        }
         self.allowed_groups = allowed;
         if self.default_period.is_none() && !cols.contains(&Col::Period) {
             self.errors.push(ImportError::NoPeriod { at: None });
         }
-        self.header = Some(Header { row, names, cols, layout });
+        self.header = Some(Header {
+            row,
+            names,
+            cols,
+            layout,
+        });
     }
 
-    fn period_at(&mut self, row: usize, cells: &RowRef<'_>, col: Option<usize>) -> Option<PeriodKey> {
-        let Some(c) = col else { return self.default_period };
+    fn period_at(
+        &mut self,
+        row: usize,
+        cells: &RowRef<'_>,
+        col: Option<usize>,
+    ) -> Option<PeriodKey> {
+        let Some(c) = col else {
+            return self.default_period;
+        };
         let raw = trim_cell(cells.get(c));
         if raw.is_empty() {
             if self.default_period.is_none() {
-                self.errors.push(ImportError::NoPeriod { at: Some(CellRef { row, col: c }) });
+                self.errors.push(ImportError::NoPeriod {
+                    at: Some(CellRef { row, col: c }),
+                });
             }
             return self.default_period;
         }
@@ -395,7 +459,14 @@ impl Planner<'_> {
         found
     }
 
-    fn number_at(&mut self, at: CellRef, header: &str, raw: &str, min: Points, max: Option<Points>) -> Option<Option<Points>> {
+    fn number_at(
+        &mut self,
+        at: CellRef,
+        header: &str,
+        raw: &str,
+        min: Points,
+        max: Option<Points>,
+    ) -> Option<Option<Points>> {
         match parse_points(raw) {
             Ok(None) => Some(None),
             Ok(Some(v)) if v < min || max.is_some_and(|m| v > m) => {
@@ -430,7 +501,14 @@ impl Planner<'_> {
 
     /// Finds or starts the entry for (period, unit); in the wide layout a second row for the
     /// same unit and period is an error.
-    fn entry(&mut self, period: PeriodKey, unit: usize, row: usize, unit_col: usize, wide: bool) -> Option<usize> {
+    fn entry(
+        &mut self,
+        period: PeriodKey,
+        unit: usize,
+        row: usize,
+        unit_col: usize,
+        wide: bool,
+    ) -> Option<usize> {
         if let Some(&e) = self.entry_index.get(&(period, unit)) {
             if wide {
                 self.errors.push(ImportError::DuplicateUnit {
@@ -443,7 +521,13 @@ impl Planner<'_> {
             }
             return Some(e);
         }
-        self.entries.push(Entry { period, unit, row, cells: Vec::new(), remark: None });
+        self.entries.push(Entry {
+            period,
+            unit,
+            row,
+            cells: Vec::new(),
+            remark: None,
+        });
         let e = self.entries.len() - 1;
         self.entry_index.insert((period, unit), e);
         Some(e)
@@ -474,7 +558,9 @@ impl Planner<'_> {
     }
 
     fn wide_row_with(&mut self, row: usize, cells: &RowRef<'_>, h: &Header) {
-        let Some(unit_col) = h.find(Col::Unit) else { return };
+        let Some(unit_col) = h.find(Col::Unit) else {
+            return;
+        };
         let period = self.period_at(row, cells, h.find(Col::Period));
         let unit = self.unit_at(row, cells, unit_col);
         let allowed = self.allowed_groups.clone();
@@ -485,7 +571,10 @@ impl Planner<'_> {
             let raw = cells.get(i);
             let at = cell(row, i);
             let (target, max) = match *col {
-                Col::Indicator(ind) => (Target::Indicator(ind), Some(self.catalog.indicators[ind as usize].max)),
+                Col::Indicator(ind) => (
+                    Target::Indicator(ind),
+                    Some(self.catalog.indicators[ind as usize].max),
+                ),
                 Col::Bonus => (Target::Bonus, None),
                 Col::Penalty => (Target::Penalty, None),
                 Col::Remark => {
@@ -495,11 +584,24 @@ impl Planner<'_> {
                 }
                 _ => continue,
             };
-            let min = if target == Target::Penalty { Points(i64::MIN) } else { Points::ZERO };
+            let min = if target == Target::Penalty {
+                Points(i64::MIN)
+            } else {
+                Points::ZERO
+            };
             if let Some(v) = self.number_at(at, &h.names[i], raw, min, max) {
                 // A penalty typed as a negative number means the same deduction.
-                let v = if target == Target::Penalty { v.map(Points::abs) } else { v };
-                out.push(PlanCell { target, value: v, note: None, row: row as u32 });
+                let v = if target == Target::Penalty {
+                    v.map(Points::abs)
+                } else {
+                    v
+                };
+                out.push(PlanCell {
+                    target,
+                    value: v,
+                    note: None,
+                    row: row as u32,
+                });
             }
         }
         // The 备注 column explains the row's bonus and penalty.
@@ -510,7 +612,9 @@ impl Planner<'_> {
                 }
             }
         }
-        let (Some(period), Some(unit), true) = (period, unit, in_group) else { return };
+        let (Some(period), Some(unit), true) = (period, unit, in_group) else {
+            return;
+        };
         if let Some(e) = self.entry(period, unit, row, unit_col, true) {
             self.entries[e].cells = out;
             self.entries[e].remark = remark;
@@ -524,9 +628,11 @@ impl Planner<'_> {
     }
 
     fn long_row_with(&mut self, row: usize, cells: &RowRef<'_>, h: &Header) {
-        let (Some(unit_col), Some(ind_col), Some(score_col)) =
-            (h.find(Col::Unit), h.find(Col::IndicatorName), h.find(Col::Score))
-        else {
+        let (Some(unit_col), Some(ind_col), Some(score_col)) = (
+            h.find(Col::Unit),
+            h.find(Col::IndicatorName),
+            h.find(Col::Score),
+        ) else {
             return;
         };
         let period = self.period_at(row, cells, h.find(Col::Period));
@@ -536,17 +642,34 @@ impl Planner<'_> {
         let target = match header_role(ind_raw) {
             Some(Col::Bonus) => Some(Target::Bonus),
             Some(Col::Penalty) => Some(Target::Penalty),
-            _ => match self.catalog.find_indicator(ind_raw) {
-                Some(i) => Some(Target::Indicator(i as u32)),
-                None => {
+            _ => {
+                let cands = self.catalog.find_indicators(ind_raw);
+                if cands.is_empty() {
                     self.errors.push(ImportError::UnknownIndicator {
                         at: at_ind,
                         name: ind_raw.to_string(),
                         suggestion: self.catalog.suggest_indicator(ind_raw),
                     });
                     None
+                } else if let Some(u) = unit {
+                    let g = self.catalog.units[u].group;
+                    match self.catalog.find_indicator_for_group(ind_raw, g) {
+                        Some(i) => Some(Target::Indicator(i as u32)),
+                        None => {
+                            let mut groups: Vec<usize> = cands
+                                .iter()
+                                .flat_map(|&i| self.catalog.indicators[i].groups.clone())
+                                .collect();
+                            groups.sort_unstable();
+                            groups.dedup();
+                            self.check_group(cell(row, unit_col), u, &groups);
+                            return;
+                        }
+                    }
+                } else {
+                    None
                 }
-            },
+            }
         };
         let (header, max, min) = match target {
             Some(Target::Indicator(i)) => {
@@ -556,18 +679,25 @@ impl Planner<'_> {
             Some(Target::Penalty) => ("扣分".to_string(), None, Points(i64::MIN)),
             _ => ("加分".to_string(), None, Points::ZERO),
         };
-        let value = self.number_at(cell(row, score_col), &header, cells.get(score_col), min, max);
-        let value = if target == Some(Target::Penalty) { value.map(|v| v.map(Points::abs)) } else { value };
-        if let (Some(Target::Indicator(i)), Some(u)) = (target, unit) {
-            let groups = self.catalog.indicators[i as usize].groups.clone();
-            if !self.check_group(cell(row, unit_col), u, &groups) {
-                return;
-            }
-        }
-        let (Some(period), Some(unit), Some(target), Some(value)) = (period, unit, target, value) else {
+        let value = self.number_at(
+            cell(row, score_col),
+            &header,
+            cells.get(score_col),
+            min,
+            max,
+        );
+        let value = if target == Some(Target::Penalty) {
+            value.map(|v| v.map(Points::abs))
+        } else {
+            value
+        };
+        let (Some(period), Some(unit), Some(target), Some(value)) = (period, unit, target, value)
+        else {
             return;
         };
-        let Some(e) = self.entry(period, unit, row, unit_col, false) else { return };
+        let Some(e) = self.entry(period, unit, row, unit_col, false) else {
+            return;
+        };
         if let Some(prev) = self.entries[e].cells.iter().find(|c| c.target == target) {
             let first_row = prev.row as usize;
             self.errors.push(ImportError::DuplicateScore {
@@ -584,7 +714,12 @@ impl Planner<'_> {
             .map(|c| trim_cell(cells.get(c)))
             .filter(|s| !s.is_empty())
             .map(Box::from);
-        self.entries[e].cells.push(PlanCell { target, value, note, row: row as u32 });
+        self.entries[e].cells.push(PlanCell {
+            target,
+            value,
+            note,
+            row: row as u32,
+        });
     }
 }
 
@@ -648,7 +783,11 @@ pub fn diff(
                         continue;
                     }
                     s.changed += 1;
-                    format!("说明「{}」→「{}」", onote.as_deref().unwrap_or(""), c.note.as_deref().unwrap_or(""))
+                    format!(
+                        "说明「{}」→「{}」",
+                        onote.as_deref().unwrap_or(""),
+                        c.note.as_deref().unwrap_or("")
+                    )
                 }
                 (Some((o, _)), Some(n)) => {
                     s.changed += 1;
@@ -664,7 +803,10 @@ pub fn diff(
                 Target::Bonus => "加分",
                 Target::Penalty => "扣分",
             };
-            s.detail(format!("{} {}「{}」：{}（第{}行）", e.period, catalog.units[e.unit].name, name, what, c.row));
+            s.detail(format!(
+                "{} {}「{}」：{}（第{}行）",
+                e.period, catalog.units[e.unit].name, name, what, c.row
+            ));
         }
         if let Some(r) = &e.remark
             && r != &cur.remark

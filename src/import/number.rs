@@ -41,7 +41,10 @@ pub fn parse_points(raw: &str) -> Result<Option<Points>, NumberError> {
         .map(to_half_width)
         .filter(|c| !c.is_whitespace())
         .collect();
-    if matches!(normalized.as_str(), "-" | "—" | "–" | "--" | "——" | "/" | "无") {
+    if matches!(
+        normalized.as_str(),
+        "-" | "—" | "–" | "--" | "——" | "/" | "无"
+    ) {
         return Ok(None);
     }
     let body = normalized

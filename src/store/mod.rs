@@ -8,7 +8,9 @@
 mod scores;
 mod structure;
 
-pub use scores::{Adjustments, ApplyOptions, ApplyOutcome, PeriodData, apply_plan, load_period_data};
+pub use scores::{
+    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, apply_plan, import_file, load_period_data,
+};
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
     install_structure, load_structure,
@@ -102,7 +104,10 @@ impl Store {
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
         let mut conn = pool.get()?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
-        Ok(Store { pool, path: path.to_path_buf() })
+        Ok(Store {
+            pool,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -126,11 +131,18 @@ pub fn write_tx<T>(
 }
 
 pub fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT version FROM data_version WHERE id = 1", [], |r| r.get(0))?)
+    Ok(
+        conn.query_row("SELECT version FROM data_version WHERE id = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
-    conn.execute("UPDATE data_version SET version = version + 1 WHERE id = 1", [])?;
+    conn.execute(
+        "UPDATE data_version SET version = version + 1 WHERE id = 1",
+        [],
+    )?;
     Ok(())
 }
 
@@ -145,7 +157,9 @@ pub fn publish_period(conn: &mut Connection, key: crate::domain::PeriodKey) -> R
             )
             .ok();
         match status.as_deref() {
-            None => Err(StoreError::Invalid(format!("期间{key}不存在：尚未导入任何得分"))),
+            None => Err(StoreError::Invalid(format!(
+                "期间{key}不存在：尚未导入任何得分"
+            ))),
             Some("published") => Err(StoreError::Invalid(format!("期间{key}已经揭榜"))),
             Some(_) => {
                 tx.execute(

@@ -44,8 +44,8 @@ CREATE TABLE indicator (
     weight         INTEGER,            -- NULL means 1
     direction      TEXT NOT NULL DEFAULT 'higher' CHECK (direction IN ('higher', 'lower')),
     display_order  INTEGER NOT NULL,
-    UNIQUE (competition_id, code),
-    UNIQUE (competition_id, name)
+    -- Names may repeat across groups (营商环境 for streets and for departments); codes may not.
+    UNIQUE (competition_id, code)
 );
 
 CREATE TABLE indicator_group (

@@ -21,10 +21,20 @@ pub struct ApplyOptions<'a> {
 
 #[derive(Debug)]
 pub enum ApplyOutcome {
-    Applied { batch_id: i64, summary: ChangeSummary, new_periods: Vec<PeriodKey> },
+    Applied {
+        batch_id: i64,
+        summary: ChangeSummary,
+        new_periods: Vec<PeriodKey>,
+    },
     /// The file changes nothing (e.g. the same file again); nothing was written.
-    Unchanged { summary: ChangeSummary, earlier_batch: Option<i64> },
-    DryRun { summary: ChangeSummary, new_periods: Vec<PeriodKey> },
+    Unchanged {
+        summary: ChangeSummary,
+        earlier_batch: Option<i64>,
+    },
+    DryRun {
+        summary: ChangeSummary,
+        new_periods: Vec<PeriodKey>,
+    },
 }
 
 /// Applies a validated plan in one `BEGIN IMMEDIATE` transaction: for every (period, unit)
@@ -37,7 +47,9 @@ pub fn apply_plan(
 ) -> Result<ApplyOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let comp_id: i64 = tx
-        .query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
     let mut period_ids: HashMap<PeriodKey, i64> = HashMap::new();
@@ -47,7 +59,9 @@ pub fn apply_plan(
             && !opts.allow_published
             && plan.entries.iter().any(|e| e.period == p.key)
         {
-            errs.push(ImportError::PublishedPeriod { period: p.key.to_string() });
+            errs.push(ImportError::PublishedPeriod {
+                period: p.key.to_string(),
+            });
         }
         period_ids.insert(p.key, p.id);
     }
@@ -57,8 +71,11 @@ pub fn apply_plan(
 
     let current = load_current(&tx, catalog, plan, &period_ids)?;
     let summary = diff(plan, catalog, &current);
-    let new_periods: Vec<PeriodKey> =
-        plan.periods().into_iter().filter(|p| !period_ids.contains_key(p)).collect();
+    let new_periods: Vec<PeriodKey> = plan
+        .periods()
+        .into_iter()
+        .filter(|p| !period_ids.contains_key(p))
+        .collect();
     if summary.is_noop() {
         let earlier_batch = tx
             .query_row(
@@ -67,10 +84,16 @@ pub fn apply_plan(
                 |r| r.get(0),
             )
             .optional()?;
-        return Ok(ApplyOutcome::Unchanged { summary, earlier_batch });
+        return Ok(ApplyOutcome::Unchanged {
+            summary,
+            earlier_batch,
+        });
     }
     if opts.dry_run {
-        return Ok(ApplyOutcome::DryRun { summary, new_periods });
+        return Ok(ApplyOutcome::DryRun {
+            summary,
+            new_periods,
+        });
     }
 
     tx.execute(
@@ -116,8 +139,9 @@ pub fn apply_plan(
              SELECT period_id, unit_id, kind, points, reason, batch_id, ?4 FROM adjustment
              WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
         )?;
-        let mut del_adj =
-            tx.prepare_cached("DELETE FROM adjustment WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3")?;
+        let mut del_adj = tx.prepare_cached(
+            "DELETE FROM adjustment WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
+        )?;
         let empty = CurrentEntry::default();
         for e in &plan.entries {
             let pid = period_ids[&e.period];
@@ -143,7 +167,11 @@ pub fn apply_plan(
                         }
                     }
                     Target::Bonus | Target::Penalty => {
-                        let kind = if c.target == Target::Bonus { "bonus" } else { "penalty" };
+                        let kind = if c.target == Target::Bonus {
+                            "bonus"
+                        } else {
+                            "penalty"
+                        };
                         if old.is_some() {
                             keep_adj.execute((pid, uid, kind, batch))?;
                             del_adj.execute((pid, uid, kind))?;
@@ -163,7 +191,10 @@ pub fn apply_plan(
                          SELECT period_id, unit_id, text, batch_id, ?3 FROM remark WHERE period_id = ?1 AND unit_id = ?2",
                         (pid, uid, batch),
                     )?;
-                    tx.execute("DELETE FROM remark WHERE period_id = ?1 AND unit_id = ?2", (pid, uid))?;
+                    tx.execute(
+                        "DELETE FROM remark WHERE period_id = ?1 AND unit_id = ?2",
+                        (pid, uid),
+                    )?;
                 }
                 if let Some(text) = new_remark {
                     tx.execute(
@@ -176,7 +207,11 @@ pub fn apply_plan(
     }
     bump_version(&tx)?;
     tx.commit()?;
-    Ok(ApplyOutcome::Applied { batch_id: batch, summary, new_periods })
+    Ok(ApplyOutcome::Applied {
+        batch_id: batch,
+        summary,
+        new_periods,
+    })
 }
 
 /// The stored values of every (period, unit) the plan touches.
@@ -186,20 +221,36 @@ fn load_current(
     plan: &ImportPlan,
     period_ids: &HashMap<PeriodKey, i64>,
 ) -> Result<HashMap<(PeriodKey, usize), CurrentEntry>> {
-    let unit_idx: HashMap<i64, usize> = catalog.units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-    let ind_idx: HashMap<i64, u32> =
-        catalog.indicators.iter().enumerate().map(|(i, x)| (x.id, i as u32)).collect();
+    let unit_idx: HashMap<i64, usize> = catalog
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id, i))
+        .collect();
+    let ind_idx: HashMap<i64, u32> = catalog
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id, i as u32))
+        .collect();
     let mut out: HashMap<(PeriodKey, usize), CurrentEntry> = HashMap::new();
     for key in plan.periods() {
-        let Some(&pid) = period_ids.get(&key) else { continue };
+        let Some(&pid) = period_ids.get(&key) else {
+            continue;
+        };
         let data = load_period_data(conn, pid)?;
         for ((uid, iid), (p, note)) in data.scores {
             if let (Some(&u), Some(&i)) = (unit_idx.get(&uid), ind_idx.get(&iid)) {
-                out.entry((key, u)).or_default().values.insert(Target::Indicator(i), (p, note));
+                out.entry((key, u))
+                    .or_default()
+                    .values
+                    .insert(Target::Indicator(i), (p, note));
             }
         }
         for (uid, adj) in data.adjustments {
-            let Some(&u) = unit_idx.get(&uid) else { continue };
+            let Some(&u) = unit_idx.get(&uid) else {
+                continue;
+            };
             let entry = out.entry((key, u)).or_default();
             if let Some(b) = adj.bonus {
                 entry.values.insert(Target::Bonus, b);
@@ -240,7 +291,8 @@ pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData>
     )?;
     let mut rows = stmt.query([period_id])?;
     while let Some(r) = rows.next()? {
-        data.scores.insert((r.get(0)?, r.get(1)?), (Points(r.get(2)?), r.get(3)?));
+        data.scores
+            .insert((r.get(0)?, r.get(1)?), (Points(r.get(2)?), r.get(3)?));
     }
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, kind, points, reason FROM adjustment WHERE period_id = ?1",
@@ -261,4 +313,21 @@ pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData>
         data.remarks.insert(r.get(0)?, r.get(1)?);
     }
     Ok(data)
+}
+
+/// Validates a file against the stored structure and applies it: the whole import in one call.
+pub fn import_file(
+    conn: &mut Connection,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+) -> Result<(ImportPlan, ApplyOutcome)> {
+    let structure = super::load_structure(conn)?
+        .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
+    let catalog = structure.catalog();
+    let plan = crate::import::plan_import(bytes, file_name, &catalog, default_period)
+        .map_err(StoreError::Import)?;
+    let outcome = apply_plan(conn, &catalog, &plan, opts)?;
+    Ok((plan, outcome))
 }

@@ -87,7 +87,9 @@ impl Structure {
         self.groups.iter().find(|g| g.id == id)
     }
     pub fn group_by_name(&self, name: &str) -> Option<&GroupRow> {
-        self.groups.iter().find(|g| g.name == name || g.id.to_string() == name)
+        self.groups
+            .iter()
+            .find(|g| g.name == name || g.id.to_string() == name)
     }
     pub fn unit(&self, id: i64) -> Option<&UnitRow> {
         self.units.iter().find(|u| u.id == id)
@@ -96,21 +98,36 @@ impl Structure {
         self.periods.iter().find(|p| p.key == key)
     }
     pub fn latest_published(&self) -> Option<&PeriodRow> {
-        self.periods.iter().rev().find(|p| p.status == PeriodStatus::Published)
+        self.periods
+            .iter()
+            .rev()
+            .find(|p| p.status == PeriodStatus::Published)
     }
     /// Indicators that apply to a group, in display order.
     pub fn group_indicators(&self, group_id: i64) -> Vec<&IndicatorRow> {
-        self.indicators.iter().filter(|i| i.groups.contains(&group_id)).collect()
+        self.indicators
+            .iter()
+            .filter(|i| i.groups.contains(&group_id))
+            .collect()
     }
     pub fn group_units(&self, group_id: i64) -> Vec<&UnitRow> {
-        self.units.iter().filter(|u| u.group_id == group_id).collect()
+        self.units
+            .iter()
+            .filter(|u| u.group_id == group_id)
+            .collect()
     }
 
     /// The importer's view: names, aliases, maxima and applicability.
     pub fn catalog(&self) -> Catalog {
         let group_index = |id: i64| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
         Catalog::new(
-            self.groups.iter().map(|g| CatalogGroup { id: g.id, name: g.name.clone() }).collect(),
+            self.groups
+                .iter()
+                .map(|g| CatalogGroup {
+                    id: g.id,
+                    name: g.name.clone(),
+                })
+                .collect(),
             self.units
                 .iter()
                 .map(|u| CatalogUnit {
@@ -147,7 +164,13 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
         tx.execute(
             "INSERT INTO competition (name, year, is_demo, missing_policy, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            (&c.name, c.year, c.demo, spec.missing_policy().as_str(), super::now()),
+            (
+                &c.name,
+                c.year,
+                c.demo,
+                spec.missing_policy().as_str(),
+                super::now(),
+            ),
         )?;
         let comp = tx.last_insert_rowid();
         let mut group_ids = std::collections::HashMap::new();
@@ -160,7 +183,7 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
             )?;
             group_ids.insert(g.name.clone(), tx.last_insert_rowid());
         }
-        let mut ind_ids = std::collections::HashMap::new();
+        let mut ind_ids = Vec::with_capacity(spec.indicators.len());
         for (i, ind) in spec.indicators.iter().enumerate() {
             let max = Points::from_f64(ind.max).unwrap_or(Points::ZERO);
             let weight = ind.weight.and_then(Points::from_f64).map(|w| w.0);
@@ -171,8 +194,7 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
                 (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64),
             )?;
             let id = tx.last_insert_rowid();
-            ind_ids.insert(ind.name.clone(), id);
-            ind_ids.insert(ind.code.clone(), id);
+            ind_ids.push(id);
             for g in &ind.groups {
                 tx.execute(
                     "INSERT INTO indicator_group (indicator_id, group_id) VALUES (?1, ?2)",
@@ -182,9 +204,19 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
         }
         for g in &spec.groups {
             for (pos, t) in g.tie_break.iter().enumerate() {
+                let Some(k) = spec
+                    .indicators
+                    .iter()
+                    .position(|i| (&i.name == t || &i.code == t) && i.groups.contains(&g.name))
+                else {
+                    return Err(StoreError::Invalid(format!(
+                        "组别「{}」的并列比较指标「{t}」不适用于该组别",
+                        g.name
+                    )));
+                };
                 tx.execute(
                     "INSERT INTO group_tie_break (group_id, position, indicator_id) VALUES (?1, ?2, ?3)",
-                    (group_ids[&g.name], pos as i64, ind_ids[t]),
+                    (group_ids[&g.name], pos as i64, ind_ids[k]),
                 )?;
             }
         }
@@ -195,7 +227,10 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
             )?;
             let id = tx.last_insert_rowid();
             for a in &u.aliases {
-                tx.execute("INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)", (id, a))?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)",
+                    (id, a),
+                )?;
             }
         }
         super::bump_version(tx)?;
@@ -215,12 +250,15 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     name: r.get(1)?,
                     year: r.get(2)?,
                     is_demo: r.get(3)?,
-                    missing: MissingPolicy::parse(&r.get::<_, String>(4)?).unwrap_or(MissingPolicy::Zero),
+                    missing: MissingPolicy::parse(&r.get::<_, String>(4)?)
+                        .unwrap_or(MissingPolicy::Zero),
                 })
             },
         )
         .optional()?;
-    let Some(competition) = competition else { return Ok(None) };
+    let Some(competition) = competition else {
+        return Ok(None);
+    };
     let mut groups: Vec<GroupRow> = conn
         .prepare(
             "SELECT id, name, kind, red_count, black_count FROM ranking_group
@@ -237,9 +275,13 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare("SELECT indicator_id FROM group_tie_break WHERE group_id = ?1 ORDER BY position")?;
+    let mut stmt = conn.prepare(
+        "SELECT indicator_id FROM group_tie_break WHERE group_id = ?1 ORDER BY position",
+    )?;
     for g in &mut groups {
-        g.tie_breaks = stmt.query_map([g.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        g.tie_breaks = stmt
+            .query_map([g.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
     }
     let mut indicators: Vec<IndicatorRow> = conn
         .prepare(
@@ -258,9 +300,13 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare("SELECT group_id FROM indicator_group WHERE indicator_id = ?1 ORDER BY group_id")?;
+    let mut stmt = conn.prepare(
+        "SELECT group_id FROM indicator_group WHERE indicator_id = ?1 ORDER BY group_id",
+    )?;
     for i in &mut indicators {
-        i.groups = stmt.query_map([i.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        i.groups = stmt
+            .query_map([i.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
     }
     let mut units: Vec<UnitRow> = conn
         .prepare(
@@ -279,12 +325,21 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare("SELECT alias FROM unit_alias WHERE unit_id = ?1 ORDER BY alias")?;
+    let mut stmt =
+        conn.prepare("SELECT alias FROM unit_alias WHERE unit_id = ?1 ORDER BY alias")?;
     for u in &mut units {
-        u.aliases = stmt.query_map([u.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        u.aliases = stmt
+            .query_map([u.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
     }
     let periods = load_periods(conn, competition.id)?;
-    Ok(Some(Structure { competition, groups, indicators, units, periods }))
+    Ok(Some(Structure {
+        competition,
+        groups,
+        indicators,
+        units,
+        periods,
+    }))
 }
 
 pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec<PeriodRow>> {
