@@ -100,6 +100,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
                 detail: "UTF-16 文本中有无效字符".into(),
             })?;
         (s.into_owned(), e)
+    } else if bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"%PDF") {
+        // No text a spreadsheet writes without a UTF-16 BOM contains NUL bytes.
+        return Err(ImportError::NotATable { detail: "文件是二进制内容（如图片、PDF 或压缩包）".into() });
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         (s.to_string(), Encoding::Utf8)
     } else {
@@ -189,10 +192,19 @@ pub fn for_each_row(
                 .delimiter(*delimiter)
                 .from_reader(text.as_bytes());
             let mut rec = csv::StringRecord::new();
+            // Row numbers are counted from the bytes: the reader's own line count lags by one
+            // after a CRLF, and Excel users think in the rows Excel shows.
+            let bytes = text.as_bytes();
+            let (mut counted_to, mut line) = (0usize, 1usize);
             loop {
                 match rdr.read_record(&mut rec) {
                     Ok(true) => {
-                        let line = rec.position().map_or(0, |p| p.line() as usize);
+                        let mut start = rec.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+                        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                            start += 1;
+                        }
+                        line += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+                        counted_to = start;
                         f(line, RowRef::Csv(&rec))?;
                     }
                     Ok(false) => return Ok(()),
@@ -257,6 +269,25 @@ mod tests {
             Decoded::Text { text: t, .. } => assert!(t.starts_with("单位")),
             Decoded::Sheet { .. } => panic!("text expected"),
         }
+    }
+
+    fn rows(text: &str) -> Vec<(usize, String)> {
+        let (d, _) = decode(text.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        for_each_row(&d, |n, r| {
+            out.push((n, r.get(0).to_string()));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn row_numbers_are_excel_rows_for_lf_crlf_and_blank_lines() {
+        let want = vec![(1, "a".to_string()), (2, "b".into()), (4, "c".into())];
+        assert_eq!(rows("a,1\nb,2\n\nc,3\n"), want);
+        assert_eq!(rows("a,1\r\nb,2\r\n\r\nc,3\r\n"), want);
+        assert_eq!(rows("a,1\r\n\"b\nb\",2\r\nx,0\r\n")[2].0, 4, "an embedded newline spans two lines");
     }
 
     #[test]

@@ -1,0 +1,82 @@
+use shaibang::store::{self, Store};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+pub struct TestDb {
+    pub _dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub store: Store,
+}
+
+fn empty_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.db");
+    let store = Store::open(&path).expect("open store");
+    TestDb { _dir: dir, path, store }
+}
+
+/// The demo competition's structure, with no scores.
+pub fn structure_db() -> TestDb {
+    let db = empty_db();
+    let spec = shaibang::demo::spec().expect("demo spec");
+    store::install_structure(&mut db.store.conn().unwrap(), &spec).expect("install");
+    db
+}
+
+/// The full demo: structure, 2023Q1–Q3 imported and published.
+pub fn demo_db() -> TestDb {
+    let db = empty_db();
+    shaibang::demo::load(&mut db.store.conn().unwrap()).expect("demo load");
+    db
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn dump(db: &TestDb) -> String {
+    store::dump(&db.store.conn().unwrap()).expect("dump")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+}
+
+/// Starts the real app on 127.0.0.1:0 in a background thread.
+pub fn spawn_app(db: TestDb) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let store = db.store.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            shaibang::web::build(listener, store).expect("build server").await.expect("server");
+        })
+    });
+    TestApp { base: format!("http://127.0.0.1:{port}"), db }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+pub fn get(url: &str) -> Reply {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    Reply { status, content_type, body }
+}

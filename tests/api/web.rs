@@ -1,0 +1,61 @@
+//! Real HTTP against the app bound to port 0.
+
+use crate::helpers::{demo_db, get, spawn_app, structure_db};
+
+#[test]
+fn home_shows_the_latest_published_boards() {
+    let app = spawn_app(demo_db());
+    let r = get(&format!("{}/", app.base));
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
+    let b = &r.body;
+    assert!(b.contains("示例数据（虚构）"), "demo banner");
+    assert!(b.contains("2023年第三季度 考评结果"));
+    for g in ["街道组", "经济发展类部门", "社会事业类部门"] {
+        assert!(b.contains(g), "{g}");
+    }
+    assert!(b.contains("<span class=\"tied\">并列</span>"));
+    assert!(b.contains("红榜") && b.contains("黑榜"));
+    assert!(b.contains("名次变化对比 2023年第二季度"));
+    // The numbers match the ranking engine's board for the same data.
+    let conn = app.db.store.conn().unwrap();
+    let s = shaibang::store::load_structure(&conn).unwrap().unwrap();
+    let boards = shaibang::boards::period_boards(&conn, &s, s.latest_published().unwrap().key).unwrap();
+    let first = &boards[0].board.rows[0];
+    assert!(b.contains(&format!("<td class=\"num\">{}</td>", first.total)));
+    assert!(b.contains(&first.name));
+}
+
+#[test]
+fn a_period_can_be_chosen_and_unknown_ones_are_404() {
+    let app = spawn_app(demo_db());
+    let r = get(&format!("{}/?period=2023Q1", app.base));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("2023年第一季度 考评结果"));
+    let r = get(&format!("{}/?period=2022Q4", app.base));
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("期间2022Q4不存在"));
+    let r = get(&format!("{}/no/such/page", app.base));
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("找不到页面"));
+}
+
+#[test]
+fn without_published_periods_the_home_page_says_so() {
+    let app = spawn_app(structure_db());
+    let r = get(&format!("{}/", app.base));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("还没有已揭榜的期间"));
+}
+
+#[test]
+fn assets_and_health() {
+    let app = spawn_app(demo_db());
+    let r = get(&format!("{}/assets/style.css", app.base));
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.starts_with("text/css"));
+    assert!(r.body.contains("Noto Sans CJK SC"));
+    let r = get(&format!("{}/healthz", app.base));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("\"status\":\"ok\""));
+}
