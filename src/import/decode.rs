@@ -102,7 +102,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
         (s.into_owned(), e)
     } else if bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"%PDF") {
         // No text a spreadsheet writes without a UTF-16 BOM contains NUL bytes.
-        return Err(ImportError::NotATable { detail: "文件是二进制内容（如图片、PDF 或压缩包）".into() });
+        return Err(ImportError::NotATable {
+            detail: "文件是二进制内容（如图片、PDF 或压缩包）".into(),
+        });
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         (s.to_string(), Encoding::Utf8)
     } else {
@@ -199,11 +201,17 @@ pub fn for_each_row(
             loop {
                 match rdr.read_record(&mut rec) {
                     Ok(true) => {
-                        let mut start = rec.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+                        let mut start = rec
+                            .position()
+                            .map_or(0, |p| p.byte() as usize)
+                            .min(bytes.len());
                         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                             start += 1;
                         }
-                        line += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+                        line += bytes[counted_to..start]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count();
                         counted_to = start;
                         f(line, RowRef::Csv(&rec))?;
                     }
@@ -287,7 +295,11 @@ mod tests {
         let want = vec![(1, "a".to_string()), (2, "b".into()), (4, "c".into())];
         assert_eq!(rows("a,1\nb,2\n\nc,3\n"), want);
         assert_eq!(rows("a,1\r\nb,2\r\n\r\nc,3\r\n"), want);
-        assert_eq!(rows("a,1\r\n\"b\nb\",2\r\nx,0\r\n")[2].0, 4, "an embedded newline spans two lines");
+        assert_eq!(
+            rows("a,1\r\n\"b\nb\",2\r\nx,0\r\n")[2].0,
+            4,
+            "an embedded newline spans two lines"
+        );
     }
 
     #[test]

@@ -509,6 +509,14 @@ impl Planner<'_> {
         unit_col: usize,
         wide: bool,
     ) -> Option<usize> {
+        // Long files list a unit's scores together: skip the hash look-up for the same entry.
+        if !wide
+            && let Some(last) = self.entries.last()
+            && last.period == period
+            && last.unit == unit
+        {
+            return Some(self.entries.len() - 1);
+        }
         if let Some(&e) = self.entry_index.get(&(period, unit)) {
             if wide {
                 self.errors.push(ImportError::DuplicateUnit {
@@ -653,7 +661,11 @@ impl Planner<'_> {
                     None
                 } else if let Some(u) = unit {
                     let g = self.catalog.units[u].group;
-                    match self.catalog.find_indicator_for_group(ind_raw, g) {
+                    match cands
+                        .iter()
+                        .copied()
+                        .find(|&i| self.catalog.indicators[i].groups.contains(&g))
+                    {
                         Some(i) => Some(Target::Indicator(i as u32)),
                         None => {
                             let mut groups: Vec<usize> = cands

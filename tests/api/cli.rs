@@ -22,18 +22,39 @@ fn check_validates_without_writing_and_import_writes() {
     let db = structure_db();
     let file = fixture_path("streets-gbk.csv");
     let before = dump(&db);
-    let out = shaibang(&db.path, &["check", file.to_str().unwrap(), "--period", "2023年第三季度"]);
+    let out = shaibang(
+        &db.path,
+        &[
+            "check",
+            file.to_str().unwrap(),
+            "--period",
+            "2023年第三季度",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("GBK/GB18030") && stdout.contains("新增87项"), "{stdout}");
+    assert!(
+        stdout.contains("GBK/GB18030") && stdout.contains("新增87项"),
+        "{stdout}"
+    );
     assert!(stdout.contains("检查通过，未写入"), "{stdout}");
     assert_eq!(before, dump(&db));
 
-    let out = shaibang(&db.path, &["import", file.to_str().unwrap(), "--period", "2023Q3"]);
+    let out = shaibang(
+        &db.path,
+        &["import", file.to_str().unwrap(), "--period", "2023Q3"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("已导入（导入批次 #1）"));
-    let out = shaibang(&db.path, &["import", file.to_str().unwrap(), "--period", "2023Q3"]);
-    assert!(text(&out.stdout).contains("未做任何修改"), "{}", text(&out.stdout));
+    let out = shaibang(
+        &db.path,
+        &["import", file.to_str().unwrap(), "--period", "2023Q3"],
+    );
+    assert!(
+        text(&out.stdout).contains("未做任何修改"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -41,12 +62,26 @@ fn bad_input_exits_non_zero_with_every_error() {
     let db = structure_db();
     let before = dump(&db);
     for cmd in ["check", "import"] {
-        let out = shaibang(&db.path, &[cmd, fixture_path("bad-many.csv").to_str().unwrap(), "--period", "2023Q3"]);
+        let out = shaibang(
+            &db.path,
+            &[
+                cmd,
+                fixture_path("bad-many.csv").to_str().unwrap(),
+                "--period",
+                "2023Q3",
+            ],
+        );
         assert_eq!(out.status.code(), Some(2), "{cmd}");
         let err = text(&out.stderr);
         assert!(err.contains("文件有3处错误，未导入任何数据"), "{err}");
-        assert!(err.contains("第2行 B列「固定资产投资」：「abc」不是数字"), "{err}");
-        assert!(err.contains("第4行 A列「单位」：找不到参赛单位「不存在街道」"), "{err}");
+        assert!(
+            err.contains("第2行 B列「固定资产投资」：「abc」不是数字"),
+            "{err}"
+        );
+        assert!(
+            err.contains("第4行 A列「单位」：找不到参赛单位「不存在街道」"),
+            "{err}"
+        );
         assert!(err.contains("第9行 I列「作风建设」：11 超出范围"), "{err}");
     }
     assert_eq!(before, dump(&db));
@@ -55,18 +90,44 @@ fn bad_input_exits_non_zero_with_every_error() {
 #[test]
 fn a_missing_period_is_an_error() {
     let db = structure_db();
-    let out = shaibang(&db.path, &["check", fixture_path("streets-gbk.csv").to_str().unwrap()]);
+    let out = shaibang(
+        &db.path,
+        &["check", fixture_path("streets-gbk.csv").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("未指定期间"));
-    let out = shaibang(&db.path, &["check", fixture_path("streets-gbk.csv").to_str().unwrap(), "--period", "2023Q5"]);
+    let out = shaibang(
+        &db.path,
+        &[
+            "check",
+            fixture_path("streets-gbk.csv").to_str().unwrap(),
+            "--period",
+            "2023Q5",
+        ],
+    );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("无法识别的期间「2023Q5」"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("无法识别的期间「2023Q5」"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn board_prints_table_csv_and_json() {
     let db = crate::helpers::demo_db();
-    let out = shaibang(&db.path, &["board", "--period", "2023Q3", "--group", "街道组", "--format", "json"]);
+    let out = shaibang(
+        &db.path,
+        &[
+            "board",
+            "--period",
+            "2023Q3",
+            "--group",
+            "街道组",
+            "--format",
+            "json",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let rows = v[0]["rows"].as_array().unwrap();
@@ -75,18 +136,35 @@ fn board_prints_table_csv_and_json() {
     // Ranks are standard competition ranks: each is 1 + the number of strictly higher totals.
     for r in rows {
         let total = r["total"].as_f64().unwrap();
-        let higher = rows.iter().filter(|o| o["total"].as_f64().unwrap() > total).count();
+        let higher = rows
+            .iter()
+            .filter(|o| o["total"].as_f64().unwrap() > total)
+            .count();
         assert_eq!(r["rank"].as_u64().unwrap() as usize, higher + 1, "{r}");
-        let tied = rows.iter().filter(|o| o["total"].as_f64().unwrap() == total).count() > 1;
+        let tied = rows
+            .iter()
+            .filter(|o| o["total"].as_f64().unwrap() == total)
+            .count()
+            > 1;
         assert_eq!(r["tied"].as_bool().unwrap(), tied);
     }
-    let out = shaibang(&db.path, &["board", "--period", "2023Q3", "--format", "csv"]);
+    let out = shaibang(
+        &db.path,
+        &["board", "--period", "2023Q3", "--format", "csv"],
+    );
     let csv = text(&out.stdout);
-    assert!(csv.starts_with("期间,组别,名次,单位,总分,并列,变化,榜单"), "{csv}");
+    assert!(
+        csv.starts_with("期间,组别,名次,单位,总分,并列,变化,榜单"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().filter(|l| l.starts_with("2023Q3,")).count(), 26);
     let out = shaibang(&db.path, &["board", "--period", "2023Q3"]);
     let table = text(&out.stdout);
-    assert!(table.contains("2023年第三季度 街道组（已揭榜）") && table.contains("并列") && table.contains("规则："));
+    assert!(
+        table.contains("2023年第三季度 街道组（已揭榜）")
+            && table.contains("并列")
+            && table.contains("规则：")
+    );
     let out = shaibang(&db.path, &["board", "--period", "2023Q4"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("期间2023Q4不存在"));

@@ -12,7 +12,11 @@ fn empty_db() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("test.db");
     let store = Store::open(&path).expect("open store");
-    TestDb { _dir: dir, path, store }
+    TestDb {
+        _dir: dir,
+        path,
+        store,
+    }
 }
 
 /// The demo competition's structure, with no scores.
@@ -31,12 +35,16 @@ pub fn demo_db() -> TestDb {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn dump(db: &TestDb) -> String {
@@ -55,10 +63,16 @@ pub fn spawn_app(db: TestDb) -> TestApp {
     let store = db.store.clone();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            shaibang::web::build(listener, store).expect("build server").await.expect("server");
+            shaibang::web::build(listener, store)
+                .expect("build server")
+                .await
+                .expect("server");
         })
     });
-    TestApp { base: format!("http://127.0.0.1:{port}"), db }
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        db,
+    }
 }
 
 pub struct Reply {
@@ -68,8 +82,14 @@ pub struct Reply {
 }
 
 pub fn get(url: &str) -> Reply {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut resp = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
     let content_type = resp
         .headers()
@@ -78,5 +98,9 @@ pub fn get(url: &str) -> Reply {
         .unwrap_or("")
         .to_string();
     let body = resp.body_mut().read_to_string().unwrap_or_default();
-    Reply { status, content_type, body }
+    Reply {
+        status,
+        content_type,
+        body,
+    }
 }

@@ -6,18 +6,39 @@ use shaibang::import::decode::Encoding;
 use shaibang::import::{ImportError, Layout};
 use shaibang::store::{self, ApplyOptions, ApplyOutcome, StoreError};
 
-const Q3: PeriodKey = PeriodKey { year: 2023, quarter: 3 };
+const Q3: PeriodKey = PeriodKey {
+    year: 2023,
+    quarter: 3,
+};
 
 fn opts() -> ApplyOptions<'static> {
-    ApplyOptions { actor: "test", allow_published: false, dry_run: false }
+    ApplyOptions {
+        actor: "test",
+        allow_published: false,
+        dry_run: false,
+    }
 }
 
-fn import(db: &crate::helpers::TestDb, name: &str) -> Result<(shaibang::import::ImportPlan, ApplyOutcome), StoreError> {
-    store::import_file(&mut db.store.conn().unwrap(), &fixture(name), name, Some(Q3), &opts())
+fn import(
+    db: &crate::helpers::TestDb,
+    name: &str,
+) -> Result<(shaibang::import::ImportPlan, ApplyOutcome), StoreError> {
+    store::import_file(
+        &mut db.store.conn().unwrap(),
+        &fixture(name),
+        name,
+        Some(Q3),
+        &opts(),
+    )
 }
 
 /// Points stored for a unit and indicator (by names) in a period.
-fn stored(db: &crate::helpers::TestDb, period: PeriodKey, unit: &str, indicator_code: &str) -> Option<Points> {
+fn stored(
+    db: &crate::helpers::TestDb,
+    period: PeriodKey,
+    unit: &str,
+    indicator_code: &str,
+) -> Option<Points> {
     let conn = db.store.conn().unwrap();
     conn.query_row(
         "SELECT s.points FROM score s JOIN unit u ON u.id = s.unit_id JOIN indicator i ON i.id = s.indicator_id
@@ -30,7 +51,11 @@ fn stored(db: &crate::helpers::TestDb, period: PeriodKey, unit: &str, indicator_
     .map(Points)
 }
 
-fn adjustment(db: &crate::helpers::TestDb, unit: &str, kind: &str) -> Option<(Points, Option<String>)> {
+fn adjustment(
+    db: &crate::helpers::TestDb,
+    unit: &str,
+    kind: &str,
+) -> Option<(Points, Option<String>)> {
     let conn = db.store.conn().unwrap();
     conn.query_row(
         "SELECT a.points, a.reason FROM adjustment a JOIN unit u ON u.id = a.unit_id WHERE u.name = ?1 AND a.kind = ?2",
@@ -55,9 +80,17 @@ fn gbk_csv_as_excel_saves_it_imports() {
     assert_eq!(stored(&db, Q3, "金碧街道", "gdzctz"), p("18.5"));
     assert_eq!(stored(&db, Q3, "团结街道", "zfjs"), p("7.5"));
     assert_eq!(adjustment(&db, "永昌街道", "bonus").map(|a| a.0), p("0.5"));
-    assert_eq!(adjustment(&db, "永昌街道", "penalty").unwrap().1.as_deref(), Some("加分：承办全市现场会；扣分：督办逾期"));
+    assert_eq!(
+        adjustment(&db, "永昌街道", "penalty").unwrap().1.as_deref(),
+        Some("加分：承办全市现场会；扣分：督办逾期")
+    );
     // 10 units × 8 indicators + 4 bonuses + 3 penalties
-    let n: i64 = db.store.conn().unwrap().query_row("SELECT COUNT(*) FROM score", [], |r| r.get(0)).unwrap();
+    let n: i64 = db
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM score", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 80);
     assert_eq!(plan.value_count(), 80 + 4 + 3);
 }
@@ -76,26 +109,48 @@ fn utf8_bom_csv_with_full_width_digits_imports() {
 #[test]
 fn xlsx_with_title_row_and_period_column_imports() {
     let db = structure_db();
-    let (plan, _) = store::import_file(&mut db.store.conn().unwrap(), &fixture("streets.xlsx"), "streets.xlsx", None, &opts())
-        .expect("import");
+    let (plan, _) = store::import_file(
+        &mut db.store.conn().unwrap(),
+        &fixture("streets.xlsx"),
+        "streets.xlsx",
+        None,
+        &opts(),
+    )
+    .expect("import");
     assert_eq!(plan.encoding, Encoding::Workbook);
     assert_eq!(plan.periods(), vec![Q3]);
     assert_eq!(stored(&db, Q3, "马街街道", "gytz"), p("9.7"));
     assert_eq!(stored(&db, Q3, "西苑街道", "shxf"), p("8.1"));
-    assert_eq!(adjustment(&db, "福海街道", "bonus"), Some((p("1").unwrap(), Some("加分：获省级表彰".into()))));
+    assert_eq!(
+        adjustment(&db, "福海街道", "bonus"),
+        Some((p("1").unwrap(), Some("加分：获省级表彰".into())))
+    );
 }
 
 #[test]
 fn long_layout_with_period_spellings_codes_and_aliases_imports() {
     let db = structure_db();
-    let (plan, _) = store::import_file(&mut db.store.conn().unwrap(), &fixture("long.csv"), "long.csv", None, &opts())
-        .expect("import");
+    let (plan, _) = store::import_file(
+        &mut db.store.conn().unwrap(),
+        &fixture("long.csv"),
+        "long.csv",
+        None,
+        &opts(),
+    )
+    .expect("import");
     assert_eq!(plan.layout, Layout::Long);
     assert_eq!(plan.periods(), vec![Q3]);
     assert_eq!(stored(&db, Q3, "金碧街道", "gdzctz"), p("18.5"));
     assert_eq!(stored(&db, Q3, "金碧街道", "gytz"), p("9"));
-    assert_eq!(stored(&db, Q3, "金碧街道", "zsyz"), None, "a blank score is missing, not zero");
-    assert_eq!(adjustment(&db, "金碧街道", "bonus"), Some((p("1").unwrap(), Some("获省级表彰".into()))));
+    assert_eq!(
+        stored(&db, Q3, "金碧街道", "zsyz"),
+        None,
+        "a blank score is missing, not zero"
+    );
+    assert_eq!(
+        adjustment(&db, "金碧街道", "bonus"),
+        Some((p("1").unwrap(), Some("获省级表彰".into())))
+    );
 }
 
 /// Each bad file is rejected with errors naming the row and column, and the database is
@@ -105,13 +160,35 @@ fn every_bad_file_changes_nothing_and_says_where() {
     let db = structure_db();
     import(&db, "econ-utf8-bom.csv").expect("seed some data first");
     let cases: &[(&str, &[&str])] = &[
-        ("bad-unknown-unit.csv", &["第7行 A列", "马衔街道", "是否为「马街街道」"]),
-        ("bad-unknown-indicator.csv", &["第1行 D列", "招商引资到账资金", "是否为「招商引资到位资金」"]),
-        ("bad-unknown-indicator-long.csv", &["第2行 C列", "固定资产投入", "固定资产投资"]),
-        ("bad-duplicate-unit.csv", &["第12行 A列", "金碧街道", "第2行"]),
-        ("bad-wrong-group.csv", &["第4行 A列", "区商投局", "经济发展类部门", "街道组"]),
+        (
+            "bad-unknown-unit.csv",
+            &["第7行 A列", "马衔街道", "是否为「马街街道」"],
+        ),
+        (
+            "bad-unknown-indicator.csv",
+            &[
+                "第1行 D列",
+                "招商引资到账资金",
+                "是否为「招商引资到位资金」",
+            ],
+        ),
+        (
+            "bad-unknown-indicator-long.csv",
+            &["第2行 C列", "固定资产投入", "固定资产投资"],
+        ),
+        (
+            "bad-duplicate-unit.csv",
+            &["第12行 A列", "金碧街道", "第2行"],
+        ),
+        (
+            "bad-wrong-group.csv",
+            &["第4行 A列", "区商投局", "经济发展类部门", "街道组"],
+        ),
         ("bad-not-a-number.csv", &["第6行 D列", "「十四」不是数字"]),
-        ("bad-out-of-range.csv", &["第3行 C列", "工业投资", "12", "0.00 到 10.00"]),
+        (
+            "bad-out-of-range.csv",
+            &["第3行 C列", "工业投资", "12", "0.00 到 10.00"],
+        ),
         ("bad-ragged.csv", &["第5行有7列", "表头有12列"]),
         ("bad-empty.csv", &["文件为空"]),
         ("bad-header-only.csv", &["只有表头"]),
@@ -133,13 +210,18 @@ fn every_bad_file_changes_nothing_and_says_where() {
 fn all_errors_are_reported_at_once() {
     let db = structure_db();
     let before = dump(&db);
-    let Err(StoreError::Import(errs)) = import(&db, "bad-many.csv") else { panic!("expected errors") };
+    let Err(StoreError::Import(errs)) = import(&db, "bad-many.csv") else {
+        panic!("expected errors")
+    };
     assert_eq!(errs.0.len(), 3, "{errs}");
     assert!(matches!(errs.0[0], ImportError::NotANumber { .. }));
     assert!(matches!(errs.0[1], ImportError::UnknownUnit { .. }));
     assert!(matches!(errs.0[2], ImportError::OutOfRange { .. }));
     let text = errs.to_string();
-    assert!(text.contains("第2行 B列") && text.contains("第4行 A列") && text.contains("第9行 I列"), "{text}");
+    assert!(
+        text.contains("第2行 B列") && text.contains("第4行 A列") && text.contains("第9行 I列"),
+        "{text}"
+    );
     assert_eq!(before, dump(&db));
 }
 
@@ -150,7 +232,10 @@ fn reimporting_the_same_file_is_a_noop() {
     let before = dump(&db);
     let (_, outcome) = import(&db, "streets-gbk.csv").expect("second");
     match outcome {
-        ApplyOutcome::Unchanged { earlier_batch, summary } => {
+        ApplyOutcome::Unchanged {
+            earlier_batch,
+            summary,
+        } => {
             assert_eq!(earlier_batch, Some(1));
             assert_eq!(summary.unchanged, 87);
         }
@@ -164,14 +249,30 @@ fn a_corrected_file_replaces_values_and_keeps_the_old_ones() {
     let db = structure_db();
     import(&db, "streets-gbk.csv").expect("first");
     // The same sheet with one value corrected and one cell cleared.
-    let text = encoding_rs::GBK.decode(&fixture("streets-gbk.csv")).0.into_owned();
-    let corrected = text
-        .replacen("金碧街道,18.5,", "金碧街道,19,", 1)
-        .replacen("团结街道,17.5,8.1,", "团结街道,17.5,,", 1);
+    let text = encoding_rs::GBK
+        .decode(&fixture("streets-gbk.csv"))
+        .0
+        .into_owned();
+    let corrected = text.replacen("金碧街道,18.5,", "金碧街道,19,", 1).replacen(
+        "团结街道,17.5,8.1,",
+        "团结街道,17.5,,",
+        1,
+    );
     let bytes = encoding_rs::GBK.encode(&corrected).0.into_owned();
-    let (_, outcome) =
-        store::import_file(&mut db.store.conn().unwrap(), &bytes, "corrected.csv", Some(Q3), &opts()).expect("second");
-    let ApplyOutcome::Applied { batch_id, summary, .. } = outcome else { panic!("expected applied") };
+    let (_, outcome) = store::import_file(
+        &mut db.store.conn().unwrap(),
+        &bytes,
+        "corrected.csv",
+        Some(Q3),
+        &opts(),
+    )
+    .expect("second");
+    let ApplyOutcome::Applied {
+        batch_id, summary, ..
+    } = outcome
+    else {
+        panic!("expected applied")
+    };
     assert_eq!(batch_id, 2);
     assert_eq!((summary.changed, summary.removed, summary.added), (1, 1, 0));
     assert_eq!(stored(&db, Q3, "金碧街道", "gdzctz"), p("19"));
@@ -185,7 +286,11 @@ fn a_corrected_file_replaces_values_and_keeps_the_old_ones() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(kept, vec![(81_000, 2), (185_000, 2)]);
-    let untouched: i64 = conn.query_row("SELECT COUNT(*) FROM score WHERE batch_id = 1", [], |r| r.get(0)).unwrap();
+    let untouched: i64 = conn
+        .query_row("SELECT COUNT(*) FROM score WHERE batch_id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(untouched, 78, "unchanged values keep their original batch");
 }
 
@@ -194,14 +299,37 @@ fn a_published_period_is_not_overwritten_without_saying_so() {
     let db = structure_db();
     import(&db, "streets-gbk.csv").expect("first");
     store::publish_period(&mut db.store.conn().unwrap(), Q3).expect("publish");
-    let text = encoding_rs::GBK.decode(&fixture("streets-gbk.csv")).0.into_owned();
-    let bytes = encoding_rs::GBK.encode(&text.replacen("金碧街道,18.5,", "金碧街道,19,", 1)).0.into_owned();
+    let text = encoding_rs::GBK
+        .decode(&fixture("streets-gbk.csv"))
+        .0
+        .into_owned();
+    let bytes = encoding_rs::GBK
+        .encode(&text.replacen("金碧街道,18.5,", "金碧街道,19,", 1))
+        .0
+        .into_owned();
     let before = dump(&db);
-    let err = store::import_file(&mut db.store.conn().unwrap(), &bytes, "c.csv", Some(Q3), &opts()).expect_err("refused");
+    let err = store::import_file(
+        &mut db.store.conn().unwrap(),
+        &bytes,
+        "c.csv",
+        Some(Q3),
+        &opts(),
+    )
+    .expect_err("refused");
     assert!(err.to_string().contains("已揭榜"), "{err}");
     assert_eq!(before, dump(&db));
-    let allow = ApplyOptions { allow_published: true, ..opts() };
-    store::import_file(&mut db.store.conn().unwrap(), &bytes, "c.csv", Some(Q3), &allow).expect("correction");
+    let allow = ApplyOptions {
+        allow_published: true,
+        ..opts()
+    };
+    store::import_file(
+        &mut db.store.conn().unwrap(),
+        &bytes,
+        "c.csv",
+        Some(Q3),
+        &allow,
+    )
+    .expect("correction");
     assert_eq!(stored(&db, Q3, "金碧街道", "gdzctz"), p("19"));
 }
 
@@ -209,10 +337,25 @@ fn a_published_period_is_not_overwritten_without_saying_so() {
 fn check_mode_writes_nothing() {
     let db = structure_db();
     let before = dump(&db);
-    let dry = ApplyOptions { dry_run: true, ..opts() };
-    let (_, outcome) =
-        store::import_file(&mut db.store.conn().unwrap(), &fixture("streets-gbk.csv"), "s.csv", Some(Q3), &dry).expect("check");
-    let ApplyOutcome::DryRun { summary, new_periods } = outcome else { panic!("dry run expected") };
+    let dry = ApplyOptions {
+        dry_run: true,
+        ..opts()
+    };
+    let (_, outcome) = store::import_file(
+        &mut db.store.conn().unwrap(),
+        &fixture("streets-gbk.csv"),
+        "s.csv",
+        Some(Q3),
+        &dry,
+    )
+    .expect("check");
+    let ApplyOutcome::DryRun {
+        summary,
+        new_periods,
+    } = outcome
+    else {
+        panic!("dry run expected")
+    };
     assert_eq!(summary.added, 87);
     assert_eq!(new_periods, vec![Q3]);
     assert_eq!(before, dump(&db));
@@ -224,13 +367,35 @@ fn demo_boards_have_ties_and_movement() {
     let conn = db.store.conn().unwrap();
     let s = store::load_structure(&conn).unwrap().unwrap();
     assert_eq!(s.periods.len(), 3);
-    assert!(s.periods.iter().all(|p| p.status == store::PeriodStatus::Published));
+    assert!(
+        s.periods
+            .iter()
+            .all(|p| p.status == store::PeriodStatus::Published)
+    );
     let boards = shaibang::boards::period_boards(&conn, &s, Q3).unwrap();
     assert_eq!(boards.len(), 3);
-    assert!(boards.iter().any(|b| b.board.rows.iter().any(|r| r.tied)), "demo needs a tie");
-    assert!(boards.iter().all(|b| b.previous == Some(PeriodKey { year: 2023, quarter: 2 })));
-    assert!(boards[0].board.rows.iter().any(|r| !matches!(r.change, shaibang::scoring::Change::Same)));
+    assert!(
+        boards.iter().any(|b| b.board.rows.iter().any(|r| r.tied)),
+        "demo needs a tie"
+    );
+    assert!(boards.iter().all(|b| b.previous
+        == Some(PeriodKey {
+            year: 2023,
+            quarter: 2
+        })));
+    assert!(
+        boards[0]
+            .board
+            .rows
+            .iter()
+            .any(|r| !matches!(r.change, shaibang::scoring::Change::Same))
+    );
     // The 经济发展类部门 tie-break separates two equal totals.
     let econ = &boards[1];
-    assert!(econ.board.rows.iter().any(|r| r.equal_total > 0 && !r.tied && r.decided_by == vec![0]));
+    assert!(
+        econ.board
+            .rows
+            .iter()
+            .any(|r| r.equal_total > 0 && !r.tied && r.decided_by == vec![0])
+    );
 }

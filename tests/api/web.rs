@@ -7,7 +7,11 @@ fn home_shows_the_latest_published_boards() {
     let app = spawn_app(demo_db());
     let r = get(&format!("{}/", app.base));
     assert_eq!(r.status, 200);
-    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
     let b = &r.body;
     assert!(b.contains("示例数据（虚构）"), "demo banner");
     assert!(b.contains("2023年第三季度 考评结果"));
@@ -20,7 +24,8 @@ fn home_shows_the_latest_published_boards() {
     // The numbers match the ranking engine's board for the same data.
     let conn = app.db.store.conn().unwrap();
     let s = shaibang::store::load_structure(&conn).unwrap().unwrap();
-    let boards = shaibang::boards::period_boards(&conn, &s, s.latest_published().unwrap().key).unwrap();
+    let boards =
+        shaibang::boards::period_boards(&conn, &s, s.latest_published().unwrap().key).unwrap();
     let first = &boards[0].board.rows[0];
     assert!(b.contains(&format!("<td class=\"num\">{}</td>", first.total)));
     assert!(b.contains(&first.name));
