@@ -106,7 +106,7 @@ impl CompetitionSpec {
                     i.name
                 ));
             }
-            if !(i.max > 0.0) {
+            if i.max.is_nan() || i.max <= 0.0 {
                 errs.push(format!("指标「{}」的满分 max 应大于0", i.name));
             }
             for g in &i.groups {
