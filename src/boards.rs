@@ -8,10 +8,21 @@ use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// A single quarter, or the year so far (1–N季度累计).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Quarter,
+    Cumulative,
+}
+
 /// One group's ranked board in one period.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupBoard {
     pub period: PeriodRow,
+    pub view: View,
+    /// `2023年第三季度` or `2023年1–3季度累计`.
+    pub title: String,
     /// The period that movement is measured against.
     pub previous: Option<PeriodKey>,
     pub group: GroupRow,
@@ -32,22 +43,14 @@ pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&Peri
 }
 
 /// Ranks every group in a period, in display order.
-pub fn period_boards(
-    conn: &Connection,
-    s: &Structure,
-    key: PeriodKey,
-) -> store::Result<Vec<GroupBoard>> {
-    let Some(period) = s.period(key) else {
-        return Ok(Vec::new());
-    };
+pub fn period_boards(conn: &Connection, s: &Structure, key: PeriodKey) -> store::Result<Vec<GroupBoard>> {
+    let Some(period) = s.period(key) else { return Ok(Vec::new()) };
     let data = store::load_period_data(conn, period.id)?;
     let prev = previous_published(s, key);
-    let prev_data = prev
-        .map(|p| store::load_period_data(conn, p.id))
-        .transpose()?;
+    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
     Ok(s.groups
         .iter()
-        .map(|g| build(s, period, g, &data, prev.zip(prev_data.as_ref())))
+        .map(|g| build(s, period, View::Quarter, g, &data, prev.map(|p| p.key).zip(prev_data.as_ref())))
         .collect())
 }
 
@@ -57,30 +60,76 @@ pub fn group_board(
     s: &Structure,
     key: PeriodKey,
     group_id: i64,
+    view: View,
 ) -> store::Result<Option<GroupBoard>> {
-    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
-        return Ok(None);
-    };
-    let data = store::load_period_data(conn, period.id)?;
-    let prev = previous_published(s, key);
-    let prev_data = prev
-        .map(|p| store::load_period_data(conn, p.id))
-        .transpose()?;
-    Ok(Some(build(
-        s,
-        period,
-        group,
-        &data,
-        prev.zip(prev_data.as_ref()),
-    )))
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else { return Ok(None) };
+    match view {
+        View::Quarter => {
+            let data = store::load_period_data(conn, period.id)?;
+            let prev = previous_published(s, key);
+            let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
+            Ok(Some(build(s, period, view, group, &data, prev.map(|p| p.key).zip(prev_data.as_ref()))))
+        }
+        View::Cumulative => {
+            // The year so far: this quarter and every published quarter before it in the year.
+            let quarters: Vec<&PeriodRow> = s
+                .periods
+                .iter()
+                .filter(|p| p.key.year == key.year && (p.key == key || (p.key < key && p.status == PeriodStatus::Published)))
+                .collect();
+            let mut all = Vec::with_capacity(quarters.len());
+            for q in &quarters {
+                all.push(store::load_period_data(conn, q.id)?);
+            }
+            let data = sum_data(&all);
+            let prev = (quarters.len() > 1).then(|| (quarters[quarters.len() - 2].key, sum_data(&all[..all.len() - 1])));
+            Ok(Some(build(s, period, view, group, &data, prev.as_ref().map(|(k, d)| (*k, d)))))
+        }
+    }
+}
+
+/// Quarterly boards of one group for every published period, oldest first.
+pub fn group_history(conn: &Connection, s: &Structure, group_id: i64) -> store::Result<Vec<GroupBoard>> {
+    let Some(group) = s.group(group_id) else { return Ok(Vec::new()) };
+    let published: Vec<&PeriodRow> = s.periods.iter().filter(|p| p.status == PeriodStatus::Published).collect();
+    let mut out = Vec::with_capacity(published.len());
+    let mut prev: Option<(PeriodKey, store::PeriodData)> = None;
+    for p in published {
+        let data = store::load_period_data(conn, p.id)?;
+        out.push(build(s, p, View::Quarter, group, &data, prev.as_ref().map(|(k, d)| (*k, d))));
+        prev = Some((p.key, data));
+    }
+    Ok(out)
+}
+
+/// Sums quarters: each value is the sum of the quarters that have it.
+fn sum_data(quarters: &[store::PeriodData]) -> store::PeriodData {
+    let mut out = store::PeriodData::default();
+    for q in quarters {
+        for (k, (p, _)) in &q.scores {
+            let e = out.scores.entry(*k).or_insert((Points::ZERO, None));
+            e.0 += *p;
+        }
+        for (u, a) in &q.adjustments {
+            let e = out.adjustments.entry(*u).or_default();
+            for (src, dst) in [(&a.bonus, &mut e.bonus), (&a.penalty, &mut e.penalty)] {
+                if let Some((p, _)) = src {
+                    let d = dst.get_or_insert((Points::ZERO, None));
+                    d.0 += *p;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn build(
     s: &Structure,
     period: &PeriodRow,
+    view: View,
     group: &GroupRow,
     data: &store::PeriodData,
-    prev: Option<(&PeriodRow, &store::PeriodData)>,
+    prev: Option<(PeriodKey, &store::PeriodData)>,
 ) -> GroupBoard {
     let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
     let specs: Vec<IndicatorSpec> = indicators
@@ -122,10 +171,19 @@ fn build(
         rules: &rules,
         previous: previous_ranks.as_ref(),
     });
-    let rules_text = rules_text(&indicators, &rules, group);
+    let mut rules_text = rules_text(&indicators, &rules, group);
+    let title = match view {
+        View::Quarter => period.key.label(),
+        View::Cumulative => {
+            rules_text.insert_str(0, &format!("累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；", period.key.year, period.key.quarter));
+            format!("{}年1–{}季度累计", period.key.year, period.key.quarter)
+        }
+    };
     GroupBoard {
         period: period.clone(),
-        previous: prev.map(|(p, _)| p.key),
+        view,
+        title,
+        previous: prev.map(|(k, _)| k),
         group: group.clone(),
         indicators,
         board,

@@ -3,11 +3,14 @@
 //! The functional core (`domain`, `competition`, `import`, `scoring`) is pure; the shell
 //! (`store`, `boards`, `web`, `cli`, `demo`) loads data, calls the core, and stores or renders.
 
+pub mod analysis;
 pub mod boards;
+pub mod charts;
 pub mod cli;
 pub mod competition;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod scoring;
 pub mod store;

@@ -147,7 +147,8 @@ CREATE TABLE remark_history (
 
 -- Bumped on every change to scores or period status; caches key on it.
 CREATE TABLE data_version (
-    id      INTEGER PRIMARY KEY CHECK (id = 1),
-    version INTEGER NOT NULL
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    version    INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL         -- unix seconds of the last change
 );
-INSERT INTO data_version (id, version) VALUES (1, 1);
+INSERT INTO data_version (id, version, changed_at) VALUES (1, 1, CAST(strftime('%s', 'now') AS INTEGER));

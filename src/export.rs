@@ -1,0 +1,113 @@
+//! Exports of a ranked board for the written circular: CSV that Excel opens correctly and
+//! .xlsx. Text cells that a spreadsheet would read as a formula are neutralised.
+
+use crate::boards::GroupBoard;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+
+/// A text cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that no
+/// spreadsheet evaluates it (CSV injection). Numbers are written as numbers and never touched.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn header(b: &GroupBoard) -> Vec<String> {
+    let mut h: Vec<String> = ["名次", "并列", "单位", "总分", "变化", "榜单"].map(String::from).to_vec();
+    h.extend(b.indicators.iter().map(|i| i.name.clone()));
+    h.extend(["加分", "扣分", "数据缺失"].map(String::from));
+    h
+}
+
+/// UTF-8 with a byte-order mark, CRLF: what Excel on Chinese Windows opens without garbling.
+pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let _ = w.write_record(header(b).iter().map(|h| neutralise(h)));
+    for r in &b.board.rows {
+        let mut rec = vec![
+            r.rank.map_or_else(|| "不参与排名".into(), |x| x.to_string()),
+            if r.tied { "并列".into() } else { String::new() },
+            neutralise(&r.name),
+            r.total.to_string(),
+            r.change.label(),
+            r.tier.label().into(),
+        ];
+        rec.extend(r.points.iter().map(|p| p.map_or_else(String::new, |p| p.to_string())));
+        rec.push(r.bonus.to_string());
+        rec.push(r.penalty.to_string());
+        rec.push(neutralise(
+            &r.missing.iter().map(|&k| b.indicators[k].name.as_str()).collect::<Vec<_>>().join("、"),
+        ));
+        let _ = w.write_record(&rec);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// An .xlsx workbook: a title row, the table with numbers as numbers, the rule line below.
+pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(&b.group.name))?;
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let num = Format::new().set_num_format("0.00##").set_align(FormatAlign::Right);
+    ws.write_string_with_format(0, 0, format!("{competition} {} {} 考评结果", b.title, b.group.name), &title)?;
+    let head = header(b);
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, h, &bold)?;
+    }
+    for (i, r) in b.board.rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        match r.rank {
+            Some(x) => ws.write_number(row, 0, f64::from(x))?,
+            None => ws.write_string(row, 0, "不参与排名")?,
+        };
+        if r.tied {
+            ws.write_string(row, 1, "并列")?;
+        }
+        ws.write_string(row, 2, &r.name)?;
+        ws.write_number_with_format(row, 3, r.total.as_f64(), &num)?;
+        ws.write_string(row, 4, r.change.label())?;
+        ws.write_string(row, 5, r.tier.label())?;
+        let mut c = 6u16;
+        for p in &r.points {
+            if let Some(p) = p {
+                ws.write_number_with_format(row, c, p.as_f64(), &num)?;
+            }
+            c += 1;
+        }
+        ws.write_number_with_format(row, c, r.bonus.as_f64(), &num)?;
+        ws.write_number_with_format(row, c + 1, r.penalty.as_f64(), &num)?;
+        let missing: Vec<&str> = r.missing.iter().map(|&k| b.indicators[k].name.as_str()).collect();
+        if !missing.is_empty() {
+            ws.write_string(row, c + 2, missing.join("、"))?;
+        }
+    }
+    let last = 3 + b.board.rows.len() as u32 + 1;
+    ws.write_string(last, 0, format!("规则：{}", b.rules_text))?;
+    ws.set_column_width(2, 16)?;
+    ws.set_freeze_panes(3, 3)?;
+    wb.save_to_buffer()
+}
+
+/// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    let s: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if s.is_empty() { "榜单".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_neutralised_and_numbers_are_not() {
+        assert_eq!(neutralise("=1+1"), "'=1+1");
+        assert_eq!(neutralise("+86"), "'+86");
+        assert_eq!(neutralise("-cmd"), "'-cmd");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("马街街道"), "马街街道");
+        assert_eq!(sheet_name("a/b:c"), "abc");
+    }
+}
