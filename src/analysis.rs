@@ -40,20 +40,31 @@ pub fn average(values: impl Iterator<Item = Points>) -> Option<Points> {
         return None;
     }
     // Round half away from zero.
-    let q = if sum >= 0 { (2 * sum + n) / (2 * n) } else { -((-2 * sum + n) / (2 * n)) };
+    let q = if sum >= 0 {
+        (2 * sum + n) / (2 * n)
+    } else {
+        -((-2 * sum + n) / (2 * n))
+    };
     Some(Points(q as i64))
 }
 
 /// Every indicator's standing for one unit; `None` when the unit is not on the board.
-pub fn standings(indicators: &[IndicatorMeta], board: &Board, unit_id: i64) -> Option<Vec<Standing>> {
+pub fn standings(
+    indicators: &[IndicatorMeta],
+    board: &Board,
+    unit_id: i64,
+) -> Option<Vec<Standing>> {
     let row = board.rows.iter().find(|r| r.unit_id == unit_id)?;
     Some(
         indicators
             .iter()
             .enumerate()
             .map(|(k, ind)| {
-                let values: Vec<(Points, &BoardRow)> =
-                    board.rows.iter().filter_map(|r| Some((r.points[k]?, r))).collect();
+                let values: Vec<(Points, &BoardRow)> = board
+                    .rows
+                    .iter()
+                    .filter_map(|r| Some((r.points[k]?, r)))
+                    .collect();
                 let avg = average(values.iter().map(|v| v.0));
                 let best = match ind.direction {
                     Direction::Higher => values.iter().map(|v| v.0).max(),
@@ -99,8 +110,14 @@ pub fn weaknesses(standings: &[Standing], n: usize) -> Vec<&Standing> {
         })
         .collect();
     weak.sort_by(|a, b| {
-        let rel = |s: &Standing| s.behind_leader.map_or(i128::MAX, |g| i128::from(g.0) * 1_000_000 / i128::from(s.max.0.max(1)));
-        b.points.is_none().cmp(&a.points.is_none())
+        let rel = |s: &Standing| {
+            s.behind_leader.map_or(i128::MAX, |g| {
+                i128::from(g.0) * 1_000_000 / i128::from(s.max.0.max(1))
+            })
+        };
+        b.points
+            .is_none()
+            .cmp(&a.points.is_none())
             .then(b.rank.cmp(&a.rank))
             .then(rel(b).cmp(&rel(a)))
     });
@@ -110,17 +127,29 @@ pub fn weaknesses(standings: &[Standing], n: usize) -> Vec<&Standing> {
 
 /// The units that climbed most and fell most since the previous period (at most `n` each).
 pub fn movers(board: &Board, n: usize) -> (Vec<&BoardRow>, Vec<&BoardRow>) {
-    let mut up: Vec<&BoardRow> = board.rows.iter().filter(|r| matches!(r.change, Change::Up(_))).collect();
-    up.sort_by_key(|r| std::cmp::Reverse(match r.change {
-        Change::Up(k) => k,
-        _ => 0,
-    }));
+    let mut up: Vec<&BoardRow> = board
+        .rows
+        .iter()
+        .filter(|r| matches!(r.change, Change::Up(_)))
+        .collect();
+    up.sort_by_key(|r| {
+        std::cmp::Reverse(match r.change {
+            Change::Up(k) => k,
+            _ => 0,
+        })
+    });
     up.truncate(n);
-    let mut down: Vec<&BoardRow> = board.rows.iter().filter(|r| matches!(r.change, Change::Down(_))).collect();
-    down.sort_by_key(|r| std::cmp::Reverse(match r.change {
-        Change::Down(k) => k,
-        _ => 0,
-    }));
+    let mut down: Vec<&BoardRow> = board
+        .rows
+        .iter()
+        .filter(|r| matches!(r.change, Change::Down(_)))
+        .collect();
+    down.sort_by_key(|r| {
+        std::cmp::Reverse(match r.change {
+            Change::Down(k) => k,
+            _ => 0,
+        })
+    });
     down.truncate(n);
     (up, down)
 }
@@ -138,10 +167,19 @@ mod tests {
     fn board() -> (Vec<IndicatorMeta>, Board) {
         // Indicator 0 (max 20): A 18, B 12, C 15, D missing. Indicator 1 (max 10): A 5, B 9, C 9, D 7.
         let specs: Vec<IndicatorSpec> = (0..2)
-            .map(|i| IndicatorSpec { id: i + 1, name: format!("I{i}"), weight: None, direction: Direction::Higher })
+            .map(|i| IndicatorSpec {
+                id: i + 1,
+                name: format!("I{i}"),
+                weight: None,
+                direction: Direction::Higher,
+            })
             .collect();
-        let rows: [(&str, [Option<f64>; 2]); 4] =
-            [("A", [Some(18.0), Some(5.0)]), ("B", [Some(12.0), Some(9.0)]), ("C", [Some(15.0), Some(9.0)]), ("D", [None, Some(7.0)])];
+        let rows: [(&str, [Option<f64>; 2]); 4] = [
+            ("A", [Some(18.0), Some(5.0)]),
+            ("B", [Some(12.0), Some(9.0)]),
+            ("C", [Some(15.0), Some(9.0)]),
+            ("D", [None, Some(7.0)]),
+        ];
         let units: Vec<UnitScores> = rows
             .iter()
             .enumerate()
@@ -153,11 +191,29 @@ mod tests {
                 penalty: Points::ZERO,
             })
             .collect();
-        let rules = GroupRules { tie_breaks: vec![], missing: MissingPolicy::Zero, red: 1, black: 1 };
-        let b = rank_group(&GroupInput { indicators: &specs, units: &units, rules: &rules, previous: None });
+        let rules = GroupRules {
+            tie_breaks: vec![],
+            missing: MissingPolicy::Zero,
+            red: 1,
+            black: 1,
+        };
+        let b = rank_group(&GroupInput {
+            indicators: &specs,
+            units: &units,
+            rules: &rules,
+            previous: None,
+        });
         let meta = vec![
-            IndicatorMeta { name: "I0".into(), max: p(20.0), direction: Direction::Higher },
-            IndicatorMeta { name: "I1".into(), max: p(10.0), direction: Direction::Higher },
+            IndicatorMeta {
+                name: "I0".into(),
+                max: p(20.0),
+                direction: Direction::Higher,
+            },
+            IndicatorMeta {
+                name: "I1".into(),
+                max: p(10.0),
+                direction: Direction::Higher,
+            },
         ];
         (meta, b)
     }
@@ -172,7 +228,11 @@ mod tests {
         assert_eq!(s[0].behind_leader, Some(p(0.0)));
         assert_eq!(s[1].average, Some(p(7.5)));
         assert_eq!(s[1].leader, Some(p(9.0)));
-        assert_eq!(s[1].leaders, vec!["C".to_string(), "B".to_string()], "in board order");
+        assert_eq!(
+            s[1].leaders,
+            vec!["C".to_string(), "B".to_string()],
+            "in board order"
+        );
         assert_eq!(s[1].rank, Some(4));
         assert_eq!(s[1].behind_leader, Some(p(4.0)));
         assert_eq!(s[1].vs_average, Some(p(-2.5)));
@@ -188,14 +248,23 @@ mod tests {
         let w: Vec<&str> = weaknesses(&d, 5).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(w, vec!["I0", "I1"], "missing first, then rank 3 of 4");
         let c = standings(&meta, &b, 3).unwrap();
-        assert!(weaknesses(&c, 5).is_empty(), "C is at or above average everywhere");
+        assert!(
+            weaknesses(&c, 5).is_empty(),
+            "C is at or above average everywhere"
+        );
     }
 
     #[test]
     fn averages_round_to_the_nearest_ten_thousandth() {
         assert_eq!(average([Points(1), Points(2)].into_iter()), Some(Points(2)));
-        assert_eq!(average([Points(1), Points(1), Points(2)].into_iter()), Some(Points(1)));
+        assert_eq!(
+            average([Points(1), Points(1), Points(2)].into_iter()),
+            Some(Points(1))
+        );
         assert_eq!(average(std::iter::empty()), None);
-        assert_eq!(average([Points(-1), Points(-2)].into_iter()), Some(Points(-2)));
+        assert_eq!(
+            average([Points(-1), Points(-2)].into_iter()),
+            Some(Points(-2))
+        );
     }
 }

@@ -43,14 +43,31 @@ pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&Peri
 }
 
 /// Ranks every group in a period, in display order.
-pub fn period_boards(conn: &Connection, s: &Structure, key: PeriodKey) -> store::Result<Vec<GroupBoard>> {
-    let Some(period) = s.period(key) else { return Ok(Vec::new()) };
+pub fn period_boards(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+) -> store::Result<Vec<GroupBoard>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
     let data = store::load_period_data(conn, period.id)?;
     let prev = previous_published(s, key);
-    let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
+    let prev_data = prev
+        .map(|p| store::load_period_data(conn, p.id))
+        .transpose()?;
     Ok(s.groups
         .iter()
-        .map(|g| build(s, period, View::Quarter, g, &data, prev.map(|p| p.key).zip(prev_data.as_ref())))
+        .map(|g| {
+            build(
+                s,
+                period,
+                View::Quarter,
+                g,
+                &data,
+                prev.map(|p| p.key).zip(prev_data.as_ref()),
+            )
+        })
         .collect())
 }
 
@@ -62,41 +79,84 @@ pub fn group_board(
     group_id: i64,
     view: View,
 ) -> store::Result<Option<GroupBoard>> {
-    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else { return Ok(None) };
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
+        return Ok(None);
+    };
     match view {
         View::Quarter => {
             let data = store::load_period_data(conn, period.id)?;
             let prev = previous_published(s, key);
-            let prev_data = prev.map(|p| store::load_period_data(conn, p.id)).transpose()?;
-            Ok(Some(build(s, period, view, group, &data, prev.map(|p| p.key).zip(prev_data.as_ref()))))
+            let prev_data = prev
+                .map(|p| store::load_period_data(conn, p.id))
+                .transpose()?;
+            Ok(Some(build(
+                s,
+                period,
+                view,
+                group,
+                &data,
+                prev.map(|p| p.key).zip(prev_data.as_ref()),
+            )))
         }
         View::Cumulative => {
             // The year so far: this quarter and every published quarter before it in the year.
             let quarters: Vec<&PeriodRow> = s
                 .periods
                 .iter()
-                .filter(|p| p.key.year == key.year && (p.key == key || (p.key < key && p.status == PeriodStatus::Published)))
+                .filter(|p| {
+                    p.key.year == key.year
+                        && (p.key == key || (p.key < key && p.status == PeriodStatus::Published))
+                })
                 .collect();
             let mut all = Vec::with_capacity(quarters.len());
             for q in &quarters {
                 all.push(store::load_period_data(conn, q.id)?);
             }
             let data = sum_data(&all);
-            let prev = (quarters.len() > 1).then(|| (quarters[quarters.len() - 2].key, sum_data(&all[..all.len() - 1])));
-            Ok(Some(build(s, period, view, group, &data, prev.as_ref().map(|(k, d)| (*k, d)))))
+            let prev = (quarters.len() > 1).then(|| {
+                (
+                    quarters[quarters.len() - 2].key,
+                    sum_data(&all[..all.len() - 1]),
+                )
+            });
+            Ok(Some(build(
+                s,
+                period,
+                view,
+                group,
+                &data,
+                prev.as_ref().map(|(k, d)| (*k, d)),
+            )))
         }
     }
 }
 
 /// Quarterly boards of one group for every published period, oldest first.
-pub fn group_history(conn: &Connection, s: &Structure, group_id: i64) -> store::Result<Vec<GroupBoard>> {
-    let Some(group) = s.group(group_id) else { return Ok(Vec::new()) };
-    let published: Vec<&PeriodRow> = s.periods.iter().filter(|p| p.status == PeriodStatus::Published).collect();
+pub fn group_history(
+    conn: &Connection,
+    s: &Structure,
+    group_id: i64,
+) -> store::Result<Vec<GroupBoard>> {
+    let Some(group) = s.group(group_id) else {
+        return Ok(Vec::new());
+    };
+    let published: Vec<&PeriodRow> = s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published)
+        .collect();
     let mut out = Vec::with_capacity(published.len());
     let mut prev: Option<(PeriodKey, store::PeriodData)> = None;
     for p in published {
         let data = store::load_period_data(conn, p.id)?;
-        out.push(build(s, p, View::Quarter, group, &data, prev.as_ref().map(|(k, d)| (*k, d))));
+        out.push(build(
+            s,
+            p,
+            View::Quarter,
+            group,
+            &data,
+            prev.as_ref().map(|(k, d)| (*k, d)),
+        ));
         prev = Some((p.key, data));
     }
     Ok(out)
@@ -175,7 +235,13 @@ fn build(
     let title = match view {
         View::Quarter => period.key.label(),
         View::Cumulative => {
-            rules_text.insert_str(0, &format!("累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；", period.key.year, period.key.quarter));
+            rules_text.insert_str(
+                0,
+                &format!(
+                    "累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；",
+                    period.key.year, period.key.quarter
+                ),
+            );
             format!("{}年1–{}季度累计", period.key.year, period.key.quarter)
         }
     };
@@ -252,4 +318,92 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &Group
     }
     t.push('。');
     t
+}
+
+/// A board as the JSON API and `shaibang board --format json` give it.
+#[derive(Serialize)]
+pub struct BoardJson<'a> {
+    pub period: PeriodKey,
+    pub status: PeriodStatus,
+    pub view: View,
+    pub title: &'a str,
+    pub group_id: i64,
+    pub group: &'a str,
+    pub compared_with: Option<PeriodKey>,
+    pub rules: &'a str,
+    pub rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RowJson<'a> {
+    pub rank: Option<u32>,
+    pub unit_id: i64,
+    pub unit: &'a str,
+    pub total: Points,
+    pub tied: bool,
+    /// Indicators whose tie-break separated this unit from others with an equal total.
+    pub tie_broken_by: Vec<&'a str>,
+    pub change: scoring::Change,
+    pub change_label: String,
+    pub previous_rank: Option<u32>,
+    pub tier: scoring::Tier,
+    pub indicators: Vec<IndicatorJson<'a>>,
+    pub bonus: Points,
+    pub penalty: Points,
+    pub missing: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorJson<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub points: Option<Points>,
+    pub rank: Option<u32>,
+}
+
+impl<'a> BoardJson<'a> {
+    pub fn new(b: &'a GroupBoard) -> BoardJson<'a> {
+        let name = |k: usize| b.indicators[k].name.as_str();
+        BoardJson {
+            period: b.period.key,
+            status: b.period.status,
+            view: b.view,
+            title: &b.title,
+            group_id: b.group.id,
+            group: &b.group.name,
+            compared_with: b.previous,
+            rules: &b.rules_text,
+            rows: b
+                .board
+                .rows
+                .iter()
+                .map(|r| RowJson {
+                    rank: r.rank,
+                    unit_id: r.unit_id,
+                    unit: &r.name,
+                    total: r.total,
+                    tied: r.tied,
+                    tie_broken_by: r.decided_by.iter().map(|&k| name(k)).collect(),
+                    change: r.change,
+                    change_label: r.change.label(),
+                    previous_rank: r.previous_rank,
+                    tier: r.tier,
+                    indicators: b
+                        .indicators
+                        .iter()
+                        .enumerate()
+                        .map(|(k, i)| IndicatorJson {
+                            id: i.id,
+                            name: &i.name,
+                            points: r.points[k],
+                            rank: r.indicator_ranks[k],
+                        })
+                        .collect(),
+                    bonus: r.bonus,
+                    penalty: r.penalty,
+                    missing: r.missing.iter().map(|&k| name(k)).collect(),
+                })
+                .collect(),
+        }
+    }
 }

@@ -10,7 +10,8 @@ use crate::domain::Points;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+pub const FONT: &str =
+    "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
 
 const RED: RGBColor = RGBColor(179, 38, 30);
 const GOLD: RGBColor = RGBColor(201, 162, 39);
@@ -59,11 +60,16 @@ pub fn fit(text: &str, size: f64, max_px: f64) -> String {
 
 fn style(size: f64, color: &'static RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     // The SVG backend writes font-size = size / 1.24.
-    TextStyle::from((FONT, size * 1.24).into_font()).color(color).pos(Pos::new(h, v))
+    TextStyle::from((FONT, size * 1.24).into_font())
+        .color(color)
+        .pos(Pos::new(h, v))
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Adds an accessible title and description right after the opening `<svg>` tag.
@@ -89,7 +95,13 @@ where
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         let drawn = root
             .fill(&WHITE)
-            .and_then(|_| root.draw(&Text::new(title.to_string(), (16, 12), style(17.0, &INK, HPos::Left, VPos::Top))))
+            .and_then(|_| {
+                root.draw(&Text::new(
+                    title.to_string(),
+                    (16, 12),
+                    style(17.0, &INK, HPos::Left, VPos::Top),
+                ))
+            })
             .and_then(|_| f(&root))
             .and_then(|_| root.present());
         if let Err(e) = drawn {
@@ -113,7 +125,12 @@ pub fn totals_bar(title: &str, desc: &str, bars: &[TotalBar]) -> String {
     let row = 26;
     let top = 48;
     let h = (top + row * bars.len().max(1) + 24) as u32;
-    let label_w = bars.iter().map(|b| text_width(&b.label, 13.0)).fold(60.0, f64::max).min(260.0) + 24.0;
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&b.label, 13.0))
+        .fold(60.0, f64::max)
+        .min(260.0)
+        + 24.0;
     let max = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::max);
     let min = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::min);
     let span = (max - min).max(1.0);
@@ -122,7 +139,10 @@ pub fn totals_bar(title: &str, desc: &str, bars: &[TotalBar]) -> String {
     let scale = |v: f64| x0 + (v - min) / span * (x1 - x0);
     draw(w, h, title, desc, |root| {
         let zero = scale(0.0) as i32;
-        root.draw(&PathElement::new(vec![(zero, top as i32 - 6), (zero, h as i32 - 16)], GRID.stroke_width(1)))?;
+        root.draw(&PathElement::new(
+            vec![(zero, top as i32 - 6), (zero, h as i32 - 16)],
+            GRID.stroke_width(1),
+        ))?;
         for (i, b) in bars.iter().enumerate() {
             let y = (top + i * row) as i32;
             let v = b.total.as_f64();
@@ -131,8 +151,15 @@ pub fn totals_bar(title: &str, desc: &str, bars: &[TotalBar]) -> String {
                 2 => &DARK,
                 _ => &BLUE,
             };
-            let (a, z) = if v >= 0.0 { (zero, scale(v) as i32) } else { (scale(v) as i32, zero) };
-            root.draw(&Rectangle::new([(a, y + 4), (z.max(a + 1), y + row as i32 - 4)], color.filled()))?;
+            let (a, z) = if v >= 0.0 {
+                (zero, scale(v) as i32)
+            } else {
+                (scale(v) as i32, zero)
+            };
+            root.draw(&Rectangle::new(
+                [(a, y + 4), (z.max(a + 1), y + row as i32 - 4)],
+                color.filled(),
+            ))?;
             root.draw(&Text::new(
                 fit(&b.label, 13.0, label_w - 20.0),
                 (label_w as i32 - 10, y + row as i32 / 2),
@@ -161,21 +188,41 @@ pub fn bump(title: &str, desc: &str, periods: &[String], series: &[BumpSeries]) 
     let row = if n > 40 { 12 } else { 28 };
     let top = 60;
     let h = (top + row * n + 30) as u32;
-    let label_w = series.iter().map(|s| text_width(&s.label, 12.0)).fold(40.0, f64::max).min(200.0) + 48.0;
+    let label_w = series
+        .iter()
+        .map(|s| text_width(&s.label, 12.0))
+        .fold(40.0, f64::max)
+        .min(200.0)
+        + 48.0;
     let x0 = label_w;
     let x1 = f64::from(w) - label_w;
-    let step = if periods.len() > 1 { (x1 - x0) / (periods.len() - 1) as f64 } else { 0.0 };
+    let step = if periods.len() > 1 {
+        (x1 - x0) / (periods.len() - 1) as f64
+    } else {
+        0.0
+    };
     let x = |i: usize| (x0 + step * i as f64) as i32;
     let y = |rank: u32| (top + (rank as usize - 1) * row + row / 2) as i32;
     draw(w, h, title, desc, |root| {
         for (i, p) in periods.iter().enumerate() {
-            root.draw(&PathElement::new(vec![(x(i), top as i32 - 4), (x(i), h as i32 - 24)], GRID.stroke_width(1)))?;
-            root.draw(&Text::new(p.clone(), (x(i), top as i32 - 10), style(12.0, &MUTED, HPos::Center, VPos::Bottom)))?;
+            root.draw(&PathElement::new(
+                vec![(x(i), top as i32 - 4), (x(i), h as i32 - 24)],
+                GRID.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                p.clone(),
+                (x(i), top as i32 - 10),
+                style(12.0, &MUTED, HPos::Center, VPos::Bottom),
+            ))?;
         }
         for (k, s) in series.iter().enumerate() {
             let color = &PALETTE[k % PALETTE.len()];
-            let pts: Vec<(i32, i32)> =
-                s.ranks.iter().enumerate().filter_map(|(i, r)| Some((x(i), y((*r)?)))).collect();
+            let pts: Vec<(i32, i32)> = s
+                .ranks
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| Some((x(i), y((*r)?))))
+                .collect();
             root.draw(&PathElement::new(pts.clone(), color.stroke_width(2)))?;
             for p in &pts {
                 root.draw(&Circle::new(*p, 3, color.filled()))?;
@@ -213,26 +260,72 @@ pub struct TrendPoint {
 pub fn unit_trend(title: &str, desc: &str, points: &[TrendPoint]) -> String {
     let (w, h) = (880u32, 300u32);
     let (x0, x1, y0, y1) = (70.0, 840.0, 70.0, 250.0);
-    let max = points.iter().map(|p| p.total.as_f64()).fold(f64::MIN, f64::max);
-    let min = points.iter().map(|p| p.total.as_f64()).fold(f64::MAX, f64::min);
-    let (lo, hi) = if points.is_empty() { (0.0, 100.0) } else { ((min - 5.0).floor(), (max + 5.0).ceil()) };
-    let step = if points.len() > 1 { (x1 - x0) / (points.len() - 1) as f64 } else { 0.0 };
-    let px = |i: usize| if points.len() > 1 { (x0 + step * i as f64) as i32 } else { ((x0 + x1) / 2.0) as i32 };
+    let max = points
+        .iter()
+        .map(|p| p.total.as_f64())
+        .fold(f64::MIN, f64::max);
+    let min = points
+        .iter()
+        .map(|p| p.total.as_f64())
+        .fold(f64::MAX, f64::min);
+    let (lo, hi) = if points.is_empty() {
+        (0.0, 100.0)
+    } else {
+        ((min - 5.0).floor(), (max + 5.0).ceil())
+    };
+    let step = if points.len() > 1 {
+        (x1 - x0) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let px = |i: usize| {
+        if points.len() > 1 {
+            (x0 + step * i as f64) as i32
+        } else {
+            ((x0 + x1) / 2.0) as i32
+        }
+    };
     let py = |v: f64| (y1 - (v - lo) / (hi - lo).max(1.0) * (y1 - y0)) as i32;
     draw(w, h, title, desc, |root| {
         for t in 0..=4 {
             let v = lo + (hi - lo) * f64::from(t) / 4.0;
-            root.draw(&PathElement::new(vec![(x0 as i32, py(v)), (x1 as i32, py(v))], GRID.stroke_width(1)))?;
-            root.draw(&Text::new(format!("{v:.0}"), (x0 as i32 - 8, py(v)), style(11.0, &MUTED, HPos::Right, VPos::Center)))?;
+            root.draw(&PathElement::new(
+                vec![(x0 as i32, py(v)), (x1 as i32, py(v))],
+                GRID.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                format!("{v:.0}"),
+                (x0 as i32 - 8, py(v)),
+                style(11.0, &MUTED, HPos::Right, VPos::Center),
+            ))?;
         }
-        let pts: Vec<(i32, i32)> = points.iter().enumerate().map(|(i, p)| (px(i), py(p.total.as_f64()))).collect();
+        let pts: Vec<(i32, i32)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (px(i), py(p.total.as_f64())))
+            .collect();
         root.draw(&PathElement::new(pts.clone(), RED.stroke_width(3)))?;
         for (i, p) in points.iter().enumerate() {
             root.draw(&Circle::new(pts[i], 5, RED.filled()))?;
-            root.draw(&Text::new(p.total.to_string(), (pts[i].0, pts[i].1 - 10), style(12.0, &INK, HPos::Center, VPos::Bottom)))?;
-            let rank = p.rank.map_or_else(|| "未排名".to_string(), |r| format!("第{r}名/{}", p.group_size));
-            root.draw(&Text::new(rank, (pts[i].0, pts[i].1 + 12), style(12.0, &RED, HPos::Center, VPos::Top)))?;
-            root.draw(&Text::new(p.period.clone(), (pts[i].0, h as i32 - 16), style(12.0, &MUTED, HPos::Center, VPos::Bottom)))?;
+            root.draw(&Text::new(
+                p.total.to_string(),
+                (pts[i].0, pts[i].1 - 10),
+                style(12.0, &INK, HPos::Center, VPos::Bottom),
+            ))?;
+            let rank = p.rank.map_or_else(
+                || "未排名".to_string(),
+                |r| format!("第{r}名/{}", p.group_size),
+            );
+            root.draw(&Text::new(
+                rank,
+                (pts[i].0, pts[i].1 + 12),
+                style(12.0, &RED, HPos::Center, VPos::Top),
+            ))?;
+            root.draw(&Text::new(
+                p.period.clone(),
+                (pts[i].0, h as i32 - 16),
+                style(12.0, &MUTED, HPos::Center, VPos::Bottom),
+            ))?;
         }
         Ok(())
     })
@@ -253,14 +346,28 @@ pub fn unit_indicators(title: &str, desc: &str, rows: &[IndicatorBars]) -> Strin
     let row = 46;
     let top = 70;
     let h = (top + row * rows.len().max(1) + 16) as u32;
-    let label_w = rows.iter().map(|r| text_width(&r.label, 13.0)).fold(60.0, f64::max).min(240.0) + 24.0;
+    let label_w = rows
+        .iter()
+        .map(|r| text_width(&r.label, 13.0))
+        .fold(60.0, f64::max)
+        .min(240.0)
+        + 24.0;
     let (x0, x1) = (label_w, f64::from(w) - 120.0);
-    let bar = |v: Points, max: Points| (x0 + (v.as_f64() / max.as_f64().max(0.0001)).clamp(0.0, 1.0) * (x1 - x0)) as i32;
+    let bar = |v: Points, max: Points| {
+        (x0 + (v.as_f64() / max.as_f64().max(0.0001)).clamp(0.0, 1.0) * (x1 - x0)) as i32
+    };
     draw(w, h, title, desc, |root| {
-        for (i, (name, color)) in [("本单位", &RED), ("组平均", &MUTED), ("组内最高", &GOLD)].iter().enumerate() {
+        for (i, (name, color)) in [("本单位", &RED), ("组平均", &MUTED), ("组内最高", &GOLD)]
+            .iter()
+            .enumerate()
+        {
             let lx = 16 + i as i32 * 110;
             root.draw(&Rectangle::new([(lx, 42), (lx + 14, 54)], color.filled()))?;
-            root.draw(&Text::new(name.to_string(), (lx + 20, 48), style(12.0, &INK, HPos::Left, VPos::Center)))?;
+            root.draw(&Text::new(
+                name.to_string(),
+                (lx + 20, 48),
+                style(12.0, &INK, HPos::Left, VPos::Center),
+            ))?;
         }
         for (i, r) in rows.iter().enumerate() {
             let y = (top + i * row) as i32;
@@ -269,15 +376,30 @@ pub fn unit_indicators(title: &str, desc: &str, rows: &[IndicatorBars]) -> Strin
                 (label_w as i32 - 10, y + row as i32 / 2 - 2),
                 style(13.0, &INK, HPos::Right, VPos::Center),
             ))?;
-            for (j, (v, color)) in [(r.unit, &RED), (r.average, &MUTED), (r.leader, &GOLD)].into_iter().enumerate() {
+            for (j, (v, color)) in [(r.unit, &RED), (r.average, &MUTED), (r.leader, &GOLD)]
+                .into_iter()
+                .enumerate()
+            {
                 let by = y + 4 + j as i32 * 12;
-                root.draw(&Rectangle::new([(x0 as i32, by), (x1 as i32, by + 9)], GRID.filled()))?;
+                root.draw(&Rectangle::new(
+                    [(x0 as i32, by), (x1 as i32, by + 9)],
+                    GRID.filled(),
+                ))?;
                 if let Some(v) = v {
-                    root.draw(&Rectangle::new([(x0 as i32, by), (bar(v, r.max).max(x0 as i32 + 1), by + 9)], color.filled()))?;
+                    root.draw(&Rectangle::new(
+                        [(x0 as i32, by), (bar(v, r.max).max(x0 as i32 + 1), by + 9)],
+                        color.filled(),
+                    ))?;
                 }
             }
-            let text = r.unit.map_or_else(|| "缺失".to_string(), |u| format!("{u} / {}", r.max));
-            root.draw(&Text::new(text, (x1 as i32 + 8, y + 10), style(12.0, &INK, HPos::Left, VPos::Center)))?;
+            let text = r
+                .unit
+                .map_or_else(|| "缺失".to_string(), |u| format!("{u} / {}", r.max));
+            root.draw(&Text::new(
+                text,
+                (x1 as i32 + 8, y + 10),
+                style(12.0, &INK, HPos::Left, VPos::Center),
+            ))?;
         }
         Ok(())
     })
@@ -300,7 +422,11 @@ mod tests {
         let svg = totals_bar(
             "总分 <图>",
             "说明",
-            &[TotalBar { label: "<script>alert(1)</script>".into(), total: Points::from_int(80), tier: 1 }],
+            &[TotalBar {
+                label: "<script>alert(1)</script>".into(),
+                total: Points::from_int(80),
+                tier: 1,
+            }],
         );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("<title id=\"chart-title\">总分 &lt;图&gt;</title>"));

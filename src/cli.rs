@@ -185,7 +185,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
                 Format::Table => table(&list),
                 Format::Csv => csv_text(&list),
                 Format::Json => {
-                    serde_json::to_string_pretty(&json_boards(&list)).unwrap_or_default() + "\n"
+                    serde_json::to_string_pretty(
+                        &list.iter().map(boards::BoardJson::new).collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_default()
+                        + "\n"
                 }
             };
             print!("{out}");
@@ -389,81 +393,4 @@ fn csv_text(list: &[GroupBoard]) -> String {
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-#[derive(serde::Serialize)]
-struct JsonRow<'a> {
-    rank: Option<u32>,
-    unit_id: i64,
-    unit: &'a str,
-    total: crate::domain::Points,
-    tied: bool,
-    change: crate::scoring::Change,
-    change_label: String,
-    tier: crate::scoring::Tier,
-    indicators: Vec<JsonIndicator<'a>>,
-    bonus: crate::domain::Points,
-    penalty: crate::domain::Points,
-    missing: Vec<&'a str>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonIndicator<'a> {
-    name: &'a str,
-    points: Option<crate::domain::Points>,
-    rank: Option<u32>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonBoard<'a> {
-    period: PeriodKey,
-    status: store::PeriodStatus,
-    group: &'a str,
-    compared_with: Option<PeriodKey>,
-    rules: &'a str,
-    rows: Vec<JsonRow<'a>>,
-}
-
-fn json_boards(list: &[GroupBoard]) -> Vec<JsonBoard<'_>> {
-    list.iter()
-        .map(|b| JsonBoard {
-            period: b.period.key,
-            status: b.period.status,
-            group: &b.group.name,
-            compared_with: b.previous,
-            rules: &b.rules_text,
-            rows: b
-                .board
-                .rows
-                .iter()
-                .map(|r| JsonRow {
-                    rank: r.rank,
-                    unit_id: r.unit_id,
-                    unit: &r.name,
-                    total: r.total,
-                    tied: r.tied,
-                    change: r.change,
-                    change_label: r.change.label(),
-                    tier: r.tier,
-                    indicators: b
-                        .indicators
-                        .iter()
-                        .enumerate()
-                        .map(|(k, i)| JsonIndicator {
-                            name: &i.name,
-                            points: r.points[k],
-                            rank: r.indicator_ranks[k],
-                        })
-                        .collect(),
-                    bonus: r.bonus,
-                    penalty: r.penalty,
-                    missing: r
-                        .missing
-                        .iter()
-                        .map(|&k| b.indicators[k].name.as_str())
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect()
 }

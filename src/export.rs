@@ -14,7 +14,9 @@ pub fn neutralise(text: &str) -> String {
 }
 
 fn header(b: &GroupBoard) -> Vec<String> {
-    let mut h: Vec<String> = ["名次", "并列", "单位", "总分", "变化", "榜单"].map(String::from).to_vec();
+    let mut h: Vec<String> = ["名次", "并列", "单位", "总分", "变化", "榜单"]
+        .map(String::from)
+        .to_vec();
     h.extend(b.indicators.iter().map(|i| i.name.clone()));
     h.extend(["加分", "扣分", "数据缺失"].map(String::from));
     h
@@ -22,22 +24,37 @@ fn header(b: &GroupBoard) -> Vec<String> {
 
 /// UTF-8 with a byte-order mark, CRLF: what Excel on Chinese Windows opens without garbling.
 pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     let _ = w.write_record(header(b).iter().map(|h| neutralise(h)));
     for r in &b.board.rows {
         let mut rec = vec![
-            r.rank.map_or_else(|| "不参与排名".into(), |x| x.to_string()),
-            if r.tied { "并列".into() } else { String::new() },
+            r.rank
+                .map_or_else(|| "不参与排名".into(), |x| x.to_string()),
+            if r.tied {
+                "并列".into()
+            } else {
+                String::new()
+            },
             neutralise(&r.name),
             r.total.to_string(),
             r.change.label(),
             r.tier.label().into(),
         ];
-        rec.extend(r.points.iter().map(|p| p.map_or_else(String::new, |p| p.to_string())));
+        rec.extend(
+            r.points
+                .iter()
+                .map(|p| p.map_or_else(String::new, |p| p.to_string())),
+        );
         rec.push(r.bonus.to_string());
         rec.push(r.penalty.to_string());
         rec.push(neutralise(
-            &r.missing.iter().map(|&k| b.indicators[k].name.as_str()).collect::<Vec<_>>().join("、"),
+            &r.missing
+                .iter()
+                .map(|&k| b.indicators[k].name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
         ));
         let _ = w.write_record(&rec);
     }
@@ -51,8 +68,15 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
     ws.set_name(sheet_name(&b.group.name))?;
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(14);
-    let num = Format::new().set_num_format("0.00##").set_align(FormatAlign::Right);
-    ws.write_string_with_format(0, 0, format!("{competition} {} {} 考评结果", b.title, b.group.name), &title)?;
+    let num = Format::new()
+        .set_num_format("0.00##")
+        .set_align(FormatAlign::Right);
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{competition} {} {} 考评结果", b.title, b.group.name),
+        &title,
+    )?;
     let head = header(b);
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &bold)?;
@@ -79,7 +103,11 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
         }
         ws.write_number_with_format(row, c, r.bonus.as_f64(), &num)?;
         ws.write_number_with_format(row, c + 1, r.penalty.as_f64(), &num)?;
-        let missing: Vec<&str> = r.missing.iter().map(|&k| b.indicators[k].name.as_str()).collect();
+        let missing: Vec<&str> = r
+            .missing
+            .iter()
+            .map(|&k| b.indicators[k].name.as_str())
+            .collect();
         if !missing.is_empty() {
             ws.write_string(row, c + 2, missing.join("、"))?;
         }
@@ -93,7 +121,11 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str) -> String {
-    let s: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    let s: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
     if s.is_empty() { "榜单".into() } else { s }
 }
 

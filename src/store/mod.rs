@@ -130,17 +130,19 @@ pub fn write_tx<T>(
     Ok(out)
 }
 
-pub fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT version FROM data_version WHERE id = 1", [], |r| {
-            r.get(0)
-        })?,
-    )
+/// The data version and the unix time of the last change.
+pub fn data_version(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT version, changed_at FROM data_version WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
     conn.execute(
-        "UPDATE data_version SET version = version + 1 WHERE id = 1",
+        "UPDATE data_version SET version = version + 1,
+             changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1",
         [],
     )?;
     Ok(())

@@ -1,24 +1,38 @@
 //! The HTTP shell: routes, handlers and templates. Handlers load data through `store` and
 //! `boards` and render it; they compute no rank. Assets and templates are compiled in.
+//!
+//! Every GET is answered from a cache keyed by the data version, with an ETag (answered 304
+//! when it matches) and Last-Modified; an import or publish bumps the version.
 
+mod api;
 mod assets;
+pub mod cache;
+mod files;
 mod pages;
 mod views;
 
 use crate::store::{Store, StoreError};
-use actix_web::{App, HttpResponse, HttpServer, ResponseError, dev::Server, http::StatusCode, web};
+use actix_web::http::{StatusCode, header};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web};
+use cache::{Cache, Ctx, Rendered};
 use std::fmt;
 use std::net::TcpListener;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// Shared by every worker.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub cache: Arc<Cache>,
 }
 
 /// Builds the server on an already bound listener (tests bind port 0).
 pub fn build(listener: TcpListener, store: Store) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState { store });
+    let state = web::Data::new(AppState {
+        store,
+        cache: Arc::new(Cache::default()),
+    });
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -34,6 +48,8 @@ pub fn build(listener: TcpListener, store: Store) -> std::io::Result<Server> {
 /// Every route, in one place.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
+    files::configure(cfg);
+    api::configure(cfg);
     assets::configure(cfg);
 }
 
@@ -46,17 +62,22 @@ pub fn serve(store: Store, bind: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// What a handler can fail with, shown to the user as a Chinese error page.
+/// What a handler can fail with, shown to the user in Chinese.
 #[derive(Debug)]
 pub enum AppError {
     NotFound(String),
+    /// Not found, for JSON clients.
+    ApiNotFound(String),
     Store(StoreError),
+    Internal(String),
 }
 
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AppError::NotFound(m) => write!(f, "{m}"),
+            AppError::NotFound(m) | AppError::ApiNotFound(m) | AppError::Internal(m) => {
+                write!(f, "{m}")
+            }
             AppError::Store(e) => write!(f, "{e}"),
         }
     }
@@ -71,21 +92,104 @@ impl From<StoreError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::NotFound(_) | AppError::ApiNotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
     fn error_response(&self) -> HttpResponse {
-        if let AppError::Store(e) = self {
-            tracing::error!("request failed: {e}");
+        match self {
+            AppError::Store(_) | AppError::Internal(_) => tracing::error!("request failed: {self}"),
+            _ => {}
         }
-        let (title, message) = match self {
-            AppError::NotFound(m) => ("找不到页面".to_string(), m.clone()),
-            AppError::Store(_) => (
-                "服务器内部错误".to_string(),
-                "处理请求时出错，请稍后再试或联系管理员。".to_string(),
+        match self {
+            AppError::ApiNotFound(m) => {
+                HttpResponse::NotFound().json(serde_json::json!({ "error": m }))
+            }
+            AppError::NotFound(m) => {
+                pages::error_page(self.status_code(), "找不到页面".into(), m.clone())
+            }
+            _ => pages::error_page(
+                self.status_code(),
+                "服务器内部错误".into(),
+                "处理请求时出错，请稍后再试或联系管理员。".into(),
             ),
-        };
-        pages::error_page(self.status_code(), title, message)
+        }
     }
+}
+
+/// Changes on every start, so a new binary never answers 304 for an old page.
+fn boot_id() -> u64 {
+    static BOOT: OnceLock<u64> = OnceLock::new();
+    *BOOT.get_or_init(|| {
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    })
+}
+
+/// FNV-1a: a stable short hash of the request target for the ETag.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Serves a GET from the cache, rendering it on the blocking pool on a miss.
+pub async fn cached<F>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&Ctx<'_>) -> Result<Rendered, AppError> + Send + 'static,
+{
+    let key = req.uri().to_string();
+    let (version, changed_at) = cache::current_version(&state.store)?;
+    let etag = format!(
+        "\"{:x}-{version}-{:x}\"",
+        boot_id() % 0xFFFF_FFFF,
+        fnv1a(&key)
+    );
+    let modified = header::HttpDate::from(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(changed_at.max(0) as u64),
+    );
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::LAST_MODIFIED, modified))
+            .finish());
+    }
+    let page = match state.cache.page(version, &key) {
+        Some(p) => p,
+        None => {
+            let st = state.clone();
+            let page = web::block(move || -> Result<Rendered, AppError> {
+                let conn = st.store.conn()?;
+                render(&Ctx {
+                    conn: &conn,
+                    cache: &st.cache,
+                    version,
+                })
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+            let page = Arc::new(page);
+            state.cache.put_page(version, key, page.clone());
+            page
+        }
+    };
+    let mut resp = HttpResponse::build(page.status);
+    resp.insert_header((header::CONTENT_TYPE, page.content_type))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::LAST_MODIFIED, modified))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if let Some(name) = &page.filename {
+        resp.insert_header(header::ContentDisposition::attachment(name.clone()));
+    }
+    Ok(resp.body(page.body.clone()))
 }

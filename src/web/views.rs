@@ -1,6 +1,8 @@
-//! View models: board data turned into the strings templates show. No ranking here.
+//! View models: boards turned into the strings templates show. No ranking here.
 
 use crate::boards::GroupBoard;
+use crate::domain::{PeriodKey, Points};
+use crate::scoring::BoardRow;
 use crate::store::{PeriodStatus, Structure};
 
 /// What every page's frame shows.
@@ -8,6 +10,7 @@ pub struct Chrome {
     pub competition: String,
     pub demo: bool,
     pub data_as_of: String,
+    pub print: bool,
 }
 
 impl Chrome {
@@ -17,6 +20,7 @@ impl Chrome {
                 competition: "尚未配置竞赛".into(),
                 demo: false,
                 data_as_of: "—".into(),
+                print: false,
             };
         };
         let data_as_of = s.latest_published().map_or_else(
@@ -33,6 +37,7 @@ impl Chrome {
             competition: s.competition.name.clone(),
             demo: s.competition.is_demo,
             data_as_of,
+            print: false,
         }
     }
 }
@@ -41,17 +46,17 @@ pub struct PeriodLink {
     pub key: String,
     pub label: String,
     pub current: bool,
-    pub draft: bool,
 }
 
-pub fn period_links(s: &Structure, current: Option<crate::domain::PeriodKey>) -> Vec<PeriodLink> {
+/// Published periods only: drafts are not shown before 揭榜.
+pub fn period_links(s: &Structure, current: Option<PeriodKey>) -> Vec<PeriodLink> {
     s.periods
         .iter()
+        .filter(|p| p.status == PeriodStatus::Published)
         .map(|p| PeriodLink {
             key: p.key.to_string(),
             label: p.key.label(),
             current: Some(p.key) == current,
-            draft: p.status == PeriodStatus::Draft,
         })
         .collect()
 }
@@ -62,60 +67,85 @@ pub struct PeriodInfo {
     pub compared_with: Option<String>,
 }
 
-pub struct BoardView {
-    pub group_id: i64,
-    pub group_name: String,
-    pub period_label: String,
-    pub rules_text: String,
-    pub rows: Vec<RowView>,
-}
-
-pub struct RowView {
+/// A unit's line in a short list (cards, movers).
+pub struct BriefRow {
     pub rank: String,
     pub tied: bool,
     pub unit: String,
+    pub unit_id: i64,
     pub total: String,
     pub change: String,
     pub change_css: &'static str,
-    pub tier: &'static str,
-    pub tier_css: &'static str,
-    pub missing: bool,
-    pub missing_list: String,
 }
 
-impl BoardView {
-    pub fn new(b: &GroupBoard) -> BoardView {
-        BoardView {
+impl BriefRow {
+    pub fn new(r: &BoardRow) -> BriefRow {
+        BriefRow {
+            rank: rank_text(r),
+            tied: r.tied,
+            unit: r.name.clone(),
+            unit_id: r.unit_id,
+            total: r.total.to_string(),
+            change: r.change.label(),
+            change_css: r.change.css(),
+        }
+    }
+}
+
+pub fn rank_text(r: &BoardRow) -> String {
+    r.rank
+        .map_or_else(|| "不参与排名".into(), |x| x.to_string())
+}
+
+pub fn opt(p: Option<Points>) -> String {
+    p.map_or_else(|| "—".into(), |p| p.to_string())
+}
+
+/// Signed, with an explicit `+` for gains.
+pub fn signed(p: Option<Points>) -> String {
+    match p {
+        Some(p) if p.0 > 0 => format!("+{p}"),
+        Some(p) => p.to_string(),
+        None => "—".into(),
+    }
+}
+
+pub struct Card {
+    pub group_id: i64,
+    pub group_name: String,
+    pub unit_count: usize,
+    pub board_url: String,
+    pub red: Vec<BriefRow>,
+    pub black: Vec<BriefRow>,
+    pub climbers: Vec<BriefRow>,
+    pub fallers: Vec<BriefRow>,
+}
+
+impl Card {
+    pub fn new(b: &GroupBoard) -> Card {
+        use crate::scoring::Tier;
+        let (up, down) = crate::analysis::movers(&b.board, 3);
+        Card {
             group_id: b.group.id,
             group_name: b.group.name.clone(),
-            period_label: b.period.key.label(),
-            rules_text: b.rules_text.clone(),
-            rows: b
+            unit_count: b.board.rows.len(),
+            board_url: format!("/boards/{}/{}", b.period.key, b.group.id),
+            red: b
                 .board
                 .rows
                 .iter()
-                .map(|r| RowView {
-                    rank: r
-                        .rank
-                        .map_or_else(|| "不参与排名".into(), |x| x.to_string()),
-                    tied: r.tied,
-                    unit: r.name.clone(),
-                    total: r.total.to_string(),
-                    change: r.change.label(),
-                    change_css: r.change.css(),
-                    tier: r.tier.label(),
-                    tier_css: r.tier.css(),
-                    missing: !r.missing.is_empty(),
-                    missing_list: format!(
-                        "缺少：{}",
-                        r.missing
-                            .iter()
-                            .map(|&k| b.indicators[k].name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                })
+                .filter(|r| r.tier == Tier::Red)
+                .map(BriefRow::new)
                 .collect(),
+            black: b
+                .board
+                .rows
+                .iter()
+                .filter(|r| r.tier == Tier::Black)
+                .map(BriefRow::new)
+                .collect(),
+            climbers: up.into_iter().map(BriefRow::new).collect(),
+            fallers: down.into_iter().map(BriefRow::new).collect(),
         }
     }
 }

@@ -1,0 +1,123 @@
+//! Caches keyed by the database's data version: rendered responses and computed boards.
+//! Every import or publish bumps the version, which empties the caches on the next request,
+//! so a page is never served stale and repeated views cost a hash look-up.
+
+use crate::boards::{self, GroupBoard, View};
+use crate::domain::PeriodKey;
+use crate::store::{self, Store, Structure};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A rendered response body.
+pub struct Rendered {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: Bytes,
+    /// For downloads: the file name to offer.
+    pub filename: Option<String>,
+}
+
+/// Most responses kept per data version; past this the page cache starts over.
+const MAX_PAGES: usize = 512;
+
+#[derive(Default)]
+struct Inner {
+    version: i64,
+    pages: HashMap<String, Arc<Rendered>>,
+    structure: Option<Arc<Option<Structure>>>,
+    boards: HashMap<(PeriodKey, i64, View), Arc<GroupBoard>>,
+    histories: HashMap<i64, Arc<Vec<GroupBoard>>>,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    inner: Mutex<Inner>,
+}
+
+impl Cache {
+    fn with<T>(&self, version: i64, f: impl FnOnce(&mut Inner) -> T) -> T {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if g.version != version {
+            *g = Inner {
+                version,
+                ..Inner::default()
+            };
+        }
+        f(&mut g)
+    }
+
+    pub fn page(&self, version: i64, key: &str) -> Option<Arc<Rendered>> {
+        self.with(version, |g| g.pages.get(key).cloned())
+    }
+
+    pub fn put_page(&self, version: i64, key: String, page: Arc<Rendered>) {
+        self.with(version, |g| {
+            if g.pages.len() >= MAX_PAGES {
+                g.pages.clear();
+            }
+            g.pages.insert(key, page);
+        });
+    }
+}
+
+/// What a page renderer gets: a connection and memoised structure and boards for one version.
+pub struct Ctx<'a> {
+    pub conn: &'a rusqlite::Connection,
+    pub cache: &'a Cache,
+    pub version: i64,
+}
+
+impl Ctx<'_> {
+    pub fn structure(&self) -> store::Result<Arc<Option<Structure>>> {
+        if let Some(s) = self.cache.with(self.version, |g| g.structure.clone()) {
+            return Ok(s);
+        }
+        let s = Arc::new(store::load_structure(self.conn)?);
+        self.cache
+            .with(self.version, |g| g.structure = Some(s.clone()));
+        Ok(s)
+    }
+
+    pub fn board(
+        &self,
+        s: &Structure,
+        key: PeriodKey,
+        group: i64,
+        view: View,
+    ) -> store::Result<Option<Arc<GroupBoard>>> {
+        if let Some(b) = self
+            .cache
+            .with(self.version, |g| g.boards.get(&(key, group, view)).cloned())
+        {
+            return Ok(Some(b));
+        }
+        let Some(b) = boards::group_board(self.conn, s, key, group, view)? else {
+            return Ok(None);
+        };
+        let b = Arc::new(b);
+        self.cache.with(self.version, |g| {
+            g.boards.insert((key, group, view), b.clone())
+        });
+        Ok(Some(b))
+    }
+
+    pub fn history(&self, s: &Structure, group: i64) -> store::Result<Arc<Vec<GroupBoard>>> {
+        if let Some(h) = self
+            .cache
+            .with(self.version, |g| g.histories.get(&group).cloned())
+        {
+            return Ok(h);
+        }
+        let h = Arc::new(boards::group_history(self.conn, s, group)?);
+        self.cache
+            .with(self.version, |g| g.histories.insert(group, h.clone()));
+        Ok(h)
+    }
+}
+
+/// The current data version and the unix time of the last change.
+pub fn current_version(store: &Store) -> store::Result<(i64, i64)> {
+    store::data_version(&*store.conn()?)
+}

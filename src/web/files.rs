@@ -1,0 +1,288 @@
+//! Charts (SVG) and exports (CSV, .xlsx) at stable URLs.
+
+use super::cache::Rendered;
+use super::pages::{group, metas, need, published, structure, unit_context, view_of};
+use super::{AppError, AppState, cached};
+use crate::analysis;
+use crate::boards::View;
+use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
+use crate::scoring::Tier;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/boards/{period}/{group}/export.csv",
+        web::get().to(export_csv),
+    )
+    .route(
+        "/boards/{period}/{group}/export.xlsx",
+        web::get().to(export_xlsx),
+    )
+    .route(
+        "/charts/{period}/{group}/totals.svg",
+        web::get().to(totals_chart),
+    )
+    .route("/charts/groups/{group}/bump.svg", web::get().to(bump_chart))
+    .route("/charts/units/{id}/trend.svg", web::get().to(trend_chart))
+    .route(
+        "/charts/units/{id}/indicators.svg",
+        web::get().to(indicators_chart),
+    );
+}
+
+#[derive(Deserialize)]
+pub struct Q {
+    view: Option<String>,
+    period: Option<String>,
+}
+
+fn svg(body: String) -> Rendered {
+    Rendered {
+        status: StatusCode::OK,
+        content_type: "image/svg+xml; charset=utf-8",
+        body: body.into(),
+        filename: None,
+    }
+}
+
+async fn export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<Q>,
+    xlsx: bool,
+) -> Result<HttpResponse, AppError> {
+    let (period_raw, group_raw) = path.into_inner();
+    let view_raw = q.into_inner().view;
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let period = published(s, &period_raw)?;
+        let g = group(s, &group_raw)?;
+        let view = view_of(view_raw.as_deref())?;
+        let b = ctx
+            .board(s, period.key, g.id, view)?
+            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let suffix = if view == View::Cumulative {
+            "-cumulative"
+        } else {
+            ""
+        };
+        if xlsx {
+            let bytes = crate::export::board_xlsx(&b, &s.competition.name)
+                .map_err(|e| AppError::Internal(format!("生成 Excel 失败：{e}")))?;
+            Ok(Rendered {
+                status: StatusCode::OK,
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                body: bytes.into(),
+                filename: Some(format!("board-{}-{}{suffix}.xlsx", period.key, g.id)),
+            })
+        } else {
+            Ok(Rendered {
+                status: StatusCode::OK,
+                content_type: "text/csv; charset=utf-8",
+                body: crate::export::board_csv(&b).into(),
+                filename: Some(format!("board-{}-{}{suffix}.csv", period.key, g.id)),
+            })
+        }
+    })
+    .await
+}
+
+async fn export_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
+    export(req, state, path, q, false).await
+}
+
+async fn export_xlsx(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
+    export(req, state, path, q, true).await
+}
+
+async fn totals_chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
+    let (period_raw, group_raw) = path.into_inner();
+    let view_raw = q.into_inner().view;
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let period = published(s, &period_raw)?;
+        let g = group(s, &group_raw)?;
+        let b = ctx
+            .board(s, period.key, g.id, view_of(view_raw.as_deref())?)?
+            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let bars: Vec<TotalBar> = b
+            .board
+            .rows
+            .iter()
+            .map(|r| TotalBar {
+                label: format!(
+                    "{} {}",
+                    r.rank.map_or_else(|| "—".into(), |x| x.to_string()),
+                    r.name
+                ),
+                total: r.total,
+                tier: match r.tier {
+                    Tier::Red => 1,
+                    Tier::Black => 2,
+                    Tier::None => 0,
+                },
+            })
+            .collect();
+        let title = format!("{} {} 总分", b.title, g.name);
+        let desc = format!(
+            "按名次排列的各单位总分，红色为红榜，深灰为黑榜。共{}个单位。",
+            bars.len()
+        );
+        Ok(svg(charts::totals_bar(&title, &desc, &bars)))
+    })
+    .await
+}
+
+async fn bump_chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let group_raw = path.into_inner();
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let g = group(s, &group_raw)?;
+        let history = ctx.history(s, g.id)?;
+        let periods: Vec<String> = history.iter().map(|b| b.period.key.label()).collect();
+        let order: Vec<i64> = match history.last() {
+            Some(last) => last.board.rows.iter().map(|r| r.unit_id).collect(),
+            None => Vec::new(),
+        };
+        let series: Vec<BumpSeries> = order
+            .iter()
+            .filter_map(|id| s.unit(*id))
+            .map(|u| BumpSeries {
+                label: u.name.clone(),
+                ranks: history
+                    .iter()
+                    .map(|b| {
+                        b.board
+                            .rows
+                            .iter()
+                            .find(|r| r.unit_id == u.id)
+                            .and_then(|r| r.rank)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let title = format!("{} 各季度名次变化", g.name);
+        let desc = format!(
+            "{}个单位在{}的名次，第1名在最上方。",
+            series.len(),
+            periods.join("、")
+        );
+        Ok(svg(charts::bump(&title, &desc, &periods, &series)))
+    })
+    .await
+}
+
+async fn trend_chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id_raw = path.into_inner();
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let (u, g, _) = unit_context(s, &id_raw, None)?;
+        let history = ctx.history(s, g.id)?;
+        let points: Vec<TrendPoint> = history
+            .iter()
+            .filter_map(|b| {
+                let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
+                Some(TrendPoint {
+                    period: b.period.key.label(),
+                    total: r.total,
+                    rank: r.rank,
+                    group_size: b.board.rows.len(),
+                })
+            })
+            .collect();
+        let title = format!("{} 历季总分与名次", u.name);
+        let desc = points
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}：{}分，{}",
+                    p.period,
+                    p.total,
+                    p.rank
+                        .map_or_else(|| "未排名".into(), |r| format!("第{r}名"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        Ok(svg(charts::unit_trend(&title, &desc, &points)))
+    })
+    .await
+}
+
+async fn indicators_chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
+    let id_raw = path.into_inner();
+    let period_raw = q.into_inner().period;
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let (u, g, period) = unit_context(s, &id_raw, period_raw.as_deref())?;
+        let period = period.ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?;
+        let b = ctx
+            .board(s, period.key, g.id, View::Quarter)?
+            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let st = analysis::standings(&metas(&b), &b.board, u.id).unwrap_or_default();
+        let rows: Vec<IndicatorBars> = st
+            .iter()
+            .map(|x| IndicatorBars {
+                label: x.name.clone(),
+                max: x.max,
+                unit: x.points,
+                average: x.average,
+                leader: x.leader,
+            })
+            .collect();
+        let title = format!(
+            "{} {} 各指标与组平均、组内最高对比",
+            u.name,
+            period.key.label()
+        );
+        let desc = st
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}：{}",
+                    x.name,
+                    x.points.map_or_else(|| "缺失".into(), |p| p.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        Ok(svg(charts::unit_indicators(&title, &desc, &rows)))
+    })
+    .await
+}
