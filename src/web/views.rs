@@ -11,6 +11,7 @@ pub struct Chrome {
     pub demo: bool,
     pub data_as_of: String,
     pub print: bool,
+    pub css: &'static str,
 }
 
 impl Chrome {
@@ -21,6 +22,7 @@ impl Chrome {
                 demo: false,
                 data_as_of: "—".into(),
                 print: false,
+                css: super::assets::style_url(),
             };
         };
         let data_as_of = s.latest_published().map_or_else(
@@ -38,6 +40,7 @@ impl Chrome {
             demo: s.competition.is_demo,
             data_as_of,
             print: false,
+            css: super::assets::style_url(),
         }
     }
 }
