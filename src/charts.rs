@@ -227,20 +227,45 @@ pub fn bump(title: &str, desc: &str, periods: &[String], series: &[BumpSeries]) 
             for p in &pts {
                 root.draw(&Circle::new(*p, 3, color.filled()))?;
             }
-            if let Some(Some(r)) = s.ranks.first() {
-                root.draw(&Text::new(
-                    fit(&format!("{} {r}", s.label), 12.0, label_w - 12.0),
-                    (x(0) - 8, y(*r)),
-                    style(12.0, color, HPos::Right, VPos::Center),
-                ))?;
+        }
+        // Labels at both ends; units tied on a rank share one label so that none overlap.
+        for (col, first) in [(0usize, true), (periods.len().saturating_sub(1), false)] {
+            if !first && periods.len() < 2 {
+                break;
             }
-            if let Some(Some(r)) = s.ranks.last()
-                && periods.len() > 1
-            {
+            let mut by_rank: Vec<(u32, Vec<&str>, usize)> = Vec::new();
+            for (k, s) in series.iter().enumerate() {
+                if let Some(Some(r)) = s.ranks.get(col) {
+                    match by_rank.iter_mut().find(|e| e.0 == *r) {
+                        Some(e) => e.1.push(&s.label),
+                        None => by_rank.push((*r, vec![&s.label], k)),
+                    }
+                }
+            }
+            for (r, names, k) in by_rank {
+                let color = if names.len() > 1 {
+                    &MUTED
+                } else {
+                    &PALETTE[k % PALETTE.len()]
+                };
+                let names = names.join("、");
+                let (text, tx, anchor) = if first {
+                    (
+                        fit(&format!("{names} {r}"), 12.0, label_w - 12.0),
+                        x(col) - 8,
+                        HPos::Right,
+                    )
+                } else {
+                    (
+                        fit(&format!("{r} {names}"), 12.0, label_w - 12.0),
+                        x(col) + 8,
+                        HPos::Left,
+                    )
+                };
                 root.draw(&Text::new(
-                    fit(&format!("{r} {}", s.label), 12.0, label_w - 12.0),
-                    (x(periods.len() - 1) + 8, y(*r)),
-                    style(12.0, color, HPos::Left, VPos::Center),
+                    text,
+                    (tx, y(r)),
+                    style(12.0, color, anchor, VPos::Center),
                 ))?;
             }
         }

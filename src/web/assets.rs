@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, http::header, web};
 use std::sync::OnceLock;
 
 const STYLE_CSS: &str = include_str!("../../assets/style.css");
+const FAVICON_SVG: &str = include_str!("../../assets/favicon.svg");
 
 /// The stylesheet's URL, versioned by its content so browsers may cache it for good.
 pub fn style_url() -> &'static str {
@@ -12,7 +13,9 @@ pub fn style_url() -> &'static str {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assets/style.css", web::get().to(style));
+    cfg.route("/assets/style.css", web::get().to(style))
+        .route("/assets/favicon.svg", web::get().to(favicon))
+        .route("/favicon.ico", web::get().to(favicon));
 }
 
 async fn style() -> HttpResponse {
@@ -20,4 +23,11 @@ async fn style() -> HttpResponse {
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .body(STYLE_CSS)
+}
+
+async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "image/svg+xml"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(FAVICON_SVG)
 }

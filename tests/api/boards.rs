@@ -49,26 +49,55 @@ pub fn fixture_app() -> TestApp {
     let spec = CompetitionSpec::parse(TOML, units.as_bytes()).unwrap();
     let mut conn = store.conn().unwrap();
     store::install_structure(&mut conn, &spec).unwrap();
-    let opts = ApplyOptions { actor: "test", allow_published: false, dry_run: false };
+    let opts = ApplyOptions {
+        actor: "test",
+        allow_published: false,
+        dry_run: false,
+    };
     for (q, csv) in [(1, Q1), (2, Q2)] {
-        let key = PeriodKey { year: 2023, quarter: q };
+        let key = PeriodKey {
+            year: 2023,
+            quarter: q,
+        };
         store::import_file(&mut conn, csv.as_bytes(), "t.csv", Some(key), &opts).unwrap();
         store::publish_period(&mut conn, key).unwrap();
     }
     // A draft that must not be visible.
-    store::import_file(&mut conn, Q1.as_bytes(), "t.csv", Some(PeriodKey { year: 2023, quarter: 3 }), &opts).unwrap();
+    store::import_file(
+        &mut conn,
+        Q1.as_bytes(),
+        "t.csv",
+        Some(PeriodKey {
+            year: 2023,
+            quarter: 3,
+        }),
+        &opts,
+    )
+    .unwrap();
     drop(conn);
-    spawn_app(crate::helpers::TestDb { _dir: dir, path, store })
+    spawn_app(crate::helpers::TestDb {
+        _dir: dir,
+        path,
+        store,
+    })
 }
 
 fn unit_id(app: &TestApp, name: &str) -> i64 {
-    app.db.store.conn().unwrap().query_row("SELECT id FROM unit WHERE name = ?1", [name], |r| r.get(0)).unwrap()
+    app.db
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT id FROM unit WHERE name = ?1", [name], |r| r.get(0))
+        .unwrap()
 }
 
 fn assert_html_escaped(body: &str, what: &str) {
     assert!(!body.contains(XSS), "{what}: raw script tag in output");
     // askama writes numeric character references.
-    assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{what}: escaped name missing");
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{what}: escaped name missing"
+    );
 }
 
 #[test]
@@ -82,9 +111,22 @@ fn group_board_has_the_hand_checked_numbers() {
     // 甲 and the XSS unit are tied first with 70.00; 丙 is third with 47.00; 丁 fourth with 14.00.
     let rows: Vec<&str> = b.split("<tr class=\"tier-").skip(1).collect();
     assert_eq!(rows.len(), 5);
-    assert!(rows[0].starts_with("red") && rows[0].contains("1<span class=\"tied\">并列</span>") && rows[0].contains(">70.00<"));
-    assert!(rows[1].starts_with("red") && rows[1].contains("1<span class=\"tied\">并列</span>") && rows[1].contains(">70.00<"));
-    assert!(rows[2].contains(">3<") && rows[2].contains(">丙<") && rows[2].contains(">47.00<") && rows[2].contains(">2.00<"));
+    assert!(
+        rows[0].starts_with("red")
+            && rows[0].contains("1<span class=\"tied\">并列</span>")
+            && rows[0].contains(">70.00<")
+    );
+    assert!(
+        rows[1].starts_with("red")
+            && rows[1].contains("1<span class=\"tied\">并列</span>")
+            && rows[1].contains(">70.00<")
+    );
+    assert!(
+        rows[2].contains(">3<")
+            && rows[2].contains(">丙<")
+            && rows[2].contains(">47.00<")
+            && rows[2].contains(">2.00<")
+    );
     assert!(rows[2].contains("↓2"), "丙 fell from 1st to 3rd");
     assert!(rows[0].contains("↑1") && rows[1].contains("↑2"));
     assert!(rows[3].contains(">丁<") && rows[3].contains(">14.00<") && rows[3].contains(">1.00<"));
@@ -98,9 +140,15 @@ fn group_board_has_the_hand_checked_numbers() {
     let r = get(&format!("{}/boards/2023Q2/1?view=cumulative", app.base));
     assert!(r.body.contains("2023年1–2季度累计"));
     let first = r.body.split("<tr class=\"tier-").nth(1).unwrap();
-    assert!(first.contains(">丙<") && first.contains(">137.00<"), "{first}");
+    assert!(
+        first.contains(">丙<") && first.contains(">137.00<"),
+        "{first}"
+    );
     let second = r.body.split("<tr class=\"tier-").nth(2).unwrap();
-    assert!(second.contains(">甲<") && second.contains(">130.00<") && second.contains(">—<"), "{second}");
+    assert!(
+        second.contains(">甲<") && second.contains(">130.00<") && second.contains(">—<"),
+        "{second}"
+    );
 }
 
 #[test]
@@ -126,7 +174,12 @@ fn unknown_period_group_unit_and_drafts_are_404() {
         let r = get(&format!("{}{path}", app.base));
         assert_eq!(r.status, 404, "{path}");
     }
-    for path in ["/api/v1/boards/2022Q4/1", "/api/v1/boards/2023Q2/99", "/api/v1/units/999", "/api/v1/boards/2023Q3/1"] {
+    for path in [
+        "/api/v1/boards/2022Q4/1",
+        "/api/v1/boards/2023Q2/99",
+        "/api/v1/units/999",
+        "/api/v1/boards/2023Q3/1",
+    ] {
         let r = get(&format!("{}{path}", app.base));
         assert_eq!(r.status, 404, "{path}");
         assert!(r.content_type.starts_with("application/json"), "{path}");
@@ -155,20 +208,42 @@ fn every_page_escapes_the_script_unit() {
         assert!(!r.body.contains("示例数据（虚构）"), "{p}: not demo data");
     }
     // The remark with markup is escaped too.
-    let r = get(&format!("{}/units/{}?period=2023Q2", app.base, unit_id(&app, "丙")));
-    assert!(r.body.contains("获奖&#60;b&#62;加分&#60;/b&#62;"), "remark escaped");
+    let r = get(&format!(
+        "{}/units/{}?period=2023Q2",
+        app.base,
+        unit_id(&app, "丙")
+    ));
+    assert!(
+        r.body.contains("获奖&#60;b&#62;加分&#60;/b&#62;"),
+        "remark escaped"
+    );
 }
 
 #[test]
 fn why_page_explains_ties_and_the_breakdown() {
     let app = fixture_app();
-    let r = get(&format!("{}/boards/2023Q2/1/why/{}", app.base, unit_id(&app, "甲")));
+    let r = get(&format!(
+        "{}/boards/2023Q2/1/why/{}",
+        app.base,
+        unit_id(&app, "甲")
+    ));
     assert!(r.body.contains("为何是第1名"));
     assert!(r.body.contains("总分相同，并列第1名"), "tie explained");
     assert!(r.body.contains(">40.00<") && r.body.contains(">30.00<") && r.body.contains(">70.00<"));
-    let r = get(&format!("{}/boards/2023Q2/1/why/{}", app.base, unit_id(&app, "丙")));
-    assert!(r.body.contains("获奖&#60;b&#62;"), "bonus reason shown, escaped");
-    assert!(r.body.contains("距上一名（") && r.body.contains("相差 23.00 分"), "{}", r.body);
+    let r = get(&format!(
+        "{}/boards/2023Q2/1/why/{}",
+        app.base,
+        unit_id(&app, "丙")
+    ));
+    assert!(
+        r.body.contains("获奖&#60;b&#62;"),
+        "bonus reason shown, escaped"
+    );
+    assert!(
+        r.body.contains("距上一名（") && r.body.contains("相差 23.00 分"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]
@@ -179,9 +254,14 @@ fn unit_profile_shows_trend_standings_and_weak_points() {
     let b = &r.body;
     assert!(b.contains("短板弱项"));
     // 丁 on 指标甲: 10 vs average (40+35+20+10+1)/5 = 21.20, leader 40.
-    assert!(b.contains(">21.20<") && b.contains(">-11.20<") && b.contains(">-30.00<"), "gaps");
+    assert!(
+        b.contains(">21.20<") && b.contains(">-11.20<") && b.contains(">-30.00<"),
+        "gaps"
+    );
     assert!(b.contains("2023年第一季度") && b.contains("2023年第二季度"));
-    assert!(b.contains("/charts/units/") && b.contains("trend.svg") && b.contains("indicators.svg"));
+    assert!(
+        b.contains("/charts/units/") && b.contains("trend.svg") && b.contains("indicators.svg")
+    );
 }
 
 #[test]
@@ -189,9 +269,20 @@ fn indicator_view_and_compare() {
     let app = fixture_app();
     let r = get(&format!("{}/indicators/1?group=1", app.base));
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("40.00（1）") && r.body.contains("45.00（1）"), "甲 Q2 and 丙 Q1 lead 指标甲");
-    assert!(r.body.contains("另一组"), "indicator shared by two groups offers both");
-    let r = get(&format!("{}/compare?period=2023Q2&units={}&units={}", app.base, unit_id(&app, "甲"), unit_id(&app, "丙")));
+    assert!(
+        r.body.contains("40.00（1）") && r.body.contains("45.00（1）"),
+        "甲 Q2 and 丙 Q1 lead 指标甲"
+    );
+    assert!(
+        r.body.contains("另一组"),
+        "indicator shared by two groups offers both"
+    );
+    let r = get(&format!(
+        "{}/compare?period=2023Q2&units={}&units={}",
+        app.base,
+        unit_id(&app, "甲"),
+        unit_id(&app, "丙")
+    ));
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<td class=\"num best\">70.00</td>") && r.body.contains(">47.00<"));
     let r = get(&format!("{}/compare", app.base));
@@ -204,26 +295,45 @@ fn charts_are_well_formed_svg_with_chinese_labels_and_escaped_names() {
     let x = unit_id(&app, XSS);
     for (path, label) in [
         ("/charts/2023Q2/1/totals.svg".to_string(), "测试组 总分"),
-        ("/charts/2023Q2/1/totals.svg?view=cumulative".to_string(), "1–2季度累计"),
+        (
+            "/charts/2023Q2/1/totals.svg?view=cumulative".to_string(),
+            "1–2季度累计",
+        ),
         ("/charts/groups/1/bump.svg".to_string(), "各季度名次变化"),
         (format!("/charts/units/{x}/trend.svg"), "历季总分与名次"),
-        (format!("/charts/units/{x}/indicators.svg?period=2023Q2"), "指标甲"),
+        (
+            format!("/charts/units/{x}/indicators.svg?period=2023Q2"),
+            "指标甲",
+        ),
     ] {
         let r = get(&format!("{}{path}", app.base));
         assert_eq!(r.status, 200, "{path}");
         assert!(r.content_type.starts_with("image/svg+xml"), "{path}");
-        let doc = roxmltree::Document::parse(&r.body).unwrap_or_else(|e| panic!("{path}: not XML: {e}"));
+        let doc =
+            roxmltree::Document::parse(&r.body).unwrap_or_else(|e| panic!("{path}: not XML: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
-        let title = doc.descendants().find(|n| n.has_tag_name("title")).expect("title");
-        assert!(title.text().unwrap_or("").contains(label) || r.body.contains(label), "{path}: {label}");
-        assert!(doc.descendants().any(|n| n.has_tag_name("desc")), "{path}: desc");
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("title"))
+            .expect("title");
+        assert!(
+            title.text().unwrap_or("").contains(label) || r.body.contains(label),
+            "{path}: {label}"
+        );
+        assert!(
+            doc.descendants().any(|n| n.has_tag_name("desc")),
+            "{path}: desc"
+        );
         let texts: String = doc.descendants().filter_map(|n| n.text()).collect();
         assert!(texts.contains(label), "{path}: label {label}");
         if !path.contains("indicators") {
             assert!(texts.contains(XSS), "{path}: the name round-trips as text");
         }
         assert!(!r.body.contains(XSS), "{path}: escaped in the markup");
-        assert!(r.body.contains("Noto Sans CJK SC"), "{path}: CJK font stack");
+        assert!(
+            r.body.contains("Noto Sans CJK SC"),
+            "{path}: CJK font stack"
+        );
     }
 }
 
@@ -236,24 +346,55 @@ fn csv_export_opens_in_excel_and_neutralises_formulas() {
     assert!(r.body.starts_with('\u{FEFF}'), "UTF-8 BOM");
     let lines: Vec<&str> = r.body.trim_start_matches('\u{FEFF}').lines().collect();
     assert!(lines[0].starts_with("名次,并列,单位,总分,变化,榜单,指标甲,指标乙,加分,扣分"));
-    assert!(lines.iter().any(|l| l.starts_with("1,并列,甲,70.00,↑1,红榜,40.00,30.00")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("1,并列,{XSS},70.00"))), "name as text");
-    assert!(lines.iter().any(|l| l.starts_with("5,,'=1+1,2.00")), "formula neutralised: {lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("1,并列,甲,70.00,↑1,红榜,40.00,30.00")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("1,并列,{XSS},70.00"))),
+        "name as text"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("5,,'=1+1,2.00")),
+        "formula neutralised: {lines:?}"
+    );
 }
 
 #[test]
 fn xlsx_export_round_trips() {
     use calamine::{Data, Reader, Xlsx};
     let app = fixture_app();
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut resp = agent.get(&format!("{}/boards/2023Q2/1/export.xlsx", app.base)).call().unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .get(&format!("{}/boards/2023Q2/1/export.xlsx", app.base))
+        .call()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    assert!(resp.headers().get("content-disposition").unwrap().to_str().unwrap().contains("board-2023Q2-1.xlsx"));
+    assert!(
+        resp.headers()
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("board-2023Q2-1.xlsx")
+    );
     let bytes = resp.body_mut().read_to_vec().unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("测试组").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
-    let find = |name: &str| rows.iter().find(|r| r.get(2) == Some(&Data::String(name.into()))).cloned().unwrap();
+    let find = |name: &str| {
+        rows.iter()
+            .find(|r| r.get(2) == Some(&Data::String(name.into())))
+            .cloned()
+            .unwrap()
+    };
     let xss = find(XSS);
     assert_eq!(xss[0], Data::Float(1.0));
     assert_eq!(xss[3], Data::Float(70.0));
@@ -271,7 +412,11 @@ fn json_api() {
         serde_json::from_str(&r.body).unwrap()
     };
     let periods = j("/api/v1/periods");
-    assert_eq!(periods["periods"].as_array().unwrap().len(), 2, "the draft is not listed");
+    assert_eq!(
+        periods["periods"].as_array().unwrap().len(),
+        2,
+        "the draft is not listed"
+    );
     let groups = j("/api/v1/groups");
     assert_eq!(groups[0]["name"], "测试组");
     assert_eq!(groups[0]["units"].as_array().unwrap().len(), 5);
@@ -295,19 +440,57 @@ fn json_api() {
 #[test]
 fn etag_answers_304_until_the_data_changes() {
     let app = fixture_app();
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let url = format!("{}/boards/2023Q2/1", app.base);
     let resp = agent.get(&url).call().unwrap();
-    let etag = resp.headers().get("etag").unwrap().to_str().unwrap().to_string();
+    let etag = resp
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(resp.headers().get("last-modified").is_some());
-    let again = agent.get(&url).header("If-None-Match", &etag).call().unwrap();
+    let again = agent
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
     assert_eq!(again.status().as_u16(), 304);
     // A correction to the published period bumps the data version: the page is rendered anew.
     let mut conn = app.db.store.conn().unwrap();
-    let opts = ApplyOptions { actor: "test", allow_published: true, dry_run: false };
-    store::import_file(&mut conn, Q2.replace("丁,10,5", "丁,10,6").as_bytes(), "fix.csv", Some(PeriodKey { year: 2023, quarter: 2 }), &opts).unwrap();
-    let mut after = agent.get(&url).header("If-None-Match", &etag).call().unwrap();
+    let opts = ApplyOptions {
+        actor: "test",
+        allow_published: true,
+        dry_run: false,
+    };
+    store::import_file(
+        &mut conn,
+        Q2.replace("丁,10,5", "丁,10,6").as_bytes(),
+        "fix.csv",
+        Some(PeriodKey {
+            year: 2023,
+            quarter: 2,
+        }),
+        &opts,
+    )
+    .unwrap();
+    let mut after = agent
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
     assert_eq!(after.status().as_u16(), 200);
     assert_ne!(after.headers().get("etag").unwrap().to_str().unwrap(), etag);
-    assert!(after.body_mut().read_to_string().unwrap().contains(">15.00<"), "丁 now has 15");
+    assert!(
+        after
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains(">15.00<"),
+        "丁 now has 15"
+    );
 }

@@ -23,10 +23,23 @@ fn home_shows_the_latest_published_boards() {
     // Each card lists the engine's 红榜 units with their totals.
     let conn = app.db.store.conn().unwrap();
     let s = shaibang::store::load_structure(&conn).unwrap().unwrap();
-    let boards = shaibang::boards::period_boards(&conn, &s, s.latest_published().unwrap().key).unwrap();
+    let boards =
+        shaibang::boards::period_boards(&conn, &s, s.latest_published().unwrap().key).unwrap();
     for board in &boards {
-        for r in board.board.rows.iter().filter(|r| r.tier == shaibang::scoring::Tier::Red) {
-            assert!(b.contains(&format!("{}</a> <span class=\"num\">{}</span>", r.name, r.total)), "{}", r.name);
+        for r in board
+            .board
+            .rows
+            .iter()
+            .filter(|r| r.tier == shaibang::scoring::Tier::Red)
+        {
+            assert!(
+                b.contains(&format!(
+                    "{}</a> <span class=\"num\">{}</span>",
+                    r.name, r.total
+                )),
+                "{}",
+                r.name
+            );
         }
     }
     assert!(b.contains("进步最大"));
@@ -58,7 +71,14 @@ fn without_published_periods_the_home_page_says_so() {
 fn assets_and_health() {
     let app = spawn_app(demo_db());
     let home = get(&format!("{}/", app.base)).body;
-    let css = home.split("href=\"").find(|s| s.starts_with("/assets/style.css")).unwrap().split('"').next().unwrap().to_string();
+    let css = home
+        .split("href=\"")
+        .find(|s| s.starts_with("/assets/style.css"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = get(&format!("{}{css}", app.base));
     assert_eq!(r.status, 200);
     assert!(r.content_type.starts_with("text/css"));
