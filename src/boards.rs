@@ -51,10 +51,10 @@ pub fn period_boards(
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
-    let data = store::load_period_data(conn, period.id)?;
+    let data = store::load_period_values(conn, period.id)?;
     let prev = previous_published(s, key);
     let prev_data = prev
-        .map(|p| store::load_period_data(conn, p.id))
+        .map(|p| store::load_period_values(conn, p.id))
         .transpose()?;
     Ok(s.groups
         .iter()
@@ -84,10 +84,10 @@ pub fn group_board(
     };
     match view {
         View::Quarter => {
-            let data = store::load_period_data(conn, period.id)?;
+            let data = store::load_period_values(conn, period.id)?;
             let prev = previous_published(s, key);
             let prev_data = prev
-                .map(|p| store::load_period_data(conn, p.id))
+                .map(|p| store::load_period_values(conn, p.id))
                 .transpose()?;
             Ok(Some(build(
                 s,
@@ -110,7 +110,7 @@ pub fn group_board(
                 .collect();
             let mut all = Vec::with_capacity(quarters.len());
             for q in &quarters {
-                all.push(store::load_period_data(conn, q.id)?);
+                all.push(store::load_period_values(conn, q.id)?);
             }
             let data = sum_data(&all);
             let prev = (quarters.len() > 1).then(|| {
@@ -146,9 +146,9 @@ pub fn group_history(
         .filter(|p| p.status == PeriodStatus::Published)
         .collect();
     let mut out = Vec::with_capacity(published.len());
-    let mut prev: Option<(PeriodKey, store::PeriodData)> = None;
+    let mut prev: Option<(PeriodKey, store::PeriodValues)> = None;
     for p in published {
-        let data = store::load_period_data(conn, p.id)?;
+        let data = store::load_period_values(conn, p.id)?;
         out.push(build(
             s,
             p,
@@ -163,23 +163,24 @@ pub fn group_history(
 }
 
 /// Sums quarters: each value is the sum of the quarters that have it.
-fn sum_data(quarters: &[store::PeriodData]) -> store::PeriodData {
-    let mut out = store::PeriodData::default();
+fn sum_data(quarters: &[store::PeriodValues]) -> store::PeriodValues {
+    let mut scores: HashMap<(i64, i64), Points> = HashMap::new();
+    let mut out = store::PeriodValues::default();
     for q in quarters {
-        for (k, (p, _)) in &q.scores {
-            let e = out.scores.entry(*k).or_insert((Points::ZERO, None));
-            e.0 += *p;
+        for &(u, i, p) in &q.scores {
+            *scores.entry((u, i)).or_insert(Points::ZERO) += p;
         }
-        for (u, a) in &q.adjustments {
-            let e = out.adjustments.entry(*u).or_default();
-            for (src, dst) in [(&a.bonus, &mut e.bonus), (&a.penalty, &mut e.penalty)] {
-                if let Some((p, _)) = src {
-                    let d = dst.get_or_insert((Points::ZERO, None));
-                    d.0 += *p;
-                }
-            }
+        for (u, (b, p)) in &q.adjustments {
+            let e = out
+                .adjustments
+                .entry(*u)
+                .or_insert((Points::ZERO, Points::ZERO));
+            e.0 += *b;
+            e.1 += *p;
         }
     }
+    out.scores = scores.into_iter().map(|((u, i), p)| (u, i, p)).collect();
+    out.scores.sort_unstable_by_key(|s| (s.0, s.1));
     out
 }
 
@@ -188,8 +189,8 @@ fn build(
     period: &PeriodRow,
     view: View,
     group: &GroupRow,
-    data: &store::PeriodData,
-    prev: Option<(PeriodKey, &store::PeriodData)>,
+    data: &store::PeriodValues,
+    prev: Option<(PeriodKey, &store::PeriodValues)>,
 ) -> GroupBoard {
     let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
     let specs: Vec<IndicatorSpec> = indicators
@@ -262,28 +263,38 @@ fn unit_scores(
     s: &Structure,
     group: &GroupRow,
     indicators: &[IndicatorRow],
-    data: &store::PeriodData,
+    data: &store::PeriodValues,
 ) -> Vec<UnitScores> {
-    s.group_units(group.id)
-        .into_iter()
+    let units = s.group_units(group.id);
+    let row: HashMap<i64, usize> = units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
+    let col: HashMap<i64, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.id, k))
+        .collect();
+    let mut out: Vec<UnitScores> = units
+        .iter()
         .map(|u| {
-            let adj = data.adjustments.get(&u.id);
+            let (bonus, penalty) = data
+                .adjustments
+                .get(&u.id)
+                .copied()
+                .unwrap_or((Points::ZERO, Points::ZERO));
             UnitScores {
                 unit_id: u.id,
                 name: u.name.clone(),
-                points: indicators
-                    .iter()
-                    .map(|i| data.scores.get(&(u.id, i.id)).map(|v| v.0))
-                    .collect(),
-                bonus: adj
-                    .and_then(|a| a.bonus.as_ref())
-                    .map_or(Points::ZERO, |b| b.0),
-                penalty: adj
-                    .and_then(|a| a.penalty.as_ref())
-                    .map_or(Points::ZERO, |p| p.0),
+                points: vec![None; indicators.len()],
+                bonus,
+                penalty,
             }
         })
-        .collect()
+        .collect();
+    for &(u, i, p) in &data.scores {
+        if let (Some(&r), Some(&c)) = (row.get(&u), col.get(&i)) {
+            out[r].points[c] = Some(p);
+        }
+    }
+    out
 }
 
 /// The rule line printed under every board.

@@ -64,6 +64,30 @@ pub enum Command {
         #[arg(long)]
         correct_published: bool,
     },
+    /// Import the 实干先锋 honors list (期间, 姓名, 单位, 称号, 事迹); replaces that period's list.
+    Honors {
+        file: PathBuf,
+        #[arg(long)]
+        period: Option<PeriodKey>,
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+    },
+    /// Create or update a lobby playlist, shown at /lobby/NAME.
+    Playlist {
+        name: String,
+        /// Slides, e.g. "board:街道组,tiers,movers@10,chart,honors" (default: everything).
+        #[arg(long)]
+        slides: Option<String>,
+        /// Seconds per slide (a slide may set its own with @N).
+        #[arg(long, default_value_t = crate::lobby::DEFAULT_SECONDS)]
+        seconds: u32,
+        /// red (ceremonial red and gold) or dark (high contrast).
+        #[arg(long, default_value = "red")]
+        theme: String,
+        /// Shown under the competition name, e.g. the screen's location.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Publish (揭榜) a period.
     Publish { period: PeriodKey },
     /// List the periods and their status.
@@ -145,6 +169,55 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
             period,
             correct_published,
         } => import(&store, &file, period, correct_published, "check", true),
+        Command::Honors {
+            file,
+            period,
+            actor,
+        } => {
+            let bytes = std::fs::read(&file)?;
+            let mut conn = store.conn()?;
+            let catalog = structure(&conn)?.catalog();
+            let plan = crate::import::honors::plan_honors(&bytes, &catalog, period)
+                .map_err(StoreError::Import)?;
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let n = store::replace_honors(&mut conn, &catalog, &plan, &name, &actor)?;
+            println!(
+                "已导入实干先锋{n}人（{}）",
+                plan.periods()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Playlist {
+            name,
+            slides,
+            seconds,
+            theme,
+            title,
+        } => {
+            let slides = match slides {
+                Some(s) => crate::lobby::parse_slides(&s).map_err(StoreError::Invalid)?,
+                None => crate::lobby::default_slides(),
+            };
+            crate::lobby::parse_seconds(&seconds.to_string()).map_err(StoreError::Invalid)?;
+            let theme = crate::lobby::Theme::parse(&theme)
+                .ok_or_else(|| StoreError::Invalid(format!("主题「{theme}」应为 red 或 dark")))?;
+            let row = store::PlaylistRow {
+                name: name.clone(),
+                title,
+                theme: theme.as_str().into(),
+                seconds,
+                slides: crate::lobby::format_slides(&slides),
+            };
+            store::save_playlist(&mut *store.conn()?, &row)?;
+            println!("播放列表「{name}」已保存：/lobby/{name}（{}）", row.slides);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Publish { period } => {
             store::publish_period(&mut *store.conn()?, period)?;
             println!("{}（{}）已揭榜", period.label(), period);

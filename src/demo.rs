@@ -33,6 +33,11 @@ pub const SCORE_FILES: &[(&str, &[u8])] = &[
     ),
 ];
 
+pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
+
+/// The demo lobby playlist, at /lobby/大厅.
+pub const PLAYLIST: &str = "大厅";
+
 pub fn spec() -> Result<CompetitionSpec, StoreError> {
     CompetitionSpec::parse(COMPETITION_TOML, UNITS_CSV)
         .map_err(|e| StoreError::Invalid(format!("内置示例竞赛配置有误：{}", e.join("；"))))
@@ -59,5 +64,21 @@ pub fn load(conn: &mut Connection) -> Result<(), StoreError> {
             store::publish_period(conn, period)?;
         }
     }
+    let structure = store::load_structure(conn)?
+        .ok_or_else(|| StoreError::Invalid("示例竞赛未能写入".into()))?;
+    let catalog = structure.catalog();
+    let honors = crate::import::honors::plan_honors(HONORS_CSV, &catalog, None)
+        .map_err(StoreError::Import)?;
+    store::replace_honors(conn, &catalog, &honors, "2023Q3-honors.csv", "demo")?;
+    store::save_playlist(
+        conn,
+        &store::PlaylistRow {
+            name: PLAYLIST.into(),
+            title: Some("综合办公大楼一楼大厅".into()),
+            theme: "red".into(),
+            seconds: 15,
+            slides: crate::lobby::format_slides(&crate::lobby::default_slides()),
+        },
+    )?;
     Ok(())
 }

@@ -116,14 +116,17 @@ impl std::iter::Sum for Points {
 /// `85.00` beside a different rank).
 impl fmt::Display for Points {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let neg = self.0 < 0;
         let a = self.0.unsigned_abs();
         let int = a / SCALE as u64;
-        let mut frac = format!("{:04}", a % SCALE as u64);
-        while frac.len() > 2 && frac.ends_with('0') {
-            frac.pop();
+        let frac = a % SCALE as u64;
+        let sign = if self.0 < 0 { "-" } else { "" };
+        if frac % 100 == 0 {
+            write!(f, "{sign}{int}.{:02}", frac / 100)
+        } else if frac % 10 == 0 {
+            write!(f, "{sign}{int}.{:03}", frac / 10)
+        } else {
+            write!(f, "{sign}{int}.{frac:04}")
         }
-        write!(f, "{}{}.{}", if neg { "-" } else { "" }, int, frac)
     }
 }
 

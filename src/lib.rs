@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod lobby;
 pub mod scoring;
 pub mod store;
 pub mod web;

@@ -111,6 +111,16 @@ pub enum ImportError {
         found: usize,
         expected: usize,
     },
+    BlankCell {
+        at: CellRef,
+        header: String,
+    },
+    TooLong {
+        at: CellRef,
+        header: String,
+        len: usize,
+        max: usize,
+    },
     PublishedPeriod {
         period: String,
     },
@@ -253,6 +263,16 @@ impl fmt::Display for ImportError {
             } => write!(
                 f,
                 "第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号"
+            ),
+            BlankCell { at, header } => write!(f, "{at}「{header}」：不能为空"),
+            TooLong {
+                at,
+                header,
+                len,
+                max,
+            } => write!(
+                f,
+                "{at}「{header}」：有{len}个字，最多{max}个字（大屏上只显示一行）"
             ),
             PublishedPeriod { period } => write!(
                 f,

@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod honors;
 pub mod number;
 
 use crate::competition::{Catalog, normalize_name};

@@ -5,11 +5,17 @@
 //! nothing; a replaced value is copied to a `*_history` table first, so nothing is lost;
 //! `data_version` is bumped by every change that can alter a board.
 
+mod lobby;
 mod scores;
 mod structure;
 
+pub use lobby::{
+    HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
+    unit_honors,
+};
 pub use scores::{
-    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, apply_plan, import_file, load_period_data,
+    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, apply_plan, import_file,
+    load_period_data, load_period_values,
 };
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
@@ -24,7 +30,10 @@ use std::path::{Path, PathBuf};
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+];
 
 #[derive(Debug)]
 pub enum StoreError {

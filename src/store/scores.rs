@@ -408,3 +408,38 @@ pub fn import_file(
     );
     Ok((plan, outcome))
 }
+
+/// The values a board needs, without notes: (unit, indicator, points) in key order, and each
+/// unit's (bonus, penalty).
+#[derive(Debug, Clone, Default)]
+pub struct PeriodValues {
+    pub scores: Vec<(i64, i64, Points)>,
+    pub adjustments: HashMap<i64, (Points, Points)>,
+}
+
+pub fn load_period_values(conn: &Connection, period_id: i64) -> Result<PeriodValues> {
+    let mut v = PeriodValues::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT unit_id, indicator_id, points FROM score WHERE period_id = ?1 ORDER BY unit_id, indicator_id",
+    )?;
+    let mut rows = stmt.query([period_id])?;
+    while let Some(r) = rows.next()? {
+        v.scores.push((r.get(0)?, r.get(1)?, Points(r.get(2)?)));
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT unit_id, kind, points FROM adjustment WHERE period_id = ?1")?;
+    let mut rows = stmt.query([period_id])?;
+    while let Some(r) = rows.next()? {
+        let e = v
+            .adjustments
+            .entry(r.get(0)?)
+            .or_insert((Points::ZERO, Points::ZERO));
+        let p = Points(r.get(2)?);
+        if r.get::<_, String>(1)? == "bonus" {
+            e.0 = p;
+        } else {
+            e.1 = p;
+        }
+    }
+    Ok(v)
+}

@@ -325,12 +325,15 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare("SELECT alias FROM unit_alias WHERE unit_id = ?1 ORDER BY alias")?;
-    for u in &mut units {
-        u.aliases = stmt
-            .query_map([u.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+    // One query for every alias: a thousand units must not cost a thousand queries.
+    let index: std::collections::HashMap<i64, usize> =
+        units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let mut stmt = conn.prepare("SELECT unit_id, alias FROM unit_alias ORDER BY unit_id, alias")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+            units[i].aliases.push(r.get(1)?);
+        }
     }
     let periods = load_periods(conn, competition.id)?;
     Ok(Some(Structure {

@@ -8,7 +8,8 @@ mod api;
 mod assets;
 pub mod cache;
 mod files;
-mod pages;
+mod lobby;
+pub mod pages;
 mod views;
 
 use crate::store::{Store, StoreError};
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
     files::configure(cfg);
     api::configure(cfg);
+    lobby::configure(cfg);
     assets::configure(cfg);
 }
 

@@ -135,12 +135,13 @@ async fn home(
     .await
 }
 
-#[derive(Deserialize)]
+/// A group board's query string: `?sort=total&dir=desc&view=cumulative&print=1`.
+#[derive(Deserialize, Default)]
 pub struct BoardQuery {
-    sort: Option<String>,
-    dir: Option<String>,
-    view: Option<String>,
-    print: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub view: Option<String>,
+    pub print: Option<String>,
 }
 
 pub fn view_of(raw: Option<&str>) -> Result<View, AppError> {
@@ -159,7 +160,7 @@ struct Header {
     aria_sort: Option<&'static str>,
 }
 
-struct FullRow {
+struct FullRow<'a> {
     rank: String,
     tied: bool,
     tie_broken: bool,
@@ -168,10 +169,10 @@ struct FullRow {
     unit_id: i64,
     missing: bool,
     missing_list: String,
-    total: String,
-    points: Vec<String>,
-    bonus: String,
-    penalty: String,
+    total: Points,
+    points: &'a [Option<Points>],
+    bonus: Points,
+    penalty: Points,
     change: String,
     change_css: &'static str,
     tier: &'static str,
@@ -181,7 +182,7 @@ struct FullRow {
 
 #[derive(Template)]
 #[template(path = "board.html")]
-struct BoardPage {
+struct BoardPage<'a> {
     title: String,
     chrome: Chrome,
     period_key: String,
@@ -197,7 +198,7 @@ struct BoardPage {
     xlsx_url: String,
     print_url: String,
     headers: Vec<Header>,
-    rows: Vec<FullRow>,
+    rows: Vec<FullRow<'a>>,
     rules_text: String,
     chart_url: String,
     chart_alt: String,
@@ -234,10 +235,23 @@ async fn board(
     let (period_raw, group_raw) = path.into_inner();
     let q = q.into_inner();
     cached(&req, &state, move |ctx| {
+        board_page(ctx, &period_raw, &group_raw, &q)
+    })
+    .await
+}
+
+/// Renders a group board page (public so that benchmarks can time it without HTTP).
+pub fn board_page(
+    ctx: &Ctx<'_>,
+    period_raw: &str,
+    group_raw: &str,
+    q: &BoardQuery,
+) -> Result<Rendered, AppError> {
+    {
         let s = structure(ctx)?;
         let s = need(&s)?;
-        let period = published(s, &period_raw)?;
-        let g = group(s, &group_raw)?;
+        let period = published(s, period_raw)?;
+        let g = group(s, group_raw)?;
         let view = view_of(q.view.as_deref())?;
         let b = ctx
             .board(s, period.key, g.id, view)?
@@ -328,30 +342,38 @@ async fn board(
                     rank: rank_text(r),
                     tied: r.tied,
                     tie_broken,
-                    tie_note: format!(
-                        "与{}个单位总分相同，按{}排定名次",
-                        r.equal_total,
-                        r.decided_by
-                            .iter()
-                            .map(|&k| format!("「{}」", b.indicators[k].name))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
+                    tie_note: if tie_broken {
+                        format!(
+                            "与{}个单位总分相同，按{}排定名次",
+                            r.equal_total,
+                            r.decided_by
+                                .iter()
+                                .map(|&k| format!("「{}」", b.indicators[k].name))
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )
+                    } else {
+                        String::new()
+                    },
                     unit: r.name.clone(),
                     unit_id: r.unit_id,
                     missing: !r.missing.is_empty(),
-                    missing_list: format!(
-                        "缺少：{}",
-                        r.missing
-                            .iter()
-                            .map(|&k| b.indicators[k].name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                    total: r.total.to_string(),
-                    points: r.points.iter().map(|p| opt(*p)).collect(),
-                    bonus: r.bonus.to_string(),
-                    penalty: r.penalty.to_string(),
+                    missing_list: if r.missing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "缺少：{}",
+                            r.missing
+                                .iter()
+                                .map(|&k| b.indicators[k].name.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )
+                    },
+                    total: r.total,
+                    points: &r.points,
+                    bonus: r.bonus,
+                    penalty: r.penalty,
                     change: r.change.label(),
                     change_css: r.change.css(),
                     tier: r.tier.label(),
@@ -439,8 +461,7 @@ async fn board(
                 String::new()
             },
         })
-    })
-    .await
+    }
 }
 
 struct WhyLine {
