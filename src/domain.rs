@@ -120,9 +120,9 @@ impl fmt::Display for Points {
         let int = a / SCALE as u64;
         let frac = a % SCALE as u64;
         let sign = if self.0 < 0 { "-" } else { "" };
-        if frac % 100 == 0 {
+        if frac.is_multiple_of(100) {
             write!(f, "{sign}{int}.{:02}", frac / 100)
-        } else if frac % 10 == 0 {
+        } else if frac.is_multiple_of(10) {
             write!(f, "{sign}{int}.{:03}", frac / 10)
         } else {
             write!(f, "{sign}{int}.{frac:04}")
