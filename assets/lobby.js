@@ -77,6 +77,7 @@
       .catch(function () {
         clearTimeout(abort);
         failures += 1;
+        stale.textContent = '⚠ 与服务器连接中断：显示的是' + asof.textContent + '的数据，正在自动重试';
         stale.hidden = false;
         // Back off: 2 s, 4 s, 8 s … at most 60 s between attempts.
         retryTimer = setTimeout(refresh, Math.min(60000, 1000 * Math.pow(2, failures)));

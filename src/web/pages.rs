@@ -752,6 +752,7 @@ struct UnitPage {
     trend_chart: String,
     trend: Vec<TrendRow>,
     remarks: Vec<String>,
+    honors: Vec<store::HonorRow>,
 }
 
 /// The unit, its group and the period to show (the requested one or the latest published).
@@ -917,6 +918,7 @@ async fn unit(
             trend_chart: format!("/charts/units/{}/trend.svg", u.id),
             trend,
             remarks,
+            honors: store::unit_honors(ctx.conn, u.id)?,
         })
     })
     .await

@@ -169,3 +169,66 @@ fn board_prints_table_csv_and_json() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("期间2023Q4不存在"));
 }
+
+#[test]
+fn honors_and_playlists_from_the_command_line() {
+    let db = crate::helpers::demo_db();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "期间,姓名,单位,称号,事迹\n2023Q3,,马街街道,实干先锋,好\n",
+    )
+    .unwrap();
+    let before = dump(&db);
+    let out = shaibang(&db.path, &["honors", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("第2行 B列「姓名」：不能为空"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(before, dump(&db));
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "姓名,单位,称号,事迹\n赵某（示例）,马街街道,实干先锋,一句话事迹\n",
+    )
+    .unwrap();
+    let out = shaibang(
+        &db.path,
+        &["honors", good.to_str().unwrap(), "--period", "2023Q3"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let conn = db.store.conn().unwrap();
+    let (n, kept): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM honor), (SELECT COUNT(*) FROM honor_history)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((n, kept), (1, 4), "the earlier list is kept in history");
+    let out = shaibang(
+        &db.path,
+        &[
+            "playlist",
+            "二楼",
+            "--slides",
+            "board:街道组@20,honors",
+            "--seconds",
+            "12",
+            "--theme",
+            "dark",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let p = shaibang::store::playlist(&conn, "二楼").unwrap().unwrap();
+    assert_eq!(
+        (p.slides.as_str(), p.seconds, p.theme.as_str()),
+        ("board:街道组@20,honors", 12, "dark")
+    );
+    let out = shaibang(&db.path, &["playlist", "x", "--slides", "nonsense"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("无法识别的幻灯片"));
+}

@@ -5,4 +5,5 @@ mod boards;
 mod cli;
 mod helpers;
 mod import;
+mod lobby;
 mod web;

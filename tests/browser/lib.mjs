@@ -13,7 +13,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHOTS = join(ROOT, 'target', 'browser');
 mkdirSync(SHOTS, { recursive: true });
 
-const BIN = process.env.SHAIBANG_BIN || join(ROOT, 'target', 'debug', 'shaibang');
+export const BIN = process.env.SHAIBANG_BIN || join(ROOT, 'target', 'debug', 'shaibang');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 export async function freePort() {

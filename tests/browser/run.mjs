@@ -1,7 +1,9 @@
-// Browser tests in real headless Chromium: `node tests/browser/run.mjs` after `cargo build`.
+// Browser tests in real headless Chromium: `node tests/browser/run.mjs` after `cargo build`:
+// the officials' pages at 1366×768 and the lobby board at 1920×1080 and 3840×2160.
 // Screenshots go to target/browser/ for review.
 import { startServer, launch, watchedPage, reporter, assert, SHOTS } from './lib.mjs';
 import { join } from 'node:path';
+import { lobbyTests } from './lobby.mjs';
 
 const server = await startServer();
 const browser = await launch();
@@ -56,6 +58,8 @@ await t.test('print view fits an A4 page width', async () => {
   assert(problems.length === 0, problems.join('\n'));
   await context.close();
 });
+
+await lobbyTests(t, browser, server);
 
 await browser.close();
 await server.stop();

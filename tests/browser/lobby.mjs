@@ -1,0 +1,178 @@
+// Lobby board tests in headless Chromium at 1920×1080 and 3840×2160 (called from run.mjs).
+import { startServer, watchedPage, assert, SHOTS, BIN } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SIZES = [
+  { width: 1920, height: 1080, tag: '1080p' },
+  { width: 3840, height: 2160, tag: '4k' },
+];
+
+/** A database with a 20-unit group and a 60-unit group, made with the real CLI. */
+export function bigGroupsDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'shaibang-lobby-'));
+  const db = join(dir, 'big.db');
+  writeFileSync(join(dir, 'c.toml'), [
+    '[competition]', 'name = "大屏测试竞赛"', 'year = 2024', '',
+    '[[groups]]', 'name = "二十组"', 'kind = "街道"', 'red = 3', 'black = 3', '',
+    '[[groups]]', 'name = "六十组"', 'kind = "部门"', 'red = 5', 'black = 5', '',
+    '[[indicators]]', 'name = "得分项"', 'code = "x"', 'max = 100', 'groups = ["二十组", "六十组"]', '',
+  ].join('\n'));
+  let units = '单位,简称,别名,类型,组别\n', a = '单位,得分项\n', b = '单位,得分项\n';
+  for (let i = 1; i <= 20; i++) { units += `二十组第${i}街道,,,街道,二十组\n`; a += `二十组第${i}街道,${(100 - i * 1.5).toFixed(1)}\n`; }
+  for (let i = 1; i <= 60; i++) { units += `六十组第${i}局,,,部门,六十组\n`; b += `六十组第${i}局,${(100 - i * 0.5).toFixed(1)}\n`; }
+  writeFileSync(join(dir, 'u.csv'), units);
+  writeFileSync(join(dir, 'a.csv'), a);
+  writeFileSync(join(dir, 'b.csv'), b);
+  const run = (...args) => execFileSync(BIN, ['--db', db, ...args], { env: { ...process.env, SHAIBANG_LOG: 'warn' } });
+  run('init', '--competition', join(dir, 'c.toml'), '--units', join(dir, 'u.csv'));
+  run('import', join(dir, 'a.csv'), '--period', '2024Q1');
+  run('import', join(dir, 'b.csv'), '--period', '2024Q1');
+  run('publish', '2024Q1');
+  return db;
+}
+
+/** Checks that nothing scrolls and that the current slide's content is inside the screen. */
+async function checkFits(page, what) {
+  const r = await page.evaluate(() => {
+    const de = document.documentElement;
+    const slide = document.querySelector('.slide.current') || document.querySelector('.reveal-main');
+    const box = slide.getBoundingClientRect();
+    const outside = [...slide.querySelectorAll('*')].filter((e) => {
+      const b = e.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) return false;
+      return b.bottom > box.bottom + 1 || b.right > box.right + 1 || b.bottom > window.innerHeight;
+    }).map((e) => e.tagName + ':' + (e.textContent || '').slice(0, 20));
+    return { sw: de.scrollWidth, sh: de.scrollHeight, w: window.innerWidth, h: window.innerHeight, outside };
+  });
+  assert(r.sw <= r.w && r.sh <= r.h, `${what}: scrollable ${r.sw}×${r.sh} in ${r.w}×${r.h}`);
+  assert(r.outside.length === 0, `${what}: content outside the slide: ${r.outside.slice(0, 5).join(', ')}`);
+}
+
+export async function lobbyTests(t, browser, demo) {
+  const big = await startServer({ db: bigGroupsDb() });
+
+  for (const size of SIZES) {
+    const viewport = { width: size.width, height: size.height };
+
+    await t.test(`lobby: every demo slide fits at ${size.tag}, screenshots saved`, async () => {
+      const { context, page, problems } = await watchedPage(browser, viewport);
+      await page.goto(`${demo.base}/lobby?seconds=3600`, { waitUntil: 'networkidle' });
+      const n = await page.locator('.slide').count();
+      assert(n === 9, `9 slides expected, got ${n}`);
+      for (let i = 0; i < n; i++) {
+        await page.waitForFunction((i) => document.querySelectorAll('.slide')[i].classList.contains('current'), i);
+        await page.waitForFunction(() => [...document.images].every((im) => im.complete));
+        await checkFits(page, `slide ${i + 1}`);
+        await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-slide${i + 1}.png`) });
+        await page.keyboard.press('ArrowRight');
+      }
+      assert(problems.length === 0, problems.join('\n'));
+      await context.close();
+    });
+
+    await t.test(`lobby: a 20-unit group on one slide, a 60-unit group paged, at ${size.tag}`, async () => {
+      const { context, page, problems } = await watchedPage(browser, viewport);
+      await page.goto(`${big.base}/lobby?slides=board&seconds=3600&theme=dark`, { waitUntil: 'networkidle' });
+      assert(await page.locator('.slide').count() === 4, 'one slide for 20 units, three for 60');
+      for (let i = 0; i < 4; i++) {
+        const visible = await page.evaluate(() => {
+          const rows = [...document.querySelectorAll('.slide.current tbody tr')];
+          return rows.filter((r) => { const b = r.getBoundingClientRect(); return b.top >= 0 && b.bottom <= window.innerHeight && b.height > 0; }).length;
+        });
+        assert(visible === 20, `slide ${i + 1}: ${visible} of 20 rows visible`);
+        await checkFits(page, `big slide ${i + 1}`);
+        await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-big${i + 1}.png`) });
+        await page.keyboard.press('PageDown');
+      }
+      assert(problems.length === 0, problems.join('\n'));
+      await context.close();
+    });
+
+    await t.test(`lobby: reveal mode steps from the last rank up at ${size.tag}`, async () => {
+      const { context, page, problems } = await watchedPage(browser, viewport);
+      await page.goto(`${big.base}/lobby/reveal/2`, { waitUntil: 'networkidle' });
+      const hidden0 = await page.locator('tbody tr.hidden-row').count();
+      assert(hidden0 === 60, `all 60 hidden at first, got ${hidden0}`);
+      for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
+      const state = await page.evaluate(() => {
+        const rows = [...document.querySelectorAll('tbody tr')];
+        return { hidden: rows.filter((r) => r.classList.contains('hidden-row')).length, lastShown: !rows[59].classList.contains('hidden-row'), firstHidden: rows[0].classList.contains('hidden-row') };
+      });
+      assert(state.hidden === 57 && state.lastShown && state.firstHidden, JSON.stringify(state));
+      await checkFits(page, 'reveal');
+      await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-reveal.png`) });
+      assert(problems.length === 0, problems.join('\n'));
+      await context.close();
+    });
+  }
+
+  await t.test('lobby: the rotation advances on time', async () => {
+    const { context, page, problems } = await watchedPage(browser, { width: 1920, height: 1080 });
+    await page.goto(`${demo.base}/lobby?slides=board,tiers,movers&seconds=2`, { waitUntil: 'load' });
+    await page.evaluate(() => {
+      window.__changes = [];
+      new MutationObserver(() => window.__changes.push(performance.now()))
+        .observe(document.getElementById('pager'), { childList: true, characterData: true, subtree: true });
+    });
+    await page.waitForFunction(() => window.__changes.length >= 5, null, { timeout: 20000 });
+    const gaps = await page.evaluate(() => window.__changes.slice(1).map((t, i) => t - window.__changes[i]));
+    for (const g of gaps) assert(Math.abs(g - 2000) < 400, `slide interval ${g.toFixed(0)} ms, expected 2000`);
+    assert(problems.length === 0, problems.join('\n'));
+    await context.close();
+  });
+
+  await t.test('lobby: no request leaves the origin and the page weighs under 100 KB', async () => {
+    const { context, page, problems } = await watchedPage(browser, { width: 1920, height: 1080 });
+    const requests = [];
+    let bytes = 0;
+    page.on('requestfinished', async (req) => {
+      requests.push(req.url());
+      const s = await req.sizes();
+      bytes += s.responseBodySize + s.responseHeadersSize;
+    });
+    await page.goto(`${demo.base}/lobby?seconds=3600`, { waitUntil: 'networkidle' });
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight'); // every slide, every chart
+    await page.waitForLoadState('networkidle');
+    const foreign = requests.filter((u) => !u.startsWith(demo.base));
+    assert(foreign.length === 0, `requests outside the origin: ${foreign.join(', ')}`);
+    assert(bytes < 100 * 1024, `transfer size ${bytes} bytes`);
+    console.log(`     lobby transfer: ${requests.length} requests, ${bytes} bytes`);
+    assert(problems.length === 0, problems.join('\n'));
+    await context.close();
+  });
+
+  await t.test('lobby: without JavaScript a meta refresh rotates the slides', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${demo.base}/lobby?seconds=1`);
+    await page.waitForURL(/slide=2/, { timeout: 10000 });
+    assert(await page.locator('.slide.current').count() === 1, 'one slide shown');
+    await context.close();
+  });
+
+  await t.test('lobby: keeps the last board when the server stops and recovers when it returns', async () => {
+    const server = await startServer();
+    const { context, page } = await watchedPage(browser, { width: 1920, height: 1080 });
+    await page.goto(`${server.base}/lobby?slides=tiers,movers&seconds=1`, { waitUntil: 'networkidle' });
+    const before = await page.locator('.slide').count();
+    await server.stop();
+    await page.waitForSelector('#stale:not([hidden])', { timeout: 15000 });
+    const during = await page.evaluate(() => ({
+      slides: document.querySelectorAll('.slide').length,
+      text: document.querySelector('.slide.current').innerText.length,
+    }));
+    assert(during.slides === before && during.text > 20, `board kept while offline: ${JSON.stringify(during)}`);
+    await page.screenshot({ path: join(SHOTS, 'lobby-offline.png') });
+    await server.restart();
+    await page.waitForSelector('#stale', { state: 'hidden', timeout: 45000 });
+    assert(await page.locator('.slide.current').count() === 1, 'still rotating after recovery');
+    await page.screenshot({ path: join(SHOTS, 'lobby-recovered.png') });
+    await context.close();
+    await server.stop();
+  });
+
+  await big.stop();
+}
