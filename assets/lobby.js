@@ -55,6 +55,7 @@
     slidesBox.replaceChildren(tpl.content);
     slides = slidesBox.querySelectorAll('.slide');
     version = String(data.version);
+    root.setAttribute('data-version', version);
     asof.textContent = data.as_of;
     index = 0;
     for (var i = 0; i < slides.length; i++) { slides[i].classList.toggle('current', i === 0); }
