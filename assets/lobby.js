@@ -22,6 +22,7 @@
   var retryTimer = 0;
   var failures = 0;
   var pending = null;
+  var inFlight = false;
 
   for (var i = 0; i < slides.length; i++) { if (slides[i].classList.contains('current')) { index = i; } }
 
@@ -65,18 +66,22 @@
 
   function refresh() {
     clearTimeout(retryTimer);
+    if (inFlight) { return; } // one request at a time, however slow the network
+    inFlight = true;
     var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     var abort = setTimeout(function () { if (ctrl) { ctrl.abort(); } }, 10000);
     fetch(contentUrl, { cache: 'no-store', signal: ctrl ? ctrl.signal : undefined })
       .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
       .then(function (data) {
         clearTimeout(abort);
+        inFlight = false;
         failures = 0;
         stale.hidden = true;
         if (String(data.version) !== version) { pending = data; }
       })
       .catch(function () {
         clearTimeout(abort);
+        inFlight = false;
         failures += 1;
         stale.textContent = '⚠ 与服务器连接中断：显示的是' + asof.textContent + '的数据，正在自动重试';
         stale.hidden = false;

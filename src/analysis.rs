@@ -17,6 +17,7 @@ pub struct IndicatorMeta {
 #[derive(Debug, Clone, Serialize)]
 pub struct Standing {
     pub index: usize,
+    pub direction: Direction,
     pub name: String,
     pub max: Points,
     pub points: Option<Points>,
@@ -78,6 +79,7 @@ pub fn standings(
                 let points = row.points[k];
                 Standing {
                     index: k,
+                    direction: ind.direction,
                     name: ind.name.clone(),
                     max: ind.max,
                     points,
@@ -103,7 +105,11 @@ pub fn weaknesses(standings: &[Standing], n: usize) -> Vec<&Standing> {
         .filter(|s| match (s.points, s.rank) {
             (None, _) => true,
             (Some(_), Some(r)) => {
-                let below_avg = s.vs_average.is_some_and(|g| g.0 < 0);
+                // Worse than average: below it, or above it where lower is better.
+                let below_avg = s.vs_average.is_some_and(|g| match s.direction {
+                    Direction::Higher => g.0 < 0,
+                    Direction::Lower => g.0 > 0,
+                });
                 r > 1 && (below_avg || (r as usize) * 2 > s.ranked + 1)
             }
             _ => false,

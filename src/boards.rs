@@ -108,15 +108,20 @@ pub fn group_board(
                         && (p.key == key || (p.key < key && p.status == PeriodStatus::Published))
                 })
                 .collect();
+            // Every quarter from 1 to N must be there: a sum that silently skips one is wrong.
+            if quarters.len() != usize::from(key.quarter) {
+                return Ok(None);
+            }
             let mut all = Vec::with_capacity(quarters.len());
             for q in &quarters {
                 all.push(store::load_period_values(conn, q.id)?);
             }
-            let data = sum_data(&all);
+            let missing = s.competition.missing;
+            let data = sum_data(&all, missing);
             let prev = (quarters.len() > 1).then(|| {
                 (
                     quarters[quarters.len() - 2].key,
-                    sum_data(&all[..all.len() - 1]),
+                    sum_data(&all[..all.len() - 1], missing),
                 )
             });
             Ok(Some(build(
@@ -162,13 +167,16 @@ pub fn group_history(
     Ok(out)
 }
 
-/// Sums quarters: each value is the sum of the quarters that have it.
-fn sum_data(quarters: &[store::PeriodValues]) -> store::PeriodValues {
-    let mut scores: HashMap<(i64, i64), Points> = HashMap::new();
+/// Sums quarters. Under the zero rule a value is the sum of the quarters that have it (a
+/// missing quarter counts 0); under the exclude rule a value missing in any quarter is missing.
+fn sum_data(quarters: &[store::PeriodValues], missing: MissingPolicy) -> store::PeriodValues {
+    let mut scores: HashMap<(i64, i64), (Points, usize)> = HashMap::new();
     let mut out = store::PeriodValues::default();
     for q in quarters {
         for &(u, i, p) in &q.scores {
-            *scores.entry((u, i)).or_insert(Points::ZERO) += p;
+            let e = scores.entry((u, i)).or_insert((Points::ZERO, 0));
+            e.0 += p;
+            e.1 += 1;
         }
         for (u, (b, p)) in &q.adjustments {
             let e = out
@@ -179,7 +187,11 @@ fn sum_data(quarters: &[store::PeriodValues]) -> store::PeriodValues {
             e.1 += *p;
         }
     }
-    out.scores = scores.into_iter().map(|((u, i), p)| (u, i, p)).collect();
+    out.scores = scores
+        .into_iter()
+        .filter(|(_, (_, n))| missing == MissingPolicy::Zero || *n == quarters.len())
+        .map(|((u, i), (p, _))| (u, i, p))
+        .collect();
     out.scores.sort_unstable_by_key(|s| (s.0, s.1));
     out
 }
@@ -310,10 +322,17 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &Group
         let names: Vec<String> = rules
             .tie_breaks
             .iter()
-            .map(|&k| format!("「{}」", indicators[k].name))
+            .map(|&k| match indicators[k].direction {
+                crate::domain::Direction::Higher => {
+                    format!("「{}」（高者在前）", indicators[k].name)
+                }
+                crate::domain::Direction::Lower => {
+                    format!("「{}」（低者在前）", indicators[k].name)
+                }
+            })
             .collect();
         t.push_str(&format!(
-            "；总分相同时依次比较{}得分，高者在前，仍相同则并列",
+            "；总分相同时依次比较{}得分，仍相同则并列",
             names.join("、")
         ));
     }

@@ -189,15 +189,31 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
         })
         .collect();
 
+    // A unit with no indicator score at all has not been assessed in this period (its file
+    // is not in yet): it is never ranked, whatever the missing-data rule.
     let eligible: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].missing.len() < n_ind || n_ind == 0)
         .filter(|&i| input.rules.missing == MissingPolicy::Zero || rows[i].missing.is_empty())
         .collect();
+    // Under the zero rule a missing score is 0 in tie-breaks too, as the rule line says.
+    let zero = input.rules.missing == MissingPolicy::Zero;
+    let tb_value = |p: Option<Points>| {
+        if zero {
+            Some(p.unwrap_or(Points::ZERO))
+        } else {
+            p
+        }
+    };
 
     let tb = &input.rules.tie_breaks;
     let key_cmp = |a: &BoardRow, b: &BoardRow| -> Ordering {
         b.total.cmp(&a.total).then_with(|| {
             for &k in tb {
-                let o = cmp_indicator(a.points[k], b.points[k], input.indicators[k].direction);
+                let o = cmp_indicator(
+                    tb_value(a.points[k]),
+                    tb_value(b.points[k]),
+                    input.indicators[k].direction,
+                );
                 if o != Ordering::Equal {
                     return o;
                 }
@@ -244,8 +260,8 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
                 }
                 if let Some(&k) = tb.iter().find(|&&k| {
                     cmp_indicator(
-                        rows[i].points[k],
-                        rows[j].points[k],
+                        tb_value(rows[i].points[k]),
+                        tb_value(rows[j].points[k]),
                         input.indicators[k].direction,
                     ) != Ordering::Equal
                 }) && !decided_by.contains(&k)
@@ -530,6 +546,45 @@ mod tests {
         assert_eq!(b.rows[0].rank, Some(1));
         assert!(!b.rows[0].tied);
         assert_eq!(b.rows[0].tier, Tier::Red);
+    }
+
+    #[test]
+    fn a_unit_without_any_score_is_not_ranked() {
+        // B's file has not been imported: it must not be ranked (nor be 并列 on 0).
+        let us = units(&[&[10.0, 5.0], &[f64::NAN, f64::NAN], &[3.0, f64::NAN]]);
+        let prev: HashMap<i64, u32> = [(1, 1)].into_iter().collect();
+        let r = rules(1, 1);
+        let ind = inds(2);
+        let b = rank_group(&GroupInput {
+            indicators: &ind,
+            units: &us,
+            rules: &r,
+            previous: Some(&prev),
+        });
+        assert_eq!(rank_of(&b, "A"), Some(1));
+        assert_eq!(
+            rank_of(&b, "C"),
+            Some(2),
+            "partly missing still ranks under the zero rule"
+        );
+        assert_eq!(rank_of(&b, "B"), None);
+        assert_eq!(row(&b, "B").tier, Tier::None);
+        assert_eq!(
+            row(&b, "C").change,
+            Change::New,
+            "not ranked before, ranked now"
+        );
+    }
+
+    #[test]
+    fn a_missing_tie_break_score_counts_as_zero_under_the_zero_rule() {
+        // Equal totals; A has 0 on the tie-break indicator, B has it missing: still tied.
+        let us = units(&[&[10.0, 0.0], &[10.0, f64::NAN]]);
+        let mut r = rules(0, 0);
+        r.tie_breaks = vec![1];
+        let b = run(&inds(2), &us, &r);
+        assert_eq!(rank_of(&b, "A"), Some(1));
+        assert_eq!(rank_of(&b, "B"), Some(1));
     }
 
     #[test]

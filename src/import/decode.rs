@@ -69,6 +69,8 @@ impl RowRef<'_> {
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// Largest worksheet (rows × columns) read.
+const MAX_SHEET_CELLS: usize = 20_000_000;
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Decodes a file's bytes. Fails on an empty file, a binary that is neither a workbook nor
@@ -152,6 +154,15 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
         if range.is_empty() {
             continue;
         }
+        // A stray cell far away (say at XFD1048576) would make the sheet enormous.
+        let (h, w) = range.get_size();
+        if h.saturating_mul(w) > MAX_SHEET_CELLS {
+            return Err(ImportError::NotATable {
+                detail: format!(
+                    "工作表「{name}」的使用范围有{h}行×{w}列，过大；请删除远处的多余单元格或另存为 CSV"
+                ),
+            });
+        }
         // Keep Excel's row and column numbering even when the used range starts lower down.
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut rows: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
@@ -171,9 +182,12 @@ fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            crate::domain::Points::from_f64(*f).map_or_else(|| f.to_string(), |p| p.to_string())
-        }
+        // Binary noise (12.300000000000001) is rounded away; a value that really has more
+        // than 4 decimals (=55/3) stays as it is and is rejected, as it would be in a CSV.
+        Data::Float(f) => match crate::domain::Points::from_f64(*f) {
+            Some(p) if (p.as_f64() - f).abs() <= 1e-9 * f.abs().max(1.0) => p.to_string(),
+            _ => f.to_string(),
+        },
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         Data::Error(e) => format!("#{e:?}"),
         Data::DateTime(dt) => dt.to_string(),
@@ -299,6 +313,18 @@ mod tests {
             rows("a,1\r\n\"b\nb\",2\r\nx,0\r\n")[2].0,
             4,
             "an embedded newline spans two lines"
+        );
+    }
+
+    #[test]
+    fn workbook_floats_keep_their_real_decimals() {
+        assert_eq!(cell_text(&Data::Float(12.300000000000001)), "12.30");
+        assert_eq!(cell_text(&Data::Float(18.5)), "18.50");
+        let third = cell_text(&Data::Float(55.0 / 3.0));
+        assert!(third.starts_with("18.3333333"), "{third}");
+        assert!(
+            crate::import::number::parse_points(&third).is_err(),
+            "rejected like a CSV value"
         );
     }
 

@@ -255,7 +255,9 @@ impl Planner<'_> {
         }
         if self.header.is_none() {
             self.pre_header += 1;
-            if (0..cells.len()).any(|i| header_role(trim_cell(cells.get(i))) == Some(Col::Unit)) {
+            if (0..cells.len())
+                .any(|i| header_role(&normalize_name(cells.get(i))) == Some(Col::Unit))
+            {
                 self.read_header(row, &cells);
             } else if self.pre_header >= HEADER_SEARCH_ROWS {
                 return Err(ImportError::NoHeader);
@@ -546,6 +548,10 @@ impl Planner<'_> {
         let g = self.catalog.units[unit].group;
         if groups.contains(&g) {
             return true;
+        }
+        if groups.is_empty() {
+            // Already reported once for the header (MixedGroups); not again on every row.
+            return false;
         }
         self.errors.push(ImportError::WrongGroup {
             at,

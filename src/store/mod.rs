@@ -23,7 +23,7 @@ pub use structure::{
 };
 
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -157,30 +157,60 @@ pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Marks a period published (揭榜). Publishing twice is refused, so a published_at never moves.
+/// Marks a period published (揭榜). Refused when the period is already published, when an
+/// earlier period is still a draft (movement is measured against the previous published
+/// period, so publishing out of order would change posted arrows later), or when a group has
+/// no score at all (its file is not in yet).
 pub fn publish_period(conn: &mut Connection, key: crate::domain::PeriodKey) -> Result<()> {
     write_tx(conn, |tx| {
-        let status: Option<String> = tx
+        let row: Option<(i64, String)> = tx
             .query_row(
-                "SELECT status FROM period WHERE year = ?1 AND quarter = ?2",
+                "SELECT id, status FROM period WHERE year = ?1 AND quarter = ?2",
                 (key.year, key.quarter),
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .ok();
-        match status.as_deref() {
-            None => Err(StoreError::Invalid(format!(
+            .optional()?;
+        let Some((pid, status)) = row else {
+            return Err(StoreError::Invalid(format!(
                 "期间{key}不存在：尚未导入任何得分"
-            ))),
-            Some("published") => Err(StoreError::Invalid(format!("期间{key}已经揭榜"))),
-            Some(_) => {
-                tx.execute(
-                    "UPDATE period SET status = 'published', published_at = ?3
-                     WHERE year = ?1 AND quarter = ?2",
-                    (key.year, key.quarter, now()),
-                )?;
-                bump_version(tx)
-            }
+            )));
+        };
+        if status == "published" {
+            return Err(StoreError::Invalid(format!("期间{key}已经揭榜")));
         }
+        let earlier: Vec<String> = tx
+            .prepare(
+                "SELECT year || 'Q' || quarter FROM period WHERE status = 'draft'
+                 AND (year < ?1 OR (year = ?1 AND quarter < ?2)) ORDER BY year, quarter",
+            )?
+            .query_map((key.year, key.quarter), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !earlier.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "请先揭榜更早的期间 {}：名次变化以上一个已揭榜期间为准，不能跳过",
+                earlier.join("、")
+            )));
+        }
+        let empty: Vec<String> = tx
+            .prepare(
+                "SELECT g.name FROM ranking_group g WHERE NOT EXISTS (
+                     SELECT 1 FROM score s JOIN unit u ON u.id = s.unit_id
+                     WHERE s.period_id = ?1 AND u.group_id = g.id)
+                 ORDER BY g.display_order",
+            )?
+            .query_map([pid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !empty.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "期间{key}中组别「{}」还没有任何得分，不能揭榜",
+                empty.join("」「")
+            )));
+        }
+        tx.execute(
+            "UPDATE period SET status = 'published', published_at = ?2 WHERE id = ?1",
+            (pid, now()),
+        )?;
+        bump_version(tx)
     })
 }
 

@@ -97,9 +97,9 @@ async fn board(
             .group_by_name(&group_raw)
             .ok_or_else(|| AppError::ApiNotFound(format!("组别「{group_raw}」不存在")))?;
         let view = api(view_of(view_raw.as_deref()))?;
-        let b = ctx
-            .board(s, period.key, g.id, view)?
-            .ok_or_else(|| AppError::ApiNotFound("榜单不存在".into()))?;
+        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
+            AppError::ApiNotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+        })?;
         json_body(&BoardJson::new(&b))
     })
     .await

@@ -62,9 +62,9 @@ async fn export(
         let period = published(s, &period_raw)?;
         let g = group(s, &group_raw)?;
         let view = view_of(view_raw.as_deref())?;
-        let b = ctx
-            .board(s, period.key, g.id, view)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
+            AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+        })?;
         let suffix = if view == View::Cumulative {
             "-cumulative"
         } else {
@@ -124,7 +124,9 @@ async fn totals_chart(
         let g = group(s, &group_raw)?;
         let b = ctx
             .board(s, period.key, g.id, view_of(view_raw.as_deref())?)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+            .ok_or_else(|| {
+                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+            })?;
         let bars: Vec<TotalBar> = b
             .board
             .rows
@@ -254,7 +256,9 @@ async fn indicators_chart(
         let period = period.ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?;
         let b = ctx
             .board(s, period.key, g.id, View::Quarter)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+            .ok_or_else(|| {
+                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+            })?;
         let st = analysis::standings(&metas(&b), &b.board, u.id).unwrap_or_default();
         let rows: Vec<IndicatorBars> = st
             .iter()

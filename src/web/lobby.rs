@@ -50,7 +50,7 @@ fn settings(
     playlist: Option<&str>,
     q: &LobbyQuery,
 ) -> Result<Settings, AppError> {
-    let bad = |m: String| AppError::NotFound(m);
+    let bad = AppError::BadRequest;
     let mut s = Settings {
         slides: lobby::default_slides(),
         seconds: lobby::DEFAULT_SECONDS,
@@ -58,8 +58,8 @@ fn settings(
         subtitle: None,
     };
     if let Some(name) = playlist {
-        let p =
-            store::playlist(conn, name)?.ok_or_else(|| bad(format!("播放列表「{name}」不存在")))?;
+        let p = store::playlist(conn, name)?
+            .ok_or_else(|| AppError::NotFound(format!("播放列表「{name}」不存在")))?;
         s.slides = lobby::parse_slides(&p.slides).map_err(bad)?;
         s.seconds = p.seconds;
         s.theme = Theme::parse(&p.theme).unwrap_or(Theme::Red);
@@ -205,7 +205,9 @@ fn build_slides(
     let mut out = Vec::new();
     let board = |gid: i64| -> Result<Arc<GroupBoard>, AppError> {
         ctx.board(s, period.key, gid, View::Quarter)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))
+            .ok_or_else(|| {
+                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+            })
     };
     let label = period.key.label();
     for spec in &set.slides {
@@ -571,7 +573,9 @@ async fn reveal(
         };
         let b = ctx
             .board(s, period.key, g.id, View::Quarter)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+            .ok_or_else(|| {
+                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+            })?;
         let theme = Theme::parse(q.theme.as_deref().unwrap_or("red")).unwrap_or(Theme::Red);
         RevealPage {
             competition: s.competition.name.clone(),

@@ -68,6 +68,8 @@ pub fn serve(store: Store, bind: &str) -> Result<(), StoreError> {
 #[derive(Debug)]
 pub enum AppError {
     NotFound(String),
+    /// A query parameter that cannot be understood.
+    BadRequest(String),
     /// Not found, for JSON clients.
     ApiNotFound(String),
     Store(StoreError),
@@ -77,9 +79,10 @@ pub enum AppError {
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AppError::NotFound(m) | AppError::ApiNotFound(m) | AppError::Internal(m) => {
-                write!(f, "{m}")
-            }
+            AppError::NotFound(m)
+            | AppError::BadRequest(m)
+            | AppError::ApiNotFound(m)
+            | AppError::Internal(m) => write!(f, "{m}"),
             AppError::Store(e) => write!(f, "{e}"),
         }
     }
@@ -95,6 +98,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) | AppError::ApiNotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -109,6 +113,9 @@ impl ResponseError for AppError {
             }
             AppError::NotFound(m) => {
                 pages::error_page(self.status_code(), "找不到页面".into(), m.clone())
+            }
+            AppError::BadRequest(m) => {
+                pages::error_page(self.status_code(), "请求参数有误".into(), m.clone())
             }
             _ => pages::error_page(
                 self.status_code(),

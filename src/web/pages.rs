@@ -148,7 +148,9 @@ pub fn view_of(raw: Option<&str>) -> Result<View, AppError> {
     match raw {
         None | Some("") | Some("quarter") => Ok(View::Quarter),
         Some("cumulative") => Ok(View::Cumulative),
-        Some(v) => Err(AppError::NotFound(format!("未知的视图「{v}」"))),
+        Some(v) => Err(AppError::BadRequest(format!(
+            "未知的视图「{v}」，应为 quarter 或 cumulative"
+        ))),
     }
 }
 
@@ -253,9 +255,9 @@ pub fn board_page(
         let period = published(s, period_raw)?;
         let g = group(s, group_raw)?;
         let view = view_of(q.view.as_deref())?;
-        let b = ctx
-            .board(s, period.key, g.id, view)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
+            AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+        })?;
         let sort = q.sort.clone().unwrap_or_else(|| "rank".into());
         let desc_default = !matches!(sort.as_str(), "rank" | "unit");
         let desc = match q.dir.as_deref() {
@@ -510,9 +512,9 @@ async fn why(
         let period = published(s, &period_raw)?;
         let g = group(s, &group_raw)?;
         let view = view_of(view_raw.as_deref())?;
-        let b = ctx
-            .board(s, period.key, g.id, view)?
-            .ok_or_else(|| AppError::NotFound("榜单不存在".into()))?;
+        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
+            AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
+        })?;
         let unit_id: i64 = unit_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("单位「{unit_raw}」不存在")))?;
@@ -1165,9 +1167,13 @@ async fn compare(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
                         .and_then(|k| b.board.rows[*i].points[k])
                 })
                 .collect();
+            let higher = cols
+                .iter()
+                .find_map(|(b, _)| b.indicators.iter().find(|x| x.name == name))
+                .is_none_or(|x| x.direction == crate::domain::Direction::Higher);
             let marks = best(
                 &vals.iter().map(|v| v.map(|p| p.0)).collect::<Vec<_>>(),
-                true,
+                higher,
             );
             rows.push(CompareRow {
                 label: name,

@@ -60,6 +60,14 @@ pub fn fixture_app() -> TestApp {
             quarter: q,
         };
         store::import_file(&mut conn, csv.as_bytes(), "t.csv", Some(key), &opts).unwrap();
+        store::import_file(
+            &mut conn,
+            "单位,指标甲\n戊,30\n".as_bytes(),
+            "o.csv",
+            Some(key),
+            &opts,
+        )
+        .unwrap();
         store::publish_period(&mut conn, key).unwrap();
     }
     // A draft that must not be visible.

@@ -104,3 +104,24 @@ pub fn get(url: &str) -> Reply {
         body,
     }
 }
+
+/// The social-affairs departments' scores, so that a quarter has every demo group and may be
+/// published.
+pub const SOCIAL_CSV: &str = "单位,重点工作任务,项目建设服务,招商引资,营商环境,财政资金绩效,作风建设\n区教育体育局,30,12,11,8,8,8\n区卫生健康局,31,12,11,8,8,8\n区民政局,32,12,11,8,8,8\n区人社局,33,12,11,8,8,8\n区市场监管局,34,12,11,8,8,8\n区生态环境分局,35,12,11,8,8,8\n区城管局,36,12,11,8,8,8\n区应急管理局,37,12,11,8,8,8\n";
+
+/// Imports every demo group's scores for a quarter, so that it can be published.
+pub fn import_all_groups(db: &TestDb, key: shaibang::domain::PeriodKey) {
+    let opts = store::ApplyOptions {
+        actor: "test",
+        allow_published: false,
+        dry_run: false,
+    };
+    let mut conn = db.store.conn().unwrap();
+    for (name, bytes) in [
+        ("streets-gbk.csv", fixture("streets-gbk.csv")),
+        ("econ-utf8-bom.csv", fixture("econ-utf8-bom.csv")),
+        ("social.csv", SOCIAL_CSV.as_bytes().to_vec()),
+    ] {
+        store::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
+    }
+}

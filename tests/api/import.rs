@@ -297,7 +297,7 @@ fn a_corrected_file_replaces_values_and_keeps_the_old_ones() {
 #[test]
 fn a_published_period_is_not_overwritten_without_saying_so() {
     let db = structure_db();
-    import(&db, "streets-gbk.csv").expect("first");
+    crate::helpers::import_all_groups(&db, Q3);
     store::publish_period(&mut db.store.conn().unwrap(), Q3).expect("publish");
     let text = encoding_rs::GBK
         .decode(&fixture("streets-gbk.csv"))
@@ -398,4 +398,32 @@ fn demo_boards_have_ties_and_movement() {
             .iter()
             .any(|r| r.equal_total > 0 && !r.tied && r.decided_by == vec![0])
     );
+}
+
+#[test]
+fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
+    let db = structure_db();
+    import(&db, "streets-gbk.csv").expect("streets only");
+    let err =
+        store::publish_period(&mut db.store.conn().unwrap(), Q3).expect_err("departments missing");
+    assert!(
+        err.to_string().contains("经济发展类部门") && err.to_string().contains("还没有任何得分"),
+        "{err}"
+    );
+    let q2 = PeriodKey {
+        year: 2023,
+        quarter: 2,
+    };
+    crate::helpers::import_all_groups(&db, q2);
+    crate::helpers::import_all_groups(&db, Q3);
+    let err = store::publish_period(&mut db.store.conn().unwrap(), Q3)
+        .expect_err("2023Q2 is still a draft");
+    assert!(
+        err.to_string().contains("请先揭榜更早的期间 2023Q2"),
+        "{err}"
+    );
+    store::publish_period(&mut db.store.conn().unwrap(), q2).expect("in order");
+    store::publish_period(&mut db.store.conn().unwrap(), Q3).expect("then Q3");
+    let err = store::publish_period(&mut db.store.conn().unwrap(), Q3).expect_err("twice");
+    assert!(err.to_string().contains("已经揭榜"));
 }
