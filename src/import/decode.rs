@@ -318,7 +318,11 @@ mod tests {
 
     #[test]
     fn workbook_floats_keep_their_real_decimals() {
-        assert_eq!(cell_text(&Data::Float(12.300000000000001)), "12.30");
+        assert_eq!(
+            cell_text(&Data::Float(0.1 + 0.2)),
+            "0.30",
+            "binary noise of 0.1 + 0.2"
+        );
         assert_eq!(cell_text(&Data::Float(18.5)), "18.50");
         let third = cell_text(&Data::Float(55.0 / 3.0));
         assert!(third.starts_with("18.3333333"), "{third}");
