@@ -278,12 +278,8 @@ fn unit_scores(
     data: &store::PeriodValues,
 ) -> Vec<UnitScores> {
     let units = s.group_units(group.id);
-    let row: HashMap<i64, usize> = units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
-    let col: HashMap<i64, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(k, i)| (i.id, k))
-        .collect();
+    let row = IdIndex::new(units.iter().map(|u| u.id));
+    let col = IdIndex::new(indicators.iter().map(|i| i.id));
     let mut out: Vec<UnitScores> = units
         .iter()
         .map(|u| {
@@ -302,11 +298,43 @@ fn unit_scores(
         })
         .collect();
     for &(u, i, p) in &data.scores {
-        if let (Some(&r), Some(&c)) = (row.get(&u), col.get(&i)) {
+        if let (Some(r), Some(c)) = (row.get(u), col.get(i)) {
             out[r].points[c] = Some(p);
         }
     }
     out
+}
+
+/// Position of an id in a list: a dense table when the ids are small (they are SQLite rowids),
+/// a hash map otherwise. Boards look up 100,000 scores this way.
+enum IdIndex {
+    Dense(Vec<Option<usize>>),
+    Sparse(HashMap<i64, usize>),
+}
+
+impl IdIndex {
+    fn new(ids: impl Iterator<Item = i64>) -> IdIndex {
+        let ids: Vec<i64> = ids.collect();
+        match ids.iter().max() {
+            Some(&max) if max < 1_000_000 && ids.iter().all(|&i| i >= 0) => {
+                let mut v = vec![None; max as usize + 1];
+                for (k, &id) in ids.iter().enumerate() {
+                    v[id as usize] = Some(k);
+                }
+                IdIndex::Dense(v)
+            }
+            _ => IdIndex::Sparse(ids.iter().enumerate().map(|(k, &id)| (id, k)).collect()),
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        match self {
+            IdIndex::Dense(v) => usize::try_from(id)
+                .ok()
+                .and_then(|i| v.get(i).copied().flatten()),
+            IdIndex::Sparse(m) => m.get(&id).copied(),
+        }
+    }
 }
 
 /// The rule line printed under every board.
