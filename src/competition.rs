@@ -241,9 +241,35 @@ pub struct Catalog {
     pub groups: Vec<CatalogGroup>,
     pub units: Vec<CatalogUnit>,
     pub indicators: Vec<CatalogIndicator>,
-    unit_by_name: HashMap<String, usize>,
+    unit_by_name: HashMap<String, usize, FnvBuild>,
     /// Several indicators may share a name in different groups.
-    indicator_by_name: HashMap<String, Vec<usize>>,
+    indicator_by_name: HashMap<String, Vec<usize>, FnvBuild>,
+}
+
+/// FNV-1a for the name look-ups: an import looks up two short names per row, a million times,
+/// and the keys come from the competition's own structure (no untrusted key flooding).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FnvBuild;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl std::hash::BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
 }
 
 /// Trims and folds full-width characters, so `马街街道　` and `马街街道` are the same name.
@@ -261,7 +287,7 @@ impl Catalog {
         units: Vec<CatalogUnit>,
         indicators: Vec<CatalogIndicator>,
     ) -> Catalog {
-        let mut unit_by_name = HashMap::new();
+        let mut unit_by_name = HashMap::with_hasher(FnvBuild);
         for (i, u) in units.iter().enumerate() {
             for a in &u.aliases {
                 unit_by_name.insert(normalize_name(a), i);
@@ -271,7 +297,8 @@ impl Catalog {
         for (i, u) in units.iter().enumerate() {
             unit_by_name.insert(normalize_name(&u.name), i);
         }
-        let mut indicator_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut indicator_by_name: HashMap<String, Vec<usize>, FnvBuild> =
+            HashMap::with_hasher(FnvBuild);
         for (i, ind) in indicators.iter().enumerate() {
             for key in [
                 normalize_name(&ind.code),

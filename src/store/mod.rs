@@ -94,7 +94,8 @@ pub struct Store {
 
 fn configure(c: &mut Connection) -> rusqlite::Result<()> {
     c.execute_batch(
-        "PRAGMA journal_mode = WAL;
+        "PRAGMA page_size = 8192;
+         PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA synchronous = NORMAL;",

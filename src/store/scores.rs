@@ -230,7 +230,7 @@ fn apply_in_tx(
 }
 
 /// Rows per multi-row `INSERT`: binding one statement for many rows halves the per-row cost.
-const INSERT_CHUNK: usize = 64;
+const INSERT_CHUNK: usize = 256;
 
 type ScoreRow<'p> = (i64, i64, i64, i64, Option<&'p str>);
 
