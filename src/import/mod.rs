@@ -77,6 +77,23 @@ pub struct Entry {
     pub remark: Option<Option<String>>,
 }
 
+/// What the planner reports as it reads, so that a caller can write while it validates
+/// (and roll back if the file turns out to be wrong).
+#[derive(Debug, Clone)]
+pub enum PlanEvent {
+    Cell {
+        period: PeriodKey,
+        unit: usize,
+        cell: PlanCell,
+    },
+    Remark {
+        period: PeriodKey,
+        unit: usize,
+        row: usize,
+        text: Option<String>,
+    },
+}
+
 /// A validated file, ready to apply.
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
@@ -194,6 +211,18 @@ pub fn plan_import(
     catalog: &Catalog,
     default_period: Option<PeriodKey>,
 ) -> Result<ImportPlan, ImportErrors> {
+    plan_import_streaming(bytes, file_name, catalog, default_period, None)
+}
+
+/// Like `plan_import`, and also hands every value to `sink` as soon as its row is valid.
+/// The events of a file that ends in errors must be discarded by the caller.
+pub fn plan_import_streaming<'c>(
+    bytes: &[u8],
+    file_name: &str,
+    catalog: &'c Catalog,
+    default_period: Option<PeriodKey>,
+    sink: Option<&'c mut dyn FnMut(PlanEvent)>,
+) -> Result<ImportPlan, ImportErrors> {
     let one = |e: ImportError| ImportErrors(vec![e]);
     let (decoded, encoding) = decode::decode(bytes).map_err(one)?;
     let mut planner = Planner {
@@ -210,6 +239,7 @@ pub fn plan_import(
         last_period: None,
         rows: 0,
         allowed_groups: Vec::new(),
+        sink,
     };
     decode::for_each_row(&decoded, |row, cells| planner.row(row, cells)).map_err(one)?;
     let Some(header) = &planner.header else {
@@ -246,6 +276,7 @@ struct Planner<'c> {
     rows: usize,
     /// Wide layout: groups that every indicator column applies to.
     allowed_groups: Vec<usize>,
+    sink: Option<&'c mut dyn FnMut(PlanEvent)>,
 }
 
 impl Planner<'_> {
@@ -631,6 +662,23 @@ impl Planner<'_> {
             return;
         };
         if let Some(e) = self.entry(period, unit, row, unit_col, true) {
+            if let Some(sink) = self.sink.as_mut() {
+                for cell in &out {
+                    sink(PlanEvent::Cell {
+                        period,
+                        unit,
+                        cell: cell.clone(),
+                    });
+                }
+                if let Some(text) = &remark {
+                    sink(PlanEvent::Remark {
+                        period,
+                        unit,
+                        row,
+                        text: text.clone(),
+                    });
+                }
+            }
             self.entries[e].cells = out;
             self.entries[e].remark = remark;
         }
@@ -733,12 +781,20 @@ impl Planner<'_> {
             .map(|c| trim_cell(cells.get(c)))
             .filter(|s| !s.is_empty())
             .map(Box::from);
-        self.entries[e].cells.push(PlanCell {
+        let cell = PlanCell {
             target,
             value,
             note,
             row: row as u32,
-        });
+        };
+        if let Some(sink) = self.sink.as_mut() {
+            sink(PlanEvent::Cell {
+                period,
+                unit,
+                cell: cell.clone(),
+            });
+        }
+        self.entries[e].cells.push(cell);
     }
 }
 
@@ -778,68 +834,77 @@ impl ChangeSummary {
 
 const MAX_DETAILS: usize = 50;
 
-/// Compares a plan with the stored values of the (period, unit) pairs it touches. Pure.
-pub fn diff(
-    plan: &ImportPlan,
-    catalog: &Catalog,
-    current: &HashMap<(PeriodKey, usize), CurrentEntry>,
-) -> ChangeSummary {
-    let mut s = ChangeSummary::default();
-    let empty = CurrentEntry::default();
-    for e in &plan.entries {
-        let cur = current.get(&(e.period, e.unit)).unwrap_or(&empty);
-        for c in &e.cells {
-            let old = cur.values.get(&c.target);
-            let what = match (old, c.value) {
-                (None, None) => continue,
-                (None, Some(_)) => {
-                    s.added += 1;
-                    continue;
+impl ChangeSummary {
+    /// Counts one cell of the file against its stored value; `true` when it must be written.
+    pub fn cell(
+        &mut self,
+        catalog: &Catalog,
+        period: PeriodKey,
+        unit: usize,
+        old: Option<&(Points, Option<String>)>,
+        c: &PlanCell,
+    ) -> bool {
+        let what = match (old, c.value) {
+            (None, None) => return false,
+            (None, Some(_)) => {
+                self.added += 1;
+                return true;
+            }
+            (Some((o, onote)), Some(n)) if *o == n => {
+                if onote.as_deref() == c.note.as_deref() {
+                    self.unchanged += 1;
+                    return false;
                 }
-                (Some((o, onote)), Some(n)) if *o == n => {
-                    if onote.as_deref() == c.note.as_deref() {
-                        s.unchanged += 1;
-                        continue;
-                    }
-                    s.changed += 1;
-                    format!(
-                        "说明「{}」→「{}」",
-                        onote.as_deref().unwrap_or(""),
-                        c.note.as_deref().unwrap_or("")
-                    )
-                }
-                (Some((o, _)), Some(n)) => {
-                    s.changed += 1;
-                    format!("{o} → {n}")
-                }
-                (Some((o, _)), None) => {
-                    s.removed += 1;
-                    format!("{o} → 空（删除）")
-                }
-            };
-            let name = match c.target {
-                Target::Indicator(i) => catalog.indicators[i as usize].name.as_str(),
-                Target::Bonus => "加分",
-                Target::Penalty => "扣分",
-            };
-            s.detail(format!(
-                "{} {}「{}」：{}（第{}行）",
-                e.period, catalog.units[e.unit].name, name, what, c.row
-            ));
-        }
-        if let Some(r) = &e.remark
-            && r != &cur.remark
-        {
-            s.changed += 1;
-            s.detail(format!(
-                "{} {}「备注」：「{}」→「{}」（第{}行）",
-                e.period,
-                catalog.units[e.unit].name,
-                cur.remark.as_deref().unwrap_or(""),
-                r.as_deref().unwrap_or(""),
-                e.row
-            ));
-        }
+                self.changed += 1;
+                format!(
+                    "说明「{}」→「{}」",
+                    onote.as_deref().unwrap_or(""),
+                    c.note.as_deref().unwrap_or("")
+                )
+            }
+            (Some((o, _)), Some(n)) => {
+                self.changed += 1;
+                format!("{o} → {n}")
+            }
+            (Some((o, _)), None) => {
+                self.removed += 1;
+                format!("{o} → 空（删除）")
+            }
+        };
+        let name = match c.target {
+            Target::Indicator(i) => catalog.indicators[i as usize].name.as_str(),
+            Target::Bonus => "加分",
+            Target::Penalty => "扣分",
+        };
+        self.detail(format!(
+            "{} {}「{}」：{}（第{}行）",
+            period, catalog.units[unit].name, name, what, c.row
+        ));
+        true
     }
-    s
+
+    /// Counts a 备注 cell; `true` when it must be written.
+    pub fn remark(
+        &mut self,
+        catalog: &Catalog,
+        period: PeriodKey,
+        unit: usize,
+        row: usize,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> bool {
+        if old == new {
+            return false;
+        }
+        self.changed += 1;
+        self.detail(format!(
+            "{} {}「备注」：「{}」→「{}」（第{}行）",
+            period,
+            catalog.units[unit].name,
+            old.unwrap_or(""),
+            new.unwrap_or(""),
+            row
+        ));
+        true
+    }
 }

@@ -14,7 +14,7 @@ pub use lobby::{
     unit_honors,
 };
 pub use scores::{
-    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, apply_plan, import_file,
+    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, import_file,
     load_period_data, load_period_values,
 };
 pub use structure::{

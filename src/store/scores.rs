@@ -1,14 +1,21 @@
-//! Scores, adjustments and remarks: applying an import plan, loading a period's values.
+//! Scores, adjustments and remarks: importing a file, loading a period's values.
+//!
+//! An import validates and writes at the same time: the planner runs on one thread and hands
+//! each valid value to the writer on this one, inside a `BEGIN IMMEDIATE` transaction that is
+//! committed only if the whole file is valid and changes something. A file with any error, a
+//! dry run and a file that changes nothing are rolled back, so they leave no trace.
 
 use super::structure::{PeriodStatus, load_periods};
 use super::{Result, StoreError, bump_version};
 use crate::competition::Catalog;
 use crate::domain::{PeriodKey, Points};
 use crate::import::{
-    ChangeSummary, CurrentEntry, ImportError, ImportErrors, ImportPlan, Target, diff,
+    ChangeSummary, CurrentEntry, ImportError, ImportErrors, ImportPlan, PlanCell, PlanEvent,
+    Target, plan_import_streaming, sha256_hex,
 };
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
+use std::sync::mpsc;
 
 pub struct ApplyOptions<'a> {
     /// Who did it (recorded in the import batch).
@@ -37,30 +44,46 @@ pub enum ApplyOutcome {
     },
 }
 
-/// Applies a validated plan in one `BEGIN IMMEDIATE` transaction: for every (period, unit)
-/// in the file, each value the file sets replaces the stored one (the old one goes to history).
-pub fn apply_plan(
-    conn: &mut Connection,
-    catalog: &Catalog,
-    plan: &ImportPlan,
-    opts: &ApplyOptions<'_>,
-) -> Result<ApplyOutcome> {
-    // A bigger page cache keeps the score B-tree in memory during a large import.
-    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let result = apply_in_tx(conn, catalog, plan, opts);
-    conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
-    result
-}
-
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 const DEFAULT_CACHE_KIB: i64 = 2000;
+/// Values handed from the planner to the writer at a time.
+const EVENT_BATCH: usize = 4096;
 
-fn apply_in_tx(
+/// Validates a file against the stored structure and applies it (see the module comment).
+pub fn import_file(
+    conn: &mut Connection,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+) -> Result<(ImportPlan, ApplyOutcome)> {
+    let structure = super::load_structure(conn)?
+        .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
+    let catalog = structure.catalog();
+    let started = std::time::Instant::now();
+    // A bigger page cache keeps the score B-tree in memory during a large import.
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    let result = import_in_tx(conn, &catalog, bytes, file_name, default_period, opts);
+    conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
+    let (plan, outcome) = result?;
+    tracing::info!(
+        file = file_name,
+        values = plan.value_count(),
+        ms = started.elapsed().as_millis() as u64,
+        "import processed"
+    );
+    Ok((plan, outcome))
+}
+
+fn import_in_tx(
     conn: &mut Connection,
     catalog: &Catalog,
-    plan: &ImportPlan,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
-) -> Result<ApplyOutcome> {
+) -> Result<(ImportPlan, ApplyOutcome)> {
+    let sha = sha256_hex(bytes);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let comp_id: i64 = tx
         .query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| {
@@ -68,181 +91,373 @@ fn apply_in_tx(
         })
         .optional()?
         .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
-    let mut period_ids: HashMap<PeriodKey, i64> = HashMap::new();
-    let mut errs = Vec::new();
-    for p in load_periods(&tx, comp_id)? {
-        if p.status == PeriodStatus::Published
-            && !opts.allow_published
-            && plan.entries.iter().any(|e| e.period == p.key)
-        {
-            errs.push(ImportError::PublishedPeriod {
-                period: p.key.to_string(),
-            });
-        }
-        period_ids.insert(p.key, p.id);
-    }
-    if !errs.is_empty() {
-        return Err(StoreError::Import(ImportErrors(errs)));
-    }
+    // The batch row comes first (scores refer to it); its counts are filled in at the end.
+    tx.execute(
+        "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
+         VALUES (?1, ?2, '', '', 0, 0, ?3, ?4)",
+        (file_name, &sha, opts.actor, super::now()),
+    )?;
+    let batch = tx.last_insert_rowid();
+    let mut writer = Writer::new(&tx, catalog, comp_id, batch, opts.allow_published)?;
 
-    let current = load_current(&tx, catalog, plan, &period_ids)?;
-    let summary = diff(plan, catalog, &current);
-    let new_periods: Vec<PeriodKey> = plan
-        .periods()
-        .into_iter()
-        .filter(|p| !period_ids.contains_key(p))
-        .collect();
+    let (send, receive) = mpsc::sync_channel::<Vec<PlanEvent>>(8);
+    let planned = std::thread::scope(|scope| {
+        let planner = scope.spawn(move || {
+            let mut buf = Vec::with_capacity(EVENT_BATCH);
+            let mut sink = |ev: PlanEvent| {
+                buf.push(ev);
+                if buf.len() == EVENT_BATCH {
+                    // The writer stops listening only after the planner is done.
+                    let _ = send.send(std::mem::replace(&mut buf, Vec::with_capacity(EVENT_BATCH)));
+                }
+            };
+            let plan =
+                plan_import_streaming(bytes, file_name, catalog, default_period, Some(&mut sink));
+            if !buf.is_empty() {
+                let _ = send.send(buf);
+            }
+            plan
+        });
+        for events in receive {
+            writer.apply(events);
+        }
+        planner.join()
+    });
+    let plan = match planned {
+        Ok(p) => p.map_err(StoreError::Import)?,
+        Err(_) => {
+            return Err(StoreError::Invalid(
+                "导入线程异常退出，未写入任何数据".into(),
+            ));
+        }
+    };
+    let (summary, new_periods) = writer.finish()?;
+
     if summary.is_noop() {
-        let earlier_batch = tx
+        drop(tx);
+        let earlier_batch = conn
             .query_row(
                 "SELECT id FROM import_batch WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
-                [&plan.sha256],
+                [&sha],
                 |r| r.get(0),
             )
             .optional()?;
-        return Ok(ApplyOutcome::Unchanged {
-            summary,
-            earlier_batch,
-        });
+        return Ok((
+            plan,
+            ApplyOutcome::Unchanged {
+                summary,
+                earlier_batch,
+            },
+        ));
     }
     if opts.dry_run {
-        return Ok(ApplyOutcome::DryRun {
+        return Ok((
+            plan,
+            ApplyOutcome::DryRun {
+                summary,
+                new_periods,
+            },
+        ));
+    }
+    tx.execute(
+        "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
+        (batch, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
+    )?;
+    bump_version(&tx)?;
+    tx.commit()?;
+    Ok((
+        plan,
+        ApplyOutcome::Applied {
+            batch_id: batch,
             summary,
             new_periods,
-        });
+        },
+    ))
+}
+
+/// What the writer knows about a period of the file.
+struct PeriodState {
+    id: i64,
+    /// Published and not allowed to change: its values are not written (an error at the end).
+    blocked: bool,
+}
+
+/// Writes the planner's values into the open transaction, counting what changes.
+struct Writer<'t, 'c> {
+    tx: &'t Transaction<'t>,
+    catalog: &'c Catalog,
+    comp_id: i64,
+    batch: i64,
+    allow_published: bool,
+    periods: HashMap<PeriodKey, PeriodState>,
+    known: HashMap<PeriodKey, (i64, PeriodStatus)>,
+    new_periods: Vec<PeriodKey>,
+    current: HashMap<(PeriodKey, usize), CurrentEntry>,
+    unit_index: HashMap<i64, usize>,
+    indicator_index: HashMap<i64, u32>,
+    summary: ChangeSummary,
+    errors: Vec<ImportError>,
+    failure: Option<StoreError>,
+    scores: ScoreInserter<'t>,
+}
+
+impl<'t, 'c> Writer<'t, 'c> {
+    fn new(
+        tx: &'t Transaction<'t>,
+        catalog: &'c Catalog,
+        comp_id: i64,
+        batch: i64,
+        allow_published: bool,
+    ) -> Result<Self> {
+        let known = load_periods(tx, comp_id)?
+            .into_iter()
+            .map(|p| (p.key, (p.id, p.status)))
+            .collect();
+        Ok(Writer {
+            tx,
+            catalog,
+            comp_id,
+            batch,
+            allow_published,
+            periods: HashMap::new(),
+            known,
+            new_periods: Vec::new(),
+            current: HashMap::new(),
+            unit_index: catalog
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id, i))
+                .collect(),
+            indicator_index: catalog
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id, i as u32))
+                .collect(),
+            summary: ChangeSummary::default(),
+            errors: Vec::new(),
+            failure: None,
+            scores: ScoreInserter::new(tx, batch)?,
+        })
     }
 
-    tx.execute(
-        "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        (
-            &plan.file_name,
-            &plan.sha256,
-            plan.encoding.as_str(),
-            plan.layout.as_str(),
-            plan.rows as i64,
-            plan.value_count() as i64,
-            opts.actor,
-            super::now(),
-        ),
-    )?;
-    let batch = tx.last_insert_rowid();
-    for p in &new_periods {
-        tx.execute(
-            "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
-            (comp_id, p.year, p.quarter),
-        )?;
-        period_ids.insert(*p, tx.last_insert_rowid());
+    /// Applies a batch of events; after a database error it only drains them.
+    fn apply(&mut self, events: Vec<PlanEvent>) {
+        for ev in events {
+            if self.failure.is_some() {
+                return;
+            }
+            if let Err(e) = self.event(ev) {
+                self.failure = Some(e);
+            }
+        }
     }
 
-    {
-        let mut new_scores = ScoreInserter::new(&tx, batch)?;
-        let mut keep_score = tx.prepare_cached(
-            "INSERT INTO score_history (period_id, unit_id, indicator_id, points, note, batch_id, replaced_by)
-             SELECT period_id, unit_id, indicator_id, points, note, batch_id, ?4 FROM score
-             WHERE period_id = ?1 AND unit_id = ?2 AND indicator_id = ?3",
-        )?;
-        let mut del_score = tx.prepare_cached(
-            "DELETE FROM score WHERE period_id = ?1 AND unit_id = ?2 AND indicator_id = ?3",
-        )?;
-        let mut ins_adj = tx.prepare_cached(
-            "INSERT INTO adjustment (period_id, unit_id, kind, points, reason, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut keep_adj = tx.prepare_cached(
-            "INSERT INTO adjustment_history (period_id, unit_id, kind, points, reason, batch_id, replaced_by)
-             SELECT period_id, unit_id, kind, points, reason, batch_id, ?4 FROM adjustment
-             WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
-        )?;
-        let mut del_adj = tx.prepare_cached(
-            "DELETE FROM adjustment WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
-        )?;
-        let empty = CurrentEntry::default();
-        for e in &plan.entries {
-            let pid = period_ids[&e.period];
-            let uid = catalog.units[e.unit].id;
-            let cur = current.get(&(e.period, e.unit)).unwrap_or(&empty);
-            for c in &e.cells {
-                let old = cur.values.get(&c.target);
-                if let Some((op, onote)) = old
-                    && Some(*op) == c.value
-                    && onote.as_deref() == c.note.as_deref()
-                {
-                    continue;
+    fn period(&mut self, key: PeriodKey) -> Result<Option<i64>> {
+        if let Some(p) = self.periods.get(&key) {
+            return Ok((!p.blocked).then_some(p.id));
+        }
+        let state = match self.known.get(&key) {
+            Some(&(id, status)) => {
+                let blocked = status == PeriodStatus::Published && !self.allow_published;
+                if blocked {
+                    self.errors.push(ImportError::PublishedPeriod {
+                        period: key.to_string(),
+                    });
+                } else {
+                    self.load_current(key, id)?;
                 }
-                match c.target {
-                    Target::Indicator(i) => {
-                        let iid = catalog.indicators[i as usize].id;
-                        if old.is_some() {
-                            keep_score.execute((pid, uid, iid, batch))?;
-                            del_score.execute((pid, uid, iid))?;
-                        }
-                        if let Some(v) = c.value {
-                            new_scores.push((pid, uid, iid, v.0, c.note.as_deref()))?;
-                        }
-                    }
-                    Target::Bonus | Target::Penalty => {
-                        let kind = if c.target == Target::Bonus {
-                            "bonus"
-                        } else {
-                            "penalty"
-                        };
-                        if old.is_some() {
-                            keep_adj.execute((pid, uid, kind, batch))?;
-                            del_adj.execute((pid, uid, kind))?;
-                        }
-                        if let Some(v) = c.value {
-                            ins_adj.execute((pid, uid, kind, v.0, c.note.as_deref(), batch))?;
-                        }
-                    }
+                PeriodState { id, blocked }
+            }
+            None => {
+                self.tx.execute(
+                    "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
+                    (self.comp_id, key.year, key.quarter),
+                )?;
+                self.new_periods.push(key);
+                PeriodState {
+                    id: self.tx.last_insert_rowid(),
+                    blocked: false,
                 }
             }
-            if let Some(new_remark) = &e.remark
-                && new_remark != &cur.remark
+        };
+        let out = (!state.blocked).then_some(state.id);
+        self.periods.insert(key, state);
+        Ok(out)
+    }
+
+    /// The stored values of one period, for comparing and keeping history.
+    fn load_current(&mut self, key: PeriodKey, period_id: i64) -> Result<()> {
+        let data = load_period_data(self.tx, period_id)?;
+        for ((uid, iid), (p, note)) in data.scores {
+            if let (Some(&u), Some(&i)) =
+                (self.unit_index.get(&uid), self.indicator_index.get(&iid))
             {
-                if cur.remark.is_some() {
-                    tx.execute(
-                        "INSERT INTO remark_history (period_id, unit_id, text, batch_id, replaced_by)
-                         SELECT period_id, unit_id, text, batch_id, ?3 FROM remark WHERE period_id = ?1 AND unit_id = ?2",
-                        (pid, uid, batch),
-                    )?;
-                    tx.execute(
-                        "DELETE FROM remark WHERE period_id = ?1 AND unit_id = ?2",
-                        (pid, uid),
-                    )?;
+                self.current
+                    .entry((key, u))
+                    .or_default()
+                    .values
+                    .insert(Target::Indicator(i), (p, note));
+            }
+        }
+        for (uid, adj) in data.adjustments {
+            let Some(&u) = self.unit_index.get(&uid) else {
+                continue;
+            };
+            let entry = self.current.entry((key, u)).or_default();
+            if let Some(b) = adj.bonus {
+                entry.values.insert(Target::Bonus, b);
+            }
+            if let Some(p) = adj.penalty {
+                entry.values.insert(Target::Penalty, p);
+            }
+        }
+        for (uid, text) in data.remarks {
+            if let Some(&u) = self.unit_index.get(&uid) {
+                self.current.entry((key, u)).or_default().remark = Some(text);
+            }
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, ev: PlanEvent) -> Result<()> {
+        match ev {
+            PlanEvent::Cell { period, unit, cell } => {
+                let Some(pid) = self.period(period)? else {
+                    return Ok(());
+                };
+                let old = self
+                    .current
+                    .get(&(period, unit))
+                    .and_then(|c| c.values.get(&cell.target))
+                    .cloned();
+                if self
+                    .summary
+                    .cell(self.catalog, period, unit, old.as_ref(), &cell)
+                {
+                    self.write_cell(pid, unit, old.is_some(), cell)?;
                 }
-                if let Some(text) = new_remark {
-                    tx.execute(
-                        "INSERT INTO remark (period_id, unit_id, text, batch_id) VALUES (?1, ?2, ?3, ?4)",
-                        (pid, uid, text, batch),
-                    )?;
+            }
+            PlanEvent::Remark {
+                period,
+                unit,
+                row,
+                text,
+            } => {
+                let Some(pid) = self.period(period)? else {
+                    return Ok(());
+                };
+                let old = self
+                    .current
+                    .get(&(period, unit))
+                    .and_then(|c| c.remark.clone());
+                if self.summary.remark(
+                    self.catalog,
+                    period,
+                    unit,
+                    row,
+                    old.as_deref(),
+                    text.as_deref(),
+                ) {
+                    let uid = self.catalog.units[unit].id;
+                    if old.is_some() {
+                        self.tx.execute(
+                            "INSERT INTO remark_history (period_id, unit_id, text, batch_id, replaced_by)
+                             SELECT period_id, unit_id, text, batch_id, ?3 FROM remark WHERE period_id = ?1 AND unit_id = ?2",
+                            (pid, uid, self.batch),
+                        )?;
+                        self.tx.execute(
+                            "DELETE FROM remark WHERE period_id = ?1 AND unit_id = ?2",
+                            (pid, uid),
+                        )?;
+                    }
+                    if let Some(text) = text {
+                        self.tx.execute(
+                            "INSERT INTO remark (period_id, unit_id, text, batch_id) VALUES (?1, ?2, ?3, ?4)",
+                            (pid, uid, text, self.batch),
+                        )?;
+                    }
                 }
             }
         }
-        new_scores.finish()?;
+        Ok(())
     }
-    bump_version(&tx)?;
-    tx.commit()?;
-    Ok(ApplyOutcome::Applied {
-        batch_id: batch,
-        summary,
-        new_periods,
-    })
+
+    /// Replaces one stored value: the old one goes to history first.
+    fn write_cell(&mut self, pid: i64, unit: usize, had_old: bool, c: PlanCell) -> Result<()> {
+        let uid = self.catalog.units[unit].id;
+        let tx = self.tx;
+        match c.target {
+            Target::Indicator(i) => {
+                let iid = self.catalog.indicators[i as usize].id;
+                if had_old {
+                    tx.prepare_cached(
+                        "INSERT INTO score_history (period_id, unit_id, indicator_id, points, note, batch_id, replaced_by)
+                         SELECT period_id, unit_id, indicator_id, points, note, batch_id, ?4 FROM score
+                         WHERE period_id = ?1 AND unit_id = ?2 AND indicator_id = ?3",
+                    )?
+                    .execute((pid, uid, iid, self.batch))?;
+                    tx.prepare_cached("DELETE FROM score WHERE period_id = ?1 AND unit_id = ?2 AND indicator_id = ?3")?
+                        .execute((pid, uid, iid))?;
+                }
+                if let Some(v) = c.value {
+                    self.scores.push((pid, uid, iid, v.0, c.note))?;
+                }
+            }
+            Target::Bonus | Target::Penalty => {
+                let kind = if c.target == Target::Bonus {
+                    "bonus"
+                } else {
+                    "penalty"
+                };
+                if had_old {
+                    tx.prepare_cached(
+                        "INSERT INTO adjustment_history (period_id, unit_id, kind, points, reason, batch_id, replaced_by)
+                         SELECT period_id, unit_id, kind, points, reason, batch_id, ?4 FROM adjustment
+                         WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
+                    )?
+                    .execute((pid, uid, kind, self.batch))?;
+                    tx.prepare_cached("DELETE FROM adjustment WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3")?
+                        .execute((pid, uid, kind))?;
+                }
+                if let Some(v) = c.value {
+                    tx.prepare_cached(
+                        "INSERT INTO adjustment (period_id, unit_id, kind, points, reason, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute((pid, uid, kind, v.0, c.note.as_deref(), self.batch))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(ChangeSummary, Vec<PeriodKey>)> {
+        if let Some(e) = self.failure {
+            return Err(e);
+        }
+        self.scores.finish()?;
+        if !self.errors.is_empty() {
+            return Err(StoreError::Import(ImportErrors(self.errors)));
+        }
+        Ok((self.summary, self.new_periods))
+    }
 }
 
 /// Rows per multi-row `INSERT`: binding one statement for many rows halves the per-row cost.
 const INSERT_CHUNK: usize = 256;
 
-type ScoreRow<'p> = (i64, i64, i64, i64, Option<&'p str>);
+type ScoreRow = (i64, i64, i64, i64, Option<Box<str>>);
 
 /// Buffers new score rows and writes them `INSERT_CHUNK` at a time.
-struct ScoreInserter<'c, 'p> {
+struct ScoreInserter<'c> {
     chunk: rusqlite::CachedStatement<'c>,
     one: rusqlite::CachedStatement<'c>,
-    buf: Vec<ScoreRow<'p>>,
+    buf: Vec<ScoreRow>,
     batch: i64,
 }
 
-impl<'c, 'p> ScoreInserter<'c, 'p> {
+impl<'c> ScoreInserter<'c> {
     fn new(conn: &'c Connection, batch: i64) -> Result<Self> {
         let head =
             "INSERT INTO score (period_id, unit_id, indicator_id, points, note, batch_id) VALUES ";
@@ -255,7 +470,7 @@ impl<'c, 'p> ScoreInserter<'c, 'p> {
         })
     }
 
-    fn push(&mut self, row: ScoreRow<'p>) -> Result<()> {
+    fn push(&mut self, row: ScoreRow) -> Result<()> {
         self.buf.push(row);
         if self.buf.len() == INSERT_CHUNK {
             let stmt = &mut self.chunk;
@@ -265,7 +480,7 @@ impl<'c, 'p> ScoreInserter<'c, 'p> {
                 stmt.raw_bind_parameter(i + 2, r.1)?;
                 stmt.raw_bind_parameter(i + 3, r.2)?;
                 stmt.raw_bind_parameter(i + 4, r.3)?;
-                stmt.raw_bind_parameter(i + 5, r.4)?;
+                stmt.raw_bind_parameter(i + 5, r.4.as_deref())?;
                 stmt.raw_bind_parameter(i + 6, self.batch)?;
             }
             stmt.raw_execute()?;
@@ -276,64 +491,11 @@ impl<'c, 'p> ScoreInserter<'c, 'p> {
 
     fn finish(mut self) -> Result<()> {
         for r in self.buf.drain(..) {
-            self.one.execute((r.0, r.1, r.2, r.3, r.4, self.batch))?;
+            self.one
+                .execute((r.0, r.1, r.2, r.3, r.4.as_deref(), self.batch))?;
         }
         Ok(())
     }
-}
-
-/// The stored values of every (period, unit) the plan touches.
-fn load_current(
-    conn: &Connection,
-    catalog: &Catalog,
-    plan: &ImportPlan,
-    period_ids: &HashMap<PeriodKey, i64>,
-) -> Result<HashMap<(PeriodKey, usize), CurrentEntry>> {
-    let unit_idx: HashMap<i64, usize> = catalog
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id, i))
-        .collect();
-    let ind_idx: HashMap<i64, u32> = catalog
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.id, i as u32))
-        .collect();
-    let mut out: HashMap<(PeriodKey, usize), CurrentEntry> = HashMap::new();
-    for key in plan.periods() {
-        let Some(&pid) = period_ids.get(&key) else {
-            continue;
-        };
-        let data = load_period_data(conn, pid)?;
-        for ((uid, iid), (p, note)) in data.scores {
-            if let (Some(&u), Some(&i)) = (unit_idx.get(&uid), ind_idx.get(&iid)) {
-                out.entry((key, u))
-                    .or_default()
-                    .values
-                    .insert(Target::Indicator(i), (p, note));
-            }
-        }
-        for (uid, adj) in data.adjustments {
-            let Some(&u) = unit_idx.get(&uid) else {
-                continue;
-            };
-            let entry = out.entry((key, u)).or_default();
-            if let Some(b) = adj.bonus {
-                entry.values.insert(Target::Bonus, b);
-            }
-            if let Some(p) = adj.penalty {
-                entry.values.insert(Target::Penalty, p);
-            }
-        }
-        for (uid, text) in data.remarks {
-            if let Some(&u) = unit_idx.get(&uid) {
-                out.entry((key, u)).or_default().remark = Some(text);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// A unit's bonus and penalty in one period, each with its reason.
@@ -381,32 +543,6 @@ pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData>
         data.remarks.insert(r.get(0)?, r.get(1)?);
     }
     Ok(data)
-}
-
-/// Validates a file against the stored structure and applies it: the whole import in one call.
-pub fn import_file(
-    conn: &mut Connection,
-    bytes: &[u8],
-    file_name: &str,
-    default_period: Option<PeriodKey>,
-    opts: &ApplyOptions<'_>,
-) -> Result<(ImportPlan, ApplyOutcome)> {
-    let structure = super::load_structure(conn)?
-        .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
-    let catalog = structure.catalog();
-    let started = std::time::Instant::now();
-    let plan = crate::import::plan_import(bytes, file_name, &catalog, default_period)
-        .map_err(StoreError::Import)?;
-    let planned = started.elapsed();
-    let outcome = apply_plan(conn, &catalog, &plan, opts)?;
-    tracing::info!(
-        file = file_name,
-        values = plan.value_count(),
-        plan_ms = planned.as_millis() as u64,
-        apply_ms = (started.elapsed() - planned).as_millis() as u64,
-        "import processed"
-    );
-    Ok((plan, outcome))
 }
 
 /// The values a board needs, without notes: (unit, indicator, points) in key order, and each
