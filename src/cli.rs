@@ -88,6 +88,8 @@ pub enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// List the lobby playlists.
+    Playlists,
     /// Publish (揭榜) a period.
     Publish { period: PeriodKey },
     /// List the periods and their status.
@@ -216,6 +218,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
             };
             store::save_playlist(&mut *store.conn()?, &row)?;
             println!("播放列表「{name}」已保存：/lobby/{name}（{}）", row.slides);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Playlists => {
+            for p in store::playlists(&*store.conn()?)? {
+                println!(
+                    "/lobby/{}\t{}秒\t{}\t{}\t{}",
+                    p.name,
+                    p.seconds,
+                    p.theme,
+                    p.slides,
+                    p.title.unwrap_or_default()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { period } => {

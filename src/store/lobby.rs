@@ -119,37 +119,34 @@ pub struct PlaylistRow {
     pub slides: String,
 }
 
+const PLAYLIST_COLUMNS: &str = "name, title, theme, seconds, slides";
+
+fn playlist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlaylistRow> {
+    Ok(PlaylistRow {
+        name: r.get(0)?,
+        title: r.get(1)?,
+        theme: r.get(2)?,
+        seconds: r.get(3)?,
+        slides: r.get(4)?,
+    })
+}
+
 pub fn playlist(conn: &Connection, name: &str) -> Result<Option<PlaylistRow>> {
     Ok(conn
         .query_row(
-            "SELECT name, title, theme, seconds, slides FROM playlist WHERE name = ?1",
+            &format!("SELECT {PLAYLIST_COLUMNS} FROM playlist WHERE name = ?1"),
             [name],
-            |r| {
-                Ok(PlaylistRow {
-                    name: r.get(0)?,
-                    title: r.get(1)?,
-                    theme: r.get(2)?,
-                    seconds: r.get(3)?,
-                    slides: r.get(4)?,
-                })
-            },
+            playlist_row,
         )
         .optional()?)
 }
 
 pub fn playlists(conn: &Connection) -> Result<Vec<PlaylistRow>> {
-    let mut stmt =
-        conn.prepare("SELECT name, title, theme, seconds, slides FROM playlist ORDER BY name")?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PLAYLIST_COLUMNS} FROM playlist ORDER BY name"
+    ))?;
     let rows = stmt
-        .query_map([], |r| {
-            Ok(PlaylistRow {
-                name: r.get(0)?,
-                title: r.get(1)?,
-                theme: r.get(2)?,
-                seconds: r.get(3)?,
-                slides: r.get(4)?,
-            })
-        })?
+        .query_map([], playlist_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -228,6 +228,13 @@ fn honors_and_playlists_from_the_command_line() {
         (p.slides.as_str(), p.seconds, p.theme.as_str()),
         ("board:街道组@20,honors", 12, "dark")
     );
+    let out = shaibang(&db.path, &["playlists"]);
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("/lobby/二楼\t12秒\tdark\tboard:街道组@20,honors")
+            && listed.contains("/lobby/大厅"),
+        "{listed}"
+    );
     let out = shaibang(&db.path, &["playlist", "x", "--slides", "nonsense"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("无法识别的幻灯片"));
