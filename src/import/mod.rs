@@ -893,10 +893,21 @@ impl ChangeSummary {
         old: Option<&str>,
         new: Option<&str>,
     ) -> bool {
-        if old == new {
-            return false;
+        match (old, new) {
+            (a, b) if a == b => {
+                if a.is_some() {
+                    self.unchanged += 1;
+                }
+                return false;
+            }
+            (None, Some(_)) => {
+                // Like new values, new remarks are counted, not listed.
+                self.added += 1;
+                return true;
+            }
+            (Some(_), None) => self.removed += 1,
+            _ => self.changed += 1,
         }
-        self.changed += 1;
         self.detail(format!(
             "{} {}「备注」：「{}」→「{}」（第{}行）",
             period,
