@@ -75,6 +75,9 @@ fn bench(c: &mut Criterion) {
             page
         })
     });
+    g.bench_function("structure_only", |b| {
+        b.iter(|| store::load_structure(&conn).unwrap().unwrap())
+    });
     g.bench_function("load_and_rank_only", |b| {
         b.iter(|| {
             boards::group_board(&conn, &s, last, gid, View::Quarter)

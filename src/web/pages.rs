@@ -565,7 +565,7 @@ async fn why(
                 max: String::new(),
                 weight: String::new(),
                 counted: if p.0 == 0 {
-                    "0".into()
+                    p.to_string()
                 } else {
                     format!("{sign}{p}")
                 },
