@@ -317,6 +317,25 @@ mod tests {
     }
 
     #[test]
+    fn utf16_unicode_text_is_tab_separated() {
+        // Excel's "Unicode text": UTF-16LE with a BOM, tabs between cells.
+        let text = "单位\t得分\r\n马街街道\t18.5\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (d, e) = decode(&bytes).unwrap();
+        assert_eq!(e, Encoding::Utf16Le);
+        let mut rows = Vec::new();
+        for_each_row(&d, |n, r| {
+            rows.push((n, r.get(0).to_string(), r.get(1).to_string()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(rows[1], (2, "马街街道".to_string(), "18.5".to_string()));
+    }
+
+    #[test]
     fn workbook_floats_keep_their_real_decimals() {
         assert_eq!(
             cell_text(&Data::Float(0.1 + 0.2)),
