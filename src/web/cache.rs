@@ -8,7 +8,7 @@ use crate::store::{self, Store, Structure};
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A rendered response body.
 pub struct Rendered {
@@ -19,13 +19,51 @@ pub struct Rendered {
     pub filename: Option<String>,
 }
 
+/// Bodies smaller than this are sent as they are.
+const GZIP_MIN: usize = 1024;
+
+/// A cached response: the body, and its gzip form made once, on first demand.
+pub struct Page {
+    pub rendered: Rendered,
+    gzip: OnceLock<Option<Bytes>>,
+}
+
+impl Page {
+    pub fn new(rendered: Rendered) -> Page {
+        Page {
+            rendered,
+            gzip: OnceLock::new(),
+        }
+    }
+
+    /// The gzip-compressed body, when it is worth sending (text, large enough, smaller).
+    pub fn gzip(&self) -> Option<&Bytes> {
+        self.gzip
+            .get_or_init(|| {
+                let r = &self.rendered;
+                let text = r.content_type.starts_with("text/")
+                    || r.content_type.starts_with("image/svg")
+                    || r.content_type.starts_with("application/json");
+                if !text || r.body.len() < GZIP_MIN {
+                    return None;
+                }
+                let mut enc =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                std::io::Write::write_all(&mut enc, &r.body).ok()?;
+                let out = enc.finish().ok()?;
+                (out.len() < r.body.len()).then(|| Bytes::from(out))
+            })
+            .as_ref()
+    }
+}
+
 /// Most responses kept per data version; past this the page cache starts over.
 const MAX_PAGES: usize = 512;
 
 #[derive(Default)]
 struct Inner {
     version: i64,
-    pages: HashMap<String, Arc<Rendered>>,
+    pages: HashMap<String, Arc<Page>>,
     structure: Option<Arc<Option<Structure>>>,
     boards: HashMap<(PeriodKey, i64, View), Arc<GroupBoard>>,
     histories: HashMap<i64, Arc<Vec<GroupBoard>>>,
@@ -48,11 +86,11 @@ impl Cache {
         f(&mut g)
     }
 
-    pub fn page(&self, version: i64, key: &str) -> Option<Arc<Rendered>> {
+    pub fn page(&self, version: i64, key: &str) -> Option<Arc<Page>> {
         self.with(version, |g| g.pages.get(key).cloned())
     }
 
-    pub fn put_page(&self, version: i64, key: String, page: Arc<Rendered>) {
+    pub fn put_page(&self, version: i64, key: String, page: Arc<Page>) {
         self.with(version, |g| {
             if g.pages.len() >= MAX_PAGES {
                 g.pages.clear();

@@ -15,7 +15,7 @@ mod views;
 use crate::store::{Store, StoreError};
 use actix_web::http::{StatusCode, header};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web};
-use cache::{Cache, Ctx, Rendered};
+use cache::{Cache, Ctx, Page, Rendered};
 use std::fmt;
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock};
@@ -187,18 +187,45 @@ where
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-            let page = Arc::new(page);
+            let page = Arc::new(Page::new(page));
             state.cache.put_page(version, key, page.clone());
             page
         }
     };
-    let mut resp = HttpResponse::build(page.status);
-    resp.insert_header((header::CONTENT_TYPE, page.content_type))
+    let r = &page.rendered;
+    let mut resp = HttpResponse::build(r.status);
+    resp.insert_header((header::CONTENT_TYPE, r.content_type))
         .insert_header((header::ETAG, etag))
         .insert_header((header::LAST_MODIFIED, modified))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if let Some(name) = &page.filename {
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    if let Some(name) = &r.filename {
         resp.insert_header(header::ContentDisposition::attachment(name.clone()));
     }
-    Ok(resp.body(page.body.clone()))
+    // Compressed once per cached page, not on every request.
+    if accepts_gzip(req)
+        && let Some(gz) = page.gzip()
+    {
+        resp.insert_header((header::CONTENT_ENCODING, "gzip"));
+        return Ok(resp.body(gz.clone()));
+    }
+    Ok(resp.body(r.body.clone()))
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|token| {
+            let mut parts = token.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                matches!(
+                    p.trim().replace(' ', "").as_str(),
+                    "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+                )
+            });
+            name.eq_ignore_ascii_case("gzip") && !refused
+        })
 }

@@ -502,3 +502,47 @@ fn etag_answers_304_until_the_data_changes() {
         "丁 now has 15"
     );
 }
+
+#[test]
+fn pages_are_sent_gzip_compressed_once_rendered() {
+    use std::io::Read;
+    let app = fixture_app();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{}/boards/2023Q2/1", app.base);
+    let plain = get(&url).body;
+    for _ in 0..2 {
+        let mut resp = agent
+            .get(&url)
+            .header("Accept-Encoding", "gzip")
+            .call()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(resp.headers().get("content-encoding").unwrap(), "gzip");
+        assert_eq!(resp.headers().get("vary").unwrap(), "Accept-Encoding");
+        let bytes = resp.body_mut().read_to_vec().unwrap();
+        assert!(
+            bytes.len() < plain.len() / 2,
+            "{} vs {}",
+            bytes.len(),
+            plain.len()
+        );
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, plain);
+    }
+    let resp = agent
+        .get(&url)
+        .header("Accept-Encoding", "gzip;q=0, identity")
+        .call()
+        .unwrap();
+    assert!(
+        resp.headers()
+            .get("content-encoding")
+            .is_none_or(|v| v != "gzip")
+    );
+}
