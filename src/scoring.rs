@@ -147,6 +147,13 @@ pub struct Board {
     pub rows: Vec<BoardRow>,
 }
 
+impl Board {
+    /// The rows of one tier (红榜 or 黑榜), in rank order.
+    pub fn in_tier(&self, tier: Tier) -> impl Iterator<Item = &BoardRow> {
+        self.rows.iter().filter(move |r| r.tier == tier)
+    }
+}
+
 /// Ranks one group in one period.
 pub fn rank_group(input: &GroupInput<'_>) -> Board {
     let n_ind = input.indicators.len();

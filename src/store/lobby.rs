@@ -1,7 +1,7 @@
 //! Honors and lobby playlists in the database.
 
 use super::structure::load_periods;
-use super::{Result, StoreError, bump_version, write_tx};
+use super::{Result, bump_version, write_tx};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;
 use crate::import::honors::HonorPlan;
@@ -27,12 +27,7 @@ pub fn replace_honors(
     actor: &str,
 ) -> Result<usize> {
     write_tx(conn, |tx| {
-        let comp: i64 = tx
-            .query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
+        let comp = super::competition_id(tx)?;
         tx.execute(
             "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
              VALUES (?1, ?2, ?3, 'honors', ?4, ?4, ?5, ?6)",
@@ -43,13 +38,7 @@ pub fn replace_honors(
         for key in plan.periods() {
             let pid = match periods.iter().find(|p| p.key == key) {
                 Some(p) => p.id,
-                None => {
-                    tx.execute(
-                        "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
-                        (comp, key.year, key.quarter),
-                    )?;
-                    tx.last_insert_rowid()
-                }
+                None => super::create_period(tx, comp, key)?,
             };
             tx.execute(
                 "INSERT INTO honor_history (period_id, name, unit_id, unit_text, title, citation, position, batch_id, replaced_by)

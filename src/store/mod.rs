@@ -15,7 +15,7 @@ pub use lobby::{
 };
 pub use scores::{
     Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, import_file,
-    load_period_data, load_period_values,
+    load_period_data, load_period_values, unit_adjustments,
 };
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
@@ -138,6 +138,28 @@ pub fn write_tx<T>(
     let out = f(&tx)?;
     tx.commit()?;
     Ok(out)
+}
+
+/// The (single) competition's id, or the error every write reports when there is none yet.
+pub(crate) fn competition_id(conn: &Connection) -> Result<i64> {
+    conn.query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))
+}
+
+/// Creates a draft period and returns its id.
+pub(crate) fn create_period(
+    conn: &Connection,
+    competition_id: i64,
+    key: crate::domain::PeriodKey,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
+        (competition_id, key.year, key.quarter),
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// The data version and the unix time of the last change.

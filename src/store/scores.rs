@@ -85,12 +85,7 @@ fn import_in_tx(
 ) -> Result<(ImportPlan, ApplyOutcome)> {
     let sha = sha256_hex(bytes);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let comp_id: i64 = tx
-        .query_row("SELECT id FROM competition ORDER BY id LIMIT 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
+    let comp_id = super::competition_id(&tx)?;
     // The batch row comes first (scores refer to it); its counts are filled in at the end.
     tx.execute(
         "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
@@ -271,15 +266,9 @@ impl<'t, 'c> Writer<'t, 'c> {
                 PeriodState { id, blocked }
             }
             None => {
-                self.tx.execute(
-                    "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
-                    (self.comp_id, key.year, key.quarter),
-                )?;
+                let id = super::create_period(self.tx, self.comp_id, key)?;
                 self.new_periods.push(key);
-                PeriodState {
-                    id: self.tx.last_insert_rowid(),
-                    blocked: false,
-                }
+                PeriodState { id, blocked: false }
             }
         };
         let out = (!state.blocked).then_some(state.id);
@@ -543,6 +532,24 @@ pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData>
         data.remarks.insert(r.get(0)?, r.get(1)?);
     }
     Ok(data)
+}
+
+/// One unit's bonus and penalty (with reasons) in one period.
+pub fn unit_adjustments(conn: &Connection, period_id: i64, unit_id: i64) -> Result<Adjustments> {
+    let mut out = Adjustments::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, points, reason FROM adjustment WHERE period_id = ?1 AND unit_id = ?2",
+    )?;
+    let mut rows = stmt.query((period_id, unit_id))?;
+    while let Some(r) = rows.next()? {
+        let v = Some((Points(r.get(1)?), r.get(2)?));
+        if r.get::<_, String>(0)? == "bonus" {
+            out.bonus = v;
+        } else {
+            out.penalty = v;
+        }
+    }
+    Ok(out)
 }
 
 /// The values a board needs, without notes: (unit, indicator, points) in key order, and each

@@ -246,20 +246,8 @@ fn build_slides(
                     let b = board(grp.id)?;
                     columns.push(TierColumn {
                         group: grp.name.clone(),
-                        red: b
-                            .board
-                            .rows
-                            .iter()
-                            .filter(|r| r.tier == Tier::Red)
-                            .map(LobbyRow::new)
-                            .collect(),
-                        black: b
-                            .board
-                            .rows
-                            .iter()
-                            .filter(|r| r.tier == Tier::Black)
-                            .map(LobbyRow::new)
-                            .collect(),
+                        red: b.board.in_tier(Tier::Red).map(LobbyRow::new).collect(),
+                        black: b.board.in_tier(Tier::Black).map(LobbyRow::new).collect(),
                     });
                 }
                 out.push(SlideView {

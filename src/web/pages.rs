@@ -526,10 +526,7 @@ async fn why(
             .ok_or_else(|| AppError::NotFound(format!("单位{unit_id}不在{}中", g.name)))?;
         let r = &b.board.rows[pos];
         let reasons = if view == View::Quarter {
-            store::load_period_data(ctx.conn, period.id)?
-                .adjustments
-                .remove(&unit_id)
-                .unwrap_or_default()
+            store::unit_adjustments(ctx.conn, period.id, unit_id)?
         } else {
             store::Adjustments::default()
         };
@@ -876,19 +873,17 @@ async fn unit(
             .collect();
         let remarks = match period {
             Some(p) => {
-                let data = store::load_period_data(ctx.conn, p.id)?;
-                let mut out = Vec::new();
-                if let Some(a) = data.adjustments.get(&u.id) {
-                    for (name, v) in [("加分", &a.bonus), ("扣分", &a.penalty)] {
-                        if let Some((pts, reason)) = v {
-                            out.push(format!(
-                                "{name} {pts}：{}",
-                                reason.as_deref().unwrap_or("（未注明原因）")
-                            ));
-                        }
-                    }
-                }
-                out
+                let a = store::unit_adjustments(ctx.conn, p.id, u.id)?;
+                [("加分", &a.bonus), ("扣分", &a.penalty)]
+                    .into_iter()
+                    .filter_map(|(name, v)| {
+                        let (pts, reason) = v.as_ref()?;
+                        Some(format!(
+                            "{name} {pts}：{}",
+                            reason.as_deref().unwrap_or("（未注明原因）")
+                        ))
+                    })
+                    .collect()
             }
             None => Vec::new(),
         };

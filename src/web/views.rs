@@ -133,20 +133,8 @@ impl Card {
             group_name: b.group.name.clone(),
             unit_count: b.board.rows.len(),
             board_url: format!("/boards/{}/{}", b.period.key, b.group.id),
-            red: b
-                .board
-                .rows
-                .iter()
-                .filter(|r| r.tier == Tier::Red)
-                .map(BriefRow::new)
-                .collect(),
-            black: b
-                .board
-                .rows
-                .iter()
-                .filter(|r| r.tier == Tier::Black)
-                .map(BriefRow::new)
-                .collect(),
+            red: b.board.in_tier(Tier::Red).map(BriefRow::new).collect(),
+            black: b.board.in_tier(Tier::Black).map(BriefRow::new).collect(),
             climbers: up.into_iter().map(BriefRow::new).collect(),
             fallers: down.into_iter().map(BriefRow::new).collect(),
         }
