@@ -35,13 +35,13 @@ fn setup() -> Store {
         allow_published: false,
         dry_run: false,
     };
-    store::import_file(&mut conn, &csv, "board-12q.csv", None, &opts).expect("import");
+    shaibang::publish::import_file(&mut conn, &csv, "board-12q.csv", None, &opts).expect("import");
     for p in 0..PERIODS {
         let key = PeriodKey {
             year: 2020 + (p / 4) as i32,
             quarter: (p % 4) as u8 + 1,
         };
-        store::publish_period(&mut conn, key).unwrap();
+        shaibang::publish::publish(&mut conn, key).unwrap();
     }
     drop(conn);
     store

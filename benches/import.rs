@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
                     allow_published: false,
                     dry_run: false,
                 };
-                let (plan, _) = store::import_file(
+                let (plan, _) = shaibang::publish::import_file(
                     &mut store.conn().unwrap(),
                     &csv,
                     "long-1m.csv",

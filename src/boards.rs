@@ -8,13 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A single quarter, or the year so far (1–N季度累计).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum View {
-    Quarter,
-    Cumulative,
-}
+pub use crate::domain::View;
 
 /// One group's ranked board in one period.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +25,11 @@ pub struct GroupBoard {
     pub missing_policy: MissingPolicy,
     /// The scoring and tie rules that produced the board, in words.
     pub rules_text: String,
+    /// The snapshot this board was read from; `None` when it was ranked now (a draft).
+    #[serde(skip)]
+    pub frozen: Option<store::SnapshotMeta>,
+    /// Set when the posted board was later corrected.
+    pub corrected: Option<Correction>,
 }
 
 /// The nearest earlier published period: movement is always against what was posted.
@@ -42,37 +41,142 @@ pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&Peri
         .find(|p| p.key < key && p.status == PeriodStatus::Published)
 }
 
-/// Ranks every group in a period, in display order.
+/// Every group's board in a period, in display order.
 pub fn period_boards(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
 ) -> store::Result<Vec<GroupBoard>> {
-    let Some(period) = s.period(key) else {
-        return Ok(Vec::new());
-    };
-    let data = store::load_period_values(conn, period.id)?;
-    let prev = previous_published(s, key);
-    let prev_data = prev
-        .map(|p| store::load_period_values(conn, p.id))
-        .transpose()?;
-    Ok(s.groups
-        .iter()
-        .map(|g| {
-            build(
-                s,
-                period,
-                View::Quarter,
-                g,
-                &data,
-                prev.map(|p| p.key).zip(prev_data.as_ref()),
-            )
-        })
-        .collect())
+    let mut out = Vec::with_capacity(s.groups.len());
+    for g in &s.groups {
+        if let Some(b) = group_board(conn, s, key, g.id, View::Quarter)? {
+            out.push(b);
+        }
+    }
+    Ok(out)
 }
 
-/// Ranks one group in a period; `None` when the period or the group does not exist.
+/// One group's board in a period; `None` when the period or the group does not exist (or,
+/// for the cumulative view, when a quarter of the year is not published). A published board
+/// is read from the snapshot frozen at 揭榜, exactly as posted; a draft is ranked now.
 pub fn group_board(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group_id: i64,
+    view: View,
+) -> store::Result<Option<GroupBoard>> {
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
+        return Ok(None);
+    };
+    if period.status == PeriodStatus::Published
+        && let Some(snap) = store::load_snapshot(conn, period.id, group.id, view)?
+    {
+        let indicators: Vec<IndicatorRow> =
+            s.group_indicators(group.id).into_iter().cloned().collect();
+        if indicators
+            .iter()
+            .map(|i| i.id)
+            .eq(snap.indicator_ids.iter().copied())
+        {
+            let corrected = if snap.meta.reason == PUBLISHED_REASON {
+                None
+            } else {
+                Some(correction_of(conn, period.id, group.id, view, &snap)?)
+            };
+            return Ok(Some(GroupBoard {
+                period: period.clone(),
+                view,
+                title: title(period.key, view),
+                previous: snap.compared_with,
+                group: group.clone(),
+                indicators,
+                board: snap.board,
+                missing_policy: s.competition.missing,
+                rules_text: snap.rules_text,
+                frozen: Some(snap.meta),
+                corrected,
+            }));
+        }
+        // The structure never changes after init, so this is a damaged database: rank anew
+        // rather than show points under the wrong indicators.
+        tracing::warn!(period = %key, group = group.id, "snapshot columns differ from the structure");
+    }
+    compute_group_board(conn, s, key, group_id, view)
+}
+
+/// What `snapshot` changed against the board first posted.
+fn correction_of(
+    conn: &Connection,
+    period_id: i64,
+    group_id: i64,
+    view: View,
+    snap: &store::Snapshot,
+) -> store::Result<Correction> {
+    let history = store::snapshot_history(conn, period_id, group_id, view)?;
+    let before = history
+        .iter()
+        .rev()
+        .find(|m| m.id < snap.meta.id)
+        .map(|m| store::snapshot_results(conn, m.id))
+        .transpose()?
+        .unwrap_or_default();
+    let before: HashMap<i64, &store::EarlierResult> =
+        before.iter().map(|r| (r.unit_id, r)).collect();
+    let changes = snap
+        .board
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let b = before.get(&r.unit_id)?;
+            (b.rank != r.rank || b.total != r.total).then(|| RankCorrection {
+                unit_id: r.unit_id,
+                unit: r.name.clone(),
+                rank_before: b.rank,
+                rank_now: r.rank,
+                total_before: b.total,
+                total_now: r.total,
+            })
+        })
+        .collect();
+    Ok(Correction {
+        first_published: history
+            .first()
+            .map(|m| m.created_at.clone())
+            .unwrap_or_default(),
+        history: history.into_iter().skip(1).collect(),
+        changes,
+    })
+}
+
+/// The reason recorded with the snapshot written at 揭榜.
+pub const PUBLISHED_REASON: &str = "揭榜";
+
+/// A published board that was corrected after 揭榜: shown on the board, never silent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    /// When the board was first posted.
+    pub first_published: String,
+    /// Every correction since, oldest first (the last produced the board shown).
+    #[serde(skip)]
+    pub history: Vec<store::SnapshotMeta>,
+    /// Units whose rank or total differs from the board before the latest correction.
+    pub changes: Vec<RankCorrection>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankCorrection {
+    pub unit_id: i64,
+    pub unit: String,
+    pub rank_before: Option<u32>,
+    pub rank_now: Option<u32>,
+    pub total_before: Points,
+    pub total_now: Points,
+}
+
+/// Ranks one group from the stored scores, ignoring any snapshot: what 揭榜 freezes, and
+/// what a draft shows.
+pub fn compute_group_board(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
@@ -142,29 +246,24 @@ pub fn group_history(
     s: &Structure,
     group_id: i64,
 ) -> store::Result<Vec<GroupBoard>> {
-    let Some(group) = s.group(group_id) else {
-        return Ok(Vec::new());
-    };
-    let published: Vec<&PeriodRow> = s
+    let mut out = Vec::new();
+    for p in s
         .periods
         .iter()
         .filter(|p| p.status == PeriodStatus::Published)
-        .collect();
-    let mut out = Vec::with_capacity(published.len());
-    let mut prev: Option<(PeriodKey, store::PeriodValues)> = None;
-    for p in published {
-        let data = store::load_period_values(conn, p.id)?;
-        out.push(build(
-            s,
-            p,
-            View::Quarter,
-            group,
-            &data,
-            prev.as_ref().map(|(k, d)| (*k, d)),
-        ));
-        prev = Some((p.key, data));
+    {
+        if let Some(b) = group_board(conn, s, p.key, group_id, View::Quarter)? {
+            out.push(b);
+        }
     }
     Ok(out)
+}
+
+fn title(key: PeriodKey, view: View) -> String {
+    match view {
+        View::Quarter => key.label(),
+        View::Cumulative => format!("{}年1–{}季度累计", key.year, key.quarter),
+    }
 }
 
 /// Sums quarters. Under the zero rule a value is the sum of the quarters that have it (a
@@ -245,29 +344,27 @@ fn build(
         previous: previous_ranks.as_ref(),
     });
     let mut rules_text = rules_text(&indicators, &rules, group);
-    let title = match view {
-        View::Quarter => period.key.label(),
-        View::Cumulative => {
-            rules_text.insert_str(
-                0,
-                &format!(
-                    "累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；",
-                    period.key.year, period.key.quarter
-                ),
-            );
-            format!("{}年1–{}季度累计", period.key.year, period.key.quarter)
-        }
-    };
+    if view == View::Cumulative {
+        rules_text.insert_str(
+            0,
+            &format!(
+                "累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；",
+                period.key.year, period.key.quarter
+            ),
+        );
+    }
     GroupBoard {
         period: period.clone(),
         view,
-        title,
+        title: title(period.key, view),
         previous: prev.map(|(k, _)| k),
         group: group.clone(),
         indicators,
         board,
         missing_policy: s.competition.missing,
         rules_text,
+        frozen: None,
+        corrected: None,
     }
 }
 

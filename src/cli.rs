@@ -133,6 +133,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
         no_demo: std::env::var_os("SHAIBANG_NO_DEMO").is_some(),
     });
     let store = Store::open(&cli.db)?;
+    let frozen = crate::publish::freeze_missing(&mut *store.conn()?)?;
+    if frozen > 0 {
+        tracing::info!(
+            periods = frozen,
+            "froze the boards of periods published before snapshots"
+        );
+    }
     match command {
         Command::Serve { bind, no_demo } => {
             if !no_demo {
@@ -234,7 +241,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { period } => {
-            store::publish_period(&mut *store.conn()?, period)?;
+            crate::publish::publish(&mut *store.conn()?, period)?;
             println!("{}（{}）已揭榜", period.label(), period);
             Ok(ExitCode::SUCCESS)
         }
@@ -309,7 +316,8 @@ fn import(
         allow_published: correct_published,
         dry_run,
     };
-    let (plan, outcome) = store::import_file(&mut *store.conn()?, &bytes, &name, period, &opts)?;
+    let (plan, outcome) =
+        crate::publish::import_file(&mut *store.conn()?, &bytes, &name, period, &opts)?;
     let periods: Vec<String> = plan.periods().iter().map(ToString::to_string).collect();
     println!(
         "文件「{}」：{}，{}，{}行数据，{}个分值，期间 {}",

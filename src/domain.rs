@@ -380,3 +380,20 @@ mod tests {
         );
     }
 }
+
+/// A board of a single quarter, or of the year so far (1–N季度累计).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Quarter,
+    Cumulative,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Quarter => "quarter",
+            View::Cumulative => "cumulative",
+        }
+    }
+}

@@ -113,7 +113,7 @@ impl Tier {
 }
 
 /// One unit's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BoardRow {
     pub unit_id: i64,
     pub name: String,
@@ -142,7 +142,7 @@ pub struct BoardRow {
 }
 
 /// A ranked group: rows ordered by rank (unranked last), then by input order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Board {
     pub rows: Vec<BoardRow>,
 }

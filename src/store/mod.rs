@@ -7,6 +7,7 @@
 
 mod lobby;
 mod scores;
+mod snapshots;
 mod structure;
 
 pub use lobby::{
@@ -14,8 +15,12 @@ pub use lobby::{
     unit_honors,
 };
 pub use scores::{
-    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, import_file,
-    load_period_data, load_period_values, unit_adjustments,
+    Adjustments, ApplyOptions, ApplyOutcome, Correction, PeriodData, PeriodValues, Refreeze,
+    import_file, load_period_data, load_period_values, unit_adjustments,
+};
+pub use snapshots::{
+    EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, load_snapshot,
+    periods_missing_snapshots, save_snapshot, snapshot_history, snapshot_results,
 };
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
@@ -33,6 +38,7 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_v3.sql")),
 ];
 
 #[derive(Debug)]
@@ -171,7 +177,7 @@ pub fn data_version(conn: &Connection) -> Result<(i64, i64)> {
     )?)
 }
 
-pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
+pub fn bump_version(conn: &Connection) -> Result<()> {
     conn.execute(
         "UPDATE data_version SET version = version + 1,
              changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1",
@@ -183,8 +189,13 @@ pub(crate) fn bump_version(conn: &Connection) -> Result<()> {
 /// Marks a period published (揭榜). Refused when the period is already published, when an
 /// earlier period is still a draft (movement is measured against the previous published
 /// period, so publishing out of order would change posted arrows later), or when a group has
-/// no score at all (its file is not in yet).
-pub fn publish_period(conn: &mut Connection, key: crate::domain::PeriodKey) -> Result<()> {
+/// no score at all (its file is not in yet). `freeze` runs in the same transaction once the
+/// period is marked, to write its boards' snapshots (ranking lives outside the store).
+pub fn publish_period(
+    conn: &mut Connection,
+    key: crate::domain::PeriodKey,
+    freeze: &dyn Fn(&rusqlite::Transaction<'_>) -> Result<()>,
+) -> Result<()> {
     write_tx(conn, |tx| {
         let row: Option<(i64, String)> = tx
             .query_row(
@@ -233,6 +244,7 @@ pub fn publish_period(conn: &mut Connection, key: crate::domain::PeriodKey) -> R
             "UPDATE period SET status = 'published', published_at = ?2 WHERE id = ?1",
             (pid, now()),
         )?;
+        freeze(tx)?;
         bump_version(tx)
     })
 }

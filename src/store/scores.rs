@@ -49,13 +49,27 @@ const DEFAULT_CACHE_KIB: i64 = 2000;
 /// Values handed from the planner to the writer at a time.
 const EVENT_BATCH: usize = 4096;
 
+/// A correction of published periods, handed to the import's `refreeze` hook inside the
+/// import's transaction, so the frozen boards and the scores change together or not at all.
+pub struct Correction<'a> {
+    /// The published periods the file wrote to, oldest first.
+    pub periods: &'a [PeriodKey],
+    pub batch_id: i64,
+    pub file_name: &'a str,
+}
+
+/// Re-freezes published boards after a correction (ranking lives outside the store).
+pub type Refreeze<'a> = &'a dyn Fn(&Transaction<'_>, &Correction<'_>) -> Result<()>;
+
 /// Validates a file against the stored structure and applies it (see the module comment).
+/// `refreeze` runs before the commit when the file corrected a published period.
 pub fn import_file(
     conn: &mut Connection,
     bytes: &[u8],
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
+    refreeze: Refreeze<'_>,
 ) -> Result<(ImportPlan, ApplyOutcome)> {
     let structure = super::load_structure(conn)?
         .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
@@ -63,7 +77,15 @@ pub fn import_file(
     let started = std::time::Instant::now();
     // A bigger page cache keeps the score B-tree in memory during a large import.
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let result = import_in_tx(conn, &catalog, bytes, file_name, default_period, opts);
+    let result = import_in_tx(
+        conn,
+        &catalog,
+        bytes,
+        file_name,
+        default_period,
+        opts,
+        refreeze,
+    );
     conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
     let (plan, outcome) = result?;
     tracing::info!(
@@ -82,6 +104,7 @@ fn import_in_tx(
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
+    refreeze: Refreeze<'_>,
 ) -> Result<(ImportPlan, ApplyOutcome)> {
     let sha = sha256_hex(bytes);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,6 +149,7 @@ fn import_in_tx(
             ));
         }
     };
+    let corrected = writer.published_written();
     let (summary, new_periods) = writer.finish()?;
 
     if summary.is_noop() {
@@ -158,6 +182,16 @@ fn import_in_tx(
         "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
         (batch, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
     )?;
+    if !corrected.is_empty() {
+        refreeze(
+            &tx,
+            &Correction {
+                periods: &corrected,
+                batch_id: batch,
+                file_name,
+            },
+        )?;
+    }
     bump_version(&tx)?;
     tx.commit()?;
     Ok((
@@ -235,6 +269,24 @@ impl<'t, 'c> Writer<'t, 'c> {
             failure: None,
             scores: ScoreInserter::new(tx, batch)?,
         })
+    }
+
+    /// Published periods this file writes to (only possible with `allow_published`).
+    fn published_written(&self) -> Vec<PeriodKey> {
+        let mut out: Vec<PeriodKey> = self
+            .periods
+            .iter()
+            .filter(|(k, st)| {
+                !st.blocked
+                    && self
+                        .known
+                        .get(k)
+                        .is_some_and(|(_, status)| *status == PeriodStatus::Published)
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        out.sort();
+        out
     }
 
     /// Applies a batch of events; after a database error it only drains them.

@@ -205,6 +205,44 @@ struct BoardPage<'a> {
     chart_url: String,
     chart_alt: String,
     bump_url: String,
+    correction: Option<CorrectionNotice>,
+}
+
+/// The notice on a published board that was corrected after 揭榜.
+pub struct CorrectionNotice {
+    /// One line per correction, oldest first.
+    pub lines: Vec<String>,
+    /// Units whose rank or total the latest correction changed.
+    pub changes: Vec<String>,
+}
+
+impl CorrectionNotice {
+    pub fn new(c: &crate::boards::Correction) -> CorrectionNotice {
+        let mut lines = vec![format!("{} 揭榜", c.first_published)];
+        lines.extend(
+            c.history
+                .iter()
+                .map(|m| format!("{} {}", m.created_at, m.reason)),
+        );
+        let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
+        let changes = c
+            .changes
+            .iter()
+            .map(|ch| {
+                let mut t = format!("{}：", ch.unit);
+                if ch.rank_before != ch.rank_now {
+                    t.push_str(&format!("{} → {}", rank(ch.rank_before), rank(ch.rank_now)));
+                } else {
+                    t.push_str(&format!("名次不变（{}）", rank(ch.rank_now)));
+                }
+                if ch.total_before != ch.total_now {
+                    t.push_str(&format!("，总分 {} → {}", ch.total_before, ch.total_now));
+                }
+                t
+            })
+            .collect();
+        CorrectionNotice { lines, changes }
+    }
 }
 
 /// Sort key of a row for a column; `None` sorts last.
@@ -462,6 +500,7 @@ pub fn board_page(
             } else {
                 String::new()
             },
+            correction: b.corrected.as_ref().map(CorrectionNotice::new),
         })
     }
 }

@@ -122,6 +122,6 @@ pub fn import_all_groups(db: &TestDb, key: shaibang::domain::PeriodKey) {
         ("econ-utf8-bom.csv", fixture("econ-utf8-bom.csv")),
         ("social.csv", SOCIAL_CSV.as_bytes().to_vec()),
     ] {
-        store::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
+        shaibang::publish::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
     }
 }

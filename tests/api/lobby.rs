@@ -38,9 +38,11 @@ fn big_groups_app() -> crate::helpers::TestApp {
         allow_published: false,
         dry_run: false,
     };
-    store::import_file(&mut conn, scores.as_bytes(), "a.csv", Some(key), &opts).unwrap();
-    store::import_file(&mut conn, dept_scores.as_bytes(), "b.csv", Some(key), &opts).unwrap();
-    store::publish_period(&mut conn, key).unwrap();
+    shaibang::publish::import_file(&mut conn, scores.as_bytes(), "a.csv", Some(key), &opts)
+        .unwrap();
+    shaibang::publish::import_file(&mut conn, dept_scores.as_bytes(), "b.csv", Some(key), &opts)
+        .unwrap();
+    shaibang::publish::publish(&mut conn, key).unwrap();
     drop(conn);
     spawn_app(crate::helpers::TestDb {
         _dir: dir,
@@ -146,7 +148,7 @@ fn the_content_feed_carries_the_version_and_the_slides() {
         quarter: 4,
     };
     crate::helpers::import_all_groups(&app.db, q4);
-    store::publish_period(&mut app.db.store.conn().unwrap(), q4).unwrap();
+    shaibang::publish::publish(&mut app.db.store.conn().unwrap(), q4).unwrap();
     let v: serde_json::Value =
         serde_json::from_str(&get(&format!("{}/lobby/content?slides=tiers", app.base)).body)
             .unwrap();
