@@ -129,13 +129,17 @@ fn correction_of(
         .iter()
         .filter_map(|r| {
             let b = before.get(&r.unit_id)?;
-            (b.rank != r.rank || b.total != r.total).then(|| RankCorrection {
-                unit_id: r.unit_id,
-                unit: r.name.clone(),
-                rank_before: b.rank,
-                rank_now: r.rank,
-                total_before: b.total,
-                total_now: r.total,
+            (b.rank != r.rank || b.total != r.total || b.change != r.change).then(|| {
+                RankCorrection {
+                    unit_id: r.unit_id,
+                    unit: r.name.clone(),
+                    rank_before: b.rank,
+                    rank_now: r.rank,
+                    total_before: b.total,
+                    total_now: r.total,
+                    change_before: b.change,
+                    change_now: r.change,
+                }
             })
         })
         .collect();
@@ -158,9 +162,8 @@ pub struct Correction {
     /// When the board was first posted.
     pub first_published: String,
     /// Every correction since, oldest first (the last produced the board shown).
-    #[serde(skip)]
     pub history: Vec<store::SnapshotMeta>,
-    /// Units whose rank or total differs from the board before the latest correction.
+    /// Units whose rank, total or movement differs from the board before the latest correction.
     pub changes: Vec<RankCorrection>,
 }
 
@@ -172,6 +175,8 @@ pub struct RankCorrection {
     pub rank_now: Option<u32>,
     pub total_before: Points,
     pub total_now: Points,
+    pub change_before: scoring::Change,
+    pub change_now: scoring::Change,
 }
 
 /// Ranks one group from the stored scores, ignoring any snapshot: what 揭榜 freezes, and
@@ -486,6 +491,8 @@ pub struct BoardJson<'a> {
     pub group: &'a str,
     pub compared_with: Option<PeriodKey>,
     pub rules: &'a str,
+    /// Set when the posted board was corrected after 揭榜.
+    pub corrected: Option<&'a Correction>,
     pub rows: Vec<RowJson<'a>>,
 }
 
@@ -528,6 +535,7 @@ impl<'a> BoardJson<'a> {
             group: &b.group.name,
             compared_with: b.previous,
             rules: &b.rules_text,
+            corrected: b.corrected.as_ref(),
             rows: b
                 .board
                 .rows

@@ -94,6 +94,9 @@ pub enum Command {
     Publish { period: PeriodKey },
     /// List the periods and their status.
     Periods,
+    /// Rank every published board again from the stored scores and compare with the board as
+    /// posted at 揭榜; exits 1 when any differs.
+    Verify,
     /// Print a period's boards.
     Board {
         #[arg(long)]
@@ -244,6 +247,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
             crate::publish::publish(&mut *store.conn()?, period)?;
             println!("{}（{}）已揭榜", period.label(), period);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify => {
+            let found = crate::publish::verify(&*store.conn()?)?;
+            if found.is_empty() {
+                println!("核对完成：所有已揭榜榜单与按现有得分重新计算的结果一致");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for d in &found {
+                let view = match d.view {
+                    crate::domain::View::Quarter => "单季度",
+                    crate::domain::View::Cumulative => "累计",
+                };
+                println!("{} {}（{}）：", d.period.label(), d.group, view);
+                for line in &d.details {
+                    println!("  {line}");
+                }
+            }
+            println!("核对发现{}个榜单与已揭榜结果不一致", found.len());
+            Ok(ExitCode::from(1))
         }
         Command::Periods => {
             let conn = store.conn()?;

@@ -36,7 +36,7 @@ pub struct Snapshot {
 }
 
 /// When and why a snapshot was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotMeta {
     pub id: i64,
     pub reason: String,
@@ -50,6 +50,7 @@ pub struct EarlierResult {
     pub unit_id: i64,
     pub rank: Option<u32>,
     pub total: Points,
+    pub change: Change,
 }
 
 const MISSING: i64 = i64::MIN;
@@ -225,7 +226,7 @@ pub fn snapshot_history(
 pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<EarlierResult>> {
     Ok(conn
         .prepare_cached(
-            "SELECT unit_id, rank, total FROM board_snapshot_row
+            "SELECT unit_id, rank, total, change_kind, change_places FROM board_snapshot_row
              WHERE snapshot_id = ?1 ORDER BY position",
         )?
         .query_map([snapshot_id], |r| {
@@ -233,6 +234,7 @@ pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<Earli
                 unit_id: r.get(0)?,
                 rank: r.get(1)?,
                 total: Points(r.get(2)?),
+                change: change_from(r.get_ref(3)?.as_str()?, r.get(4)?),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)

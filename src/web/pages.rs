@@ -238,6 +238,17 @@ impl CorrectionNotice {
                 if ch.total_before != ch.total_now {
                     t.push_str(&format!("，总分 {} → {}", ch.total_before, ch.total_now));
                 }
+                if ch.change_before != ch.change_now {
+                    let label = |c: Change| match c.label() {
+                        l if l.is_empty() => "无".to_string(),
+                        l => l,
+                    };
+                    t.push_str(&format!(
+                        "，名次变化 {} → {}",
+                        label(ch.change_before),
+                        label(ch.change_now)
+                    ));
+                }
                 t
             })
             .collect();

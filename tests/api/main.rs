@@ -6,4 +6,5 @@ mod cli;
 mod helpers;
 mod import;
 mod lobby;
+mod snapshots;
 mod web;

@@ -1,0 +1,209 @@
+//! Published boards are frozen at 揭榜: read back exactly, changed only by a correction that
+//! says so, and checked against the scores by `shaibang verify`.
+
+use crate::boards::fixture_app;
+use crate::helpers::{demo_db, get};
+use shaibang::boards::{self, View};
+use shaibang::domain::PeriodKey;
+use shaibang::store::{self, ApplyOptions, PeriodStatus};
+use std::process::Command;
+
+const Q1: PeriodKey = PeriodKey {
+    year: 2023,
+    quarter: 1,
+};
+
+fn snapshot_count(conn: &rusqlite::Connection, sql_where: &str) -> i64 {
+    conn.query_row(
+        &format!("SELECT COUNT(*) FROM board_snapshot WHERE {sql_where}"),
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn published_boards_are_read_from_snapshots_equal_to_ranking_the_scores() {
+    let db = demo_db();
+    let conn = db.store.conn().unwrap();
+    let s = store::load_structure(&conn).unwrap().unwrap();
+    let mut compared = 0;
+    for p in s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published)
+    {
+        for g in &s.groups {
+            for view in [View::Quarter, View::Cumulative] {
+                let shown = boards::group_board(&conn, &s, p.key, g.id, view)
+                    .unwrap()
+                    .expect("every demo quarter is published from Q1, so both views exist");
+                assert!(shown.frozen.is_some(), "{} {} {view:?}", p.key, g.name);
+                let ranked = boards::compute_group_board(&conn, &s, p.key, g.id, view)
+                    .unwrap()
+                    .unwrap();
+                assert!(ranked.frozen.is_none());
+                assert_eq!(shown.board, ranked.board, "{} {} {view:?}", p.key, g.name);
+                assert_eq!(shown.previous, ranked.previous);
+                assert_eq!(shown.rules_text, ranked.rules_text);
+                assert_eq!(shown.title, ranked.title);
+                compared += 1;
+            }
+        }
+    }
+    // 3 published quarters × 4 demo groups × 2 views.
+    assert_eq!(compared, 3 * s.groups.len() * 2);
+    assert!(s.groups.len() >= 2);
+}
+
+#[test]
+fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
+    let app = fixture_app();
+    let mut conn = app.db.store.conn().unwrap();
+    let current = "superseded_at IS NULL";
+    let before_total = snapshot_count(&conn, "1");
+    // Q1 and Q2 published, two groups, quarter and cumulative views.
+    assert_eq!(before_total, 8);
+    let page = get(&format!("{}/boards/2023Q1/1", app.base));
+    assert!(!page.body.contains("本榜已更正"));
+
+    // 丁 was fourth in Q1 with 20.00; the corrected file gives it 90.00, tied first with 丙.
+    let opts = ApplyOptions {
+        actor: "test",
+        allow_published: true,
+        dry_run: false,
+    };
+    shaibang::publish::import_file(
+        &mut conn,
+        "单位,指标甲,指标乙\n丁,45,45\n".as_bytes(),
+        "q1-fix.csv",
+        Some(Q1),
+        &opts,
+    )
+    .expect("correction");
+
+    // Nothing is overwritten: the posted boards are kept, superseded.
+    let superseded = snapshot_count(&conn, "superseded_at IS NOT NULL");
+    // Q1 quarter + Q1 cumulative (the same sum), Q2 quarter (movement), Q2 cumulative (sum).
+    assert_eq!(superseded, 4);
+    assert_eq!(snapshot_count(&conn, current), 8);
+    // The other group's boards did not change, so they were not re-frozen.
+    assert_eq!(snapshot_count(&conn, "group_id = 2"), 4);
+
+    let page = get(&format!("{}/boards/2023Q1/1", app.base));
+    let b = &page.body;
+    assert!(b.contains("本榜已更正"), "notice");
+    assert!(b.contains("导入批次#") && b.contains("q1-fix.csv"), "cause");
+    assert!(
+        b.contains("丁：第4名 → 第1名，总分 20.00 → 90.00"),
+        "丁's change is listed"
+    );
+    assert!(b.contains("甲：第2名 → 第3名"), "甲 moved down a place");
+    assert!(b.contains("1<span class=\"tied\">并列</span>"));
+    // Q2's own scores did not change, but 丁's movement did (4th → 4th became 1st → 4th).
+    let page = get(&format!("{}/boards/2023Q2/1", app.base));
+    assert!(page.body.contains("本榜已更正"));
+    assert!(
+        page.body.contains("丁：名次不变（第4名），名次变化 — → ↓3"),
+        "{}",
+        page.body
+    );
+    // The other group says nothing.
+    let page = get(&format!("{}/boards/2023Q1/2", app.base));
+    assert!(!page.body.contains("本榜已更正"));
+    // The JSON API carries the correction too.
+    let api = get(&format!("{}/api/v1/boards/2023Q1/1", app.base));
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let c = &json["corrected"];
+    assert!(c["first_published"].as_str().is_some_and(|t| t.len() >= 16));
+    assert_eq!(c["history"].as_array().unwrap().len(), 1);
+    assert!(
+        c["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|ch| ch["unit"] == "丁" && ch["rank_before"] == 4 && ch["rank_now"] == 1)
+    );
+}
+
+fn shaibang(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_shaibang"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SHAIBANG_LOG", "warn")
+        .output()
+        .expect("run shaibang")
+}
+
+#[test]
+fn verify_finds_scores_changed_behind_the_applications_back() {
+    let app = fixture_app();
+    let out = shaibang(&app.db.path, &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("一致"));
+
+    // Someone edits a published score with a SQLite tool, bypassing the import.
+    let conn = app.db.store.conn().unwrap();
+    let n = conn
+        .execute(
+            "UPDATE score SET points = 450000 WHERE unit_id = (SELECT id FROM unit WHERE name = '丁')
+               AND period_id = (SELECT id FROM period WHERE year = 2023 AND quarter = 1)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+    shaibang::store::bump_version(&conn).unwrap();
+    // The posted board still shows what was posted…
+    let page = get(&format!("{}/boards/2023Q1/1", app.base));
+    assert!(page.body.contains(">20.00<"), "丁's posted total");
+    // …and verify names the difference and fails.
+    let out = shaibang(&app.db.path, &["verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("2023年第一季度 测试组（单季度）")
+            && stdout.contains("「丁」已揭榜为第4名（20.00分），按现有得分为第1名（90.00分）"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_database_from_before_snapshots_is_frozen_when_opened() {
+    let app = fixture_app();
+    let conn = app.db.store.conn().unwrap();
+    let s = store::load_structure(&conn).unwrap().unwrap();
+    let q2 = s
+        .period(PeriodKey {
+            year: 2023,
+            quarter: 2,
+        })
+        .unwrap()
+        .key;
+    let ranked = boards::compute_group_board(&conn, &s, q2, 1, View::Quarter)
+        .unwrap()
+        .unwrap();
+    conn.execute_batch("DELETE FROM board_snapshot_row; DELETE FROM board_snapshot;")
+        .unwrap();
+    assert!(
+        boards::group_board(&conn, &s, q2, 1, View::Quarter)
+            .unwrap()
+            .unwrap()
+            .frozen
+            .is_none(),
+        "without a snapshot the board is ranked from the scores"
+    );
+    // Any command opens the database and freezes what is missing.
+    let out = shaibang(&app.db.path, &["periods"]);
+    assert!(out.status.success());
+    assert_eq!(snapshot_count(&conn, "1"), 8);
+    let shown = boards::group_board(&conn, &s, q2, 1, View::Quarter)
+        .unwrap()
+        .unwrap();
+    assert!(shown.frozen.is_some());
+    assert_eq!(shown.board, ranked.board);
+}
