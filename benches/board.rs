@@ -1,6 +1,8 @@
 //! `cargo bench --bench board`: a generated competition with one group of 1,000 units,
 //! 50 indicators and 12 published quarters. Times the uncached render of its latest board
-//! page (load from SQLite, rank this and the previous quarter, render HTML) and its parts.
+//! page (structure and the board frozen at 揭榜 loaded from SQLite, HTML rendered, no cache)
+//! and its parts, and, for comparison, ranking the same board from its 2 × 50,000 stored
+//! scores (what 揭榜 does once, and what a draft costs).
 //!
 //! Leaves the database in `target/bench-data/board.db` for the HTTP load run
 //! (`scripts/bench-http.sh`).
@@ -78,9 +80,18 @@ fn bench(c: &mut Criterion) {
     g.bench_function("structure_only", |b| {
         b.iter(|| store::load_structure(&conn).unwrap().unwrap())
     });
-    g.bench_function("load_and_rank_only", |b| {
+    g.bench_function("frozen_board_load_only", |b| {
         b.iter(|| {
-            boards::group_board(&conn, &s, last, gid, View::Quarter)
+            let board = boards::group_board(&conn, &s, last, gid, View::Quarter)
+                .unwrap()
+                .unwrap();
+            assert!(board.frozen.is_some());
+            board
+        })
+    });
+    g.bench_function("rank_from_scores_only", |b| {
+        b.iter(|| {
+            boards::compute_group_board(&conn, &s, last, gid, View::Quarter)
                 .unwrap()
                 .unwrap()
         })
