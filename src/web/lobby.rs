@@ -232,8 +232,17 @@ fn build_slides(
                                     String::new()
                                 },
                                 rules: format!(
-                                    "总分相同者并列 · 前{}名红榜 · 后{}名黑榜",
-                                    grp.red, grp.black
+                                    "总分相同者并列 · 前{}名红榜 · 后{}名黑榜{}",
+                                    grp.red,
+                                    grp.black,
+                                    // A corrected board never changes silently, not even here.
+                                    b.corrected
+                                        .as_ref()
+                                        .and_then(|c| c.history.last())
+                                        .map_or_else(String::new, |m| format!(
+                                            " · 本榜已于{}更正",
+                                            m.created_at
+                                        ))
                                 ),
                             },
                         });

@@ -108,6 +108,13 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
         "{}",
         page.body
     );
+    // So does the lobby screen's board slide.
+    let lobby = get(&format!("{}/lobby", app.base));
+    assert_eq!(lobby.status, 200);
+    assert!(
+        lobby.body.contains("本榜已于"),
+        "lobby notes the correction"
+    );
     // The other group says nothing.
     let page = get(&format!("{}/boards/2023Q1/2", app.base));
     assert!(!page.body.contains("本榜已更正"));
