@@ -121,11 +121,22 @@ fn correction_of(
         .map(|m| store::snapshot_results(conn, m.id))
         .transpose()?
         .unwrap_or_default();
+    let changes = corrections(&before, &snap.board);
+    Ok(Correction {
+        first_published: history
+            .first()
+            .map(|m| m.created_at.clone())
+            .unwrap_or_default(),
+        history: history.into_iter().skip(1).collect(),
+        changes,
+    })
+}
+
+/// Units whose rank, total or movement differs between `before` and `now`, in `now`'s order.
+fn corrections(before: &[store::EarlierResult], now: &Board) -> Vec<RankCorrection> {
     let before: HashMap<i64, &store::EarlierResult> =
         before.iter().map(|r| (r.unit_id, r)).collect();
-    let changes = snap
-        .board
-        .rows
+    now.rows
         .iter()
         .filter_map(|r| {
             let b = before.get(&r.unit_id)?;
@@ -142,15 +153,57 @@ fn correction_of(
                 }
             })
         })
+        .collect()
+}
+
+/// What changed for each unit between a posted board and its correction.
+pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
+    let before: Vec<store::EarlierResult> = before
+        .rows
+        .iter()
+        .map(|r| store::EarlierResult {
+            unit_id: r.unit_id,
+            rank: r.rank,
+            total: r.total,
+            change: r.change,
+        })
         .collect();
-    Ok(Correction {
-        first_published: history
-            .first()
-            .map(|m| m.created_at.clone())
-            .unwrap_or_default(),
-        history: history.into_iter().skip(1).collect(),
-        changes,
-    })
+    corrections(&before, now)
+}
+
+impl RankCorrection {
+    /// `丁：第4名 → 第1名，总分 20.00 → 90.00`.
+    pub fn describe(&self) -> String {
+        let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
+        let mut t = format!("{}：", self.unit);
+        if self.rank_before != self.rank_now {
+            t.push_str(&format!(
+                "{} → {}",
+                rank(self.rank_before),
+                rank(self.rank_now)
+            ));
+        } else {
+            t.push_str(&format!("名次不变（{}）", rank(self.rank_now)));
+        }
+        if self.total_before != self.total_now {
+            t.push_str(&format!(
+                "，总分 {} → {}",
+                self.total_before, self.total_now
+            ));
+        }
+        if self.change_before != self.change_now {
+            let label = |c: scoring::Change| match c.label() {
+                l if l.is_empty() => "无".to_string(),
+                l => l,
+            };
+            t.push_str(&format!(
+                "，名次变化 {} → {}",
+                label(self.change_before),
+                label(self.change_now)
+            ));
+        }
+        t
+    }
 }
 
 /// The reason recorded with the snapshot written at 揭榜.

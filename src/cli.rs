@@ -369,10 +369,17 @@ fn import(
         ApplyOutcome::Applied {
             batch_id,
             new_periods,
+            posted_changes,
             ..
         } => {
             for p in new_periods {
                 println!("新建期间 {p}（草稿）");
+            }
+            if !posted_changes.is_empty() {
+                println!("已更正已揭榜的榜单（原榜单保留，页面显示“本榜已更正”）：");
+                for l in &posted_changes {
+                    println!("  {l}");
+                }
             }
             println!("已导入（导入批次 #{batch_id}）");
         }
@@ -380,9 +387,19 @@ fn import(
             Some(b) => println!("与已导入的数据相同（同一文件曾于批次 #{b} 导入），未做任何修改"),
             None => println!("与已导入的数据相同，未做任何修改"),
         },
-        ApplyOutcome::DryRun { new_periods, .. } => {
+        ApplyOutcome::DryRun {
+            new_periods,
+            posted_changes,
+            ..
+        } => {
             for p in new_periods {
                 println!("将新建期间 {p}（草稿）");
+            }
+            if !posted_changes.is_empty() {
+                println!("导入后将更正以下已揭榜的榜单：");
+                for l in &posted_changes {
+                    println!("  {l}");
+                }
             }
             println!("检查通过，未写入（使用 shaibang import 导入）");
         }

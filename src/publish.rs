@@ -39,9 +39,9 @@ pub fn import_file(
     store::import_file(conn, bytes, file_name, default_period, opts, &refreeze)
 }
 
-fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<()> {
+fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<String>> {
     let Some(&first) = c.periods.first() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let s = structure(tx)?;
     let periods = c
@@ -64,16 +64,75 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<()> {
         .filter(|p| p.status == PeriodStatus::Published && p.key >= first)
         .map(|p| p.key)
         .collect();
-    let mut changed = 0;
+    let mut lines = Vec::new();
+    let mut boards_changed = 0;
     for key in later {
-        changed += freeze_period(tx, &s, key, &cause)?;
+        for (group, view, changes) in refreeze_period(tx, &s, key, &cause)? {
+            boards_changed += 1;
+            let view = match view {
+                View::Quarter => "单季度",
+                View::Cumulative => "累计",
+            };
+            lines.push(format!("{} {}（{}）：", key.label(), group, view));
+            lines.extend(changes.iter().map(|ch| format!("  {}", ch.describe())));
+        }
     }
     tracing::info!(
         batch = c.batch_id,
-        boards = changed,
+        boards = boards_changed,
         "published boards corrected"
     );
-    Ok(())
+    Ok(lines)
+}
+
+/// Like `freeze_period`, for a correction: returns each re-frozen board with the units whose
+/// posted rank, total or movement changed.
+fn refreeze_period(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    cause: &SnapshotCause<'_>,
+) -> store::Result<Vec<(String, View, Vec<boards::RankCorrection>)>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for g in &s.groups {
+        for view in [View::Quarter, View::Cumulative] {
+            let before = store::load_snapshot(conn, period.id, g.id, view)?;
+            let Some(b) = boards::compute_group_board(conn, s, key, g.id, view)? else {
+                continue;
+            };
+            if save(conn, period.id, g.id, view, &b, cause)? {
+                let changes = before
+                    .map(|old| boards::rank_corrections(&old.board, &b.board))
+                    .unwrap_or_default();
+                out.push((g.name.clone(), view, changes));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn save(
+    conn: &Connection,
+    period_id: i64,
+    group_id: i64,
+    view: View,
+    b: &boards::GroupBoard,
+    cause: &SnapshotCause<'_>,
+) -> store::Result<bool> {
+    let ids: Vec<i64> = b.indicators.iter().map(|i| i.id).collect();
+    let new = NewSnapshot {
+        period_id,
+        group_id,
+        view,
+        compared_with: b.previous,
+        indicator_ids: &ids,
+        rules_text: &b.rules_text,
+        board: &b.board,
+    };
+    store::save_snapshot(conn, &new, cause)
 }
 
 /// Freezes the current boards of one published period, every group and both views; a board
@@ -93,17 +152,7 @@ pub fn freeze_period(
             let Some(b) = boards::compute_group_board(conn, s, key, g.id, view)? else {
                 continue;
             };
-            let ids: Vec<i64> = b.indicators.iter().map(|i| i.id).collect();
-            let new = NewSnapshot {
-                period_id: period.id,
-                group_id: g.id,
-                view,
-                compared_with: b.previous,
-                indicator_ids: &ids,
-                rules_text: &b.rules_text,
-                board: &b.board,
-            };
-            if store::save_snapshot(conn, &new, cause)? {
+            if save(conn, period.id, g.id, view, &b, cause)? {
                 written += 1;
             }
         }

@@ -32,6 +32,8 @@ pub enum ApplyOutcome {
         batch_id: i64,
         summary: ChangeSummary,
         new_periods: Vec<PeriodKey>,
+        /// What the correction changed on published boards, in words.
+        posted_changes: Vec<String>,
     },
     /// The file changes nothing (e.g. the same file again); nothing was written.
     Unchanged {
@@ -41,6 +43,8 @@ pub enum ApplyOutcome {
     DryRun {
         summary: ChangeSummary,
         new_periods: Vec<PeriodKey>,
+        /// What the correction would change on published boards, in words.
+        posted_changes: Vec<String>,
     },
 }
 
@@ -58,11 +62,13 @@ pub struct Correction<'a> {
     pub file_name: &'a str,
 }
 
-/// Re-freezes published boards after a correction (ranking lives outside the store).
-pub type Refreeze<'a> = &'a dyn Fn(&Transaction<'_>, &Correction<'_>) -> Result<()>;
+/// Re-freezes published boards after a correction (ranking lives outside the store) and
+/// returns, in words, what changed on the posted boards.
+pub type Refreeze<'a> = &'a dyn Fn(&Transaction<'_>, &Correction<'_>) -> Result<Vec<String>>;
 
 /// Validates a file against the stored structure and applies it (see the module comment).
-/// `refreeze` runs before the commit when the file corrected a published period.
+/// `refreeze` runs before the commit when the file corrects a published period (in a dry run
+/// too, inside the transaction that is then rolled back, so `check` shows the same changes).
 pub fn import_file(
     conn: &mut Connection,
     bytes: &[u8],
@@ -169,20 +175,9 @@ fn import_in_tx(
             },
         ));
     }
-    if opts.dry_run {
-        return Ok((
-            plan,
-            ApplyOutcome::DryRun {
-                summary,
-                new_periods,
-            },
-        ));
-    }
-    tx.execute(
-        "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
-        (batch, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
-    )?;
-    if !corrected.is_empty() {
+    let posted_changes = if corrected.is_empty() {
+        Vec::new()
+    } else {
         refreeze(
             &tx,
             &Correction {
@@ -190,8 +185,22 @@ fn import_in_tx(
                 batch_id: batch,
                 file_name,
             },
-        )?;
+        )?
+    };
+    if opts.dry_run {
+        return Ok((
+            plan,
+            ApplyOutcome::DryRun {
+                summary,
+                new_periods,
+                posted_changes,
+            },
+        ));
     }
+    tx.execute(
+        "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
+        (batch, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
+    )?;
     bump_version(&tx)?;
     tx.commit()?;
     Ok((
@@ -200,6 +209,7 @@ fn import_in_tx(
             batch_id: batch,
             summary,
             new_periods,
+            posted_changes,
         },
     ))
 }

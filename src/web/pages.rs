@@ -224,34 +224,7 @@ impl CorrectionNotice {
                 .iter()
                 .map(|m| format!("{} {}", m.created_at, m.reason)),
         );
-        let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
-        let changes = c
-            .changes
-            .iter()
-            .map(|ch| {
-                let mut t = format!("{}：", ch.unit);
-                if ch.rank_before != ch.rank_now {
-                    t.push_str(&format!("{} → {}", rank(ch.rank_before), rank(ch.rank_now)));
-                } else {
-                    t.push_str(&format!("名次不变（{}）", rank(ch.rank_now)));
-                }
-                if ch.total_before != ch.total_now {
-                    t.push_str(&format!("，总分 {} → {}", ch.total_before, ch.total_now));
-                }
-                if ch.change_before != ch.change_now {
-                    let label = |c: Change| match c.label() {
-                        l if l.is_empty() => "无".to_string(),
-                        l => l,
-                    };
-                    t.push_str(&format!(
-                        "，名次变化 {} → {}",
-                        label(ch.change_before),
-                        label(ch.change_now)
-                    ));
-                }
-                t
-            })
-            .collect();
+        let changes = c.changes.iter().map(|ch| ch.describe()).collect();
         CorrectionNotice { lines, changes }
     }
 }

@@ -352,12 +352,14 @@ fn check_mode_writes_nothing() {
     let ApplyOutcome::DryRun {
         summary,
         new_periods,
+        posted_changes,
     } = outcome
     else {
         panic!("dry run expected")
     };
     assert_eq!(summary.added, 89, "87 values and 2 remarks");
     assert_eq!(new_periods, vec![Q3]);
+    assert!(posted_changes.is_empty(), "nothing published was touched");
     assert_eq!(before, dump(&db));
 }
 

@@ -214,3 +214,47 @@ fn a_database_from_before_snapshots_is_frozen_when_opened() {
     assert!(shown.frozen.is_some());
     assert_eq!(shown.board, ranked.board);
 }
+
+#[test]
+fn check_previews_a_correction_of_posted_ranks_and_import_reports_it() {
+    let app = fixture_app();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q1-fix.csv");
+    std::fs::write(&file, "单位,指标甲,指标乙\n丁,45,45\n").unwrap();
+    let file = file.to_str().unwrap();
+    let before = crate::helpers::dump(&app.db);
+    let out = shaibang(
+        &app.db.path,
+        &["check", file, "--period", "2023Q1", "--correct-published"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("导入后将更正以下已揭榜的榜单")
+            && stdout.contains("2023年第一季度 测试组（单季度）：")
+            && stdout.contains("丁：第4名 → 第1名，总分 20.00 → 90.00")
+            && stdout.contains("2023年第二季度 测试组（单季度）：")
+            && stdout.contains("丁：名次不变（第4名），名次变化 — → ↓3"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("另一组"), "{stdout}");
+    assert_eq!(
+        before,
+        crate::helpers::dump(&app.db),
+        "check writes nothing"
+    );
+
+    let out = shaibang(
+        &app.db.path,
+        &["import", file, "--period", "2023Q1", "--correct-published"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("已更正已揭榜的榜单")
+            && stdout.contains("丁：第4名 → 第1名，总分 20.00 → 90.00"),
+        "{stdout}"
+    );
+    let out = shaibang(&app.db.path, &["verify"]);
+    assert!(out.status.success());
+}
