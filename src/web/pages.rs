@@ -695,6 +695,24 @@ async fn why(
                 r.tier.label()
             ));
         }
+        // A corrected board is explained as corrected, with what this unit had before.
+        if let Some(c) = &b.corrected
+            && let Some(last) = c.history.last()
+        {
+            let mine = c.changes.iter().find(|ch| ch.unit_id == r.unit_id);
+            ex.push(match mine {
+                Some(ch) => format!(
+                    "本榜于{}揭榜后更正（{}）。更正前后：{}。",
+                    c.first_published,
+                    last.reason,
+                    ch.describe()
+                ),
+                None => format!(
+                    "本榜于{}揭榜后更正（{}），本单位的名次、总分和名次变化未受影响。",
+                    c.first_published, last.reason
+                ),
+            });
+        }
         html(&WhyPage {
             title: format!("{} {} 名次说明", r.name, b.title),
             chrome: Chrome::new(Some(s)),

@@ -108,6 +108,16 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
         "{}",
         page.body
     );
+    // The why page of 丁 explains the correction.
+    let ding: i64 = conn
+        .query_row("SELECT id FROM unit WHERE name = '丁'", [], |r| r.get(0))
+        .unwrap();
+    let why = get(&format!("{}/boards/2023Q1/1/why/{ding}", app.base));
+    assert!(
+        why.body.contains("揭榜后更正") && why.body.contains("第4名 → 第1名"),
+        "{}",
+        why.body
+    );
     // So does the lobby screen's board slide.
     let lobby = get(&format!("{}/lobby", app.base));
     assert_eq!(lobby.status, 200);
