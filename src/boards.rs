@@ -79,11 +79,7 @@ pub fn group_board(
             .map(|i| i.id)
             .eq(snap.indicator_ids.iter().copied())
         {
-            let corrected = if snap.meta.reason == PUBLISHED_REASON {
-                None
-            } else {
-                Some(correction_of(conn, period.id, group.id, view, &snap)?)
-            };
+            let corrected = correction_of(conn, period, group.id, view, &snap)?;
             return Ok(Some(GroupBoard {
                 period: period.clone(),
                 view,
@@ -105,15 +101,19 @@ pub fn group_board(
     compute_group_board(conn, s, key, group_id, view)
 }
 
-/// What `snapshot` changed against the board first posted.
+/// What `snap` changed against the board posted before it; `None` when it is the board first
+/// posted (the only snapshot of the board).
 fn correction_of(
     conn: &Connection,
-    period_id: i64,
+    period: &PeriodRow,
     group_id: i64,
     view: View,
     snap: &store::Snapshot,
-) -> store::Result<Correction> {
-    let history = store::snapshot_history(conn, period_id, group_id, view)?;
+) -> store::Result<Option<Correction>> {
+    let history = store::snapshot_history(conn, period.id, group_id, view)?;
+    if history.len() < 2 {
+        return Ok(None);
+    }
     let before = history
         .iter()
         .rev()
@@ -122,14 +122,14 @@ fn correction_of(
         .transpose()?
         .unwrap_or_default();
     let changes = corrections(&before, &snap.board);
-    Ok(Correction {
-        first_published: history
-            .first()
-            .map(|m| m.created_at.clone())
-            .unwrap_or_default(),
+    Ok(Some(Correction {
+        first_published: period
+            .published_at
+            .clone()
+            .unwrap_or_else(|| history[0].created_at.clone()),
         history: history.into_iter().skip(1).collect(),
         changes,
-    })
+    }))
 }
 
 /// Units whose rank, total or movement differs between `before` and `now`, in `now`'s order.

@@ -136,10 +136,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
         no_demo: std::env::var_os("SHAIBANG_NO_DEMO").is_some(),
     });
     let store = Store::open(&cli.db)?;
-    let frozen = crate::publish::freeze_missing(&mut *store.conn()?)?;
+    // Commands that only read (verify, check) leave the database as it is.
+    let read_only = matches!(command, Command::Verify | Command::Check { .. });
+    let frozen = if read_only {
+        0
+    } else {
+        crate::publish::freeze_missing(&mut *store.conn()?)?
+    };
     if frozen > 0 {
         tracing::info!(
-            periods = frozen,
+            boards = frozen,
             "froze the boards of periods published before snapshots"
         );
     }

@@ -116,7 +116,9 @@ impl std::iter::Sum for Points {
 /// `85.00` beside a different rank).
 ///
 /// Written by hand into a stack buffer: a large board prints 50,000 of these, and going
-/// through `core::fmt` for each part was a third of its render time.
+/// through `core::fmt` for each part was a third of its render time. Width, fill and alignment
+/// are honoured (`f.pad`); a precision is ignored, as the decimals shown are part of what a
+/// value says.
 impl fmt::Display for Points {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // i64 has at most 19 digits: sign + 15 integer digits + '.' + 4 decimals fits in 32.

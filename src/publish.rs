@@ -162,7 +162,9 @@ pub fn freeze_period(
 
 /// Freezes the boards of published periods that have none: a database from before snapshots
 /// existed. Their boards were shown ranked from the scores until now, so freezing what the
-/// scores give today keeps what was shown. Returns how many periods were frozen.
+/// scores give today keeps what was shown. Only missing snapshots are written: a board that
+/// has one is never replaced here, so scores changed behind the application's back stay
+/// visible to `verify` instead of being absorbed. Returns how many boards were frozen.
 pub fn freeze_missing(conn: &mut Connection) -> store::Result<usize> {
     let missing = store::periods_missing_snapshots(conn)?;
     if missing.is_empty() {
@@ -174,11 +176,26 @@ pub fn freeze_missing(conn: &mut Connection) -> store::Result<usize> {
             reason: PUBLISHED_REASON,
             batch_id: None,
         };
-        for (_, key) in &missing {
-            freeze_period(tx, &s, *key, &cause)?;
+        let mut written = 0;
+        for &(period_id, key) in &missing {
+            for g in &s.groups {
+                for view in [View::Quarter, View::Cumulative] {
+                    if store::has_snapshot(tx, period_id, g.id, view)? {
+                        continue;
+                    }
+                    let Some(b) = boards::compute_group_board(tx, &s, key, g.id, view)? else {
+                        continue;
+                    };
+                    if save(tx, period_id, g.id, view, &b, &cause)? {
+                        written += 1;
+                    }
+                }
+            }
         }
-        store::bump_version(tx)?;
-        Ok(missing.len())
+        if written > 0 {
+            store::bump_version(tx)?;
+        }
+        Ok(written)
     })
 }
 
@@ -217,7 +234,26 @@ pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
                     (None, None) => continue,
                     (Some(_), None) => vec!["已揭榜的榜单无法根据现有得分重新计算".to_string()],
                     (None, Some(_)) => vec!["已揭榜期间缺少冻结的榜单".to_string()],
-                    (Some(a), Some(b)) => board_differences(&a.board, &b.board),
+                    (Some(a), Some(b)) => {
+                        let mut d = board_differences(&a.board, &b.board);
+                        if a.compared_with != b.previous {
+                            let label = |k: Option<PeriodKey>| {
+                                k.map_or_else(|| "无".to_string(), |k| k.label())
+                            };
+                            d.push(format!(
+                                "名次变化的比较期间已揭榜为{}，按现有数据为{}",
+                                label(a.compared_with),
+                                label(b.previous)
+                            ));
+                        }
+                        if a.rules_text != b.rules_text {
+                            d.push(format!(
+                                "计分和并列规则说明已揭榜为「{}」，按现有规则为「{}」",
+                                a.rules_text, b.rules_text
+                            ));
+                        }
+                        d
+                    }
                 };
                 if !details.is_empty() {
                     out.push(Discrepancy {
@@ -259,6 +295,15 @@ fn board_differences(posted: &crate::scoring::Board, now: &crate::scoring::Board
                 a.name
             ));
         }
+    }
+    let posted_units: std::collections::HashSet<i64> =
+        posted.rows.iter().map(|r| r.unit_id).collect();
+    for b in now
+        .rows
+        .iter()
+        .filter(|r| !posted_units.contains(&r.unit_id))
+    {
+        out.push(format!("「{}」不在已揭榜的榜单中", b.name));
     }
     if now.rows.len() != posted.rows.len() {
         out.push(format!(

@@ -19,7 +19,7 @@ pub use scores::{
     import_file, load_period_data, load_period_values, unit_adjustments,
 };
 pub use snapshots::{
-    EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, load_snapshot,
+    EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, has_snapshot, load_snapshot,
     periods_missing_snapshots, save_snapshot, snapshot_history, snapshot_results,
 };
 pub use structure::{
@@ -223,6 +223,22 @@ pub fn publish_period(
             return Err(StoreError::Invalid(format!(
                 "请先揭榜更早的期间 {}：名次变化以上一个已揭榜期间为准，不能跳过",
                 earlier.join("、")
+            )));
+        }
+        // Movement and year-to-date sums of a published board are computed against the
+        // periods published before it: publishing an earlier period afterwards would change
+        // what they should say.
+        let later: Option<String> = tx
+            .query_row(
+                "SELECT year || 'Q' || quarter FROM period WHERE status = 'published'
+                 AND (year > ?1 OR (year = ?1 AND quarter > ?2)) ORDER BY year, quarter LIMIT 1",
+                (key.year, key.quarter),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(later) = later {
+            return Err(StoreError::Invalid(format!(
+                "期间{key}早于已揭榜的期间{later}，不能补揭：已揭榜榜单的名次变化和累计得分都以更早的已揭榜期间为基准"
             )));
         }
         let empty: Vec<String> = tx

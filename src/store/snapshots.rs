@@ -176,7 +176,7 @@ pub fn load_snapshot(
                 rank: r.get(2)?,
                 tied: r.get(3)?,
                 equal_total: r.get::<_, i64>(4)? as usize,
-                decided_by: split(r.get_ref(5)?.as_str()?),
+                decided_by: positions(r.get_ref(5)?.as_str()?, n),
                 total: Points(r.get(6)?),
                 subtotal: Points(r.get(7)?),
                 bonus: Points(r.get(8)?),
@@ -184,7 +184,7 @@ pub fn load_snapshot(
                 change: change_from(r.get_ref(10)?.as_str()?, r.get(11)?),
                 previous_rank: r.get(12)?,
                 tier: tier_from(r.get_ref(13)?.as_str()?),
-                missing: split(r.get_ref(14)?.as_str()?),
+                missing: positions(r.get_ref(14)?.as_str()?, n),
                 points: unpack_points(points, n),
                 indicator_ranks: unpack_ranks(ranks, n),
             })
@@ -197,6 +197,16 @@ pub fn load_snapshot(
         rules_text,
         board: Board { rows },
     }))
+}
+
+/// Whether a board has a current snapshot.
+pub fn has_snapshot(conn: &Connection, period_id: i64, group_id: i64, view: View) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM board_snapshot
+             WHERE period_id = ?1 AND group_id = ?2 AND view = ?3 AND superseded_at IS NULL",
+        )?
+        .exists(params![period_id, group_id, view.as_str()])?)
 }
 
 /// Every snapshot of a board, oldest first (the last is the current one).
@@ -240,15 +250,23 @@ pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<Earli
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Published periods (ids) that have a board of some group without a current snapshot:
-/// databases from before schema v3, or a group added since.
+/// Published periods (ids) where some group has a board (quarter or year so far) without a
+/// current snapshot: databases from before schema v3, or a group added since. The year so far
+/// counts only where every quarter of the year up to the period is published, as only then
+/// is there such a board.
 pub fn periods_missing_snapshots(conn: &Connection) -> Result<Vec<(i64, PeriodKey)>> {
     Ok(conn
         .prepare(
             "SELECT p.id, p.year, p.quarter FROM period p WHERE p.status = 'published'
-               AND EXISTS (SELECT 1 FROM ranking_group g WHERE NOT EXISTS (
-                   SELECT 1 FROM board_snapshot b WHERE b.period_id = p.id
-                     AND b.group_id = g.id AND b.view = 'quarter' AND b.superseded_at IS NULL))
+               AND EXISTS (
+                   SELECT 1 FROM ranking_group g
+                   CROSS JOIN (SELECT 'quarter' AS view UNION ALL SELECT 'cumulative') v
+                   WHERE (v.view = 'quarter' OR p.quarter = (
+                           SELECT COUNT(*) FROM period q WHERE q.year = p.year
+                             AND q.quarter <= p.quarter AND q.status = 'published'))
+                     AND NOT EXISTS (
+                       SELECT 1 FROM board_snapshot b WHERE b.period_id = p.id
+                         AND b.group_id = g.id AND b.view = v.view AND b.superseded_at IS NULL))
              ORDER BY p.year, p.quarter",
         )?
         .query_map([], |r| {
@@ -270,6 +288,12 @@ fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
 /// Parses a comma-separated list written by `join`; anything else yields what parses.
 fn split<T: std::str::FromStr>(s: &str) -> Vec<T> {
     s.split(',').filter_map(|x| x.parse().ok()).collect()
+}
+
+/// Indicator positions as written by `join`, keeping only those of the `n` columns: a damaged
+/// row must not index past them.
+fn positions(s: &str, n: usize) -> Vec<usize> {
+    split(s).into_iter().filter(|&i: &usize| i < n).collect()
 }
 
 fn pack_points(points: &[Option<Points>]) -> Vec<u8> {
@@ -371,5 +395,6 @@ mod tests {
         }
         assert_eq!(split::<usize>(&join([2usize, 0, 7].iter())), vec![2, 0, 7]);
         assert!(split::<usize>("").is_empty());
+        assert_eq!(positions("0,3,9,x", 4), vec![0, 3]);
     }
 }

@@ -110,7 +110,7 @@ fn assert_html_escaped(body: &str, what: &str) {
 }
 
 /// The body rows of the full board table, each starting after its `<tr`.
-fn board_rows(body: &str) -> Vec<&str> {
+pub(crate) fn board_rows(body: &str) -> Vec<&str> {
     let start = body
         .find("<table class=\"board full\">")
         .expect("board table");

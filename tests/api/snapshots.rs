@@ -1,7 +1,7 @@
 //! Published boards are frozen at 揭榜: read back exactly, changed only by a correction that
 //! says so, and checked against the scores by `shaibang verify`.
 
-use crate::boards::fixture_app;
+use crate::boards::{board_rows, fixture_app};
 use crate::helpers::{demo_db, get};
 use shaibang::boards::{self, View};
 use shaibang::domain::PeriodKey;
@@ -132,7 +132,15 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
     let api = get(&format!("{}/api/v1/boards/2023Q1/1", app.base));
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     let c = &json["corrected"];
-    assert!(c["first_published"].as_str().is_some_and(|t| t.len() >= 16));
+    // First posted when the period was published, not when the snapshot was last written.
+    let published_at: String = conn
+        .query_row(
+            "SELECT published_at FROM period WHERE year = 2023 AND quarter = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(c["first_published"], published_at.as_str());
     assert_eq!(c["history"].as_array().unwrap().len(), 1);
     assert!(
         c["changes"]
@@ -177,7 +185,20 @@ fn verify_finds_scores_changed_behind_the_applications_back() {
     shaibang::store::bump_version(&conn).unwrap();
     // The posted board still shows what was posted…
     let page = get(&format!("{}/boards/2023Q1/1", app.base));
-    assert!(page.body.contains(">20.00<"), "丁's posted total");
+    let rows = board_rows(&page.body);
+    let ding = rows
+        .iter()
+        .find(|r| r.contains(">丁</a>"))
+        .expect("丁's row");
+    assert!(
+        ding.starts_with("><td>4<") && ding.contains("</a><td>20.00<") && !ding.contains("90.00"),
+        "丁's posted rank and total: {ding}"
+    );
+    // Other commands do not absorb the edit into the posted board (they only freeze boards
+    // that have no snapshot)…
+    let out = shaibang(&app.db.path, &["periods"]);
+    assert!(out.status.success());
+    assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
     // …and verify names the difference and fails.
     let out = shaibang(&app.db.path, &["verify"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -223,6 +244,89 @@ fn a_database_from_before_snapshots_is_frozen_when_opened() {
         .unwrap();
     assert!(shown.frozen.is_some());
     assert_eq!(shown.board, ranked.board);
+}
+
+#[test]
+fn only_the_missing_snapshots_are_frozen() {
+    let app = fixture_app();
+    let conn = app.db.store.conn().unwrap();
+    // A year-to-date snapshot goes missing; the quarter boards keep theirs.
+    let kept: Vec<i64> = conn
+        .prepare("SELECT id FROM board_snapshot WHERE view = 'quarter' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    conn.execute_batch(
+        "DELETE FROM board_snapshot_row WHERE snapshot_id IN (SELECT id FROM board_snapshot
+             WHERE view = 'cumulative' AND group_id = 1 AND period_id =
+               (SELECT id FROM period WHERE year = 2023 AND quarter = 2));
+         DELETE FROM board_snapshot WHERE view = 'cumulative' AND group_id = 1 AND period_id =
+               (SELECT id FROM period WHERE year = 2023 AND quarter = 2);",
+    )
+    .unwrap();
+    assert_eq!(snapshot_count(&conn, "1"), 7);
+    assert_eq!(store::periods_missing_snapshots(&conn).unwrap().len(), 1);
+    // verify only reads: it reports the missing board and writes nothing.
+    let out = shaibang(&app.db.path, &["verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("2023年第二季度 测试组（累计）") && stdout.contains("缺少冻结的榜单"),
+        "{stdout}"
+    );
+    assert_eq!(snapshot_count(&conn, "1"), 7);
+    // Any other command freezes the missing one, and only it.
+    assert!(shaibang(&app.db.path, &["periods"]).status.success());
+    assert_eq!(snapshot_count(&conn, "1"), 8);
+    assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
+    let still: Vec<i64> = conn
+        .prepare("SELECT id FROM board_snapshot WHERE view = 'quarter' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(still, kept);
+    assert!(store::periods_missing_snapshots(&conn).unwrap().is_empty());
+    assert!(shaibang(&app.db.path, &["verify"]).status.success());
+}
+
+#[test]
+fn an_earlier_period_cannot_be_published_after_a_later_one() {
+    let app = fixture_app();
+    let mut conn = app.db.store.conn().unwrap();
+    let q4 = PeriodKey {
+        year: 2022,
+        quarter: 4,
+    };
+    let opts = ApplyOptions {
+        actor: "test",
+        allow_published: false,
+        dry_run: false,
+    };
+    for csv in [
+        "单位,指标甲,指标乙
+甲,10,10
+丁,40,40
+",
+        "单位,指标甲
+戊,30
+",
+    ] {
+        shaibang::publish::import_file(&mut conn, csv.as_bytes(), "late.csv", Some(q4), &opts)
+            .expect("an earlier quarter can still be entered as a draft");
+    }
+    let before = crate::helpers::dump(&app.db);
+    let err = shaibang::publish::publish(&mut conn, q4)
+        .expect_err("2023Q1 and 2023Q2 are already published")
+        .to_string();
+    assert!(
+        err.contains("2022Q4") && err.contains("已揭榜的期间2023Q1") && err.contains("不能补揭"),
+        "{err}"
+    );
+    assert_eq!(before, crate::helpers::dump(&app.db), "nothing changed");
 }
 
 #[test]
