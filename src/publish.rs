@@ -74,7 +74,12 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<Strin
                 View::Cumulative => "累计",
             };
             lines.push(format!("{} {}（{}）：", key.label(), group, view));
-            lines.extend(changes.iter().map(|ch| format!("  {}", ch.describe())));
+            match changes {
+                Some(changes) => {
+                    lines.extend(changes.iter().map(|ch| format!("  {}", ch.describe())))
+                }
+                None => lines.push("  此前没有冻结的榜单，无法逐个列出单位的变化".to_string()),
+            }
         }
     }
     tracing::info!(
@@ -86,13 +91,14 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<Strin
 }
 
 /// Like `freeze_period`, for a correction: returns each re-frozen board with the units whose
-/// posted rank, total or movement changed.
+/// posted rank, total or movement changed (`None` when the board had no snapshot to compare
+/// with: a database from before snapshots that no writing command has opened yet).
 fn refreeze_period(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
     cause: &SnapshotCause<'_>,
-) -> store::Result<Vec<(String, View, Vec<boards::RankCorrection>)>> {
+) -> store::Result<Vec<(String, View, Option<Vec<boards::RankCorrection>>)>> {
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
@@ -104,9 +110,7 @@ fn refreeze_period(
                 continue;
             };
             if save(conn, period.id, g.id, view, &b, cause)? {
-                let changes = before
-                    .map(|old| boards::rank_corrections(&old.board, &b.board))
-                    .unwrap_or_default();
+                let changes = before.map(|old| boards::rank_corrections(&old.board, &b.board));
                 out.push((g.name.clone(), view, changes));
             }
         }

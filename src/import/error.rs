@@ -124,6 +124,11 @@ pub enum ImportError {
     PublishedPeriod {
         period: String,
     },
+    /// A new period earlier than one already published.
+    BeforePublished {
+        period: String,
+        published: String,
+    },
     TooManyErrors {
         more: usize,
     },
@@ -277,6 +282,10 @@ impl fmt::Display for ImportError {
             PublishedPeriod { period } => write!(
                 f,
                 "{period}已揭榜（已发布），不能直接覆盖；如确需更正，请明确指定更正已发布结果"
+            ),
+            BeforePublished { period, published } => write!(
+                f,
+                "{period}早于已揭榜的{published}，不能新建：已揭榜榜单的名次变化和累计得分以更早的已揭榜期间为基准；请检查期间是否填错"
             ),
             TooManyErrors { more } => write!(f, "……另有{more}处错误未列出"),
         }

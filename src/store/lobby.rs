@@ -38,7 +38,18 @@ pub fn replace_honors(
         for key in plan.periods() {
             let pid = match periods.iter().find(|p| p.key == key) {
                 Some(p) => p.id,
-                None => super::create_period(tx, comp, key)?,
+                None => {
+                    if let Some(later) = periods
+                        .iter()
+                        .find(|p| p.key > key && p.status == super::PeriodStatus::Published)
+                    {
+                        return Err(super::StoreError::Invalid(format!(
+                            "荣誉名单中的期间{key}早于已揭榜的{}，不能新建；请检查期间是否填错",
+                            later.key
+                        )));
+                    }
+                    super::create_period(tx, comp, key)?
+                }
             };
             tx.execute(
                 "INSERT INTO honor_history (period_id, name, unit_id, unit_text, title, citation, position, batch_id, replaced_by)

@@ -214,8 +214,13 @@ pub fn publish_period(
         }
         let earlier: Vec<String> = tx
             .prepare(
-                "SELECT year || 'Q' || quarter FROM period WHERE status = 'draft'
-                 AND (year < ?1 OR (year = ?1 AND quarter < ?2)) ORDER BY year, quarter",
+                "SELECT year || 'Q' || quarter FROM period d WHERE status = 'draft'
+                 AND (year < ?1 OR (year = ?1 AND quarter < ?2))
+                 -- a draft older than a published period (from before that was refused)
+                 -- can never be published, so it must not block the ones after it
+                 AND NOT EXISTS (SELECT 1 FROM period p WHERE p.status = 'published'
+                     AND (p.year > d.year OR (p.year = d.year AND p.quarter > d.quarter)))
+                 ORDER BY year, quarter",
             )?
             .query_map((key.year, key.quarter), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

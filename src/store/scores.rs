@@ -328,6 +328,27 @@ impl<'t, 'c> Writer<'t, 'c> {
                 PeriodState { id, blocked }
             }
             None => {
+                if let Some(later) = self
+                    .known
+                    .iter()
+                    .filter(|(k, (_, st))| **k > key && *st == PeriodStatus::Published)
+                    .map(|(k, _)| *k)
+                    .min()
+                {
+                    self.errors.push(ImportError::BeforePublished {
+                        period: key.to_string(),
+                        published: later.to_string(),
+                    });
+                    // Blocked: the id is never used.
+                    self.periods.insert(
+                        key,
+                        PeriodState {
+                            id: 0,
+                            blocked: true,
+                        },
+                    );
+                    return Ok(None);
+                }
                 let id = super::create_period(self.tx, self.comp_id, key)?;
                 self.new_periods.push(key);
                 PeriodState { id, blocked: false }

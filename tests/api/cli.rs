@@ -200,6 +200,19 @@ fn honors_and_playlists_from_the_command_line() {
         &["honors", good.to_str().unwrap(), "--period", "2023Q3"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // A list for a quarter before the published ones (a typo) is refused and writes nothing.
+    let before = dump(&db);
+    let out = shaibang(
+        &db.path,
+        &["honors", good.to_str().unwrap(), "--period", "2022Q4"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("期间2022Q4早于已揭榜的2023Q1，不能新建"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(before, dump(&db));
     let conn = db.store.conn().unwrap();
     let (n, kept): (i64, i64) = conn
         .query_row(

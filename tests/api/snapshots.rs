@@ -129,18 +129,18 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
     let page = get(&format!("{}/boards/2023Q1/2", app.base));
     assert!(!page.body.contains("本榜已更正"));
     // The JSON API carries the correction too.
+    // First posted when the period was published, not when its first snapshot was written
+    // (the same second here, so the period's time is moved to tell them apart).
+    conn.execute(
+        "UPDATE period SET published_at = '2023-04-10 09:00:00' WHERE year = 2023 AND quarter = 1",
+        [],
+    )
+    .unwrap();
+    store::bump_version(&conn).unwrap();
     let api = get(&format!("{}/api/v1/boards/2023Q1/1", app.base));
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     let c = &json["corrected"];
-    // First posted when the period was published, not when the snapshot was last written.
-    let published_at: String = conn
-        .query_row(
-            "SELECT published_at FROM period WHERE year = 2023 AND quarter = 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(c["first_published"], published_at.as_str());
+    assert_eq!(c["first_published"], "2023-04-10 09:00:00");
     assert_eq!(c["history"].as_array().unwrap().len(), 1);
     assert!(
         c["changes"]
@@ -194,11 +194,31 @@ fn verify_finds_scores_changed_behind_the_applications_back() {
         ding.starts_with("><td>4<") && ding.contains("</a><td>20.00<") && !ding.contains("90.00"),
         "丁's posted rank and total: {ding}"
     );
-    // Other commands do not absorb the edit into the posted board (they only freeze boards
-    // that have no snapshot)…
+    // Other commands do not absorb the edit into the posted board: they freeze only boards
+    // that have no snapshot. The other group's Q1 board loses its snapshot, so Q1 is one of
+    // the periods they freeze.
+    let posted = "SELECT id FROM board_snapshot WHERE group_id = 1 AND view = 'quarter'
+                    AND superseded_at IS NULL AND period_id =
+                      (SELECT id FROM period WHERE year = 2023 AND quarter = 1)";
+    let posted_id: i64 = conn.query_row(posted, [], |r| r.get(0)).unwrap();
+    conn.execute_batch(
+        "DELETE FROM board_snapshot_row WHERE snapshot_id IN (SELECT id FROM board_snapshot
+             WHERE group_id = 2 AND view = 'quarter' AND period_id =
+               (SELECT id FROM period WHERE year = 2023 AND quarter = 1));
+         DELETE FROM board_snapshot WHERE group_id = 2 AND view = 'quarter' AND period_id =
+               (SELECT id FROM period WHERE year = 2023 AND quarter = 1);",
+    )
+    .unwrap();
+    assert_eq!(store::periods_missing_snapshots(&conn).unwrap().len(), 1);
     let out = shaibang(&app.db.path, &["periods"]);
     assert!(out.status.success());
+    assert!(store::periods_missing_snapshots(&conn).unwrap().is_empty());
     assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
+    assert_eq!(
+        conn.query_row(posted, [], |r| r.get::<_, i64>(0)).unwrap(),
+        posted_id,
+        "丁's posted board is still the one posted"
+    );
     // …and verify names the difference and fails.
     let out = shaibang(&app.db.path, &["verify"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -306,18 +326,31 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
         allow_published: false,
         dry_run: false,
     };
-    for csv in [
-        "单位,指标甲,指标乙
-甲,10,10
-丁,40,40
-",
-        "单位,指标甲
-戊,30
-",
-    ] {
-        shaibang::publish::import_file(&mut conn, csv.as_bytes(), "late.csv", Some(q4), &opts)
-            .expect("an earlier quarter can still be entered as a draft");
-    }
+    let before = crate::helpers::dump(&app.db);
+    // A file for a quarter before the published ones is refused (a typo in the period, most
+    // likely): publishing it could never happen, and a draft of it would block the next one.
+    let err = shaibang::publish::import_file(
+        &mut conn,
+        "单位,指标甲,指标乙\n甲,10,10\n".as_bytes(),
+        "late.csv",
+        Some(q4),
+        &opts,
+    )
+    .expect_err("2023Q1 is already published")
+    .to_string();
+    assert!(
+        err.contains("2022Q4早于已揭榜的2023Q1") && err.contains("不能新建"),
+        "{err}"
+    );
+    assert_eq!(before, crate::helpers::dump(&app.db), "nothing written");
+
+    // A database from an older version may hold such a draft: it cannot be published…
+    conn.execute(
+        "INSERT INTO period (competition_id, year, quarter, status)
+         SELECT id, 2022, 4, 'draft' FROM competition",
+        [],
+    )
+    .unwrap();
     let before = crate::helpers::dump(&app.db);
     let err = shaibang::publish::publish(&mut conn, q4)
         .expect_err("2023Q1 and 2023Q2 are already published")
@@ -327,6 +360,26 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
         "{err}"
     );
     assert_eq!(before, crate::helpers::dump(&app.db), "nothing changed");
+    // …and does not block the next quarter.
+    shaibang::publish::import_file(
+        &mut conn,
+        "单位,指标甲\n戊,30\n".as_bytes(),
+        "o.csv",
+        Some(PeriodKey {
+            year: 2023,
+            quarter: 3,
+        }),
+        &opts,
+    )
+    .unwrap();
+    shaibang::publish::publish(
+        &mut conn,
+        PeriodKey {
+            year: 2023,
+            quarter: 3,
+        },
+    )
+    .expect("2023Q3 publishes");
 }
 
 #[test]
