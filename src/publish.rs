@@ -90,6 +90,10 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<Strin
     Ok(lines)
 }
 
+/// A re-frozen board: its group's name, the view, and the units whose posted result changed
+/// (`None` when there was no snapshot to compare with).
+type Refrozen = (String, View, Option<Vec<boards::RankCorrection>>);
+
 /// Like `freeze_period`, for a correction: returns each re-frozen board with the units whose
 /// posted rank, total or movement changed (`None` when the board had no snapshot to compare
 /// with: a database from before snapshots that no writing command has opened yet).
@@ -98,7 +102,7 @@ fn refreeze_period(
     s: &Structure,
     key: PeriodKey,
     cause: &SnapshotCause<'_>,
-) -> store::Result<Vec<(String, View, Option<Vec<boards::RankCorrection>>)>> {
+) -> store::Result<Vec<Refrozen>> {
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
