@@ -79,7 +79,11 @@ pub fn group_board(
             .map(|i| i.id)
             .eq(snap.indicator_ids.iter().copied())
         {
-            let corrected = correction_of(conn, period, group.id, view, &snap)?;
+            let corrected = if snap.supersedes {
+                Some(correction_of(conn, period, group.id, view, &snap)?)
+            } else {
+                None
+            };
             return Ok(Some(GroupBoard {
                 period: period.clone(),
                 view,
@@ -101,19 +105,15 @@ pub fn group_board(
     compute_group_board(conn, s, key, group_id, view)
 }
 
-/// What `snap` changed against the board posted before it; `None` when it is the board first
-/// posted (the only snapshot of the board).
+/// What `snap`, a correction, changed against the board posted before it.
 fn correction_of(
     conn: &Connection,
     period: &PeriodRow,
     group_id: i64,
     view: View,
     snap: &store::Snapshot,
-) -> store::Result<Option<Correction>> {
+) -> store::Result<Correction> {
     let history = store::snapshot_history(conn, period.id, group_id, view)?;
-    if history.len() < 2 {
-        return Ok(None);
-    }
     let before = history
         .iter()
         .rev()
@@ -122,14 +122,15 @@ fn correction_of(
         .transpose()?
         .unwrap_or_default();
     let changes = corrections(&before, &snap.board);
-    Ok(Some(Correction {
+    Ok(Correction {
         first_published: period
             .published_at
             .clone()
-            .unwrap_or_else(|| history[0].created_at.clone()),
+            .or_else(|| history.first().map(|m| m.created_at.clone()))
+            .unwrap_or_default(),
         history: history.into_iter().skip(1).collect(),
         changes,
-    }))
+    })
 }
 
 /// Units whose rank, total or movement differs between `before` and `now`, in `now`'s order.

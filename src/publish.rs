@@ -17,14 +17,16 @@ use rusqlite::{Connection, Transaction};
 /// refused).
 pub fn publish(conn: &mut Connection, key: PeriodKey) -> store::Result<()> {
     store::publish_period(conn, key, &|tx| {
-        let s = structure(tx)?;
-        let cause = SnapshotCause {
-            reason: PUBLISHED_REASON,
-            batch_id: None,
-        };
-        freeze_period(tx, &s, key, &cause).map(|_| ())
+        // A period is published once, so none of its boards has a snapshot yet.
+        freeze_unfrozen(tx, &structure(tx)?, key, &PUBLISHED).map(|_| ())
     })
 }
+
+/// The cause recorded with the snapshots written at 揭榜.
+const PUBLISHED: SnapshotCause<'static> = SnapshotCause {
+    reason: PUBLISHED_REASON,
+    batch_id: None,
+};
 
 /// Imports a file (see `store::import_file`); when it corrects a published period, the boards
 /// of that period and of every later published period (whose movement and year-to-date sums
@@ -94,9 +96,10 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<Strin
 /// (`None` when there was no snapshot to compare with).
 type Refrozen = (String, View, Option<Vec<boards::RankCorrection>>);
 
-/// Like `freeze_period`, for a correction: returns each re-frozen board with the units whose
-/// posted rank, total or movement changed (`None` when the board had no snapshot to compare
-/// with: a database from before snapshots that no writing command has opened yet).
+/// Re-freezes the boards of one published period for a correction, replacing a snapshot that
+/// differs. Returns each re-frozen board with the units whose posted rank, total or movement
+/// changed (`None` when the board had no snapshot to compare with: a database from before
+/// snapshots that no writing command has opened yet).
 fn refreeze_period(
     conn: &Connection,
     s: &Structure,
@@ -143,9 +146,10 @@ fn save(
     store::save_snapshot(conn, &new, cause)
 }
 
-/// Freezes the current boards of one published period, every group and both views; a board
-/// equal to its current snapshot is left as it is. Returns how many snapshots were written.
-pub fn freeze_period(
+/// Freezes the boards of one published period, every group and both views, that have no
+/// current snapshot; a board that has one is never replaced here (only a correction does
+/// that). Returns how many snapshots were written.
+fn freeze_unfrozen(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
@@ -157,6 +161,9 @@ pub fn freeze_period(
     let mut written = 0;
     for g in &s.groups {
         for view in [View::Quarter, View::Cumulative] {
+            if store::has_snapshot(conn, period.id, g.id, view)? {
+                continue;
+            }
             let Some(b) = boards::compute_group_board(conn, s, key, g.id, view)? else {
                 continue;
             };
@@ -170,9 +177,9 @@ pub fn freeze_period(
 
 /// Freezes the boards of published periods that have none: a database from before snapshots
 /// existed. Their boards were shown ranked from the scores until now, so freezing what the
-/// scores give today keeps what was shown. Only missing snapshots are written: a board that
-/// has one is never replaced here, so scores changed behind the application's back stay
-/// visible to `verify` instead of being absorbed. Returns how many boards were frozen.
+/// scores give today keeps what was shown. A board that has a snapshot keeps it, so scores
+/// changed behind the application's back stay visible to `verify` instead of being absorbed.
+/// Returns how many boards were frozen.
 pub fn freeze_missing(conn: &mut Connection) -> store::Result<usize> {
     let missing = store::periods_missing_snapshots(conn)?;
     if missing.is_empty() {
@@ -180,25 +187,9 @@ pub fn freeze_missing(conn: &mut Connection) -> store::Result<usize> {
     }
     store::write_tx(conn, |tx| {
         let s = structure(tx)?;
-        let cause = SnapshotCause {
-            reason: PUBLISHED_REASON,
-            batch_id: None,
-        };
         let mut written = 0;
-        for &(period_id, key) in &missing {
-            for g in &s.groups {
-                for view in [View::Quarter, View::Cumulative] {
-                    if store::has_snapshot(tx, period_id, g.id, view)? {
-                        continue;
-                    }
-                    let Some(b) = boards::compute_group_board(tx, &s, key, g.id, view)? else {
-                        continue;
-                    };
-                    if save(tx, period_id, g.id, view, &b, &cause)? {
-                        written += 1;
-                    }
-                }
-            }
+        for &(_, key) in &missing {
+            written += freeze_unfrozen(tx, &s, key, &PUBLISHED)?;
         }
         if written > 0 {
             store::bump_version(tx)?;
@@ -242,26 +233,7 @@ pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
                     (None, None) => continue,
                     (Some(_), None) => vec!["已揭榜的榜单无法根据现有得分重新计算".to_string()],
                     (None, Some(_)) => vec!["已揭榜期间缺少冻结的榜单".to_string()],
-                    (Some(a), Some(b)) => {
-                        let mut d = board_differences(&a.board, &b.board);
-                        if a.compared_with != b.previous {
-                            let label = |k: Option<PeriodKey>| {
-                                k.map_or_else(|| "无".to_string(), |k| k.label())
-                            };
-                            d.push(format!(
-                                "名次变化的比较期间已揭榜为{}，按现有数据为{}",
-                                label(a.compared_with),
-                                label(b.previous)
-                            ));
-                        }
-                        if a.rules_text != b.rules_text {
-                            d.push(format!(
-                                "计分和并列规则说明已揭榜为「{}」，按现有规则为「{}」",
-                                a.rules_text, b.rules_text
-                            ));
-                        }
-                        d
-                    }
+                    (Some(a), Some(b)) => snapshot_differences(a, b),
                 };
                 if !details.is_empty() {
                     out.push(Discrepancy {
@@ -275,6 +247,27 @@ pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
         }
     }
     Ok(out)
+}
+
+/// What differs between a posted board and ranking it again: the rows, the period movement is
+/// measured against, and the rule line.
+fn snapshot_differences(posted: &store::Snapshot, now: &boards::GroupBoard) -> Vec<String> {
+    let mut d = board_differences(&posted.board, &now.board);
+    if posted.compared_with != now.previous {
+        let label = |k: Option<PeriodKey>| k.map_or_else(|| "无".to_string(), |k| k.label());
+        d.push(format!(
+            "名次变化的比较期间已揭榜为{}，按现有数据为{}",
+            label(posted.compared_with),
+            label(now.previous)
+        ));
+    }
+    if posted.rules_text != now.rules_text {
+        d.push(format!(
+            "计分和并列规则说明已揭榜为「{}」，按现有规则为「{}」",
+            posted.rules_text, now.rules_text
+        ));
+    }
+    d
 }
 
 fn board_differences(posted: &crate::scoring::Board, now: &crate::scoring::Board) -> Vec<String> {

@@ -29,6 +29,8 @@ pub struct SnapshotCause<'a> {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub meta: SnapshotMeta,
+    /// Whether it replaced an earlier snapshot (the board was corrected after 揭榜).
+    pub supersedes: bool,
     pub compared_with: Option<PeriodKey>,
     pub indicator_ids: Vec<i64>,
     pub rules_text: String,
@@ -137,7 +139,9 @@ pub fn load_snapshot(
 ) -> Result<Option<Snapshot>> {
     let head = conn
         .prepare_cached(
-            "SELECT id, compared_with, indicator_ids, rules_text, reason, batch_id, created_at
+            "SELECT id, compared_with, indicator_ids, rules_text, reason, batch_id, created_at,
+                 EXISTS (SELECT 1 FROM board_snapshot o WHERE o.period_id = ?1
+                     AND o.group_id = ?2 AND o.view = ?3 AND o.superseded_at IS NOT NULL)
              FROM board_snapshot
              WHERE period_id = ?1 AND group_id = ?2 AND view = ?3 AND superseded_at IS NULL",
         )?
@@ -152,10 +156,11 @@ pub fn load_snapshot(
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, bool>(7)?,
             ))
         })
         .optional()?;
-    let Some((meta, compared_with, indicator_ids, rules_text)) = head else {
+    let Some((meta, compared_with, indicator_ids, rules_text, supersedes)) = head else {
         return Ok(None);
     };
     let indicator_ids: Vec<i64> = split(&indicator_ids);
@@ -192,6 +197,7 @@ pub fn load_snapshot(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Some(Snapshot {
         meta,
+        supersedes,
         compared_with: compared_with.as_deref().and_then(PeriodKey::parse),
         indicator_ids,
         rules_text,

@@ -13,6 +13,42 @@ const Q1: PeriodKey = PeriodKey {
     quarter: 1,
 };
 
+/// Ids of the snapshots matching `sql_where`, in order.
+fn snapshot_ids(conn: &rusqlite::Connection, sql_where: &str) -> Vec<i64> {
+    conn.prepare(&format!(
+        "SELECT id FROM board_snapshot WHERE {sql_where} ORDER BY id"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// Deletes the snapshots of one board in a 2023 quarter, as a database from before
+/// snapshots (or a damaged one) would lack them.
+fn delete_snapshots(conn: &rusqlite::Connection, group_id: i64, view: &str, quarter: u8) {
+    let board = format!(
+        "group_id = {group_id} AND view = '{view}' AND period_id =
+           (SELECT id FROM period WHERE year = 2023 AND quarter = {quarter})"
+    );
+    conn.execute_batch(&format!(
+        "DELETE FROM board_snapshot_row WHERE snapshot_id IN
+             (SELECT id FROM board_snapshot WHERE {board});
+         DELETE FROM board_snapshot WHERE {board};"
+    ))
+    .unwrap();
+}
+
+/// Import options; `allow_published` for a correction.
+fn opts(allow_published: bool) -> ApplyOptions<'static> {
+    ApplyOptions {
+        actor: "test",
+        allow_published,
+        dry_run: false,
+    }
+}
+
 fn snapshot_count(conn: &rusqlite::Connection, sql_where: &str) -> i64 {
     conn.query_row(
         &format!("SELECT COUNT(*) FROM board_snapshot WHERE {sql_where}"),
@@ -68,17 +104,12 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
     assert!(!page.body.contains("本榜已更正"));
 
     // 丁 was fourth in Q1 with 20.00; the corrected file gives it 90.00, tied first with 丙.
-    let opts = ApplyOptions {
-        actor: "test",
-        allow_published: true,
-        dry_run: false,
-    };
     shaibang::publish::import_file(
         &mut conn,
         "单位,指标甲,指标乙\n丁,45,45\n".as_bytes(),
         "q1-fix.csv",
         Some(Q1),
-        &opts,
+        &opts(true),
     )
     .expect("correction");
 
@@ -197,26 +228,19 @@ fn verify_finds_scores_changed_behind_the_applications_back() {
     // Other commands do not absorb the edit into the posted board: they freeze only boards
     // that have no snapshot. The other group's Q1 board loses its snapshot, so Q1 is one of
     // the periods they freeze.
-    let posted = "SELECT id FROM board_snapshot WHERE group_id = 1 AND view = 'quarter'
-                    AND superseded_at IS NULL AND period_id =
-                      (SELECT id FROM period WHERE year = 2023 AND quarter = 1)";
-    let posted_id: i64 = conn.query_row(posted, [], |r| r.get(0)).unwrap();
-    conn.execute_batch(
-        "DELETE FROM board_snapshot_row WHERE snapshot_id IN (SELECT id FROM board_snapshot
-             WHERE group_id = 2 AND view = 'quarter' AND period_id =
-               (SELECT id FROM period WHERE year = 2023 AND quarter = 1));
-         DELETE FROM board_snapshot WHERE group_id = 2 AND view = 'quarter' AND period_id =
-               (SELECT id FROM period WHERE year = 2023 AND quarter = 1);",
-    )
-    .unwrap();
+    let posted = "group_id = 1 AND view = 'quarter' AND superseded_at IS NULL AND period_id =
+                    (SELECT id FROM period WHERE year = 2023 AND quarter = 1)";
+    let posted_ids = snapshot_ids(&conn, posted);
+    assert_eq!(posted_ids.len(), 1);
+    delete_snapshots(&conn, 2, "quarter", 1);
     assert_eq!(store::periods_missing_snapshots(&conn).unwrap().len(), 1);
     let out = shaibang(&app.db.path, &["periods"]);
     assert!(out.status.success());
     assert!(store::periods_missing_snapshots(&conn).unwrap().is_empty());
     assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
     assert_eq!(
-        conn.query_row(posted, [], |r| r.get::<_, i64>(0)).unwrap(),
-        posted_id,
+        snapshot_ids(&conn, posted),
+        posted_ids,
         "丁's posted board is still the one posted"
     );
     // …and verify names the difference and fails.
@@ -271,21 +295,8 @@ fn only_the_missing_snapshots_are_frozen() {
     let app = fixture_app();
     let conn = app.db.store.conn().unwrap();
     // A year-to-date snapshot goes missing; the quarter boards keep theirs.
-    let kept: Vec<i64> = conn
-        .prepare("SELECT id FROM board_snapshot WHERE view = 'quarter' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    conn.execute_batch(
-        "DELETE FROM board_snapshot_row WHERE snapshot_id IN (SELECT id FROM board_snapshot
-             WHERE view = 'cumulative' AND group_id = 1 AND period_id =
-               (SELECT id FROM period WHERE year = 2023 AND quarter = 2));
-         DELETE FROM board_snapshot WHERE view = 'cumulative' AND group_id = 1 AND period_id =
-               (SELECT id FROM period WHERE year = 2023 AND quarter = 2);",
-    )
-    .unwrap();
+    let kept = snapshot_ids(&conn, "view = 'quarter'");
+    delete_snapshots(&conn, 1, "cumulative", 2);
     assert_eq!(snapshot_count(&conn, "1"), 7);
     assert_eq!(store::periods_missing_snapshots(&conn).unwrap().len(), 1);
     // verify only reads: it reports the missing board and writes nothing.
@@ -301,14 +312,7 @@ fn only_the_missing_snapshots_are_frozen() {
     assert!(shaibang(&app.db.path, &["periods"]).status.success());
     assert_eq!(snapshot_count(&conn, "1"), 8);
     assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
-    let still: Vec<i64> = conn
-        .prepare("SELECT id FROM board_snapshot WHERE view = 'quarter' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(still, kept);
+    assert_eq!(snapshot_ids(&conn, "view = 'quarter'"), kept);
     assert!(store::periods_missing_snapshots(&conn).unwrap().is_empty());
     assert!(shaibang(&app.db.path, &["verify"]).status.success());
 }
@@ -321,11 +325,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
         year: 2022,
         quarter: 4,
     };
-    let opts = ApplyOptions {
-        actor: "test",
-        allow_published: false,
-        dry_run: false,
-    };
+    let opts = opts(false);
     let before = crate::helpers::dump(&app.db);
     // A file for a quarter before the published ones is refused (a typo in the period, most
     // likely): publishing it could never happen, and a draft of it would block the next one.
