@@ -200,8 +200,13 @@ mod tests {
         let rules = GroupRules {
             tie_breaks: vec![],
             missing: MissingPolicy::Zero,
-            red: 1,
-            black: 1,
+            tiers: crate::scoring::TierRules {
+                red: 1,
+                black: 1,
+                cut_ties: crate::scoring::CutTies::AllIn,
+                black_spares_top_half: true,
+            },
+            total_decimals: None,
         };
         let b = rank_group(&GroupInput {
             indicators: &specs,

@@ -1,8 +1,11 @@
 //! Assembles ranked boards: loads a period's values from the store, hands them to `scoring`,
 //! and returns the result with the structure needed to show it. Computes no rank itself.
 
-use crate::domain::{MissingPolicy, PeriodKey, Points};
-use crate::scoring::{self, Board, GroupInput, GroupRules, IndicatorSpec, UnitScores};
+use crate::domain::{CutTies, MissingPolicy, PeriodKey, Points, Total};
+use crate::scoring::{
+    self, Board, CumulativeInput, GroupInput, GroupRules, IndicatorSpec, Previous, QuarterBoard,
+    TierRules, UnitScores,
+};
 use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -30,6 +33,46 @@ pub struct GroupBoard {
     pub frozen: Option<store::SnapshotMeta>,
     /// Set when the posted board was later corrected.
     pub corrected: Option<Correction>,
+}
+
+impl GroupBoard {
+    /// What is missing from a unit's result, in words (empty when nothing is): the indicators
+    /// without a score and, year to date, the quarters in which it was not ranked.
+    pub fn missing_note(&self, r: &scoring::BoardRow) -> String {
+        let mut parts = Vec::new();
+        if !r.missing.is_empty() {
+            parts.push(format!(
+                "缺少：{}",
+                r.missing
+                    .iter()
+                    .map(|&k| self.indicators[k].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
+        if !r.missing_quarters.is_empty() {
+            parts.push(format!(
+                "第{}季度未参与排名",
+                r.missing_quarters
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
+        parts.join("；")
+    }
+
+    /// Why an unranked unit is not ranked, in words.
+    pub fn unranked_reason(&self, r: &scoring::BoardRow) -> &'static str {
+        if !r.missing_quarters.is_empty() {
+            "有季度未参与排名，按规则不参与累计排名。"
+        } else if r.missing.len() == self.indicators.len() && !self.indicators.is_empty() {
+            "本期没有任何得分（数据尚未报送），不参与排名。"
+        } else {
+            "有缺项，按规则不参与排名。"
+        }
+    }
 }
 
 /// The nearest earlier published period: movement is always against what was posted.
@@ -227,14 +270,15 @@ pub struct RankCorrection {
     pub unit: String,
     pub rank_before: Option<u32>,
     pub rank_now: Option<u32>,
-    pub total_before: Points,
-    pub total_now: Points,
+    pub total_before: Total,
+    pub total_now: Total,
     pub change_before: scoring::Change,
     pub change_now: scoring::Change,
 }
 
-/// Ranks one group from the stored scores, ignoring any snapshot: what 揭榜 freezes, and
-/// what a draft shows.
+/// Ranks one group from the stored scores, ignoring its own snapshot: what 揭榜 freezes, and
+/// what a draft shows. A year-to-date board adds the quarterly totals as the quarterly boards
+/// have them (the posted board for a published quarter).
 pub fn compute_group_board(
     conn: &Connection,
     s: &Structure,
@@ -245,21 +289,28 @@ pub fn compute_group_board(
     let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
         return Ok(None);
     };
-    match view {
+    let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
+    let ctx = Ranking::new(s, group, &indicators);
+    let (board, previous) = match view {
         View::Quarter => {
+            // Movement against the previous published quarter as posted; 新 against every
+            // published quarter before it.
+            let published: Vec<&PeriodRow> = s
+                .periods
+                .iter()
+                .filter(|p| p.key < key && p.status == PeriodStatus::Published)
+                .collect();
+            let mut earlier = Vec::with_capacity(published.len());
+            for p in &published {
+                earlier.push(posted_quarter(conn, p, &ctx)?);
+            }
+            let prev = previous_ranks(&earlier);
             let data = store::load_period_values(conn, period.id)?;
-            let prev = previous_published(s, key);
-            let prev_data = prev
-                .map(|p| store::load_period_values(conn, p.id))
-                .transpose()?;
-            Ok(Some(build(
-                s,
-                period,
-                view,
-                group,
-                &data,
-                prev.map(|p| p.key).zip(prev_data.as_ref()),
-            )))
+            let board = ctx.quarter(&data, prev.as_ref());
+            (
+                board,
+                published.last().map(|p| p.key).zip(prev.zip(earlier.pop())),
+            )
         }
         View::Cumulative => {
             // The year so far: this quarter and every published quarter before it in the year.
@@ -275,27 +326,158 @@ pub fn compute_group_board(
             if quarters.len() != usize::from(key.quarter) {
                 return Ok(None);
             }
-            let mut all = Vec::with_capacity(quarters.len());
+            let mut boards = Vec::with_capacity(quarters.len());
             for q in &quarters {
-                all.push(store::load_period_values(conn, q.id)?);
+                boards.push(posted_quarter(conn, q, &ctx)?);
             }
-            let missing = s.competition.missing;
-            let data = sum_data(&all, missing);
-            let prev = (quarters.len() > 1).then(|| {
-                (
-                    quarters[quarters.len() - 2].key,
-                    sum_data(&all[..all.len() - 1], missing),
-                )
-            });
-            Ok(Some(build(
-                s,
-                period,
-                view,
-                group,
-                &data,
-                prev.as_ref().map(|(k, d)| (*k, d)),
-            )))
+            let parts: Vec<QuarterBoard<'_>> = quarters
+                .iter()
+                .zip(&boards)
+                .map(|(q, b)| QuarterBoard {
+                    quarter: q.key.quarter,
+                    board: b,
+                })
+                .collect();
+            // Each earlier year-to-date board, for movement and for 新.
+            let mut earlier: Vec<Board> = Vec::with_capacity(parts.len());
+            for m in 1..parts.len() {
+                let prev = previous_ranks(&earlier);
+                earlier.push(ctx.cumulative(&parts[..m], prev.as_ref()));
+            }
+            let prev = previous_ranks(&earlier);
+            let board = ctx.cumulative(&parts, prev.as_ref());
+            let compared = (quarters.len() > 1).then(|| quarters[quarters.len() - 2].key);
+            (board, compared.zip(prev.zip(earlier.pop())))
         }
+    };
+    let mut rules_text = ctx.rules_text();
+    if view == View::Cumulative {
+        rules_text.insert_str(0, &cumulative_rule(key));
+    }
+    if let Some((_, (_, prev_board))) = &previous {
+        rules_text.push_str(&ranked_set_note(prev_board, &board));
+    }
+    Ok(Some(GroupBoard {
+        period: period.clone(),
+        view,
+        title: title(period.key, view),
+        previous: previous.map(|(k, _)| k),
+        group: group.clone(),
+        indicators,
+        board,
+        missing_policy: s.competition.missing,
+        rules_text,
+        frozen: None,
+        corrected: None,
+    }))
+}
+
+/// The ranks of the last of `boards` and the units ranked on any before it; `None` when there
+/// is no earlier board.
+fn previous_ranks(boards: &[Board]) -> Option<Previous> {
+    let (last, before) = boards.split_last()?;
+    Some(Previous {
+        ranks: last.ranks(),
+        ranked_earlier: before
+            .iter()
+            .flat_map(|b| {
+                b.rows
+                    .iter()
+                    .filter(|r| r.rank.is_some())
+                    .map(|r| r.unit_id)
+            })
+            .collect(),
+    })
+}
+
+/// A quarter's board as later boards use it (movement, year-to-date sums): as posted when the
+/// quarter is published (and its snapshot fits the structure), otherwise ranked from the scores.
+fn posted_quarter(conn: &Connection, q: &PeriodRow, ctx: &Ranking<'_>) -> store::Result<Board> {
+    if q.status == PeriodStatus::Published
+        && let Some(snap) = store::load_snapshot(conn, q.id, ctx.group.id, View::Quarter)?
+        && ctx
+            .indicators
+            .iter()
+            .map(|i| i.id)
+            .eq(snap.indicator_ids.iter().copied())
+    {
+        return Ok(snap.board);
+    }
+    Ok(ctx.quarter(&store::load_period_values(conn, q.id)?, None))
+}
+
+/// The engine's view of one group: its indicators and rules.
+struct Ranking<'a> {
+    structure: &'a Structure,
+    group: &'a GroupRow,
+    indicators: &'a [IndicatorRow],
+    specs: Vec<IndicatorSpec>,
+    rules: GroupRules,
+}
+
+impl<'a> Ranking<'a> {
+    fn new(s: &'a Structure, group: &'a GroupRow, indicators: &'a [IndicatorRow]) -> Self {
+        let specs = indicators
+            .iter()
+            .map(|i| IndicatorSpec {
+                id: i.id,
+                name: i.name.clone(),
+                weight: i.weight,
+                direction: i.direction,
+            })
+            .collect();
+        let rules = GroupRules {
+            tie_breaks: group
+                .tie_breaks
+                .iter()
+                .filter_map(|t| indicators.iter().position(|i| i.id == *t))
+                .collect(),
+            missing: s.competition.missing,
+            tiers: TierRules {
+                red: group.red,
+                black: group.black,
+                cut_ties: group.cut_ties,
+                black_spares_top_half: group.black_spares_top_half,
+            },
+            total_decimals: s.competition.total_decimals,
+        };
+        Ranking {
+            structure: s,
+            group,
+            indicators,
+            specs,
+            rules,
+        }
+    }
+
+    fn quarter(&self, data: &store::PeriodValues, previous: Option<&Previous>) -> Board {
+        let units = unit_scores(self.structure, self.group, self.indicators, data);
+        scoring::rank_group(&GroupInput {
+            indicators: &self.specs,
+            units: &units,
+            rules: &self.rules,
+            previous,
+        })
+    }
+
+    fn cumulative(&self, quarters: &[QuarterBoard<'_>], previous: Option<&Previous>) -> Board {
+        let units: Vec<(i64, String)> = self
+            .structure
+            .group_units(self.group.id)
+            .iter()
+            .map(|u| (u.id, u.name.clone()))
+            .collect();
+        scoring::rank_cumulative(&CumulativeInput {
+            indicators: &self.specs,
+            units: &units,
+            quarters,
+            rules: &self.rules,
+            previous,
+        })
+    }
+
+    fn rules_text(&self) -> String {
+        rules_text(self.indicators, &self.rules)
     }
 }
 
@@ -322,108 +504,6 @@ fn title(key: PeriodKey, view: View) -> String {
     match view {
         View::Quarter => key.label(),
         View::Cumulative => format!("{}年1–{}季度累计", key.year, key.quarter),
-    }
-}
-
-/// Sums quarters. Under the zero rule a value is the sum of the quarters that have it (a
-/// missing quarter counts 0); under the exclude rule a value missing in any quarter is missing.
-fn sum_data(quarters: &[store::PeriodValues], missing: MissingPolicy) -> store::PeriodValues {
-    let mut scores: HashMap<(i64, i64), (Points, usize)> = HashMap::new();
-    let mut out = store::PeriodValues::default();
-    for q in quarters {
-        for &(u, i, p) in &q.scores {
-            let e = scores.entry((u, i)).or_insert((Points::ZERO, 0));
-            e.0 += p;
-            e.1 += 1;
-        }
-        for (u, (b, p)) in &q.adjustments {
-            let e = out
-                .adjustments
-                .entry(*u)
-                .or_insert((Points::ZERO, Points::ZERO));
-            e.0 += *b;
-            e.1 += *p;
-        }
-    }
-    out.scores = scores
-        .into_iter()
-        .filter(|(_, (_, n))| missing == MissingPolicy::Zero || *n == quarters.len())
-        .map(|((u, i), (p, _))| (u, i, p))
-        .collect();
-    out.scores.sort_unstable_by_key(|s| (s.0, s.1));
-    out
-}
-
-fn build(
-    s: &Structure,
-    period: &PeriodRow,
-    view: View,
-    group: &GroupRow,
-    data: &store::PeriodValues,
-    prev: Option<(PeriodKey, &store::PeriodValues)>,
-) -> GroupBoard {
-    let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
-    let specs: Vec<IndicatorSpec> = indicators
-        .iter()
-        .map(|i| IndicatorSpec {
-            id: i.id,
-            name: i.name.clone(),
-            weight: i.weight,
-            direction: i.direction,
-        })
-        .collect();
-    let rules = GroupRules {
-        tie_breaks: group
-            .tie_breaks
-            .iter()
-            .filter_map(|t| indicators.iter().position(|i| i.id == *t))
-            .collect(),
-        missing: s.competition.missing,
-        red: group.red,
-        black: group.black,
-    };
-    let previous_ranks: Option<HashMap<i64, u32>> = prev.map(|(_, pdata)| {
-        let units = unit_scores(s, group, &indicators, pdata);
-        let b = scoring::rank_group(&GroupInput {
-            indicators: &specs,
-            units: &units,
-            rules: &rules,
-            previous: None,
-        });
-        b.rows
-            .iter()
-            .filter_map(|r| Some((r.unit_id, r.rank?)))
-            .collect()
-    });
-    let units = unit_scores(s, group, &indicators, data);
-    let board = scoring::rank_group(&GroupInput {
-        indicators: &specs,
-        units: &units,
-        rules: &rules,
-        previous: previous_ranks.as_ref(),
-    });
-    let mut rules_text = rules_text(&indicators, &rules, group);
-    if view == View::Cumulative {
-        rules_text.insert_str(
-            0,
-            &format!(
-                "累计得分为{}年1–{}季度各季度得分之和（缺项按0分）；",
-                period.key.year, period.key.quarter
-            ),
-        );
-    }
-    GroupBoard {
-        period: period.clone(),
-        view,
-        title: title(period.key, view),
-        previous: prev.map(|(k, _)| k),
-        group: group.clone(),
-        indicators,
-        board,
-        missing_policy: s.competition.missing,
-        rules_text,
-        frozen: None,
-        corrected: None,
     }
 }
 
@@ -493,30 +573,33 @@ impl IdIndex {
     }
 }
 
-/// The rule line printed under every board.
-pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &GroupRow) -> String {
+/// The rule line printed under every board: how the total is computed, ranked and tied,
+/// what a missing value does, how the tiers are cut and what the movement compares with.
+pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
+    use crate::domain::Direction;
     let weighted = indicators.iter().any(|i| i.weight.is_some());
     let mut t = String::from(if weighted {
         "总分 = Σ 指标得分 × 权重 + 加分 − 扣分"
     } else {
         "总分 = 各项指标得分之和 + 加分 − 扣分"
     });
-    t.push_str("（精确到0.0001分计算）；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
+    match rules.total_decimals {
+        None if weighted => t.push_str("（按各项精确值计算，不逐项四舍五入）"),
+        None => t.push_str("（精确计算）"),
+        Some(d) => t.push_str(&format!("，四舍五入保留{}位小数后排名", decimals_word(d))),
+    }
+    t.push_str("；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
     if !rules.tie_breaks.is_empty() {
         let names: Vec<String> = rules
             .tie_breaks
             .iter()
             .map(|&k| match indicators[k].direction {
-                crate::domain::Direction::Higher => {
-                    format!("「{}」（高者在前）", indicators[k].name)
-                }
-                crate::domain::Direction::Lower => {
-                    format!("「{}」（低者在前）", indicators[k].name)
-                }
+                Direction::Higher => format!("「{}」（高者在前）", indicators[k].name),
+                Direction::Lower => format!("「{}」（低者在前）", indicators[k].name),
             })
             .collect();
         t.push_str(&format!(
-            "；总分相同时依次比较{}得分，仍相同则并列",
+            "；总分相同时依次比较{}得分，缺项排在已报送者之后，仍相同则并列",
             names.join("、")
         ));
     }
@@ -524,14 +607,77 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules, group: &Group
         MissingPolicy::Zero => "；缺项按0分计入总分，并标注“数据缺失”",
         MissingPolicy::Exclude => "；有缺项的单位不参与排名",
     });
-    if group.red > 0 || group.black > 0 {
-        t.push_str(&format!(
-            "；前{}名列入红榜、后{}名列入黑榜，并列者同榜",
-            group.red, group.black
-        ));
+    t.push_str("；没有任何得分的单位不参与排名");
+    let tiers = &rules.tiers;
+    if tiers.red > 0 || tiers.black > 0 {
+        let mut cut = Vec::new();
+        if tiers.red > 0 {
+            cut.push(format!("前{}名列入红榜", tiers.red));
+        }
+        if tiers.black > 0 {
+            cut.push(format!("后{}名列入黑榜", tiers.black));
+        }
+        t.push('；');
+        t.push_str(&cut.join("、"));
+        t.push_str(match tiers.cut_ties {
+            CutTies::AllIn => "，名额边界上并列的单位同时列入",
+            CutTies::AllOut => "，名额边界上并列的单位均不列入",
+        });
+        if tiers.black > 0 && tiers.black_spares_top_half {
+            t.push_str("，名次在前一半的单位不列入黑榜");
+        }
+        if tiers.red > 0 && tiers.black > 0 {
+            t.push_str("，同时符合两榜条件的列入红榜");
+        }
     }
-    t.push('。');
+    t.push_str("；名次变化与上一个已揭榜季度比较，“新”为首次参与排名，“上期未排名”为此前排过名但上期未参与排名。");
     t
+}
+
+fn decimals_word(d: u8) -> &'static str {
+    ["零", "一", "两", "三", "四"][usize::from(d.min(4))]
+}
+
+/// The year-to-date rule, put before the group's rules.
+fn cumulative_rule(key: PeriodKey) -> String {
+    format!(
+        "累计总分为{}年1–{}季度各季度榜单总分之和，任一季度未参与排名的单位不参与累计排名（标注所缺季度）；",
+        key.year, key.quarter
+    )
+}
+
+/// Said under a board when the units ranked differ from the previous board's: a rank can then
+/// move although the unit did no better or worse.
+fn ranked_set_note(previous: &Board, now: &Board) -> String {
+    let ranked = |b: &Board| -> Vec<(i64, String)> {
+        b.rows
+            .iter()
+            .filter(|r| r.rank.is_some())
+            .map(|r| (r.unit_id, r.name.clone()))
+            .collect()
+    };
+    let (before, after) = (ranked(previous), ranked(now));
+    let names = |from: &[(i64, String)], not_in: &[(i64, String)]| -> Vec<String> {
+        from.iter()
+            .filter(|(id, _)| !not_in.iter().any(|(o, _)| o == id))
+            .map(|(_, n)| format!("「{n}」"))
+            .collect()
+    };
+    let (left, joined) = (names(&before, &after), names(&after, &before));
+    if left.is_empty() && joined.is_empty() {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if !left.is_empty() {
+        parts.push(format!("上期排名的{}本期未参与排名", left.join("")));
+    }
+    if !joined.is_empty() {
+        parts.push(format!("{}上期未参与排名", joined.join("")));
+    }
+    format!(
+        "注：与上期相比，{}，其他单位的名次变化含此影响。",
+        parts.join("，")
+    )
 }
 
 /// A board as the JSON API and `shaibang board --format json` give it.
@@ -555,7 +701,7 @@ pub struct RowJson<'a> {
     pub rank: Option<u32>,
     pub unit_id: i64,
     pub unit: &'a str,
-    pub total: Points,
+    pub total: Total,
     pub tied: bool,
     /// Indicators whose tie-break separated this unit from others with an equal total.
     pub tie_broken_by: Vec<&'a str>,
@@ -567,6 +713,8 @@ pub struct RowJson<'a> {
     pub bonus: Points,
     pub penalty: Points,
     pub missing: Vec<&'a str>,
+    /// Year to date: the quarters in which the unit was not ranked.
+    pub missing_quarters: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -619,6 +767,7 @@ impl<'a> BoardJson<'a> {
                     bonus: r.bonus,
                     penalty: r.penalty,
                     missing: r.missing.iter().map(|&k| name(k)).collect(),
+                    missing_quarters: &r.missing_quarters,
                 })
                 .collect(),
         }

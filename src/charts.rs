@@ -6,7 +6,7 @@
 //! are placed with explicit anchors and the space for them is sized by `text_width`, which
 //! counts a CJK character as one em and other characters as about half.
 
-use crate::domain::Points;
+use crate::domain::{Points, Total};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -114,7 +114,7 @@ where
 /// One bar of a totals chart.
 pub struct TotalBar {
     pub label: String,
-    pub total: Points,
+    pub total: Total,
     /// 0 none, 1 红榜, 2 黑榜
     pub tier: u8,
 }
@@ -276,7 +276,7 @@ pub fn bump(title: &str, desc: &str, periods: &[String], series: &[BumpSeries]) 
 /// One point of a unit's trend.
 pub struct TrendPoint {
     pub period: String,
-    pub total: Points,
+    pub total: Total,
     pub rank: Option<u32>,
     pub group_size: usize,
 }
@@ -449,7 +449,7 @@ mod tests {
             "说明",
             &[TotalBar {
                 label: "<script>alert(1)</script>".into(),
-                total: Points::from_int(80),
+                total: Total::from(Points::from_int(80)),
                 tier: 1,
             }],
         );

@@ -97,6 +97,9 @@ pub enum Command {
     /// Rank every published board again from the stored scores and compare with the board as
     /// posted at 揭榜; exits 1 when any differs.
     Verify,
+    /// Freeze, as the stored scores rank them today, the boards of published periods that
+    /// have none (a database from before boards were frozen at 揭榜). Run `verify` first.
+    Freeze,
     /// Print a period's boards.
     Board {
         #[arg(long)]
@@ -135,21 +138,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
         bind: std::env::var("SHAIBANG_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into()),
         no_demo: std::env::var_os("SHAIBANG_NO_DEMO").is_some(),
     });
+    // Opening upgrades the schema; nothing else is written unless the command is a write.
+    // In particular no reading command freezes a board: only publish, a correction and
+    // `freeze` do.
     let store = Store::open(&cli.db)?;
-    // Commands that only read (verify, check) leave the database as it is.
-    let read_only = matches!(command, Command::Verify | Command::Check { .. });
-    let frozen = if read_only {
-        0
-    } else {
-        crate::publish::freeze_missing(&mut *store.conn()?)?
-    };
-    if frozen > 0 {
-        tracing::info!(
-            boards = frozen,
-            "froze the boards of periods published before snapshots"
-        );
-    }
     match command {
+        Command::Freeze => {
+            let frozen = crate::publish::freeze_missing(&mut *store.conn()?)?;
+            if frozen.is_empty() {
+                println!("没有需要冻结的榜单：每个已揭榜期间都已有揭榜时冻结的榜单");
+            } else {
+                for (key, boards) in &frozen {
+                    println!("已按现有得分冻结{}的{boards}个榜单", key.label());
+                }
+                println!(
+                    "这些期间此前没有冻结的榜单，已按现有得分冻结；如得分在揭榜后被改动过，冻结的是改动后的结果"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { bind, no_demo } => {
             if !no_demo {
                 let mut conn = store.conn()?;
@@ -466,13 +473,7 @@ fn cells(b: &GroupBoard) -> (Vec<String>, Vec<Vec<String>>) {
             );
             row.push(r.bonus.to_string());
             row.push(r.penalty.to_string());
-            row.push(
-                r.missing
-                    .iter()
-                    .map(|&k| b.indicators[k].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            );
+            row.push(b.missing_note(r));
             row
         })
         .collect();

@@ -1,7 +1,7 @@
 //! The competition's structure: groups, units and indicators. Read from a TOML file plus a
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
-use crate::domain::{Direction, MissingPolicy, Points, UnitKind};
+use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
 use crate::import::decode::{self, RowRef};
 use crate::import::number::{to_half_width, trim_cell};
 use serde::Deserialize;
@@ -26,6 +26,8 @@ pub struct CompetitionHead {
     pub demo: bool,
     #[serde(default = "default_missing")]
     pub missing: String,
+    /// Totals are rounded to this many decimals before ranking (保留N位小数); absent: exact.
+    pub total_decimals: Option<u8>,
 }
 
 fn default_missing() -> String {
@@ -43,6 +45,16 @@ pub struct GroupSpec {
     /// Indicator names or codes, applied in order when totals are equal.
     #[serde(default)]
     pub tie_break: Vec<String>,
+    /// Units tied across a 红榜/黑榜 cut: `all-in` (default) or `all-out`.
+    #[serde(default)]
+    pub cut_ties: CutTies,
+    /// A unit ranked in the top half is never on the 黑榜 (default true).
+    #[serde(default = "default_true")]
+    pub black_spares_top_half: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,13 +93,29 @@ impl CompetitionSpec {
                 spec.competition.missing
             ));
         }
+        if let Some(d) = spec.competition.total_decimals
+            && d > 4
+        {
+            errs.push(format!(
+                "[competition] total_decimals 应为 0 到 4（总分保留的小数位数），而不是 {d}"
+            ));
+        }
         for g in &spec.groups {
             if UnitKind::parse(&g.kind).is_none() {
                 errs.push(format!("组别「{}」的 kind 应为 区、街道 或 部门", g.name));
             }
             for t in &g.tie_break {
-                if !spec.indicators.iter().any(|i| &i.name == t || &i.code == t) {
-                    errs.push(format!("组别「{}」的 tie_break 指标「{t}」不存在", g.name));
+                match spec
+                    .indicators
+                    .iter()
+                    .find(|i| &i.name == t || &i.code == t)
+                {
+                    None => errs.push(format!("组别「{}」的 tie_break 指标「{t}」不存在", g.name)),
+                    Some(i) if !i.groups.contains(&g.name) => errs.push(format!(
+                        "组别「{}」的 tie_break 指标「{t}」不适用于该组别",
+                        g.name
+                    )),
+                    Some(_) => {}
                 }
             }
         }
@@ -106,8 +134,13 @@ impl CompetitionSpec {
                     i.name
                 ));
             }
-            if i.max.is_nan() || i.max <= 0.0 {
-                errs.push(format!("指标「{}」的满分 max 应大于0", i.name));
+            if let Err(e) = exact_positive(i.max, MAX_POINTS) {
+                errs.push(format!("指标「{}」的满分 max {e}", i.name));
+            }
+            if let Some(w) = i.weight
+                && let Err(e) = exact_positive(w, MAX_WEIGHT)
+            {
+                errs.push(format!("指标「{}」的权重 weight {e}", i.name));
             }
             for g in &i.groups {
                 if !spec.groups.iter().any(|x| &x.name == g) {
@@ -122,9 +155,35 @@ impl CompetitionSpec {
         if errs.is_empty() { Ok(spec) } else { Err(errs) }
     }
 
+    /// An indicator's maximum, as validated by `parse`.
+    pub fn points(v: f64) -> Points {
+        exact_positive(v, i64::MAX).unwrap_or(Points::ZERO)
+    }
+
     pub fn missing_policy(&self) -> MissingPolicy {
         MissingPolicy::parse(&self.competition.missing).unwrap_or(MissingPolicy::Zero)
     }
+}
+
+/// The largest maximum an indicator may have, and the largest weight: far beyond any real
+/// scheme, and small enough that no total can overflow.
+const MAX_POINTS: i64 = 100_000;
+const MAX_WEIGHT: i64 = 1_000;
+
+/// A positive number with at most four decimals, exactly as written in the TOML file (a TOML
+/// float prints back as its shortest exact spelling, so `0.33333` is seen as written and
+/// refused, never silently rounded to 0.3333), no larger than `limit`.
+fn exact_positive(v: f64, limit: i64) -> Result<Points, String> {
+    let written = v.to_string();
+    let p = Points::parse_decimal(&written)
+        .ok_or_else(|| format!("应为最多4位小数的数（如 0.15、0.3333），而不是「{written}」"))?;
+    if p.0 <= 0 {
+        return Err(format!("应大于0，而不是「{written}」"));
+    }
+    if p > Points::from_int(limit.min(i64::MAX / crate::domain::SCALE)) {
+        return Err(format!("不应超过{limit}，而不是「{written}」"));
+    }
+    Ok(p)
 }
 
 /// Units CSV: `单位,简称,别名,类型,组别` (aliases separated by `;`, `；` or `、`), any encoding
@@ -133,6 +192,7 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
     let (decoded, _) = decode::decode(bytes).map_err(|e| vec![format!("单位名单：{e}")])?;
     let mut cols: Option<HashMap<&'static str, usize>> = None;
     let mut units = Vec::new();
+    let mut rows = Vec::new();
     let mut errs = Vec::new();
     let _ = decode::for_each_row(&decoded, |row, cells: RowRef<'_>| {
         if cells.is_blank() {
@@ -191,6 +251,7 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
             .filter(|a| !a.is_empty())
             .collect();
         if let Some(kind) = kind {
+            rows.push(row);
             units.push(UnitSpec {
                 name,
                 short_name: short,
@@ -204,11 +265,39 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
     if units.is_empty() && errs.is_empty() {
         errs.push("单位名单没有任何单位".into());
     }
+    errs.extend(name_collisions(&units, &rows));
     if errs.is_empty() {
         Ok(units)
     } else {
         Err(errs)
     }
+}
+
+/// Every name a file may use for a unit — full name, short name, aliases — must name exactly
+/// one unit after the importer's normalising (full-width folded, spaces removed): otherwise a
+/// score could be booked to the wrong unit. `rows` are the units' rows in the CSV.
+fn name_collisions(units: &[UnitSpec], rows: &[usize]) -> Vec<String> {
+    let mut seen: HashMap<String, (usize, &'static str, &str)> = HashMap::new();
+    let mut errs = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let names = std::iter::once(("名称", u.name.as_str()))
+            .chain(u.short_name.iter().map(|n| ("简称", n.as_str())))
+            .chain(u.aliases.iter().map(|n| ("别名", n.as_str())));
+        for (role, name) in names {
+            let key = normalize_name(name);
+            match seen.get(&key) {
+                Some(&(j, other_role, other)) if j != i => errs.push(format!(
+                    "单位名单第{}行：「{}」的{role}「{name}」与第{}行「{}」的{other_role}「{other}」相同（忽略全角半角和空格后），导入时无法区分，请修改其中一个",
+                    rows[i], u.name, rows[j], units[j].name
+                )),
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (i, role, name));
+                }
+            }
+        }
+    }
+    errs
 }
 
 #[derive(Debug, Clone)]
@@ -242,6 +331,8 @@ pub struct Catalog {
     pub units: Vec<CatalogUnit>,
     pub indicators: Vec<CatalogIndicator>,
     unit_by_name: HashMap<String, usize, FnvBuild>,
+    /// Names that more than one stored unit answers to.
+    ambiguous_units: HashMap<String, Vec<usize>, FnvBuild>,
     /// Several indicators may share a name in different groups.
     indicator_by_name: HashMap<String, Vec<usize>, FnvBuild>,
 }
@@ -287,15 +378,30 @@ impl Catalog {
         units: Vec<CatalogUnit>,
         indicators: Vec<CatalogIndicator>,
     ) -> Catalog {
+        // A name shared by two units (only possible in a database from before `init` refused
+        // that) names neither: the importer reports it instead of guessing.
         let mut unit_by_name = HashMap::with_hasher(FnvBuild);
+        let mut ambiguous_units: HashMap<String, Vec<usize>, FnvBuild> =
+            HashMap::with_hasher(FnvBuild);
         for (i, u) in units.iter().enumerate() {
-            for a in &u.aliases {
-                unit_by_name.insert(normalize_name(a), i);
+            for name in std::iter::once(&u.name).chain(&u.aliases) {
+                let key = normalize_name(name);
+                match unit_by_name.get(&key) {
+                    Some(&j) if j != i => {
+                        let list = ambiguous_units.entry(key).or_insert_with(|| vec![j]);
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        unit_by_name.insert(key, i);
+                    }
+                }
             }
         }
-        // Full names win over any alias that happens to equal another unit's name.
-        for (i, u) in units.iter().enumerate() {
-            unit_by_name.insert(normalize_name(&u.name), i);
+        for key in ambiguous_units.keys() {
+            unit_by_name.remove(key);
         }
         let mut indicator_by_name: HashMap<String, Vec<usize>, FnvBuild> =
             HashMap::with_hasher(FnvBuild);
@@ -316,16 +422,25 @@ impl Catalog {
             units,
             indicators,
             unit_by_name,
+            ambiguous_units,
             indicator_by_name,
         }
     }
 
-    /// A unit by full name, short name or alias.
+    /// A unit by full name, short name or alias; `None` also when the name is shared by
+    /// several units (see `units_sharing`).
     pub fn find_unit(&self, name: &str) -> Option<usize> {
         if let Some(&i) = self.unit_by_name.get(name) {
             return Some(i);
         }
         self.unit_by_name.get(&normalize_name(name)).copied()
+    }
+
+    /// The units that all answer to `name`, when more than one does.
+    pub fn units_sharing(&self, name: &str) -> &[usize] {
+        self.ambiguous_units
+            .get(&normalize_name(name))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Indicators with this name or code (several when groups share a name); a header like

@@ -164,6 +164,109 @@ impl Serialize for Points {
     }
 }
 
+/// Ten-thousandths of a ten-thousandth: a total keeps every digit of points × weight.
+pub const TOTAL_SCALE: i64 = SCALE * SCALE;
+
+/// A unit's total, exact to 1/10^8 of a point.
+///
+/// Points and weights both carry at most four decimals, so every product has at most eight and
+/// a sum of them is exact here: totals are never rounded part by part, and two totals are tied
+/// exactly when they are equal. A competition whose rules round the total (保留两位小数) does
+/// so once, with [`Total::rounded`], before ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Total(pub i64);
+
+impl Total {
+    pub const ZERO: Total = Total(0);
+
+    /// Points × weight, exactly.
+    pub fn weighted(points: Points, weight: Points) -> Total {
+        Total::saturate(i128::from(points.0) * i128::from(weight.0))
+    }
+
+    /// Sums exactly; a sum beyond ±92 billion points (impossible within the validated limits
+    /// on maxima, weights and adjustments) saturates instead of wrapping.
+    pub fn sum(parts: impl IntoIterator<Item = Total>) -> Total {
+        Total::saturate(parts.into_iter().map(|t| i128::from(t.0)).sum())
+    }
+
+    fn saturate(v: i128) -> Total {
+        Total(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+    }
+
+    /// Rounded half away from zero to `decimals` places (0–4).
+    pub fn rounded(self, decimals: u8) -> Total {
+        let unit = TOTAL_SCALE / 10_i64.pow(u32::from(decimals.min(8)));
+        let half = unit / 2;
+        let q = if self.0 >= 0 {
+            (self.0.saturating_add(half)) / unit
+        } else {
+            (self.0.saturating_sub(half)) / unit
+        };
+        Total(q * unit)
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / TOTAL_SCALE as f64
+    }
+
+    pub fn abs(self) -> Total {
+        Total(self.0.saturating_abs())
+    }
+}
+
+impl From<Points> for Total {
+    fn from(p: Points) -> Total {
+        Total::saturate(i128::from(p.0) * i128::from(SCALE))
+    }
+}
+
+impl std::ops::Add for Total {
+    type Output = Total;
+    fn add(self, o: Total) -> Total {
+        Total(self.0.saturating_add(o.0))
+    }
+}
+impl std::ops::Sub for Total {
+    type Output = Total;
+    fn sub(self, o: Total) -> Total {
+        Total(self.0.saturating_sub(o.0))
+    }
+}
+impl std::ops::AddAssign for Total {
+    fn add_assign(&mut self, o: Total) {
+        self.0 = self.0.saturating_add(o.0);
+    }
+}
+impl std::iter::Sum for Total {
+    fn sum<I: Iterator<Item = Total>>(iter: I) -> Total {
+        Total::sum(iter)
+    }
+}
+
+/// Like [`Points`]: at least two decimals, and every further digit the value has (up to
+/// eight), so two different totals never look equal.
+impl fmt::Display for Total {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.unsigned_abs();
+        let scale = TOTAL_SCALE as u64;
+        let (int, mut frac) = (a / scale, a % scale);
+        let mut places = 8;
+        while places > 2 && frac % 10 == 0 {
+            frac /= 10;
+            places -= 1;
+        }
+        let sign = if self.0 < 0 { "-" } else { "" };
+        f.pad(&format!("{sign}{int}.{frac:0places$}"))
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_f64())
+    }
+}
+
 /// A quarter of a year: `2023Q3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PeriodKey {
@@ -333,6 +436,33 @@ impl MissingPolicy {
     }
 }
 
+/// What happens to units tied across a 红榜 or 黑榜 cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CutTies {
+    /// Every unit of a tie that reaches into the tier is in it (并列者同榜).
+    #[default]
+    AllIn,
+    /// A tie that does not fit entirely inside the tier is left out of it.
+    AllOut,
+}
+
+impl CutTies {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CutTies::AllIn => "all-in",
+            CutTies::AllOut => "all-out",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CutTies> {
+        match s {
+            "all-in" => Some(CutTies::AllIn),
+            "all-out" => Some(CutTies::AllOut),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +507,23 @@ mod tests {
         assert_eq!(Points(123_457).weighted(Points(5_000)), Points(61_729));
         assert_eq!(Points(-123_457).weighted(Points(5_000)), Points(-61_729));
         assert_eq!(Points(100_000).weighted(Points(SCALE)), Points(100_000));
+    }
+
+    #[test]
+    fn totals_are_exact_and_show_every_digit() {
+        // 25.6459 × 0.15 = 3.846885 exactly; rounding each part would give 3.8469.
+        let t = Total::weighted(Points(256_459), Points(1_500));
+        assert_eq!(t, Total(384_688_500));
+        assert_eq!(t.to_string(), "3.846885");
+        assert_eq!(Total::from(Points(850_000)).to_string(), "85.00");
+        assert_eq!(Total(-250_000_000).to_string(), "-2.50");
+        assert_eq!(Total(1).to_string(), "0.00000001");
+        assert_eq!(Total(-5).to_string(), "-0.00000005");
+        assert_eq!(format!("{:>8}", Total(8_500_000_000)), "   85.00");
+        assert_eq!(Total(384_688_500).rounded(2), Total(385_000_000));
+        assert_eq!(Total(-384_688_500).rounded(2), Total(-385_000_000));
+        assert_eq!(Total(384_688_500).rounded(4), Total(384_690_000));
+        assert_eq!(Total(i64::MAX) + Total(1), Total(i64::MAX));
     }
 
     #[test]

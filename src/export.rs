@@ -49,13 +49,7 @@ pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
         );
         rec.push(r.bonus.to_string());
         rec.push(r.penalty.to_string());
-        rec.push(neutralise(
-            &r.missing
-                .iter()
-                .map(|&k| b.indicators[k].name.as_str())
-                .collect::<Vec<_>>()
-                .join("、"),
-        ));
+        rec.push(neutralise(&b.missing_note(r)));
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()
@@ -103,13 +97,9 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
         }
         ws.write_number_with_format(row, c, r.bonus.as_f64(), &num)?;
         ws.write_number_with_format(row, c + 1, r.penalty.as_f64(), &num)?;
-        let missing: Vec<&str> = r
-            .missing
-            .iter()
-            .map(|&k| b.indicators[k].name.as_str())
-            .collect();
+        let missing = b.missing_note(r);
         if !missing.is_empty() {
-            ws.write_string(row, c + 2, missing.join("、"))?;
+            ws.write_string(row, c + 2, missing)?;
         }
     }
     let last = 3 + b.board.rows.len() as u32 + 1;

@@ -176,27 +176,35 @@ fn freeze_unfrozen(
 }
 
 /// Freezes the boards of published periods that have none: a database from before snapshots
-/// existed. Their boards were shown ranked from the scores until now, so freezing what the
-/// scores give today keeps what was shown. A board that has a snapshot keeps it, so scores
-/// changed behind the application's back stay visible to `verify` instead of being absorbed.
-/// Returns how many boards were frozen.
-pub fn freeze_missing(conn: &mut Connection) -> store::Result<usize> {
+/// existed. Only the `freeze` command calls it — an explicit step, never a side effect of
+/// reading — since it turns whatever the scores give today into the posted board. A board that
+/// has a snapshot keeps it. Returns each period frozen with how many boards were written.
+pub fn freeze_missing(conn: &mut Connection) -> store::Result<Vec<(PeriodKey, usize)>> {
     let missing = store::periods_missing_snapshots(conn)?;
     if missing.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     store::write_tx(conn, |tx| {
         let s = structure(tx)?;
-        let mut written = 0;
+        let mut out = Vec::new();
         for &(_, key) in &missing {
-            written += freeze_unfrozen(tx, &s, key, &PUBLISHED)?;
+            let written = freeze_unfrozen(tx, &s, key, &FROZEN_LATER)?;
+            if written > 0 {
+                out.push((key, written));
+            }
         }
-        if written > 0 {
+        if !out.is_empty() {
             store::bump_version(tx)?;
         }
-        Ok(written)
+        Ok(out)
     })
 }
+
+/// The cause recorded with boards frozen by `freeze`, after 揭榜.
+const FROZEN_LATER: SnapshotCause<'static> = SnapshotCause {
+    reason: "揭榜后补冻结（freeze）",
+    batch_id: None,
+};
 
 fn structure(conn: &Connection) -> store::Result<Structure> {
     store::load_structure(conn)?
@@ -232,7 +240,10 @@ pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
                 let details = match (&posted, &now) {
                     (None, None) => continue,
                     (Some(_), None) => vec!["已揭榜的榜单无法根据现有得分重新计算".to_string()],
-                    (None, Some(_)) => vec!["已揭榜期间缺少冻结的榜单".to_string()],
+                    (None, Some(_)) => vec![
+                        "已揭榜期间缺少冻结的榜单（旧版本的数据库？核对无误后可运行 shaibang freeze 补冻结）"
+                            .to_string(),
+                    ],
                     (Some(a), Some(b)) => snapshot_differences(a, b),
                 };
                 if !details.is_empty() {

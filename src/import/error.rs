@@ -65,6 +65,12 @@ pub enum ImportError {
         name: String,
         suggestion: Option<String>,
     },
+    /// A name that several units answer to (a database from before `init` refused that).
+    AmbiguousUnit {
+        at: CellRef,
+        name: String,
+        units: Vec<String>,
+    },
     UnknownIndicator {
         at: CellRef,
         name: String,
@@ -192,6 +198,15 @@ impl fmt::Display for ImportError {
                 "{at}「期间」：无法识别「{value}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法"
             ),
             BlankUnit { at } => write!(f, "{at}「单位」：单位名称为空，但本行有数据"),
+            AmbiguousUnit { at, name, units } => write!(
+                f,
+                "{at}「单位」：「{name}」同时是{}的名称或简称，无法确定是哪个单位，请写全称",
+                units
+                    .iter()
+                    .map(|u| format!("「{u}」"))
+                    .collect::<Vec<_>>()
+                    .join("和")
+            ),
             UnknownUnit {
                 at,
                 name,

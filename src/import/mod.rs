@@ -20,6 +20,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
+/// The most a single bonus or penalty may be: far beyond any real scheme (a few points), and
+/// small enough that no total can overflow. A larger number is a typing error.
+pub const MAX_ADJUSTMENT: Points = Points(10_000 * crate::domain::SCALE);
 /// At most this many errors are listed; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 200;
 /// The header is looked for in the first rows, below any title rows.
@@ -483,7 +486,17 @@ impl Planner<'_> {
             return None;
         }
         let found = self.catalog.find_unit(raw);
-        if found.is_none() {
+        let sharing = self.catalog.units_sharing(raw);
+        if found.is_none() && !sharing.is_empty() {
+            self.errors.push(ImportError::AmbiguousUnit {
+                at,
+                name: raw.to_string(),
+                units: sharing
+                    .iter()
+                    .map(|&u| self.catalog.units[u].name.clone())
+                    .collect(),
+            });
+        } else if found.is_none() {
             self.errors.push(ImportError::UnknownUnit {
                 at,
                 name: raw.to_string(),
@@ -621,8 +634,8 @@ impl Planner<'_> {
                     Target::Indicator(ind),
                     Some(self.catalog.indicators[ind as usize].max),
                 ),
-                Col::Bonus => (Target::Bonus, None),
-                Col::Penalty => (Target::Penalty, None),
+                Col::Bonus => (Target::Bonus, Some(MAX_ADJUSTMENT)),
+                Col::Penalty => (Target::Penalty, Some(MAX_ADJUSTMENT)),
                 Col::Remark => {
                     let t = trim_cell(raw);
                     remark = Some((!t.is_empty()).then(|| t.to_string()));
@@ -631,7 +644,7 @@ impl Planner<'_> {
                 _ => continue,
             };
             let min = if target == Target::Penalty {
-                Points(i64::MIN)
+                Points(-MAX_ADJUSTMENT.0)
             } else {
                 Points::ZERO
             };
@@ -743,8 +756,12 @@ impl Planner<'_> {
                 let ind = &self.catalog.indicators[i as usize];
                 (ind.name.clone(), Some(ind.max), Points::ZERO)
             }
-            Some(Target::Penalty) => ("扣分".to_string(), None, Points(i64::MIN)),
-            _ => ("加分".to_string(), None, Points::ZERO),
+            Some(Target::Penalty) => (
+                "扣分".to_string(),
+                Some(MAX_ADJUSTMENT),
+                Points(-MAX_ADJUSTMENT.0),
+            ),
+            _ => ("加分".to_string(), Some(MAX_ADJUSTMENT), Points::ZERO),
         };
         let value = self.number_at(
             cell(row, score_col),

@@ -39,6 +39,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_v3.sql")),
+    M::up(include_str!("schema_v4.sql")),
 ];
 
 #[derive(Debug)]

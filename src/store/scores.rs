@@ -217,8 +217,32 @@ fn import_in_tx(
 /// What the writer knows about a period of the file.
 struct PeriodState {
     id: i64,
-    /// Published and not allowed to change: its values are not written (an error at the end).
     blocked: bool,
+    /// Published, and the file may not correct it: values are compared, never written, and
+    /// the first one that differs is an error. A file equal to what is stored changes nothing
+    /// and is no error.
+    compare_only: bool,
+    /// A value of this read-only period differed (reported once).
+    differs: bool,
+}
+
+/// Where a value of the file goes.
+#[derive(Clone, Copy)]
+enum Dest {
+    Write(i64),
+    Compare,
+}
+
+impl PeriodState {
+    fn dest(&self) -> Option<Dest> {
+        if self.blocked {
+            None
+        } else if self.compare_only {
+            Some(Dest::Compare)
+        } else {
+            Some(Dest::Write(self.id))
+        }
+    }
 }
 
 /// Writes the planner's values into the open transaction, counting what changes.
@@ -288,6 +312,7 @@ impl<'t, 'c> Writer<'t, 'c> {
             .iter()
             .filter(|(k, st)| {
                 !st.blocked
+                    && !st.compare_only
                     && self
                         .known
                         .get(k)
@@ -311,21 +336,19 @@ impl<'t, 'c> Writer<'t, 'c> {
         }
     }
 
-    fn period(&mut self, key: PeriodKey) -> Result<Option<i64>> {
+    fn period(&mut self, key: PeriodKey) -> Result<Option<Dest>> {
         if let Some(p) = self.periods.get(&key) {
-            return Ok((!p.blocked).then_some(p.id));
+            return Ok(p.dest());
         }
         let state = match self.known.get(&key) {
             Some(&(id, status)) => {
-                let blocked = status == PeriodStatus::Published && !self.allow_published;
-                if blocked {
-                    self.errors.push(ImportError::PublishedPeriod {
-                        period: key.to_string(),
-                    });
-                } else {
-                    self.load_current(key, id)?;
+                self.load_current(key, id)?;
+                PeriodState {
+                    id,
+                    blocked: false,
+                    compare_only: status == PeriodStatus::Published && !self.allow_published,
+                    differs: false,
                 }
-                PeriodState { id, blocked }
             }
             None => {
                 if let Some(later) = self
@@ -345,18 +368,37 @@ impl<'t, 'c> Writer<'t, 'c> {
                         PeriodState {
                             id: 0,
                             blocked: true,
+                            compare_only: false,
+                            differs: false,
                         },
                     );
                     return Ok(None);
                 }
                 let id = super::create_period(self.tx, self.comp_id, key)?;
                 self.new_periods.push(key);
-                PeriodState { id, blocked: false }
+                PeriodState {
+                    id,
+                    blocked: false,
+                    compare_only: false,
+                    differs: false,
+                }
             }
         };
-        let out = (!state.blocked).then_some(state.id);
+        let out = state.dest();
         self.periods.insert(key, state);
         Ok(out)
+    }
+
+    /// A value of a read-only (published) period differs from the stored one: refused.
+    fn published_differs(&mut self, key: PeriodKey) {
+        if let Some(p) = self.periods.get_mut(&key)
+            && !p.differs
+        {
+            p.differs = true;
+            self.errors.push(ImportError::PublishedPeriod {
+                period: key.to_string(),
+            });
+        }
     }
 
     /// The stored values of one period, for comparing and keeping history.
@@ -396,7 +438,7 @@ impl<'t, 'c> Writer<'t, 'c> {
     fn event(&mut self, ev: PlanEvent) -> Result<()> {
         match ev {
             PlanEvent::Cell { period, unit, cell } => {
-                let Some(pid) = self.period(period)? else {
+                let Some(dest) = self.period(period)? else {
                     return Ok(());
                 };
                 let old = self
@@ -408,7 +450,10 @@ impl<'t, 'c> Writer<'t, 'c> {
                     .summary
                     .cell(self.catalog, period, unit, old.as_ref(), &cell)
                 {
-                    self.write_cell(pid, unit, old.is_some(), cell)?;
+                    match dest {
+                        Dest::Write(pid) => self.write_cell(pid, unit, old.is_some(), cell)?,
+                        Dest::Compare => self.published_differs(period),
+                    }
                 }
             }
             PlanEvent::Remark {
@@ -417,7 +462,7 @@ impl<'t, 'c> Writer<'t, 'c> {
                 row,
                 text,
             } => {
-                let Some(pid) = self.period(period)? else {
+                let Some(dest) = self.period(period)? else {
                     return Ok(());
                 };
                 let old = self
@@ -432,6 +477,10 @@ impl<'t, 'c> Writer<'t, 'c> {
                     old.as_deref(),
                     text.as_deref(),
                 ) {
+                    let Dest::Write(pid) = dest else {
+                        self.published_differs(period);
+                        return Ok(());
+                    };
                     let uid = self.catalog.units[unit].id;
                     if old.is_some() {
                         self.tx.execute(

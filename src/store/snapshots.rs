@@ -3,7 +3,7 @@
 //! A correction writes a new snapshot and marks the old one superseded: nothing is overwritten.
 
 use super::Result;
-use crate::domain::{PeriodKey, Points, View};
+use crate::domain::{PeriodKey, Points, Total, View};
 use crate::scoring::{Board, BoardRow, Change, Tier};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -51,7 +51,7 @@ pub struct SnapshotMeta {
 pub struct EarlierResult {
     pub unit_id: i64,
     pub rank: Option<u32>,
-    pub total: Points,
+    pub total: Total,
     pub change: Change,
 }
 
@@ -100,8 +100,8 @@ pub fn save_snapshot(
     let mut stmt = conn.prepare(
         "INSERT INTO board_snapshot_row (snapshot_id, position, unit_id, unit_name, rank, tied,
              equal_total, decided_by, total, subtotal, bonus, penalty, change_kind, change_places,
-             previous_rank, tier, missing, points, indicator_ranks)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             previous_rank, tier, missing, points, indicator_ranks, missing_quarters)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?;
     for (pos, r) in new.board.rows.iter().enumerate() {
         let (kind, places) = change_parts(r.change);
@@ -125,6 +125,7 @@ pub fn save_snapshot(
             join(r.missing.iter()),
             pack_points(&r.points),
             pack_ranks(&r.indicator_ranks),
+            join(r.missing_quarters.iter()),
         ])?;
     }
     Ok(true)
@@ -168,7 +169,7 @@ pub fn load_snapshot(
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, unit_name, rank, tied, equal_total, decided_by, total, subtotal, bonus,
              penalty, change_kind, change_places, previous_rank, tier, missing, points,
-             indicator_ranks
+             indicator_ranks, missing_quarters
          FROM board_snapshot_row WHERE snapshot_id = ?1 ORDER BY position",
     )?;
     let rows = stmt
@@ -182,8 +183,8 @@ pub fn load_snapshot(
                 tied: r.get(3)?,
                 equal_total: r.get::<_, i64>(4)? as usize,
                 decided_by: positions(r.get_ref(5)?.as_str()?, n),
-                total: Points(r.get(6)?),
-                subtotal: Points(r.get(7)?),
+                total: Total(r.get(6)?),
+                subtotal: Total(r.get(7)?),
                 bonus: Points(r.get(8)?),
                 penalty: Points(r.get(9)?),
                 change: change_from(r.get_ref(10)?.as_str()?, r.get(11)?),
@@ -192,6 +193,7 @@ pub fn load_snapshot(
                 missing: positions(r.get_ref(14)?.as_str()?, n),
                 points: unpack_points(points, n),
                 indicator_ranks: unpack_ranks(ranks, n),
+                missing_quarters: split(r.get_ref(17)?.as_str()?),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -249,7 +251,7 @@ pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<Earli
             Ok(EarlierResult {
                 unit_id: r.get(0)?,
                 rank: r.get(1)?,
-                total: Points(r.get(2)?),
+                total: Total(r.get(2)?),
                 change: change_from(r.get_ref(3)?.as_str()?, r.get(4)?),
             })
         })?
@@ -346,6 +348,7 @@ fn change_parts(c: Change) -> (&'static str, u32) {
         Change::Down(n) => ("down", n),
         Change::Same => ("same", 0),
         Change::New => ("new", 0),
+        Change::Returned => ("returned", 0),
         Change::First => ("first", 0),
         Change::Unranked => ("unranked", 0),
     }
@@ -357,6 +360,7 @@ fn change_from(kind: &str, places: u32) -> Change {
         "down" => Change::Down(places),
         "same" => Change::Same,
         "new" => Change::New,
+        "returned" => Change::Returned,
         "first" => Change::First,
         _ => Change::Unranked,
     }
@@ -390,6 +394,7 @@ mod tests {
             Change::Down(1),
             Change::Same,
             Change::New,
+            Change::Returned,
             Change::First,
             Change::Unranked,
         ] {

@@ -2,7 +2,7 @@
 
 use super::{Result, StoreError, write_tx};
 use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, CompetitionSpec};
-use crate::domain::{Direction, MissingPolicy, PeriodKey, Points, UnitKind};
+use crate::domain::{CutTies, Direction, MissingPolicy, PeriodKey, Points, UnitKind};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -13,6 +13,8 @@ pub struct CompetitionRow {
     pub year: i32,
     pub is_demo: bool,
     pub missing: MissingPolicy,
+    /// Totals are rounded to this many decimals before ranking; `None`: exact.
+    pub total_decimals: Option<u8>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +24,8 @@ pub struct GroupRow {
     pub kind: String,
     pub red: u32,
     pub black: u32,
+    pub cut_ties: CutTies,
+    pub black_spares_top_half: bool,
     /// Indicator ids, in tie-break order.
     pub tie_breaks: Vec<i64>,
 }
@@ -162,14 +166,15 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
         }
         let c = &spec.competition;
         tx.execute(
-            "INSERT INTO competition (name, year, is_demo, missing_policy, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             (
                 &c.name,
                 c.year,
                 c.demo,
                 spec.missing_policy().as_str(),
                 super::now(),
+                c.total_decimals,
             ),
         )?;
         let comp = tx.last_insert_rowid();
@@ -177,16 +182,26 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
         for (i, g) in spec.groups.iter().enumerate() {
             let kind = UnitKind::parse(&g.kind).map_or("街道", UnitKind::as_str);
             tx.execute(
-                "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count, display_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                (comp, &g.name, kind, g.red, g.black, i as i64),
+                "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count,
+                     display_order, cut_ties, black_spares_top_half)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                (
+                    comp,
+                    &g.name,
+                    kind,
+                    g.red,
+                    g.black,
+                    i as i64,
+                    g.cut_ties.as_str(),
+                    g.black_spares_top_half,
+                ),
             )?;
             group_ids.insert(g.name.clone(), tx.last_insert_rowid());
         }
         let mut ind_ids = Vec::with_capacity(spec.indicators.len());
         for (i, ind) in spec.indicators.iter().enumerate() {
-            let max = Points::from_f64(ind.max).unwrap_or(Points::ZERO);
-            let weight = ind.weight.and_then(Points::from_f64).map(|w| w.0);
+            let max = CompetitionSpec::points(ind.max);
+            let weight = ind.weight.map(|w| CompetitionSpec::points(w).0);
             let dir = Direction::parse(&ind.direction).unwrap_or(Direction::Higher);
             tx.execute(
                 "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
@@ -242,7 +257,8 @@ pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Resul
 pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     let competition = conn
         .query_row(
-            "SELECT id, name, year, is_demo, missing_policy FROM competition ORDER BY id LIMIT 1",
+            "SELECT id, name, year, is_demo, missing_policy, total_decimals FROM competition
+             ORDER BY id LIMIT 1",
             [],
             |r| {
                 Ok(CompetitionRow {
@@ -252,6 +268,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     is_demo: r.get(3)?,
                     missing: MissingPolicy::parse(&r.get::<_, String>(4)?)
                         .unwrap_or(MissingPolicy::Zero),
+                    total_decimals: r.get(5)?,
                 })
             },
         )
@@ -261,8 +278,8 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     };
     let mut groups: Vec<GroupRow> = conn
         .prepare(
-            "SELECT id, name, kind, red_count, black_count FROM ranking_group
-             WHERE competition_id = ?1 ORDER BY display_order, id",
+            "SELECT id, name, kind, red_count, black_count, cut_ties, black_spares_top_half
+             FROM ranking_group WHERE competition_id = ?1 ORDER BY display_order, id",
         )?
         .query_map([competition.id], |r| {
             Ok(GroupRow {
@@ -271,6 +288,8 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                 kind: r.get(2)?,
                 red: r.get(3)?,
                 black: r.get(4)?,
+                cut_ties: CutTies::parse(r.get_ref(5)?.as_str()?).unwrap_or_default(),
+                black_spares_top_half: r.get(6)?,
                 tie_breaks: Vec::new(),
             })
         })?

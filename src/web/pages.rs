@@ -6,7 +6,7 @@ use super::views::{Card, Chrome, PeriodInfo, PeriodLink, opt, period_links, rank
 use super::{AppError, AppState, cached};
 use crate::analysis::{self, IndicatorMeta};
 use crate::boards::{GroupBoard, View};
-use crate::domain::{PeriodKey, Points};
+use crate::domain::{PeriodKey, Points, Total};
 use crate::scoring::Change;
 use crate::store::{self, GroupRow, PeriodRow, PeriodStatus, Structure};
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
@@ -171,7 +171,7 @@ struct FullRow<'a> {
     unit_id: i64,
     missing: bool,
     missing_list: String,
-    total: Points,
+    total: Total,
     points: &'a [Option<Points>],
     bonus: Points,
     penalty: Points,
@@ -381,19 +381,8 @@ pub fn board_page(
                     },
                     unit: r.name.clone(),
                     unit_id: r.unit_id,
-                    missing: !r.missing.is_empty(),
-                    missing_list: if r.missing.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "缺少：{}",
-                            r.missing
-                                .iter()
-                                .map(|&k| b.indicators[k].name.as_str())
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        )
-                    },
+                    missing: r.has_missing(),
+                    missing_list: b.missing_note(r),
                     total: r.total,
                     points: &r.points,
                     bonus: r.bonus,
@@ -564,7 +553,11 @@ async fn why(
                 weight: i.weight.map_or_else(|| "1".into(), |w| w.to_string()),
                 counted: r.points[k].map_or_else(
                     || "0（缺项）".into(),
-                    |p| i.weight.map_or(p, |w| p.weighted(w)).to_string(),
+                    |p| {
+                        i.weight
+                            .map_or(Total::from(p), |w| Total::weighted(p, w))
+                            .to_string()
+                    },
                 ),
                 rank: r.indicator_ranks[k]
                     .map_or_else(|| "—".into(), |x| format!("{x}/{}", b.board.rows.len())),
@@ -596,7 +589,7 @@ async fn why(
         let mut ex = Vec::new();
         let rt = rank_text(r);
         match r.rank {
-            None => ex.push("有缺项，按规则不参与排名。".to_string()),
+            None => ex.push(b.unranked_reason(r).to_string()),
             Some(rank) => {
                 let better = b
                     .board

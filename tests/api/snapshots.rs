@@ -225,25 +225,35 @@ fn verify_finds_scores_changed_behind_the_applications_back() {
         ding.starts_with("><td>4<") && ding.contains("</a><td>20.00<") && !ding.contains("90.00"),
         "丁's posted rank and total: {ding}"
     );
-    // Other commands do not absorb the edit into the posted board: they freeze only boards
-    // that have no snapshot. The other group's Q1 board loses its snapshot, so Q1 is one of
-    // the periods they freeze.
+    // Reading never absorbs the edit into a posted board, not even where a snapshot is gone:
+    // the other group's Q1 board loses its snapshot, and reading commands freeze nothing.
     let posted = "group_id = 1 AND view = 'quarter' AND superseded_at IS NULL AND period_id =
                     (SELECT id FROM period WHERE year = 2023 AND quarter = 1)";
     let posted_ids = snapshot_ids(&conn, posted);
     assert_eq!(posted_ids.len(), 1);
     delete_snapshots(&conn, 2, "quarter", 1);
+    let before = snapshot_count(&conn, "1");
+    for args in [
+        &["periods"][..],
+        &["board", "--period", "2023Q1"],
+        &["board", "--period", "2023Q1", "--format", "json"],
+    ] {
+        let out = shaibang(&app.db.path, args);
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(
+            snapshot_count(&conn, "1"),
+            before,
+            "{args:?} wrote a snapshot"
+        );
+    }
     assert_eq!(store::periods_missing_snapshots(&conn).unwrap().len(), 1);
-    let out = shaibang(&app.db.path, &["periods"]);
-    assert!(out.status.success());
-    assert!(store::periods_missing_snapshots(&conn).unwrap().is_empty());
     assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
     assert_eq!(
         snapshot_ids(&conn, posted),
         posted_ids,
         "丁's posted board is still the one posted"
     );
-    // …and verify names the difference and fails.
+    // …and verify names the difference and the missing board, and fails.
     let out = shaibang(&app.db.path, &["verify"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -252,10 +262,14 @@ fn verify_finds_scores_changed_behind_the_applications_back() {
             && stdout.contains("「丁」已揭榜为第4名（20.00分），按现有得分为第1名（90.00分）"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("2023年第一季度 另一组（单季度）：") && stdout.contains("缺少冻结的榜单"),
+        "{stdout}"
+    );
 }
 
 #[test]
-fn a_database_from_before_snapshots_is_frozen_when_opened() {
+fn a_database_from_before_snapshots_is_frozen_only_by_the_freeze_command() {
     let app = fixture_app();
     let conn = app.db.store.conn().unwrap();
     let s = store::load_structure(&conn).unwrap().unwrap();
@@ -279,10 +293,20 @@ fn a_database_from_before_snapshots_is_frozen_when_opened() {
             .is_none(),
         "without a snapshot the board is ranked from the scores"
     );
-    // Any command opens the database and freezes what is missing.
-    let out = shaibang(&app.db.path, &["periods"]);
-    assert!(out.status.success());
+    // Reading commands leave it as it is; `freeze` is the explicit step that freezes.
+    assert!(shaibang(&app.db.path, &["periods"]).status.success());
+    assert_eq!(snapshot_count(&conn, "1"), 0);
+    let out = shaibang(&app.db.path, &["freeze"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("已按现有得分冻结2023年第一季度的4个榜单")
+            && stdout.contains("已按现有得分冻结2023年第二季度的4个榜单"),
+        "{stdout}"
+    );
     assert_eq!(snapshot_count(&conn, "1"), 8);
+    let out = shaibang(&app.db.path, &["freeze"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("没有需要冻结的榜单"));
     let shown = boards::group_board(&conn, &s, q2, 1, View::Quarter)
         .unwrap()
         .unwrap();
@@ -308,8 +332,10 @@ fn only_the_missing_snapshots_are_frozen() {
         "{stdout}"
     );
     assert_eq!(snapshot_count(&conn, "1"), 7);
-    // Any other command freezes the missing one, and only it.
+    // `freeze` freezes the missing one, and only it.
     assert!(shaibang(&app.db.path, &["periods"]).status.success());
+    assert_eq!(snapshot_count(&conn, "1"), 7);
+    assert!(shaibang(&app.db.path, &["freeze"]).status.success());
     assert_eq!(snapshot_count(&conn, "1"), 8);
     assert_eq!(snapshot_count(&conn, "superseded_at IS NOT NULL"), 0);
     assert_eq!(snapshot_ids(&conn, "view = 'quarter'"), kept);
