@@ -3,6 +3,7 @@
 
 mod boards;
 mod cli;
+mod correctness;
 mod helpers;
 mod import;
 mod lobby;
