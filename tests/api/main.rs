@@ -7,5 +7,6 @@ mod correctness;
 mod helpers;
 mod import;
 mod lobby;
+mod ranking_props;
 mod snapshots;
 mod web;
