@@ -542,6 +542,8 @@ async fn why(
         } else {
             store::Adjustments::default()
         };
+        // Per-indicator ranks are among the units ranked on the board.
+        let ranked = b.board.rows.iter().filter(|o| o.rank.is_some()).count();
         let mut lines: Vec<WhyLine> = b
             .indicators
             .iter()
@@ -560,7 +562,7 @@ async fn why(
                     },
                 ),
                 rank: r.indicator_ranks[k]
-                    .map_or_else(|| "—".into(), |x| format!("{x}/{}", b.board.rows.len())),
+                    .map_or_else(|| "—".into(), |x| format!("{x}/{ranked}")),
                 note: if r.missing.contains(&k) {
                     "数据缺失".into()
                 } else {
