@@ -561,8 +561,7 @@ async fn why(
                             .to_string()
                     },
                 ),
-                rank: r.indicator_ranks[k]
-                    .map_or_else(|| "—".into(), |x| format!("{x}/{ranked}")),
+                rank: r.indicator_ranks[k].map_or_else(|| "—".into(), |x| format!("{x}/{ranked}")),
                 note: if r.missing.contains(&k) {
                     "数据缺失".into()
                 } else {
