@@ -2,8 +2,8 @@
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
 use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
-use crate::import::decode::{self, RowRef};
-use crate::import::number::{to_half_width, trim_cell};
+use crate::tabular::{self, RowRef, TabularError};
+use crate::text::{normalize_name, trim_cell};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -186,15 +186,24 @@ fn exact_positive(v: f64, limit: i64) -> Result<Points, String> {
     Ok(p)
 }
 
+/// What stops reading the units list: no header, or text that is not CSV.
+struct UnitsStop(String);
+
+impl From<TabularError> for UnitsStop {
+    fn from(e: TabularError) -> Self {
+        UnitsStop(format!("单位名单：{e}"))
+    }
+}
+
 /// Units CSV: `单位,简称,别名,类型,组别` (aliases separated by `;`, `；` or `、`), any encoding
 /// the score importer accepts. Display order is row order.
 fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<String>> {
-    let (decoded, _) = decode::decode(bytes).map_err(|e| vec![format!("单位名单：{e}")])?;
+    let (decoded, _) = tabular::decode(bytes).map_err(|e| vec![format!("单位名单：{e}")])?;
     let mut cols: Option<HashMap<&'static str, usize>> = None;
     let mut units = Vec::new();
     let mut rows = Vec::new();
     let mut errs = Vec::new();
-    let _ = decode::for_each_row(&decoded, |row, cells: RowRef<'_>| {
+    let walked = tabular::for_each_row(&decoded, |row, cells: RowRef<'_>| {
         if cells.is_blank() {
             return Ok(());
         }
@@ -214,10 +223,9 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
             }
             for need in ["name", "kind", "group"] {
                 if !m.contains_key(need) {
-                    errs.push(format!(
+                    return Err(UnitsStop(format!(
                         "单位名单第{row}行表头应包含「单位」「类型」「组别」列"
-                    ));
-                    return Err(crate::import::ImportError::NoHeader);
+                    )));
                 }
             }
             cols = Some(m);
@@ -262,7 +270,9 @@ fn parse_units(bytes: &[u8], groups: &[GroupSpec]) -> Result<Vec<UnitSpec>, Vec<
         }
         Ok(())
     });
-    if units.is_empty() && errs.is_empty() {
+    if let Err(UnitsStop(e)) = walked {
+        errs.push(e);
+    } else if units.is_empty() && errs.is_empty() {
         errs.push("单位名单没有任何单位".into());
     }
     errs.extend(name_collisions(&units, &rows));
@@ -361,15 +371,6 @@ impl std::hash::BuildHasher for FnvBuild {
     fn build_hasher(&self) -> Fnv {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
-}
-
-/// Trims and folds full-width characters, so `马街街道　` and `马街街道` are the same name.
-pub fn normalize_name(s: &str) -> String {
-    trim_cell(s)
-        .chars()
-        .map(to_half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 impl Catalog {

@@ -286,7 +286,7 @@ impl PeriodKey {
         let s: String = input
             .trim()
             .chars()
-            .map(crate::import::number::to_half_width)
+            .map(crate::text::to_half_width)
             .filter(|c| !c.is_whitespace())
             .collect();
         let year_digits: String = s.chars().take_while(char::is_ascii_digit).collect();

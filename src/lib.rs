@@ -16,4 +16,6 @@ pub mod lobby;
 pub mod publish;
 pub mod scoring;
 pub mod store;
+pub mod tabular;
+pub mod text;
 pub mod web;

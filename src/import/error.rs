@@ -1,19 +1,17 @@
 //! What can be wrong with an uploaded file, in the user's terms, rendered to Chinese.
 
-use super::decode::column_letter;
+pub use crate::tabular::CellRef;
+use crate::tabular::TabularError;
 use serde::Serialize;
 use std::fmt;
 
-/// A cell as Excel names it: row number (1-based) and column index (0-based, shown as a letter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct CellRef {
-    pub row: usize,
-    pub col: usize,
-}
-
-impl fmt::Display for CellRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "第{}行 {}列", self.row, column_letter(self.col))
+impl From<TabularError> for ImportError {
+    fn from(e: TabularError) -> Self {
+        match e {
+            TabularError::EmptyFile => ImportError::EmptyFile,
+            TabularError::NotATable { detail } => ImportError::NotATable { detail },
+            TabularError::Undecodable { detail } => ImportError::Undecodable { detail },
+        }
     }
 }
 
@@ -149,17 +147,24 @@ impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ImportError::*;
         match self {
-            EmptyFile => write!(f, "文件为空：没有任何内容"),
+            EmptyFile => write!(f, "{}", TabularError::EmptyFile),
             HeaderOnly { header_row } => {
                 write!(f, "文件只有表头（第{header_row}行），没有数据行")
             }
-            NotATable { detail } => write!(f, "不是可读取的 CSV 或 Excel（.xlsx）文件：{detail}"),
-            Undecodable { detail } => {
-                write!(
-                    f,
-                    "无法识别文件编码：{detail}。请在 Excel 中另存为「CSV UTF-8」或 .xlsx"
-                )
-            }
+            NotATable { detail } => write!(
+                f,
+                "{}",
+                TabularError::NotATable {
+                    detail: detail.clone()
+                }
+            ),
+            Undecodable { detail } => write!(
+                f,
+                "{}",
+                TabularError::Undecodable {
+                    detail: detail.clone()
+                }
+            ),
             NoHeader => write!(
                 f,
                 "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"

@@ -1,11 +1,12 @@
 //! Honors (实干先锋) import: `期间, 姓名, 单位, 称号, 事迹` from CSV or .xlsx, validated like
 //! scores — every error with its row and column, all or nothing. Pure.
 
-use super::decode::{self, Encoding, RowRef};
 use super::error::{CellRef, ImportError, ImportErrors};
-use super::number::trim_cell;
-use crate::competition::{Catalog, normalize_name};
+use crate::competition::Catalog;
 use crate::domain::PeriodKey;
+use crate::tabular::{self, Encoding, RowRef};
+use crate::text::normalize_name;
+use crate::text::trim_cell;
 
 /// A one-line citation on a lobby screen.
 pub const MAX_CITATION_CHARS: usize = 60;
@@ -65,11 +66,11 @@ pub fn plan_honors(
     default_period: Option<PeriodKey>,
 ) -> Result<HonorPlan, ImportErrors> {
     let one = |e| ImportErrors(vec![e]);
-    let (decoded, encoding) = decode::decode(bytes).map_err(one)?;
+    let (decoded, encoding) = tabular::decode(bytes).map_err(|e| one(e.into()))?;
     let mut header: Option<(usize, Vec<Option<Col>>, Vec<String>)> = None;
     let mut errors = Vec::new();
     let mut entries = Vec::new();
-    decode::for_each_row(&decoded, |row, cells: RowRef<'_>| {
+    tabular::for_each_row(&decoded, |row, cells: RowRef<'_>| {
         if cells.is_blank() {
             return Ok(());
         }

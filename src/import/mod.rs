@@ -6,16 +6,17 @@
 //! - wide: `单位, <指标名>…, 加分, 扣分, 备注[, 期间]` — one row per unit;
 //! - long: `期间, 单位, 指标, 得分[, 备注]` — one row per score (指标 may be 加分 or 扣分).
 
-pub mod decode;
 pub mod error;
 pub mod honors;
 pub mod number;
 
-use crate::competition::{Catalog, normalize_name};
+use crate::competition::Catalog;
 use crate::domain::{PeriodKey, Points};
-use decode::{Encoding, RowRef};
+use crate::tabular::{self, Encoding, RowRef};
+use crate::text::normalize_name;
+use crate::text::trim_cell;
 pub use error::{CellRef, ImportError, ImportErrors};
-use number::{NumberError, parse_points, trim_cell};
+use number::{NumberError, parse_points};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -227,7 +228,7 @@ pub fn plan_import_streaming<'c>(
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
 ) -> Result<ImportPlan, ImportErrors> {
     let one = |e: ImportError| ImportErrors(vec![e]);
-    let (decoded, encoding) = decode::decode(bytes).map_err(one)?;
+    let (decoded, encoding) = tabular::decode(bytes).map_err(|e| one(e.into()))?;
     let mut planner = Planner {
         catalog,
         default_period,
@@ -244,7 +245,7 @@ pub fn plan_import_streaming<'c>(
         allowed_groups: Vec::new(),
         sink,
     };
-    decode::for_each_row(&decoded, |row, cells| planner.row(row, cells)).map_err(one)?;
+    tabular::for_each_row(&decoded, |row, cells| planner.row(row, cells)).map_err(one)?;
     let Some(header) = &planner.header else {
         return Err(one(ImportError::NoHeader));
     };

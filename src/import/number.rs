@@ -2,28 +2,13 @@
 //! full-width digits and punctuation (`１８．５`), a trailing `%` or `分`. Blank, `-` and `—` are missing.
 
 use crate::domain::Points;
+use crate::text::{to_half_width, trim_cell};
 
 /// Why a cell is not a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
     NotANumber,
     TooManyDecimals,
-}
-
-/// Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space to their ASCII forms.
-pub fn to_half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
-        '\u{3000}' => ' ',
-        '。' => '.',
-        '−' => '-',
-        _ => c,
-    }
-}
-
-/// Trims ordinary, full-width and non-breaking spaces.
-pub fn trim_cell(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}')
 }
 
 /// Parses a score cell. `Ok(None)` is a missing value, never zero.

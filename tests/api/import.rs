@@ -2,9 +2,9 @@
 
 use crate::helpers::{dump, fixture, structure_db};
 use shaibang::domain::{PeriodKey, Points};
-use shaibang::import::decode::Encoding;
 use shaibang::import::{ImportError, Layout};
 use shaibang::store::{self, ApplyOptions, ApplyOutcome, StoreError};
+use shaibang::tabular::Encoding;
 
 const Q3: PeriodKey = PeriodKey {
     year: 2023,

@@ -1,12 +1,39 @@
-//! From uploaded bytes to rows of text cells: file type, text encoding, delimiter.
+//! From uploaded bytes to rows of text cells: file type, text encoding, delimiter; cell
+//! references as Excel names them. Shared by every reader of a table (scores, honors, the
+//! units list). Pure.
 //!
 //! The encoding is decided in a fixed order — byte-order mark, then strict UTF-8, then GB18030
 //! (a superset of the GBK that Chinese Excel and WPS write) — never by statistical guessing.
 
-use super::error::ImportError;
+use crate::text::trim_cell;
 use calamine::{Data, Reader};
 use serde::Serialize;
+use std::fmt;
 use std::io::Cursor;
+
+/// Why a file cannot be read as a table at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TabularError {
+    #[error("文件为空：没有任何内容")]
+    EmptyFile,
+    #[error("不是可读取的 CSV 或 Excel（.xlsx）文件：{detail}")]
+    NotATable { detail: String },
+    #[error("无法识别文件编码：{detail}。请在 Excel 中另存为「CSV UTF-8」或 .xlsx")]
+    Undecodable { detail: String },
+}
+
+/// A cell as Excel names it: row number (1-based) and column index (0-based, shown as a letter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CellRef {
+    pub row: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "第{}行 {}列", self.row, column_letter(self.col))
+    }
+}
 
 /// How the file's text was encoded (or that it was a workbook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,7 +91,7 @@ impl RowRef<'_> {
     }
     /// Every cell is blank (Excel writes `,,,,` for an empty row).
     pub fn is_blank(&self) -> bool {
-        (0..self.len()).all(|i| super::number::trim_cell(self.get(i)).is_empty())
+        (0..self.len()).all(|i| trim_cell(self.get(i)).is_empty())
     }
 }
 
@@ -75,15 +102,15 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Decodes a file's bytes. Fails on an empty file, a binary that is neither a workbook nor
 /// text, or text in no encoding we accept.
-pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
+pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), TabularError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::EmptyFile);
+        return Err(TabularError::EmptyFile);
     }
     if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
         return read_workbook(bytes).map(|d| (d, Encoding::Workbook));
     }
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        let s = std::str::from_utf8(rest).map_err(|e| ImportError::Undecodable {
+        let s = std::str::from_utf8(rest).map_err(|e| TabularError::Undecodable {
             detail: format!(
                 "文件声明为 UTF-8，但第{}字节起不是有效的 UTF-8",
                 e.valid_up_to() + 4
@@ -98,13 +125,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
         };
         let s = enc
             .decode_without_bom_handling_and_without_replacement(&bytes[2..])
-            .ok_or_else(|| ImportError::Undecodable {
+            .ok_or_else(|| TabularError::Undecodable {
                 detail: "UTF-16 文本中有无效字符".into(),
             })?;
         (s.into_owned(), e)
     } else if bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"%PDF") {
         // No text a spreadsheet writes without a UTF-16 BOM contains NUL bytes.
-        return Err(ImportError::NotATable {
+        return Err(TabularError::NotATable {
             detail: "文件是二进制内容（如图片、PDF 或压缩包）".into(),
         });
     } else if let Ok(s) = std::str::from_utf8(bytes) {
@@ -112,13 +139,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), ImportError> {
     } else {
         let s = encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or_else(|| ImportError::Undecodable {
+            .ok_or_else(|| TabularError::Undecodable {
                 detail: "既不是 UTF-8，也不是 GBK/GB18030".into(),
             })?;
         (s.into_owned(), Encoding::Gb18030)
     };
     if looks_binary(&text) {
-        return Err(ImportError::NotATable {
+        return Err(TabularError::NotATable {
             detail: "文件含有二进制内容，不是 CSV 或 Excel 文件".into(),
         });
     }
@@ -138,9 +165,9 @@ fn looks_binary(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{1A}'))
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
+fn read_workbook(bytes: &[u8]) -> Result<Decoded, TabularError> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        ImportError::NotATable {
+        TabularError::NotATable {
             detail: format!("无法作为 Excel 工作簿读取（{e}）"),
         }
     })?;
@@ -148,7 +175,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
     for name in names {
         let range = wb
             .worksheet_range(&name)
-            .map_err(|e| ImportError::NotATable {
+            .map_err(|e| TabularError::NotATable {
                 detail: format!("无法读取工作表「{name}」（{e}）"),
             })?;
         if range.is_empty() {
@@ -157,7 +184,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
         // A stray cell far away (say at XFD1048576) would make the sheet enormous.
         let (h, w) = range.get_size();
         if h.saturating_mul(w) > MAX_SHEET_CELLS {
-            return Err(ImportError::NotATable {
+            return Err(TabularError::NotATable {
                 detail: format!(
                     "工作表「{name}」的使用范围有{h}行×{w}列，过大；请删除远处的多余单元格或另存为 CSV"
                 ),
@@ -173,7 +200,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, ImportError> {
         }
         return Ok(Decoded::Sheet { rows });
     }
-    Err(ImportError::EmptyFile)
+    Err(TabularError::EmptyFile)
 }
 
 /// A workbook cell as the text a user sees; numbers keep their exact decimal value.
@@ -195,11 +222,12 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-/// Walks every row with its 1-based row number as Excel shows it.
-pub fn for_each_row(
+/// Walks every row with its 1-based row number as Excel shows it; stops at the first error
+/// `f` returns (a text that cannot be read as CSV stops it too).
+pub fn for_each_row<E: From<TabularError>>(
     decoded: &Decoded,
-    mut f: impl FnMut(usize, RowRef<'_>) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
+    mut f: impl FnMut(usize, RowRef<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     match decoded {
         Decoded::Text { text, delimiter } => {
             let mut rdr = csv::ReaderBuilder::new()
@@ -232,9 +260,10 @@ pub fn for_each_row(
                     Ok(false) => return Ok(()),
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line() as usize);
-                        return Err(ImportError::NotATable {
+                        return Err(TabularError::NotATable {
                             detail: format!("第{line}行无法按 CSV 读取（{e}）"),
-                        });
+                        }
+                        .into());
                     }
                 }
             }
@@ -298,7 +327,7 @@ mod tests {
         let mut out = Vec::new();
         for_each_row(&d, |n, r| {
             out.push((n, r.get(0).to_string()));
-            Ok(())
+            Ok::<(), TabularError>(())
         })
         .unwrap();
         out
@@ -329,7 +358,7 @@ mod tests {
         let mut rows = Vec::new();
         for_each_row(&d, |n, r| {
             rows.push((n, r.get(0).to_string(), r.get(1).to_string()));
-            Ok(())
+            Ok::<(), TabularError>(())
         })
         .unwrap();
         assert_eq!(rows[1], (2, "马街街道".to_string(), "18.5".to_string()));
@@ -353,15 +382,15 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_binary() {
-        assert!(matches!(decode(b""), Err(ImportError::EmptyFile)));
-        assert!(matches!(decode(b" \r\n"), Err(ImportError::EmptyFile)));
+        assert!(matches!(decode(b""), Err(TabularError::EmptyFile)));
+        assert!(matches!(decode(b" \r\n"), Err(TabularError::EmptyFile)));
         assert!(matches!(
             decode(b"%PDF-1.4\x00\x01\x02"),
-            Err(ImportError::NotATable { .. })
+            Err(TabularError::NotATable { .. })
         ));
         assert!(matches!(
             decode(b"PK\x03\x04garbage"),
-            Err(ImportError::NotATable { .. })
+            Err(TabularError::NotATable { .. })
         ));
     }
 }
