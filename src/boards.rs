@@ -35,46 +35,6 @@ pub struct GroupBoard {
     pub corrected: Option<Correction>,
 }
 
-impl GroupBoard {
-    /// What is missing from a unit's result, in words (empty when nothing is): the indicators
-    /// without a score and, year to date, the quarters in which it was not ranked.
-    pub fn missing_note(&self, r: &scoring::BoardRow) -> String {
-        let mut parts = Vec::new();
-        if !r.missing.is_empty() {
-            parts.push(format!(
-                "缺少：{}",
-                r.missing
-                    .iter()
-                    .map(|&k| self.indicators[k].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        }
-        if !r.missing_quarters.is_empty() {
-            parts.push(format!(
-                "第{}季度未参与排名",
-                r.missing_quarters
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        }
-        parts.join("；")
-    }
-
-    /// Why an unranked unit is not ranked, in words.
-    pub fn unranked_reason(&self, r: &scoring::BoardRow) -> &'static str {
-        if !r.missing_quarters.is_empty() {
-            "有季度未参与排名，按规则不参与累计排名。"
-        } else if r.missing.len() == self.indicators.len() && !self.indicators.is_empty() {
-            "本期没有任何得分（数据尚未报送），不参与排名。"
-        } else {
-            "有缺项，按规则不参与排名。"
-        }
-    }
-}
-
 /// The nearest earlier published period: movement is always against what was posted.
 pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&PeriodRow> {
     structure
@@ -213,41 +173,6 @@ pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
         })
         .collect();
     corrections(&before, now)
-}
-
-impl RankCorrection {
-    /// `丁：第4名 → 第1名，总分 20.00 → 90.00`.
-    pub fn describe(&self) -> String {
-        let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
-        let mut t = format!("{}：", self.unit);
-        if self.rank_before != self.rank_now {
-            t.push_str(&format!(
-                "{} → {}",
-                rank(self.rank_before),
-                rank(self.rank_now)
-            ));
-        } else {
-            t.push_str(&format!("名次不变（{}）", rank(self.rank_now)));
-        }
-        if self.total_before != self.total_now {
-            t.push_str(&format!(
-                "，总分 {} → {}",
-                self.total_before, self.total_now
-            ));
-        }
-        if self.change_before != self.change_now {
-            let label = |c: scoring::Change| match c.label() {
-                l if l.is_empty() => "无".to_string(),
-                l => l,
-            };
-            t.push_str(&format!(
-                "，名次变化 {} → {}",
-                label(self.change_before),
-                label(self.change_now)
-            ));
-        }
-        t
-    }
 }
 
 /// The reason recorded with the snapshot written at 揭榜.
@@ -678,98 +603,4 @@ fn ranked_set_note(previous: &Board, now: &Board) -> String {
         "注：与上期相比，{}，其他单位的名次变化含此影响。",
         parts.join("，")
     )
-}
-
-/// A board as the JSON API and `shaibang board --format json` give it.
-#[derive(Serialize)]
-pub struct BoardJson<'a> {
-    pub period: PeriodKey,
-    pub status: PeriodStatus,
-    pub view: View,
-    pub title: &'a str,
-    pub group_id: i64,
-    pub group: &'a str,
-    pub compared_with: Option<PeriodKey>,
-    pub rules: &'a str,
-    /// Set when the posted board was corrected after 揭榜.
-    pub corrected: Option<&'a Correction>,
-    pub rows: Vec<RowJson<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct RowJson<'a> {
-    pub rank: Option<u32>,
-    pub unit_id: i64,
-    pub unit: &'a str,
-    pub total: Total,
-    pub tied: bool,
-    /// Indicators whose tie-break separated this unit from others with an equal total.
-    pub tie_broken_by: Vec<&'a str>,
-    pub change: scoring::Change,
-    pub change_label: String,
-    pub previous_rank: Option<u32>,
-    pub tier: scoring::Tier,
-    pub indicators: Vec<IndicatorJson<'a>>,
-    pub bonus: Points,
-    pub penalty: Points,
-    pub missing: Vec<&'a str>,
-    /// Year to date: the quarters in which the unit was not ranked.
-    pub missing_quarters: &'a [u8],
-}
-
-#[derive(Serialize)]
-pub struct IndicatorJson<'a> {
-    pub id: i64,
-    pub name: &'a str,
-    pub points: Option<Points>,
-    pub rank: Option<u32>,
-}
-
-impl<'a> BoardJson<'a> {
-    pub fn new(b: &'a GroupBoard) -> BoardJson<'a> {
-        let name = |k: usize| b.indicators[k].name.as_str();
-        BoardJson {
-            period: b.period.key,
-            status: b.period.status,
-            view: b.view,
-            title: &b.title,
-            group_id: b.group.id,
-            group: &b.group.name,
-            compared_with: b.previous,
-            rules: &b.rules_text,
-            corrected: b.corrected.as_ref(),
-            rows: b
-                .board
-                .rows
-                .iter()
-                .map(|r| RowJson {
-                    rank: r.rank,
-                    unit_id: r.unit_id,
-                    unit: &r.name,
-                    total: r.total,
-                    tied: r.tied,
-                    tie_broken_by: r.decided_by.iter().map(|&k| name(k)).collect(),
-                    change: r.change,
-                    change_label: r.change.label(),
-                    previous_rank: r.previous_rank,
-                    tier: r.tier,
-                    indicators: b
-                        .indicators
-                        .iter()
-                        .enumerate()
-                        .map(|(k, i)| IndicatorJson {
-                            id: i.id,
-                            name: &i.name,
-                            points: r.points[k],
-                            rank: r.indicator_ranks[k],
-                        })
-                        .collect(),
-                    bonus: r.bonus,
-                    penalty: r.penalty,
-                    missing: r.missing.iter().map(|&k| name(k)).collect(),
-                    missing_quarters: &r.missing_quarters,
-                })
-                .collect(),
-        }
-    }
 }

@@ -4,6 +4,7 @@
 use crate::boards::{self, GroupBoard};
 use crate::competition::CompetitionSpec;
 use crate::domain::PeriodKey;
+use crate::present::{ChangeText, TierText};
 use crate::store::{self, ApplyOptions, ApplyOutcome, Store, StoreError};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -316,7 +317,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode, StoreError> {
                 Format::Csv => csv_text(&list),
                 Format::Json => {
                     serde_json::to_string_pretty(
-                        &list.iter().map(boards::BoardJson::new).collect::<Vec<_>>(),
+                        &list
+                            .iter()
+                            .map(crate::present::BoardJson::new)
+                            .collect::<Vec<_>>(),
                     )
                     .unwrap_or_default()
                         + "\n"
@@ -473,7 +477,7 @@ fn cells(b: &GroupBoard) -> (Vec<String>, Vec<Vec<String>>) {
             );
             row.push(r.bonus.to_string());
             row.push(r.penalty.to_string());
-            row.push(b.missing_note(r));
+            row.push(crate::present::missing_note(b, r));
             row
         })
         .collect();

@@ -2,6 +2,7 @@
 //! .xlsx. Text cells that a spreadsheet would read as a formula are neutralised.
 
 use crate::boards::GroupBoard;
+use crate::present::{ChangeText, TierText};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 /// A text cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that no
@@ -49,7 +50,7 @@ pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
         );
         rec.push(r.bonus.to_string());
         rec.push(r.penalty.to_string());
-        rec.push(neutralise(&b.missing_note(r)));
+        rec.push(neutralise(&crate::present::missing_note(b, r)));
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()
@@ -97,7 +98,7 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
         }
         ws.write_number_with_format(row, c, r.bonus.as_f64(), &num)?;
         ws.write_number_with_format(row, c + 1, r.penalty.as_f64(), &num)?;
-        let missing = b.missing_note(r);
+        let missing = crate::present::missing_note(b, r);
         if !missing.is_empty() {
             ws.write_string(row, c + 2, missing)?;
         }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod lobby;
+pub mod present;
 pub mod publish;
 pub mod scoring;
 pub mod store;

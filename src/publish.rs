@@ -77,9 +77,11 @@ fn refreeze(tx: &Transaction<'_>, c: &Correction<'_>) -> store::Result<Vec<Strin
             };
             lines.push(format!("{} {}（{}）：", key.label(), group, view));
             match changes {
-                Some(changes) => {
-                    lines.extend(changes.iter().map(|ch| format!("  {}", ch.describe())))
-                }
+                Some(changes) => lines.extend(
+                    changes
+                        .iter()
+                        .map(|ch| format!("  {}", crate::present::describe_correction(ch))),
+                ),
                 None => lines.push("  此前没有冻结的榜单，无法逐个列出单位的变化".to_string()),
             }
         }

@@ -103,52 +103,12 @@ pub enum Change {
     Unranked,
 }
 
-impl Change {
-    /// `↑2`, `↓1`, `—`, `新`, `上期未排名`.
-    pub fn label(self) -> String {
-        match self {
-            Change::Up(n) => format!("↑{n}"),
-            Change::Down(n) => format!("↓{n}"),
-            Change::Same => "—".into(),
-            Change::New => "新".into(),
-            Change::Returned => "上期未排名".into(),
-            Change::First | Change::Unranked => String::new(),
-        }
-    }
-    pub fn css(self) -> &'static str {
-        match self {
-            Change::Up(_) => "up",
-            Change::Down(_) => "down",
-            Change::Same => "same",
-            Change::New | Change::Returned => "new",
-            Change::First | Change::Unranked => "none",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Red,
     Black,
     None,
-}
-
-impl Tier {
-    pub fn label(self) -> &'static str {
-        match self {
-            Tier::Red => "红榜",
-            Tier::Black => "黑榜",
-            Tier::None => "",
-        }
-    }
-    pub fn css(self) -> &'static str {
-        match self {
-            Tier::Red => "red",
-            Tier::Black => "black",
-            Tier::None => "none",
-        }
-    }
 }
 
 /// One unit's result.
@@ -911,7 +871,6 @@ mod tests {
             previous: Some(&pr),
         });
         assert_eq!(row(&b, "A").change, Change::Returned);
-        assert_eq!(row(&b, "A").change.label(), "上期未排名");
         assert_eq!(row(&b, "B").change, Change::New);
         assert_eq!(row(&b, "C").change, Change::Down(2));
     }
@@ -1039,10 +998,6 @@ mod tests {
         assert_eq!(row(&b, "B").change, Change::Same);
         assert_eq!(row(&b, "C").change, Change::Down(2));
         assert_eq!(row(&b, "D").change, Change::New);
-        assert_eq!(row(&b, "A").change.label(), "↑2");
-        assert_eq!(row(&b, "C").change.label(), "↓2");
-        assert_eq!(row(&b, "B").change.label(), "—");
-        assert_eq!(row(&b, "D").change.label(), "新");
         let first = run(&ind, &us, &r);
         assert_eq!(first.rows[0].change, Change::First);
     }

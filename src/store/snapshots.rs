@@ -121,7 +121,7 @@ pub fn save_snapshot(
             kind,
             places,
             r.previous_rank,
-            r.tier.css(),
+            tier_code(r.tier),
             join(r.missing.iter()),
             pack_points(&r.points),
             pack_ranks(&r.indicator_ranks),
@@ -366,6 +366,15 @@ fn change_from(kind: &str, places: u32) -> Change {
     }
 }
 
+/// How a tier is stored: fixed codes, whatever a page calls or styles it.
+fn tier_code(t: Tier) -> &'static str {
+    match t {
+        Tier::Red => "red",
+        Tier::Black => "black",
+        Tier::None => "none",
+    }
+}
+
 fn tier_from(s: &str) -> Tier {
     match s {
         "red" => Tier::Red,
@@ -402,7 +411,7 @@ mod tests {
             assert_eq!(change_from(k, n), c);
         }
         for t in [Tier::Red, Tier::Black, Tier::None] {
-            assert_eq!(tier_from(t.css()), t);
+            assert_eq!(tier_from(tier_code(t)), t);
         }
         assert_eq!(split::<usize>(&join([2usize, 0, 7].iter())), vec![2, 0, 7]);
         assert!(split::<usize>("").is_empty());

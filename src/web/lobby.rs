@@ -11,6 +11,7 @@ use super::{AppError, AppState};
 use crate::analysis;
 use crate::boards::{GroupBoard, View};
 use crate::lobby::{self, ROWS_PER_SLIDE, SlideKind, SlideSpec, Theme};
+use crate::present::{ChangeText, TierText};
 use crate::scoring::{BoardRow, Tier};
 use crate::store::{self, PeriodRow, Structure};
 use actix_web::http::header;

@@ -7,6 +7,7 @@ use super::{AppError, AppState, cached};
 use crate::analysis::{self, IndicatorMeta};
 use crate::boards::{GroupBoard, View};
 use crate::domain::{PeriodKey, Points, Total};
+use crate::present::{ChangeText, TierText};
 use crate::scoring::Change;
 use crate::store::{self, GroupRow, PeriodRow, PeriodStatus, Structure};
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
@@ -224,7 +225,11 @@ impl CorrectionNotice {
                 .iter()
                 .map(|m| format!("{} {}", m.created_at, m.reason)),
         );
-        let changes = c.changes.iter().map(|ch| ch.describe()).collect();
+        let changes = c
+            .changes
+            .iter()
+            .map(|ch| crate::present::describe_correction(ch))
+            .collect();
         CorrectionNotice { lines, changes }
     }
 }
@@ -382,7 +387,7 @@ pub fn board_page(
                     unit: r.name.clone(),
                     unit_id: r.unit_id,
                     missing: r.has_missing(),
-                    missing_list: b.missing_note(r),
+                    missing_list: crate::present::missing_note(&b, r),
                     total: r.total,
                     points: &r.points,
                     bonus: r.bonus,
@@ -590,7 +595,7 @@ async fn why(
         let mut ex = Vec::new();
         let rt = rank_text(r);
         match r.rank {
-            None => ex.push(b.unranked_reason(r).to_string()),
+            None => ex.push(crate::present::unranked_reason(&b, r).to_string()),
             Some(rank) => {
                 let better = b
                     .board
@@ -699,7 +704,7 @@ async fn why(
                     "本榜于{}揭榜后更正（{}）。更正前后：{}。",
                     c.first_published,
                     last.reason,
-                    ch.describe()
+                    crate::present::describe_correction(ch)
                 ),
                 None => format!(
                     "本榜于{}揭榜后更正（{}），本单位的名次、总分和名次变化未受影响。",

@@ -2,6 +2,7 @@
 
 use crate::boards::GroupBoard;
 use crate::domain::{PeriodKey, Points};
+use crate::present::ChangeText;
 use crate::scoring::BoardRow;
 use crate::store::{PeriodStatus, Structure};
 

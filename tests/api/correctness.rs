@@ -8,6 +8,7 @@ use shaibang::boards::{self, GroupBoard, View};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::{PeriodKey, Total};
 use shaibang::import::ImportError;
+use shaibang::present::ChangeText;
 use shaibang::scoring::{Change, Tier};
 use shaibang::store::{self, ApplyOptions, ApplyOutcome, Store, StoreError};
 use std::process::{Command, Output};
@@ -376,7 +377,10 @@ fn a_unit_missing_a_whole_quarter_is_flagged_and_not_ranked_year_to_date() {
     assert_eq!(c.rank, None);
     assert_eq!(c.tier, Tier::None);
     assert_eq!(c.missing_quarters, vec![2]);
-    assert_eq!(b.missing_note(c), "缺少：指标甲；第2季度未参与排名");
+    assert_eq!(
+        shaibang::present::missing_note(&b, c),
+        "缺少：指标甲；第2季度未参与排名"
+    );
     assert_eq!(row(&b, "乙").tier, Tier::Black);
     assert!(
         b.rules_text
@@ -386,7 +390,7 @@ fn a_unit_missing_a_whole_quarter_is_flagged_and_not_ranked_year_to_date() {
     );
     // The JSON and the board page say so.
     let conn = db.store.conn().unwrap();
-    let json = serde_json::to_value(boards::BoardJson::new(&b)).unwrap();
+    let json = serde_json::to_value(shaibang::present::BoardJson::new(&b)).unwrap();
     let c = json["rows"]
         .as_array()
         .unwrap()

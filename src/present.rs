@@ -1,0 +1,237 @@
+//! Presentation: the words, CSS classes and JSON shapes a board is shown with — the only room
+//! that knows them. The ranking engine decides ranks, ties and tiers; this module says them
+//! (`↑2`, `上期未排名`, 红榜, `tier-red`, the JSON API's rows). Pure.
+
+use crate::boards::{Correction, GroupBoard, RankCorrection, View};
+use crate::domain::{PeriodKey, Points, Total};
+use crate::scoring::{BoardRow, Change, Tier};
+use crate::store::PeriodStatus;
+use serde::Serialize;
+
+/// How a movement is written and styled.
+pub trait ChangeText {
+    fn label(self) -> String;
+    fn css(self) -> &'static str;
+}
+
+/// How a tier is written and styled.
+pub trait TierText {
+    fn label(self) -> &'static str;
+    fn css(self) -> &'static str;
+}
+
+impl ChangeText for Change {
+    /// `↑2`, `↓1`, `—`, `新`, `上期未排名`.
+    fn label(self) -> String {
+        match self {
+            Change::Up(n) => format!("↑{n}"),
+            Change::Down(n) => format!("↓{n}"),
+            Change::Same => "—".into(),
+            Change::New => "新".into(),
+            Change::Returned => "上期未排名".into(),
+            Change::First | Change::Unranked => String::new(),
+        }
+    }
+    fn css(self) -> &'static str {
+        match self {
+            Change::Up(_) => "up",
+            Change::Down(_) => "down",
+            Change::Same => "same",
+            Change::New | Change::Returned => "new",
+            Change::First | Change::Unranked => "none",
+        }
+    }
+}
+
+impl TierText for Tier {
+    fn label(self) -> &'static str {
+        match self {
+            Tier::Red => "红榜",
+            Tier::Black => "黑榜",
+            Tier::None => "",
+        }
+    }
+    fn css(self) -> &'static str {
+        match self {
+            Tier::Red => "red",
+            Tier::Black => "black",
+            Tier::None => "none",
+        }
+    }
+}
+
+/// What is missing from a unit's result, in words (empty when nothing is): the indicators
+/// without a score and, year to date, the quarters in which it was not ranked.
+pub fn missing_note(b: &GroupBoard, r: &BoardRow) -> String {
+    let mut parts = Vec::new();
+    if !r.missing.is_empty() {
+        parts.push(format!(
+            "缺少：{}",
+            r.missing
+                .iter()
+                .map(|&k| b.indicators[k].name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    if !r.missing_quarters.is_empty() {
+        parts.push(format!(
+            "第{}季度未参与排名",
+            r.missing_quarters
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    parts.join("；")
+}
+
+/// Why an unranked unit is not ranked, in words.
+pub fn unranked_reason(b: &GroupBoard, r: &BoardRow) -> &'static str {
+    if !r.missing_quarters.is_empty() {
+        "有季度未参与排名，按规则不参与累计排名。"
+    } else if r.missing.len() == b.indicators.len() && !b.indicators.is_empty() {
+        "本期没有任何得分（数据尚未报送），不参与排名。"
+    } else {
+        "有缺项，按规则不参与排名。"
+    }
+}
+
+/// `丁：第4名 → 第1名，总分 20.00 → 90.00`.
+pub fn describe_correction(c: &RankCorrection) -> String {
+    let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
+    let mut t = format!("{}：", c.unit);
+    if c.rank_before != c.rank_now {
+        t.push_str(&format!("{} → {}", rank(c.rank_before), rank(c.rank_now)));
+    } else {
+        t.push_str(&format!("名次不变（{}）", rank(c.rank_now)));
+    }
+    if c.total_before != c.total_now {
+        t.push_str(&format!("，总分 {} → {}", c.total_before, c.total_now));
+    }
+    if c.change_before != c.change_now {
+        let label = |ch: Change| match ch.label() {
+            l if l.is_empty() => "无".to_string(),
+            l => l,
+        };
+        t.push_str(&format!(
+            "，名次变化 {} → {}",
+            label(c.change_before),
+            label(c.change_now)
+        ));
+    }
+    t
+}
+
+/// A board as the JSON API and `shaibang board --format json` give it.
+#[derive(Serialize)]
+pub struct BoardJson<'a> {
+    pub period: PeriodKey,
+    pub status: PeriodStatus,
+    pub view: View,
+    pub title: &'a str,
+    pub group_id: i64,
+    pub group: &'a str,
+    pub compared_with: Option<PeriodKey>,
+    pub rules: &'a str,
+    /// Set when the posted board was corrected after 揭榜.
+    pub corrected: Option<&'a Correction>,
+    pub rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RowJson<'a> {
+    pub rank: Option<u32>,
+    pub unit_id: i64,
+    pub unit: &'a str,
+    pub total: Total,
+    pub tied: bool,
+    /// Indicators whose tie-break separated this unit from others with an equal total.
+    pub tie_broken_by: Vec<&'a str>,
+    pub change: Change,
+    pub change_label: String,
+    pub previous_rank: Option<u32>,
+    pub tier: Tier,
+    pub indicators: Vec<IndicatorJson<'a>>,
+    pub bonus: Points,
+    pub penalty: Points,
+    pub missing: Vec<&'a str>,
+    /// Year to date: the quarters in which the unit was not ranked.
+    pub missing_quarters: &'a [u8],
+}
+
+#[derive(Serialize)]
+pub struct IndicatorJson<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub points: Option<Points>,
+    pub rank: Option<u32>,
+}
+
+impl<'a> BoardJson<'a> {
+    pub fn new(b: &'a GroupBoard) -> BoardJson<'a> {
+        let name = |k: usize| b.indicators[k].name.as_str();
+        BoardJson {
+            period: b.period.key,
+            status: b.period.status,
+            view: b.view,
+            title: &b.title,
+            group_id: b.group.id,
+            group: &b.group.name,
+            compared_with: b.previous,
+            rules: &b.rules_text,
+            corrected: b.corrected.as_ref(),
+            rows: b
+                .board
+                .rows
+                .iter()
+                .map(|r| RowJson {
+                    rank: r.rank,
+                    unit_id: r.unit_id,
+                    unit: &r.name,
+                    total: r.total,
+                    tied: r.tied,
+                    tie_broken_by: r.decided_by.iter().map(|&k| name(k)).collect(),
+                    change: r.change,
+                    change_label: r.change.label(),
+                    previous_rank: r.previous_rank,
+                    tier: r.tier,
+                    indicators: b
+                        .indicators
+                        .iter()
+                        .enumerate()
+                        .map(|(k, i)| IndicatorJson {
+                            id: i.id,
+                            name: &i.name,
+                            points: r.points[k],
+                            rank: r.indicator_ranks[k],
+                        })
+                        .collect(),
+                    bonus: r.bonus,
+                    penalty: r.penalty,
+                    missing: r.missing.iter().map(|&k| name(k)).collect(),
+                    missing_quarters: &r.missing_quarters,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn movement_and_tier_words() {
+        assert_eq!(Change::Up(2).label(), "↑2");
+        assert_eq!(Change::Down(2).label(), "↓2");
+        assert_eq!(Change::Same.label(), "—");
+        assert_eq!(Change::New.label(), "新");
+        assert_eq!(Change::Returned.label(), "上期未排名");
+        assert_eq!(Change::First.label(), "");
+        assert_eq!(Change::Returned.css(), "new");
+        assert_eq!(Tier::Red.label(), "红榜");
+        assert_eq!(Tier::Black.css(), "black");
+    }
+}
