@@ -228,7 +228,7 @@ impl CorrectionNotice {
         let changes = c
             .changes
             .iter()
-            .map(|ch| crate::present::describe_correction(ch))
+            .map(crate::present::describe_correction)
             .collect();
         CorrectionNotice { lines, changes }
     }
