@@ -31,19 +31,19 @@ fn setup() -> Store {
     let spec = CompetitionSpec::parse(&toml, &units).expect("spec");
     let store = Store::open(&path).expect("open");
     let mut conn = store.conn().unwrap();
-    store::install_structure(&mut conn, &spec).unwrap();
+    shaibang::ops::install(&mut conn, &spec).unwrap();
     let opts = ApplyOptions {
         actor: "bench",
         allow_published: false,
         dry_run: false,
     };
-    shaibang::publish::import_file(&mut conn, &csv, "board-12q.csv", None, &opts).expect("import");
+    shaibang::ops::import_file(&mut conn, &csv, "board-12q.csv", None, &opts).expect("import");
     for p in 0..PERIODS {
         let key = PeriodKey {
             year: 2020 + (p / 4) as i32,
             quarter: (p % 4) as u8 + 1,
         };
-        shaibang::publish::publish(&mut conn, key).unwrap();
+        shaibang::ops::publish(&mut conn, key).unwrap();
     }
     drop(conn);
     store

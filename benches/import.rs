@@ -9,7 +9,7 @@ mod common;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use shaibang::competition::CompetitionSpec;
-use shaibang::store::{self, ApplyOptions, Store};
+use shaibang::store::{ApplyOptions, Store};
 use std::path::Path;
 use std::process::Command;
 
@@ -24,7 +24,7 @@ fn fresh_store(dir: &Path, spec: &CompetitionSpec, n: usize) -> Store {
         let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
     }
     let store = Store::open(&path).unwrap();
-    store::install_structure(&mut store.conn().unwrap(), spec).unwrap();
+    shaibang::ops::install(&mut store.conn().unwrap(), spec).unwrap();
     store
 }
 
@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
                     allow_published: false,
                     dry_run: false,
                 };
-                let (plan, _) = shaibang::publish::import_file(
+                let (plan, _) = shaibang::ops::import_file(
                     &mut store.conn().unwrap(),
                     &csv,
                     "long-1m.csv",

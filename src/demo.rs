@@ -38,14 +38,23 @@ pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
 /// The demo lobby playlist, at /lobby/大厅.
 pub const PLAYLIST: &str = "大厅";
 
-pub fn spec() -> Result<CompetitionSpec, StoreError> {
-    CompetitionSpec::parse(COMPETITION_TOML, UNITS_CSV)
-        .map_err(|e| StoreError::Invalid(format!("内置示例竞赛配置有误：{}", e.join("；"))))
+/// Why the demo could not be loaded: its embedded files are wrong (a build defect), or the
+/// database refused them.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("内置示例竞赛配置有误：{}", .0.join("；"))]
+    Spec(Vec<String>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub fn spec() -> Result<CompetitionSpec, DemoError> {
+    CompetitionSpec::parse(COMPETITION_TOML, UNITS_CSV).map_err(DemoError::Spec)
 }
 
 /// Installs the demo competition, imports its score files and publishes 2023Q1–2023Q3.
-pub fn load(conn: &mut Connection) -> Result<(), StoreError> {
-    store::install_structure(conn, &spec()?)?;
+pub fn load(conn: &mut Connection) -> Result<(), DemoError> {
+    crate::ops::install(conn, &spec()?)?;
     let opts = ApplyOptions {
         actor: "demo",
         allow_published: false,
@@ -57,20 +66,21 @@ pub fn load(conn: &mut Connection) -> Result<(), StoreError> {
     };
     for (i, (name, bytes)) in SCORE_FILES.iter().enumerate() {
         let period = q(name[5..6].parse().unwrap_or(1));
-        crate::publish::import_file(conn, bytes, name, Some(period), &opts)?;
+        crate::ops::import_file(conn, bytes, name, Some(period), &opts)?;
         // Publish a quarter once its last file is in, so each import lands in a draft.
         let next_quarter = SCORE_FILES.get(i + 1).map(|(n, _)| &n[..6]);
         if next_quarter != Some(&name[..6]) {
-            crate::publish::publish(conn, period)?;
+            crate::ops::publish(conn, period)?;
         }
     }
     let structure = store::load_structure(conn)?
-        .ok_or_else(|| StoreError::Invalid("示例竞赛未能写入".into()))?;
+        .ok_or(store::Refusal::NoCompetition)
+        .map_err(StoreError::from)?;
     let catalog = structure.catalog();
     let honors = crate::import::honors::plan_honors(HONORS_CSV, &catalog, None)
         .map_err(StoreError::Import)?;
-    store::replace_honors(conn, &catalog, &honors, "2023Q3-honors.csv", "demo")?;
-    store::save_playlist(
+    crate::ops::import_honors(conn, &catalog, &honors, "2023Q3-honors.csv", "demo")?;
+    crate::ops::save_playlist(
         conn,
         &store::PlaylistRow {
             name: PLAYLIST.into(),

@@ -1,11 +1,11 @@
 //! Honors and lobby playlists in the database.
 
 use super::structure::load_periods;
-use super::{Result, bump_version, write_tx};
+use super::{Result, bump_version};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;
 use crate::import::honors::HonorPlan;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,56 +18,56 @@ pub struct HonorRow {
     pub citation: String,
 }
 
-/// Replaces the honors of every period in the plan (earlier ones go to `honor_history`).
+/// Replaces the honors of every period in the plan (earlier ones go to `honor_history`), in
+/// the caller's transaction.
 pub fn replace_honors(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     catalog: &Catalog,
     plan: &HonorPlan,
     file_name: &str,
     actor: &str,
 ) -> Result<usize> {
-    write_tx(conn, |tx| {
-        let comp = super::competition_id(tx)?;
-        tx.execute(
-            "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
-             VALUES (?1, ?2, ?3, 'honors', ?4, ?4, ?5, ?6)",
-            (file_name, &plan.sha256, plan.encoding.as_str(), plan.entries.len() as i64, actor, super::now()),
-        )?;
-        let batch = tx.last_insert_rowid();
-        let periods = load_periods(tx, comp)?;
-        for key in plan.periods() {
-            let pid = match periods.iter().find(|p| p.key == key) {
-                Some(p) => p.id,
-                None => {
-                    if let Some(later) = periods
-                        .iter()
-                        .find(|p| p.key > key && p.status == super::PeriodStatus::Published)
-                    {
-                        return Err(super::StoreError::Invalid(format!(
-                            "荣誉名单中的期间{key}早于已揭榜的{}，不能新建；请检查期间是否填错",
-                            later.key
-                        )));
+    let comp = super::competition_id(tx)?;
+    tx.execute(
+        "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
+         VALUES (?1, ?2, ?3, 'honors', ?4, ?4, ?5, ?6)",
+        (file_name, &plan.sha256, plan.encoding.as_str(), plan.entries.len() as i64, actor, super::now()),
+    )?;
+    let batch = tx.last_insert_rowid();
+    let periods = load_periods(tx, comp)?;
+    for key in plan.periods() {
+        let pid = match periods.iter().find(|p| p.key == key) {
+            Some(p) => p.id,
+            None => {
+                if let Some(later) = periods
+                    .iter()
+                    .find(|p| p.key > key && p.status == super::PeriodStatus::Published)
+                {
+                    return Err(super::Refusal::HonorsBeforePublished {
+                        period: key,
+                        published: later.key,
                     }
-                    super::create_period(tx, comp, key)?
+                    .into());
                 }
-            };
-            tx.execute(
-                "INSERT INTO honor_history (period_id, name, unit_id, unit_text, title, citation, position, batch_id, replaced_by)
-                 SELECT period_id, name, unit_id, unit_text, title, citation, position, batch_id, ?2 FROM honor WHERE period_id = ?1",
-                (pid, batch),
-            )?;
-            tx.execute("DELETE FROM honor WHERE period_id = ?1", [pid])?;
-            for (pos, e) in plan.entries.iter().filter(|e| e.period == key).enumerate() {
-                tx.execute(
-                    "INSERT INTO honor (period_id, name, unit_id, unit_text, title, citation, position, batch_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    (pid, &e.name, e.unit.map(|u| catalog.units[u].id), &e.unit_text, &e.title, &e.citation, pos as i64, batch),
-                )?;
+                super::create_period(tx, comp, key)?
             }
+        };
+        tx.execute(
+            "INSERT INTO honor_history (period_id, name, unit_id, unit_text, title, citation, position, batch_id, replaced_by)
+             SELECT period_id, name, unit_id, unit_text, title, citation, position, batch_id, ?2 FROM honor WHERE period_id = ?1",
+            (pid, batch),
+        )?;
+        tx.execute("DELETE FROM honor WHERE period_id = ?1", [pid])?;
+        for (pos, e) in plan.entries.iter().filter(|e| e.period == key).enumerate() {
+            tx.execute(
+                "INSERT INTO honor (period_id, name, unit_id, unit_text, title, citation, position, batch_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                (pid, &e.name, e.unit.map(|u| catalog.units[u].id), &e.unit_text, &e.title, &e.citation, pos as i64, batch),
+            )?;
         }
-        bump_version(tx)?;
-        Ok(plan.entries.len())
-    })
+    }
+    bump_version(tx)?;
+    Ok(plan.entries.len())
 }
 
 fn honor_rows(conn: &Connection, sql: &str, arg: i64) -> Result<Vec<HonorRow>> {
@@ -152,14 +152,12 @@ pub fn playlists(conn: &Connection) -> Result<Vec<PlaylistRow>> {
 }
 
 /// Creates or updates a playlist (the caller validates slides and theme).
-pub fn save_playlist(conn: &mut Connection, p: &PlaylistRow) -> Result<()> {
-    write_tx(conn, |tx| {
-        tx.execute(
-            "INSERT INTO playlist (name, title, theme, seconds, slides, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT(name) DO UPDATE SET title = excluded.title, theme = excluded.theme,
-                 seconds = excluded.seconds, slides = excluded.slides, updated_at = excluded.updated_at",
-            (&p.name, &p.title, &p.theme, p.seconds, &p.slides, super::now()),
-        )?;
-        bump_version(tx)
-    })
+pub fn save_playlist(tx: &Transaction<'_>, p: &PlaylistRow) -> Result<()> {
+    tx.execute(
+        "INSERT INTO playlist (name, title, theme, seconds, slides, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(name) DO UPDATE SET title = excluded.title, theme = excluded.theme,
+             seconds = excluded.seconds, slides = excluded.slides, updated_at = excluded.updated_at",
+        (&p.name, &p.title, &p.theme, p.seconds, &p.slides, super::now()),
+    )?;
+    bump_version(tx)
 }

@@ -15,8 +15,9 @@ pub use lobby::{
     unit_honors,
 };
 pub use scores::{
-    Adjustments, ApplyOptions, ApplyOutcome, Correction, PeriodData, PeriodValues, Refreeze,
-    import_file, load_period_data, load_period_values, unit_adjustments,
+    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, StagedImport,
+    batch_with_sha, import_cache, load_period_data, load_period_values, record_import,
+    stage_import, unit_adjustments,
 };
 pub use snapshots::{
     EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, has_snapshot, load_snapshot,
@@ -27,10 +28,10 @@ pub use structure::{
     install_structure, load_structure,
 };
 
+use crate::domain::PeriodKey;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
@@ -42,52 +43,68 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v4.sql")),
 ];
 
-#[derive(Debug)]
+/// What a store operation can fail with.
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    Sqlite(rusqlite::Error),
-    Pool(r2d2::Error),
-    Migration(rusqlite_migration::Error),
-    Io(std::io::Error),
+    #[error("数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("数据库连接错误：{0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("数据库升级失败：{0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("文件错误：{0}")]
+    Io(#[from] std::io::Error),
     /// The file was rejected; nothing was written.
+    #[error("{0}")]
     Import(crate::import::ImportErrors),
-    /// A request that cannot be met in the current state, in the user's words.
-    Invalid(String),
+    /// A request that cannot be met in the current state; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
 }
 
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::Sqlite(e) => write!(f, "数据库错误：{e}"),
-            StoreError::Pool(e) => write!(f, "数据库连接错误：{e}"),
-            StoreError::Migration(e) => write!(f, "数据库升级失败：{e}"),
-            StoreError::Io(e) => write!(f, "文件错误：{e}"),
-            StoreError::Import(e) => write!(f, "{e}"),
-            StoreError::Invalid(m) => write!(f, "{m}"),
-        }
-    }
+/// A write refused because of the state of the competition, in the user's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("数据库中还没有竞赛：请先初始化竞赛结构")]
+    NoCompetition,
+    #[error("数据库中已有竞赛，不能重复初始化；请使用新的数据库文件")]
+    AlreadyInstalled,
+    #[error("期间{period}不存在：尚未导入任何得分")]
+    NoSuchPeriod { period: PeriodKey },
+    #[error("期间{period}已经揭榜")]
+    AlreadyPublished { period: PeriodKey },
+    /// Movement is measured against the previous published period: no skipping.
+    #[error("请先揭榜更早的期间 {}：名次变化以上一个已揭榜期间为准，不能跳过", list(.drafts))]
+    EarlierDraft { drafts: Vec<PeriodKey> },
+    #[error(
+        "期间{period}早于已揭榜的期间{published}，不能补揭：已揭榜榜单的名次变化和累计得分都以更早的已揭榜期间为基准"
+    )]
+    LaterPublished {
+        period: PeriodKey,
+        published: PeriodKey,
+    },
+    #[error("期间{period}中组别「{}」还没有任何得分，不能揭榜", .groups.join("」「"))]
+    GroupsWithoutScores {
+        period: PeriodKey,
+        groups: Vec<String>,
+    },
+    #[error("荣誉名单中的期间{period}早于已揭榜的{published}，不能新建；请检查期间是否填错")]
+    HonorsBeforePublished {
+        period: PeriodKey,
+        published: PeriodKey,
+    },
+    #[error("组别「{group}」的并列比较指标「{indicator}」不适用于该组别")]
+    TieBreakOutsideGroup { group: String, indicator: String },
+    #[error("导入线程异常退出，未写入任何数据")]
+    ImportAborted,
 }
 
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e)
-    }
-}
-impl From<r2d2::Error> for StoreError {
-    fn from(e: r2d2::Error) -> Self {
-        StoreError::Pool(e)
-    }
-}
-impl From<rusqlite_migration::Error> for StoreError {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        StoreError::Migration(e)
-    }
-}
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e)
-    }
+fn list(periods: &[PeriodKey]) -> String {
+    periods
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -153,15 +170,11 @@ pub(crate) fn competition_id(conn: &Connection) -> Result<i64> {
         r.get(0)
     })
     .optional()?
-    .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))
+    .ok_or(StoreError::Refused(Refusal::NoCompetition))
 }
 
 /// Creates a draft period and returns its id.
-pub(crate) fn create_period(
-    conn: &Connection,
-    competition_id: i64,
-    key: crate::domain::PeriodKey,
-) -> Result<i64> {
+pub(crate) fn create_period(conn: &Connection, competition_id: i64, key: PeriodKey) -> Result<i64> {
     conn.execute(
         "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
         (competition_id, key.year, key.quarter),
@@ -187,88 +200,86 @@ pub fn bump_version(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Marks a period published (揭榜). Refused when the period is already published, when an
-/// earlier period is still a draft (movement is measured against the previous published
-/// period, so publishing out of order would change posted arrows later), or when a group has
-/// no score at all (its file is not in yet). `freeze` runs in the same transaction once the
-/// period is marked, to write its boards' snapshots (ranking lives outside the store).
-pub fn publish_period(
-    conn: &mut Connection,
-    key: crate::domain::PeriodKey,
-    freeze: &dyn Fn(&rusqlite::Transaction<'_>) -> Result<()>,
-) -> Result<()> {
-    write_tx(conn, |tx| {
-        let row: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, status FROM period WHERE year = ?1 AND quarter = ?2",
-                (key.year, key.quarter),
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((pid, status)) = row else {
-            return Err(StoreError::Invalid(format!(
-                "期间{key}不存在：尚未导入任何得分"
-            )));
-        };
-        if status == "published" {
-            return Err(StoreError::Invalid(format!("期间{key}已经揭榜")));
+/// Marks a period published (揭榜) inside the caller's transaction. Refused when the period is
+/// already published, when an earlier period is still a draft (movement is measured against
+/// the previous published period, so publishing out of order would change posted arrows
+/// later), when a later period is already published, or when a group has no score at all (its
+/// file is not in yet). The caller freezes the boards and bumps the version in the same
+/// transaction.
+pub fn mark_published(tx: &rusqlite::Transaction<'_>, key: PeriodKey) -> Result<()> {
+    let row: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, status FROM period WHERE year = ?1 AND quarter = ?2",
+            (key.year, key.quarter),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((pid, status)) = row else {
+        return Err(Refusal::NoSuchPeriod { period: key }.into());
+    };
+    if status == "published" {
+        return Err(Refusal::AlreadyPublished { period: key }.into());
+    }
+    let key_of = |r: &rusqlite::Row<'_>| {
+        Ok(PeriodKey {
+            year: r.get(0)?,
+            quarter: r.get(1)?,
+        })
+    };
+    let drafts: Vec<PeriodKey> = tx
+        .prepare(
+            "SELECT year, quarter FROM period d WHERE status = 'draft'
+             AND (year < ?1 OR (year = ?1 AND quarter < ?2))
+             -- a draft older than a published period (from before that was refused)
+             -- can never be published, so it must not block the ones after it
+             AND NOT EXISTS (SELECT 1 FROM period p WHERE p.status = 'published'
+                 AND (p.year > d.year OR (p.year = d.year AND p.quarter > d.quarter)))
+             ORDER BY year, quarter",
+        )?
+        .query_map((key.year, key.quarter), key_of)?
+        .collect::<rusqlite::Result<_>>()?;
+    if !drafts.is_empty() {
+        return Err(Refusal::EarlierDraft { drafts }.into());
+    }
+    // Movement and year-to-date sums of a published board are computed against the periods
+    // published before it: publishing an earlier period afterwards would change what they
+    // should say.
+    let later: Option<PeriodKey> = tx
+        .query_row(
+            "SELECT year, quarter FROM period WHERE status = 'published'
+             AND (year > ?1 OR (year = ?1 AND quarter > ?2)) ORDER BY year, quarter LIMIT 1",
+            (key.year, key.quarter),
+            key_of,
+        )
+        .optional()?;
+    if let Some(published) = later {
+        return Err(Refusal::LaterPublished {
+            period: key,
+            published,
         }
-        let earlier: Vec<String> = tx
-            .prepare(
-                "SELECT year || 'Q' || quarter FROM period d WHERE status = 'draft'
-                 AND (year < ?1 OR (year = ?1 AND quarter < ?2))
-                 -- a draft older than a published period (from before that was refused)
-                 -- can never be published, so it must not block the ones after it
-                 AND NOT EXISTS (SELECT 1 FROM period p WHERE p.status = 'published'
-                     AND (p.year > d.year OR (p.year = d.year AND p.quarter > d.quarter)))
-                 ORDER BY year, quarter",
-            )?
-            .query_map((key.year, key.quarter), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !earlier.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "请先揭榜更早的期间 {}：名次变化以上一个已揭榜期间为准，不能跳过",
-                earlier.join("、")
-            )));
+        .into());
+    }
+    let groups: Vec<String> = tx
+        .prepare(
+            "SELECT g.name FROM ranking_group g WHERE NOT EXISTS (
+                 SELECT 1 FROM score s JOIN unit u ON u.id = s.unit_id
+                 WHERE s.period_id = ?1 AND u.group_id = g.id)
+             ORDER BY g.display_order",
+        )?
+        .query_map([pid], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !groups.is_empty() {
+        return Err(Refusal::GroupsWithoutScores {
+            period: key,
+            groups,
         }
-        // Movement and year-to-date sums of a published board are computed against the
-        // periods published before it: publishing an earlier period afterwards would change
-        // what they should say.
-        let later: Option<String> = tx
-            .query_row(
-                "SELECT year || 'Q' || quarter FROM period WHERE status = 'published'
-                 AND (year > ?1 OR (year = ?1 AND quarter > ?2)) ORDER BY year, quarter LIMIT 1",
-                (key.year, key.quarter),
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(later) = later {
-            return Err(StoreError::Invalid(format!(
-                "期间{key}早于已揭榜的期间{later}，不能补揭：已揭榜榜单的名次变化和累计得分都以更早的已揭榜期间为基准"
-            )));
-        }
-        let empty: Vec<String> = tx
-            .prepare(
-                "SELECT g.name FROM ranking_group g WHERE NOT EXISTS (
-                     SELECT 1 FROM score s JOIN unit u ON u.id = s.unit_id
-                     WHERE s.period_id = ?1 AND u.group_id = g.id)
-                 ORDER BY g.display_order",
-            )?
-            .query_map([pid], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !empty.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "期间{key}中组别「{}」还没有任何得分，不能揭榜",
-                empty.join("」「")
-            )));
-        }
-        tx.execute(
-            "UPDATE period SET status = 'published', published_at = ?2 WHERE id = ?1",
-            (pid, now()),
-        )?;
-        freeze(tx)?;
-        bump_version(tx)
-    })
+        .into());
+    }
+    tx.execute(
+        "UPDATE period SET status = 'published', published_at = ?2 WHERE id = ?1",
+        (pid, now()),
+    )?;
+    Ok(())
 }
 
 pub(crate) fn now() -> String {

@@ -1,19 +1,20 @@
 //! Scores, adjustments and remarks: importing a file, loading a period's values.
 //!
 //! An import validates and writes at the same time: the planner runs on one thread and hands
-//! each valid value to the writer on this one, inside a `BEGIN IMMEDIATE` transaction that is
-//! committed only if the whole file is valid and changes something. A file with any error, a
-//! dry run and a file that changes nothing are rolled back, so they leave no trace.
+//! each valid value to the writer on this one, inside the caller's `BEGIN IMMEDIATE`
+//! transaction (`ops::import_file`), which is committed only if the whole file is valid and
+//! changes something. A file with any error, a dry run and a file that changes nothing are
+//! rolled back, so they leave no trace.
 
 use super::structure::{PeriodStatus, load_periods};
-use super::{Result, StoreError, bump_version};
+use super::{Refusal, Result, StoreError, bump_version};
 use crate::competition::Catalog;
 use crate::domain::{PeriodKey, Points};
 use crate::import::{
     ChangeSummary, CurrentEntry, ImportError, ImportErrors, ImportPlan, PlanCell, PlanEvent,
     Target, plan_import_streaming, sha256_hex,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::collections::HashMap;
 use std::sync::mpsc;
 
@@ -53,76 +54,36 @@ const DEFAULT_CACHE_KIB: i64 = 2000;
 /// Values handed from the planner to the writer at a time.
 const EVENT_BATCH: usize = 4096;
 
-/// A correction of published periods, handed to the import's `refreeze` hook inside the
-/// import's transaction, so the frozen boards and the scores change together or not at all.
-pub struct Correction<'a> {
-    /// The published periods the file wrote to, oldest first.
-    pub periods: &'a [PeriodKey],
+/// An import validated and written into an open transaction, not yet committed: the caller
+/// (the operations layer) decides, re-freezes corrected boards, and records or rolls back.
+pub struct StagedImport {
+    pub plan: ImportPlan,
+    pub summary: ChangeSummary,
+    pub new_periods: Vec<PeriodKey>,
+    /// The published periods the file writes to (only with `allow_published`), oldest first.
+    pub corrected: Vec<PeriodKey>,
     pub batch_id: i64,
-    pub file_name: &'a str,
 }
 
-/// Re-freezes published boards after a correction (ranking lives outside the store) and
-/// returns, in words, what changed on the posted boards.
-pub type Refreeze<'a> = &'a dyn Fn(&Transaction<'_>, &Correction<'_>) -> Result<Vec<String>>;
-
-/// Validates a file against the stored structure and applies it (see the module comment).
-/// `refreeze` runs before the commit when the file corrects a published period (in a dry run
-/// too, inside the transaction that is then rolled back, so `check` shows the same changes).
-pub fn import_file(
-    conn: &mut Connection,
-    bytes: &[u8],
-    file_name: &str,
-    default_period: Option<PeriodKey>,
-    opts: &ApplyOptions<'_>,
-    refreeze: Refreeze<'_>,
-) -> Result<(ImportPlan, ApplyOutcome)> {
-    let structure = super::load_structure(conn)?
-        .ok_or_else(|| StoreError::Invalid("数据库中还没有竞赛：请先初始化竞赛结构".into()))?;
-    let catalog = structure.catalog();
-    let started = std::time::Instant::now();
-    // A bigger page cache keeps the score B-tree in memory during a large import.
-    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let result = import_in_tx(
-        conn,
-        &catalog,
-        bytes,
-        file_name,
-        default_period,
-        opts,
-        refreeze,
-    );
-    conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
-    let (plan, outcome) = result?;
-    tracing::info!(
-        file = file_name,
-        values = plan.value_count(),
-        ms = started.elapsed().as_millis() as u64,
-        "import processed"
-    );
-    Ok((plan, outcome))
-}
-
-fn import_in_tx(
-    conn: &mut Connection,
+/// Validates a file against the stored structure and writes it into `tx` (see the module
+/// comment). Nothing is committed here; on any error the caller drops the transaction.
+pub fn stage_import(
+    tx: &Transaction<'_>,
     catalog: &Catalog,
     bytes: &[u8],
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
-    refreeze: Refreeze<'_>,
-) -> Result<(ImportPlan, ApplyOutcome)> {
-    let sha = sha256_hex(bytes);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let comp_id = super::competition_id(&tx)?;
+) -> Result<StagedImport> {
+    let comp_id = super::competition_id(tx)?;
     // The batch row comes first (scores refer to it); its counts are filled in at the end.
     tx.execute(
         "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
          VALUES (?1, ?2, '', '', 0, 0, ?3, ?4)",
-        (file_name, &sha, opts.actor, super::now()),
+        (file_name, sha256_hex(bytes), opts.actor, super::now()),
     )?;
     let batch = tx.last_insert_rowid();
-    let mut writer = Writer::new(&tx, catalog, comp_id, batch, opts.allow_published)?;
+    let mut writer = Writer::new(tx, catalog, comp_id, batch, opts.allow_published)?;
 
     let (send, receive) = mpsc::sync_channel::<Vec<PlanEvent>>(8);
     let planned = std::thread::scope(|scope| {
@@ -149,69 +110,50 @@ fn import_in_tx(
     });
     let plan = match planned {
         Ok(p) => p.map_err(StoreError::Import)?,
-        Err(_) => {
-            return Err(StoreError::Invalid(
-                "导入线程异常退出，未写入任何数据".into(),
-            ));
-        }
+        Err(_) => return Err(Refusal::ImportAborted.into()),
     };
     let corrected = writer.published_written();
     let (summary, new_periods) = writer.finish()?;
+    Ok(StagedImport {
+        plan,
+        summary,
+        new_periods,
+        corrected,
+        batch_id: batch,
+    })
+}
 
-    if summary.is_noop() {
-        drop(tx);
-        let earlier_batch = conn
-            .query_row(
-                "SELECT id FROM import_batch WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
-                [&sha],
-                |r| r.get(0),
-            )
-            .optional()?;
-        return Ok((
-            plan,
-            ApplyOutcome::Unchanged {
-                summary,
-                earlier_batch,
-            },
-        ));
-    }
-    let posted_changes = if corrected.is_empty() {
-        Vec::new()
-    } else {
-        refreeze(
-            &tx,
-            &Correction {
-                periods: &corrected,
-                batch_id: batch,
-                file_name,
-            },
-        )?
-    };
-    if opts.dry_run {
-        return Ok((
-            plan,
-            ApplyOutcome::DryRun {
-                summary,
-                new_periods,
-                posted_changes,
-            },
-        ));
-    }
+/// Completes a staged import's batch record and bumps the data version (before the commit).
+pub fn record_import(tx: &Transaction<'_>, staged: &StagedImport) -> Result<()> {
+    let plan = &staged.plan;
     tx.execute(
         "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
-        (batch, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
+        (staged.batch_id, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
     )?;
-    bump_version(&tx)?;
-    tx.commit()?;
-    Ok((
-        plan,
-        ApplyOutcome::Applied {
-            batch_id: batch,
-            summary,
-            new_periods,
-            posted_changes,
-        },
-    ))
+    bump_version(tx)
+}
+
+/// The latest committed import of a file with this content, if any.
+pub fn batch_with_sha(conn: &Connection, sha256: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM import_batch WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A bigger page cache keeps the score B-tree in memory during a large import; `import_cache`
+/// sets it for the import and `default_cache` puts it back.
+pub fn import_cache(conn: &Connection, on: bool) -> Result<()> {
+    let kib = if on {
+        IMPORT_CACHE_KIB
+    } else {
+        DEFAULT_CACHE_KIB
+    };
+    conn.pragma_update(None, "cache_size", -kib)?;
+    Ok(())
 }
 
 /// What the writer knows about a period of the file.

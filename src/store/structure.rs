@@ -1,9 +1,9 @@
 //! The competition's structure in the database: install it from a spec, load it back.
 
-use super::{Result, StoreError, write_tx};
+use super::{Refusal, Result};
 use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, CompetitionSpec};
 use crate::domain::{CutTies, Direction, MissingPolicy, PeriodKey, Points, UnitKind};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -156,101 +156,98 @@ impl Structure {
 }
 
 /// Writes a competition's structure into an empty database.
-pub fn install_structure(conn: &mut Connection, spec: &CompetitionSpec) -> Result<i64> {
-    write_tx(conn, |tx| {
-        let existing: i64 = tx.query_row("SELECT COUNT(*) FROM competition", [], |r| r.get(0))?;
-        if existing > 0 {
-            return Err(StoreError::Invalid(
-                "数据库中已有竞赛，不能重复初始化；请使用新的数据库文件".into(),
-            ));
-        }
-        let c = &spec.competition;
+pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result<i64> {
+    let existing: i64 = tx.query_row("SELECT COUNT(*) FROM competition", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Err(Refusal::AlreadyInstalled.into());
+    }
+    let c = &spec.competition;
+    tx.execute(
+        "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        (
+            &c.name,
+            c.year,
+            c.demo,
+            spec.missing_policy().as_str(),
+            super::now(),
+            c.total_decimals,
+        ),
+    )?;
+    let comp = tx.last_insert_rowid();
+    let mut group_ids = std::collections::HashMap::new();
+    for (i, g) in spec.groups.iter().enumerate() {
+        let kind = UnitKind::parse(&g.kind).map_or("街道", UnitKind::as_str);
         tx.execute(
-            "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count,
+                 display_order, cut_ties, black_spares_top_half)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             (
-                &c.name,
-                c.year,
-                c.demo,
-                spec.missing_policy().as_str(),
-                super::now(),
-                c.total_decimals,
+                comp,
+                &g.name,
+                kind,
+                g.red,
+                g.black,
+                i as i64,
+                g.cut_ties.as_str(),
+                g.black_spares_top_half,
             ),
         )?;
-        let comp = tx.last_insert_rowid();
-        let mut group_ids = std::collections::HashMap::new();
-        for (i, g) in spec.groups.iter().enumerate() {
-            let kind = UnitKind::parse(&g.kind).map_or("街道", UnitKind::as_str);
+        group_ids.insert(g.name.clone(), tx.last_insert_rowid());
+    }
+    let mut ind_ids = Vec::with_capacity(spec.indicators.len());
+    for (i, ind) in spec.indicators.iter().enumerate() {
+        let max = CompetitionSpec::points(ind.max);
+        let weight = ind.weight.map(|w| CompetitionSpec::points(w).0);
+        let dir = Direction::parse(&ind.direction).unwrap_or(Direction::Higher);
+        tx.execute(
+            "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64),
+        )?;
+        let id = tx.last_insert_rowid();
+        ind_ids.push(id);
+        for g in &ind.groups {
             tx.execute(
-                "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count,
-                     display_order, cut_ties, black_spares_top_half)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                (
-                    comp,
-                    &g.name,
-                    kind,
-                    g.red,
-                    g.black,
-                    i as i64,
-                    g.cut_ties.as_str(),
-                    g.black_spares_top_half,
-                ),
+                "INSERT INTO indicator_group (indicator_id, group_id) VALUES (?1, ?2)",
+                (id, group_ids[g]),
             )?;
-            group_ids.insert(g.name.clone(), tx.last_insert_rowid());
         }
-        let mut ind_ids = Vec::with_capacity(spec.indicators.len());
-        for (i, ind) in spec.indicators.iter().enumerate() {
-            let max = CompetitionSpec::points(ind.max);
-            let weight = ind.weight.map(|w| CompetitionSpec::points(w).0);
-            let dir = Direction::parse(&ind.direction).unwrap_or(Direction::Higher);
+    }
+    for g in &spec.groups {
+        for (pos, t) in g.tie_break.iter().enumerate() {
+            let Some(k) = spec
+                .indicators
+                .iter()
+                .position(|i| (&i.name == t || &i.code == t) && i.groups.contains(&g.name))
+            else {
+                return Err(Refusal::TieBreakOutsideGroup {
+                    group: g.name.clone(),
+                    indicator: t.clone(),
+                }
+                .into());
+            };
             tx.execute(
-                "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64),
+                "INSERT INTO group_tie_break (group_id, position, indicator_id) VALUES (?1, ?2, ?3)",
+                (group_ids[&g.name], pos as i64, ind_ids[k]),
             )?;
-            let id = tx.last_insert_rowid();
-            ind_ids.push(id);
-            for g in &ind.groups {
-                tx.execute(
-                    "INSERT INTO indicator_group (indicator_id, group_id) VALUES (?1, ?2)",
-                    (id, group_ids[g]),
-                )?;
-            }
         }
-        for g in &spec.groups {
-            for (pos, t) in g.tie_break.iter().enumerate() {
-                let Some(k) = spec
-                    .indicators
-                    .iter()
-                    .position(|i| (&i.name == t || &i.code == t) && i.groups.contains(&g.name))
-                else {
-                    return Err(StoreError::Invalid(format!(
-                        "组别「{}」的并列比较指标「{t}」不适用于该组别",
-                        g.name
-                    )));
-                };
-                tx.execute(
-                    "INSERT INTO group_tie_break (group_id, position, indicator_id) VALUES (?1, ?2, ?3)",
-                    (group_ids[&g.name], pos as i64, ind_ids[k]),
-                )?;
-            }
-        }
-        for (i, u) in spec.units.iter().enumerate() {
+    }
+    for (i, u) in spec.units.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO unit (group_id, name, short_name, kind, display_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (group_ids[&u.group], &u.name, &u.short_name, u.kind.as_str(), i as i64),
+        )?;
+        let id = tx.last_insert_rowid();
+        for a in &u.aliases {
             tx.execute(
-                "INSERT INTO unit (group_id, name, short_name, kind, display_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-                (group_ids[&u.group], &u.name, &u.short_name, u.kind.as_str(), i as i64),
+                "INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)",
+                (id, a),
             )?;
-            let id = tx.last_insert_rowid();
-            for a in &u.aliases {
-                tx.execute(
-                    "INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)",
-                    (id, a),
-                )?;
-            }
         }
-        super::bump_version(tx)?;
-        Ok(comp)
-    })
+    }
+    super::bump_version(tx)?;
+    Ok(comp)
 }
 
 /// Loads the structure, or `None` when no competition has been installed yet.

@@ -55,10 +55,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
 }
 
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("无法监听 {addr}：{source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("服务器错误：{0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// Binds and serves until stopped.
-pub fn serve(store: Store, bind: &str) -> Result<(), StoreError> {
-    let listener = TcpListener::bind(bind)
-        .map_err(|e| StoreError::Invalid(format!("无法监听 {bind}：{e}")))?;
+pub fn serve(store: Store, bind: &str) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(bind).map_err(|source| ServeError::Bind {
+        addr: bind.to_string(),
+        source,
+    })?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     actix_web::rt::System::new().block_on(async move { build(listener, store)?.await })?;
     Ok(())

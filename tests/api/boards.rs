@@ -4,7 +4,7 @@
 use crate::helpers::{TestApp, get, spawn_app};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::PeriodKey;
-use shaibang::store::{self, ApplyOptions, Store};
+use shaibang::store::{ApplyOptions, Store};
 
 pub const XSS: &str = "<script>alert(1)</script>";
 
@@ -48,7 +48,7 @@ pub fn fixture_app() -> TestApp {
     let units = "单位,简称,别名,类型,组别\n甲,,,街道,测试组\n<script>alert(1)</script>,,,街道,测试组\n丙,,,街道,测试组\n丁,,,街道,测试组\n=1+1,,,街道,测试组\n戊,,,部门,另一组\n";
     let spec = CompetitionSpec::parse(TOML, units.as_bytes()).unwrap();
     let mut conn = store.conn().unwrap();
-    store::install_structure(&mut conn, &spec).unwrap();
+    shaibang::ops::install(&mut conn, &spec).unwrap();
     let opts = ApplyOptions {
         actor: "test",
         allow_published: false,
@@ -59,9 +59,8 @@ pub fn fixture_app() -> TestApp {
             year: 2023,
             quarter: q,
         };
-        shaibang::publish::import_file(&mut conn, csv.as_bytes(), "t.csv", Some(key), &opts)
-            .unwrap();
-        shaibang::publish::import_file(
+        shaibang::ops::import_file(&mut conn, csv.as_bytes(), "t.csv", Some(key), &opts).unwrap();
+        shaibang::ops::import_file(
             &mut conn,
             "单位,指标甲\n戊,30\n".as_bytes(),
             "o.csv",
@@ -69,10 +68,10 @@ pub fn fixture_app() -> TestApp {
             &opts,
         )
         .unwrap();
-        shaibang::publish::publish(&mut conn, key).unwrap();
+        shaibang::ops::publish(&mut conn, key).unwrap();
     }
     // A draft that must not be visible.
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut conn,
         Q1.as_bytes(),
         "t.csv",
@@ -486,7 +485,7 @@ fn etag_answers_304_until_the_data_changes() {
         allow_published: true,
         dry_run: false,
     };
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut conn,
         Q2.replace("丁,10,5", "丁,10,6").as_bytes(),
         "fix.csv",

@@ -46,7 +46,7 @@ fn competition(rest: &str, units: &[&str]) -> TestDb {
         csv.push_str(&format!("{u},,,街道,测试组\n"));
     }
     let spec = CompetitionSpec::parse(&toml, csv.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"));
-    store::install_structure(&mut store.conn().unwrap(), &spec).unwrap();
+    shaibang::ops::install(&mut store.conn().unwrap(), &spec).unwrap();
     TestDb {
         _dir: dir,
         path,
@@ -60,7 +60,7 @@ fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, StoreE
         allow_published: false,
         dry_run: false,
     };
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         csv.as_bytes(),
         "t.csv",
@@ -71,7 +71,7 @@ fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, StoreE
 }
 
 fn publish(db: &TestDb, key: PeriodKey) {
-    shaibang::publish::publish(&mut db.store.conn().unwrap(), key).unwrap();
+    shaibang::ops::publish(&mut db.store.conn().unwrap(), key).unwrap();
 }
 
 fn board(db: &TestDb, key: PeriodKey, view: View) -> GroupBoard {

@@ -23,7 +23,7 @@ fn empty_db() -> TestDb {
 pub fn structure_db() -> TestDb {
     let db = empty_db();
     let spec = shaibang::demo::spec().expect("demo spec");
-    store::install_structure(&mut db.store.conn().unwrap(), &spec).expect("install");
+    shaibang::ops::install(&mut db.store.conn().unwrap(), &spec).expect("install");
     db
 }
 
@@ -122,6 +122,6 @@ pub fn import_all_groups(db: &TestDb, key: shaibang::domain::PeriodKey) {
         ("econ-utf8-bom.csv", fixture("econ-utf8-bom.csv")),
         ("social.csv", SOCIAL_CSV.as_bytes().to_vec()),
     ] {
-        shaibang::publish::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
+        shaibang::ops::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
     }
 }

@@ -23,7 +23,7 @@ fn import(
     db: &crate::helpers::TestDb,
     name: &str,
 ) -> Result<(shaibang::import::ImportPlan, ApplyOutcome), StoreError> {
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &fixture(name),
         name,
@@ -109,7 +109,7 @@ fn utf8_bom_csv_with_full_width_digits_imports() {
 #[test]
 fn xlsx_with_title_row_and_period_column_imports() {
     let db = structure_db();
-    let (plan, _) = shaibang::publish::import_file(
+    let (plan, _) = shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &fixture("streets.xlsx"),
         "streets.xlsx",
@@ -130,7 +130,7 @@ fn xlsx_with_title_row_and_period_column_imports() {
 #[test]
 fn long_layout_with_period_spellings_codes_and_aliases_imports() {
     let db = structure_db();
-    let (plan, _) = shaibang::publish::import_file(
+    let (plan, _) = shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &fixture("long.csv"),
         "long.csv",
@@ -259,7 +259,7 @@ fn a_corrected_file_replaces_values_and_keeps_the_old_ones() {
         1,
     );
     let bytes = encoding_rs::GBK.encode(&corrected).0.into_owned();
-    let (_, outcome) = shaibang::publish::import_file(
+    let (_, outcome) = shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &bytes,
         "corrected.csv",
@@ -298,7 +298,7 @@ fn a_corrected_file_replaces_values_and_keeps_the_old_ones() {
 fn a_published_period_is_not_overwritten_without_saying_so() {
     let db = structure_db();
     crate::helpers::import_all_groups(&db, Q3);
-    shaibang::publish::publish(&mut db.store.conn().unwrap(), Q3).expect("publish");
+    shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect("publish");
     let text = encoding_rs::GBK
         .decode(&fixture("streets-gbk.csv"))
         .0
@@ -308,7 +308,7 @@ fn a_published_period_is_not_overwritten_without_saying_so() {
         .0
         .into_owned();
     let before = dump(&db);
-    let err = shaibang::publish::import_file(
+    let err = shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &bytes,
         "c.csv",
@@ -322,7 +322,7 @@ fn a_published_period_is_not_overwritten_without_saying_so() {
         allow_published: true,
         ..opts()
     };
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &bytes,
         "c.csv",
@@ -341,7 +341,7 @@ fn check_mode_writes_nothing() {
         dry_run: true,
         ..opts()
     };
-    let (_, outcome) = shaibang::publish::import_file(
+    let (_, outcome) = shaibang::ops::import_file(
         &mut db.store.conn().unwrap(),
         &fixture("streets-gbk.csv"),
         "s.csv",
@@ -406,8 +406,8 @@ fn demo_boards_have_ties_and_movement() {
 fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
     let db = structure_db();
     import(&db, "streets-gbk.csv").expect("streets only");
-    let err = shaibang::publish::publish(&mut db.store.conn().unwrap(), Q3)
-        .expect_err("departments missing");
+    let err =
+        shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect_err("departments missing");
     assert!(
         err.to_string().contains("经济发展类部门") && err.to_string().contains("还没有任何得分"),
         "{err}"
@@ -418,14 +418,14 @@ fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
     };
     crate::helpers::import_all_groups(&db, q2);
     crate::helpers::import_all_groups(&db, Q3);
-    let err = shaibang::publish::publish(&mut db.store.conn().unwrap(), Q3)
+    let err = shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3)
         .expect_err("2023Q2 is still a draft");
     assert!(
         err.to_string().contains("请先揭榜更早的期间 2023Q2"),
         "{err}"
     );
-    shaibang::publish::publish(&mut db.store.conn().unwrap(), q2).expect("in order");
-    shaibang::publish::publish(&mut db.store.conn().unwrap(), Q3).expect("then Q3");
-    let err = shaibang::publish::publish(&mut db.store.conn().unwrap(), Q3).expect_err("twice");
+    shaibang::ops::publish(&mut db.store.conn().unwrap(), q2).expect("in order");
+    shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect("then Q3");
+    let err = shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect_err("twice");
     assert!(err.to_string().contains("已经揭榜"));
 }

@@ -5,7 +5,7 @@ use crate::boards::{XSS, fixture_app};
 use crate::helpers::{demo_db, get, spawn_app};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::PeriodKey;
-use shaibang::store::{self, ApplyOptions, Store};
+use shaibang::store::{ApplyOptions, Store};
 
 /// A competition with a 20-unit group and a 60-unit group, one published quarter.
 fn big_groups_app() -> crate::helpers::TestApp {
@@ -28,7 +28,7 @@ fn big_groups_app() -> crate::helpers::TestApp {
     }
     let spec = CompetitionSpec::parse(toml, units.as_bytes()).unwrap();
     let mut conn = store.conn().unwrap();
-    store::install_structure(&mut conn, &spec).unwrap();
+    shaibang::ops::install(&mut conn, &spec).unwrap();
     let key = PeriodKey {
         year: 2024,
         quarter: 1,
@@ -38,11 +38,10 @@ fn big_groups_app() -> crate::helpers::TestApp {
         allow_published: false,
         dry_run: false,
     };
-    shaibang::publish::import_file(&mut conn, scores.as_bytes(), "a.csv", Some(key), &opts)
+    shaibang::ops::import_file(&mut conn, scores.as_bytes(), "a.csv", Some(key), &opts).unwrap();
+    shaibang::ops::import_file(&mut conn, dept_scores.as_bytes(), "b.csv", Some(key), &opts)
         .unwrap();
-    shaibang::publish::import_file(&mut conn, dept_scores.as_bytes(), "b.csv", Some(key), &opts)
-        .unwrap();
-    shaibang::publish::publish(&mut conn, key).unwrap();
+    shaibang::ops::publish(&mut conn, key).unwrap();
     drop(conn);
     spawn_app(crate::helpers::TestDb {
         _dir: dir,
@@ -148,7 +147,7 @@ fn the_content_feed_carries_the_version_and_the_slides() {
         quarter: 4,
     };
     crate::helpers::import_all_groups(&app.db, q4);
-    shaibang::publish::publish(&mut app.db.store.conn().unwrap(), q4).unwrap();
+    shaibang::ops::publish(&mut app.db.store.conn().unwrap(), q4).unwrap();
     let v: serde_json::Value =
         serde_json::from_str(&get(&format!("{}/lobby/content?slides=tiers", app.base)).body)
             .unwrap();

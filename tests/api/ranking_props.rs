@@ -591,7 +591,7 @@ fn run_case(dir: &Path, n: u64, c: &Case, toml: &str, units: &str) -> Result<(),
     let spec = CompetitionSpec::parse(toml, units.as_bytes())
         .map_err(|e| one(format!("spec refused: {e:?}")))?;
     let mut conn = open_copy(dir, n).map_err(|e| one(format!("open: {e}")))?;
-    store::install_structure(&mut conn, &spec).map_err(|e| one(format!("install: {e}")))?;
+    shaibang::ops::install(&mut conn, &spec).map_err(|e| one(format!("install: {e}")))?;
     let opts = ApplyOptions {
         actor: "t",
         allow_published: false,
@@ -599,7 +599,7 @@ fn run_case(dir: &Path, n: u64, c: &Case, toml: &str, units: &str) -> Result<(),
     };
     // A file without a data row is refused: a group with no unit listed has no file.
     for g in c.groups.iter().filter(|g| g.units.iter().any(|u| u.listed)) {
-        shaibang::publish::import_file(
+        shaibang::ops::import_file(
             &mut conn,
             scores_csv(g).as_bytes(),
             "p.csv",

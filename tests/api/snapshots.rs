@@ -104,7 +104,7 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
     assert!(!page.body.contains("本榜已更正"));
 
     // 丁 was fourth in Q1 with 20.00; the corrected file gives it 90.00, tied first with 丙.
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut conn,
         "单位,指标甲,指标乙\n丁,45,45\n".as_bytes(),
         "q1-fix.csv",
@@ -355,7 +355,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
     let before = crate::helpers::dump(&app.db);
     // A file for a quarter before the published ones is refused (a typo in the period, most
     // likely): publishing it could never happen, and a draft of it would block the next one.
-    let err = shaibang::publish::import_file(
+    let err = shaibang::ops::import_file(
         &mut conn,
         "单位,指标甲,指标乙\n甲,10,10\n".as_bytes(),
         "late.csv",
@@ -378,7 +378,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
     )
     .unwrap();
     let before = crate::helpers::dump(&app.db);
-    let err = shaibang::publish::publish(&mut conn, q4)
+    let err = shaibang::ops::publish(&mut conn, q4)
         .expect_err("2023Q1 and 2023Q2 are already published")
         .to_string();
     assert!(
@@ -387,7 +387,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
     );
     assert_eq!(before, crate::helpers::dump(&app.db), "nothing changed");
     // …and does not block the next quarter.
-    shaibang::publish::import_file(
+    shaibang::ops::import_file(
         &mut conn,
         "单位,指标甲\n戊,30\n".as_bytes(),
         "o.csv",
@@ -398,7 +398,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
         &opts,
     )
     .unwrap();
-    shaibang::publish::publish(
+    shaibang::ops::publish(
         &mut conn,
         PeriodKey {
             year: 2023,

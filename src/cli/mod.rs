@@ -1,0 +1,214 @@
+//! The command line: parses arguments and calls into the library. Prints in Chinese for
+//! people (`table`) or in CSV / JSON for scripts. One module per family of commands; this one
+//! holds the arguments, the error shown at the edge and the dispatch.
+
+mod boards;
+mod import;
+mod publish;
+mod setup;
+
+use crate::domain::PeriodKey;
+use crate::store::{Store, StoreError};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "shaibang", version, about = "晒榜 — 季度考评成绩榜单服务")]
+pub struct Cli {
+    /// SQLite database file.
+    #[arg(
+        long,
+        env = "SHAIBANG_DB",
+        default_value = "data/shaibang.db",
+        global = true
+    )]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the boards over HTTP (the default). Loads the demo data into an empty database.
+    Serve(ServeArgs),
+    /// Install a competition's structure (groups, indicators, units) into an empty database.
+    Init {
+        /// Competition TOML (see data/demo/competition.toml).
+        #[arg(long)]
+        competition: PathBuf,
+        /// Units CSV: 单位,简称,别名,类型,组别
+        #[arg(long)]
+        units: PathBuf,
+    },
+    /// Import a score file (CSV or .xlsx); all or nothing.
+    Import {
+        file: PathBuf,
+        /// Period for rows without a 期间 column, e.g. 2023Q3.
+        #[arg(long)]
+        period: Option<PeriodKey>,
+        /// Allow the file to correct a period that is already published (揭榜).
+        #[arg(long)]
+        correct_published: bool,
+        /// Recorded in the import batch.
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+    },
+    /// Validate a score file and show what importing it would change, without writing.
+    Check {
+        file: PathBuf,
+        #[arg(long)]
+        period: Option<PeriodKey>,
+        #[arg(long)]
+        correct_published: bool,
+    },
+    /// Import the 实干先锋 honors list (期间, 姓名, 单位, 称号, 事迹); replaces that period's list.
+    Honors {
+        file: PathBuf,
+        #[arg(long)]
+        period: Option<PeriodKey>,
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
+    },
+    /// Create or update a lobby playlist, shown at /lobby/NAME.
+    Playlist {
+        name: String,
+        /// Slides, e.g. "board:街道组,tiers,movers@10,chart,honors" (default: everything).
+        #[arg(long)]
+        slides: Option<String>,
+        /// Seconds per slide (a slide may set its own with @N).
+        #[arg(long, default_value_t = crate::lobby::DEFAULT_SECONDS)]
+        seconds: u32,
+        /// red (ceremonial red and gold) or dark (high contrast).
+        #[arg(long, default_value = "red")]
+        theme: String,
+        /// Shown under the competition name, e.g. the screen's location.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// List the lobby playlists.
+    Playlists,
+    /// Publish (揭榜) a period.
+    Publish { period: PeriodKey },
+    /// List the periods and their status.
+    Periods,
+    /// Rank every published board again from the stored scores and compare with the board as
+    /// posted at 揭榜; exits 1 when any differs.
+    Verify,
+    /// Freeze, as the stored scores rank them today, the boards of published periods that
+    /// have none (a database from before boards were frozen at 揭榜). Run `verify` first.
+    Freeze,
+    /// Print a period's boards.
+    Board {
+        #[arg(long)]
+        period: PeriodKey,
+        /// Only this group (name or id).
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// `serve`'s settings; also what running without a command means, read by clap from the
+/// same flags' environment variables, so both agree (`SHAIBANG_NO_DEMO=false` is false).
+#[derive(Parser, Debug)]
+pub struct ServeArgs {
+    #[arg(long, env = "SHAIBANG_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Do not load the demo competition into an empty database.
+    #[arg(long, env = "SHAIBANG_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+/// What a command fails with, printed as `错误：…`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A file or setting given on the command line that is not right.
+    #[error("{0}")]
+    Input(String),
+    #[error("文件错误：{0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Serve(#[from] crate::web::ServeError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            // A rejected file is told apart from every other failure (scripts check for 2).
+            ExitCode::from(if matches!(e, CliError::Store(StoreError::Import(_))) {
+                2
+            } else {
+                1
+            })
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["shaibang"])));
+    // Opening upgrades the schema; nothing else is written unless the command is a write.
+    // In particular no reading command freezes a board: only publish, a correction and
+    // `freeze` do.
+    let store = Store::open(&cli.db)?;
+    match command {
+        Command::Serve(args) => setup::serve(store, &args),
+        Command::Init { competition, units } => setup::init(&store, &competition, &units),
+        Command::Playlist {
+            name,
+            slides,
+            seconds,
+            theme,
+            title,
+        } => setup::playlist(&store, name, slides, seconds, &theme, title),
+        Command::Playlists => setup::playlists(&store),
+        Command::Import {
+            file,
+            period,
+            correct_published,
+            actor,
+        } => import::import(&store, &file, period, correct_published, &actor, false),
+        Command::Check {
+            file,
+            period,
+            correct_published,
+        } => import::import(&store, &file, period, correct_published, "check", true),
+        Command::Honors {
+            file,
+            period,
+            actor,
+        } => import::honors(&store, &file, period, &actor),
+        Command::Publish { period } => publish::publish(&store, period),
+        Command::Verify => publish::verify(&store),
+        Command::Freeze => publish::freeze(&store),
+        Command::Periods => boards::periods(&store),
+        Command::Board {
+            period,
+            group,
+            format,
+        } => boards::board(&store, period, group.as_deref(), format),
+    }
+}
+
+/// The stored competition, or the error every command that needs one reports.
+fn structure(conn: &rusqlite::Connection) -> Result<crate::store::Structure, CliError> {
+    crate::store::load_structure(conn)?.ok_or_else(|| {
+        CliError::Input("数据库中还没有竞赛：请先运行 shaibang init 或 shaibang serve".into())
+    })
+}

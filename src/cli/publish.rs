@@ -1,0 +1,48 @@
+//! `publish`, `verify`, `freeze`: 揭榜 and checking what was posted.
+
+use super::CliError;
+use crate::domain::{PeriodKey, View};
+use crate::store::Store;
+use std::process::ExitCode;
+
+pub fn publish(store: &Store, period: PeriodKey) -> Result<ExitCode, CliError> {
+    crate::ops::publish(&mut *store.conn()?, period)?;
+    println!("{}（{}）已揭榜", period.label(), period);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Exits 1 when a posted board differs from ranking the stored scores again.
+pub fn verify(store: &Store) -> Result<ExitCode, CliError> {
+    let found = crate::ops::verify(&*store.conn()?)?;
+    if found.is_empty() {
+        println!("核对完成：所有已揭榜榜单与按现有得分重新计算的结果一致");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &found {
+        let view = match d.view {
+            View::Quarter => "单季度",
+            View::Cumulative => "累计",
+        };
+        println!("{} {}（{}）：", d.period.label(), d.group, view);
+        for line in &d.details {
+            println!("  {line}");
+        }
+    }
+    println!("核对发现{}个榜单与已揭榜结果不一致", found.len());
+    Ok(ExitCode::from(1))
+}
+
+pub fn freeze(store: &Store) -> Result<ExitCode, CliError> {
+    let frozen = crate::ops::freeze_missing(&mut *store.conn()?)?;
+    if frozen.is_empty() {
+        println!("没有需要冻结的榜单：每个已揭榜期间都已有揭榜时冻结的榜单");
+    } else {
+        for (key, boards) in &frozen {
+            println!("已按现有得分冻结{}的{boards}个榜单", key.label());
+        }
+        println!(
+            "这些期间此前没有冻结的榜单，已按现有得分冻结；如得分在揭榜后被改动过，冻结的是改动后的结果"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

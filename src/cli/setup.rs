@@ -1,0 +1,76 @@
+//! `serve`, `init`, `playlist`, `playlists`: setting the server and the competition up.
+
+use super::{CliError, ServeArgs};
+use crate::competition::CompetitionSpec;
+use crate::store::{self, Store};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn serve(store: Store, args: &ServeArgs) -> Result<ExitCode, CliError> {
+    if !args.no_demo {
+        let mut conn = store.conn()?;
+        if store::load_structure(&conn)?.is_none() {
+            tracing::info!("empty database: loading the demo competition");
+            crate::demo::load(&mut conn)?;
+        }
+    }
+    crate::web::serve(store, &args.bind)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn init(store: &Store, competition: &Path, units: &Path) -> Result<ExitCode, CliError> {
+    let toml = std::fs::read_to_string(competition)?;
+    let units_bytes = std::fs::read(units)?;
+    let spec =
+        CompetitionSpec::parse(&toml, &units_bytes).map_err(|e| CliError::Input(e.join("\n")))?;
+    crate::ops::install(&mut *store.conn()?, &spec)?;
+    println!(
+        "已初始化竞赛「{}」：{}个组别，{}个指标，{}个单位",
+        spec.competition.name,
+        spec.groups.len(),
+        spec.indicators.len(),
+        spec.units.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn playlist(
+    store: &Store,
+    name: String,
+    slides: Option<String>,
+    seconds: u32,
+    theme: &str,
+    title: Option<String>,
+) -> Result<ExitCode, CliError> {
+    let slides = match slides {
+        Some(s) => crate::lobby::parse_slides(&s).map_err(CliError::Input)?,
+        None => crate::lobby::default_slides(),
+    };
+    crate::lobby::parse_seconds(&seconds.to_string()).map_err(CliError::Input)?;
+    let theme = crate::lobby::Theme::parse(theme)
+        .ok_or_else(|| CliError::Input(format!("主题「{theme}」应为 red 或 dark")))?;
+    let row = store::PlaylistRow {
+        name: name.clone(),
+        title,
+        theme: theme.as_str().into(),
+        seconds,
+        slides: crate::lobby::format_slides(&slides),
+    };
+    crate::ops::save_playlist(&mut *store.conn()?, &row)?;
+    println!("播放列表「{name}」已保存：/lobby/{name}（{}）", row.slides);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn playlists(store: &Store) -> Result<ExitCode, CliError> {
+    for p in store::playlists(&*store.conn()?)? {
+        println!(
+            "/lobby/{}\t{}秒\t{}\t{}\t{}",
+            p.name,
+            p.seconds,
+            p.theme,
+            p.slides,
+            p.title.unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,185 @@
+//! Importing a score file: validated and written in one transaction, which is committed only
+//! if the whole file is valid and changes something. A file that corrects a published period
+//! (`allow_published`) re-freezes the boards it changes in the same transaction, so the
+//! scores and the posted boards change together or not at all.
+
+use super::publish::save;
+use super::structure;
+use crate::boards::{self, View};
+use crate::domain::PeriodKey;
+use crate::import::ImportPlan;
+use crate::store::{
+    self, ApplyOptions, ApplyOutcome, PeriodStatus, Refusal, SnapshotCause, StagedImport, Structure,
+};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// Imports a file; see the module comment. A dry run (`check`) computes everything, the
+/// correction's changes to posted boards included, and rolls back.
+pub fn import_file(
+    conn: &mut Connection,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    let catalog = store::load_structure(conn)?
+        .ok_or(Refusal::NoCompetition)?
+        .catalog();
+    let started = std::time::Instant::now();
+    store::import_cache(conn, true)?;
+    let result = import_in_tx(conn, &catalog, bytes, file_name, default_period, opts);
+    store::import_cache(conn, false)?;
+    let (plan, outcome) = result?;
+    tracing::info!(
+        file = file_name,
+        values = plan.value_count(),
+        ms = started.elapsed().as_millis() as u64,
+        "import processed"
+    );
+    Ok((plan, outcome))
+}
+
+fn import_in_tx(
+    conn: &mut Connection,
+    catalog: &crate::competition::Catalog,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let staged = store::stage_import(&tx, catalog, bytes, file_name, default_period, opts)?;
+    if staged.summary.is_noop() {
+        drop(tx);
+        let earlier_batch = store::batch_with_sha(conn, &staged.plan.sha256)?;
+        return Ok((
+            staged.plan,
+            ApplyOutcome::Unchanged {
+                summary: staged.summary,
+                earlier_batch,
+            },
+        ));
+    }
+    let posted_changes = refreeze(&tx, &staged.corrected, staged.batch_id, file_name)?;
+    if opts.dry_run {
+        return Ok((
+            staged.plan,
+            ApplyOutcome::DryRun {
+                summary: staged.summary,
+                new_periods: staged.new_periods,
+                posted_changes,
+            },
+        ));
+    }
+    store::record_import(&tx, &staged)?;
+    tx.commit()?;
+    let StagedImport {
+        plan,
+        summary,
+        new_periods,
+        batch_id,
+        ..
+    } = staged;
+    Ok((
+        plan,
+        ApplyOutcome::Applied {
+            batch_id,
+            summary,
+            new_periods,
+            posted_changes,
+        },
+    ))
+}
+
+/// Re-freezes, for a correction, the boards of the corrected periods and of every later
+/// published one (their movement and year-to-date sums depend on them), in the import's
+/// transaction; returns, in words, what changed on the posted boards.
+fn refreeze(
+    tx: &Transaction<'_>,
+    corrected: &[PeriodKey],
+    batch_id: i64,
+    file_name: &str,
+) -> store::Result<Vec<String>> {
+    let Some(&first) = corrected.first() else {
+        return Ok(Vec::new());
+    };
+    let s = structure(tx)?;
+    let periods = corrected
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join("、");
+    let reason = format!(
+        "导入批次#{}（{}）更正了{}的已揭榜得分",
+        batch_id, file_name, periods
+    );
+    let cause = SnapshotCause {
+        reason: &reason,
+        batch_id: Some(batch_id),
+    };
+    let later: Vec<PeriodKey> = s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published && p.key >= first)
+        .map(|p| p.key)
+        .collect();
+    let mut lines = Vec::new();
+    let mut boards_changed = 0;
+    for key in later {
+        for (group, view, changes) in refreeze_period(tx, &s, key, &cause)? {
+            boards_changed += 1;
+            let view = match view {
+                View::Quarter => "单季度",
+                View::Cumulative => "累计",
+            };
+            lines.push(format!("{} {}（{}）：", key.label(), group, view));
+            match changes {
+                Some(changes) => lines.extend(
+                    changes
+                        .iter()
+                        .map(|ch| format!("  {}", crate::present::describe_correction(ch))),
+                ),
+                None => lines.push("  此前没有冻结的榜单，无法逐个列出单位的变化".to_string()),
+            }
+        }
+    }
+    tracing::info!(
+        batch = batch_id,
+        boards = boards_changed,
+        "published boards corrected"
+    );
+    Ok(lines)
+}
+
+/// A re-frozen board: its group's name, the view, and the units whose posted result changed
+/// (`None` when there was no snapshot to compare with).
+type Refrozen = (String, View, Option<Vec<boards::RankCorrection>>);
+
+/// Re-freezes the boards of one published period for a correction, replacing a snapshot that
+/// differs. Returns each re-frozen board with the units whose posted rank, total or movement
+/// changed (`None` when the board had no snapshot to compare with: a database from before
+/// snapshots that no writing command has opened yet).
+fn refreeze_period(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    cause: &SnapshotCause<'_>,
+) -> store::Result<Vec<Refrozen>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for g in &s.groups {
+        for view in [View::Quarter, View::Cumulative] {
+            let before = store::load_snapshot(conn, period.id, g.id, view)?;
+            let Some(b) = boards::compute_group_board(conn, s, key, g.id, view)? else {
+                continue;
+            };
+            if save(conn, period.id, g.id, view, &b, cause)? {
+                let changes = before.map(|old| boards::rank_corrections(&old.board, &b.board));
+                out.push((g.name.clone(), view, changes));
+            }
+        }
+    }
+    Ok(out)
+}
