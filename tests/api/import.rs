@@ -3,7 +3,7 @@
 use crate::helpers::{dump, fixture, structure_db};
 use shaibang::domain::{PeriodKey, Points};
 use shaibang::import::{ImportError, Layout};
-use shaibang::store::{self, ApplyOptions, ApplyOutcome, StoreError};
+use shaibang::store::{self, ApplyOptions, ApplyOutcome, Refusal, StoreError};
 use shaibang::tabular::Encoding;
 
 const Q3: PeriodKey = PeriodKey {
@@ -409,6 +409,12 @@ fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
     let err =
         shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect_err("departments missing");
     assert!(
+        matches!(&err, StoreError::Refused(Refusal::GroupsWithoutScores { period, groups })
+            if *period == Q3 && groups.contains(&"经济发展类部门".to_string())),
+        "{err:?}"
+    );
+    // What the clerk reads.
+    assert!(
         err.to_string().contains("经济发展类部门") && err.to_string().contains("还没有任何得分"),
         "{err}"
     );
@@ -421,11 +427,18 @@ fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
     let err = shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3)
         .expect_err("2023Q2 is still a draft");
     assert!(
+        matches!(&err, StoreError::Refused(Refusal::EarlierDraft { drafts }) if drafts == &[q2]),
+        "{err:?}"
+    );
+    assert!(
         err.to_string().contains("请先揭榜更早的期间 2023Q2"),
         "{err}"
     );
     shaibang::ops::publish(&mut db.store.conn().unwrap(), q2).expect("in order");
     shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect("then Q3");
     let err = shaibang::ops::publish(&mut db.store.conn().unwrap(), Q3).expect_err("twice");
-    assert!(err.to_string().contains("已经揭榜"));
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::AlreadyPublished { period }) if period == Q3),
+        "{err:?}"
+    );
 }
