@@ -1,7 +1,7 @@
 //! JSON under /api/v1: periods, groups, boards and units. Published periods only.
 
 use super::cache::Rendered;
-use super::pages::{published, unit_context, view_of};
+use super::extract::{self, unit_context};
 use super::{AppError, AppState, cached};
 use crate::analysis;
 use crate::boards::View;
@@ -93,14 +93,14 @@ async fn board(
     cached(&req, &state, move |ctx| {
         let s = ctx.structure()?;
         let s = need(&s)?;
-        let period = api(published(s, &period_raw))?;
-        let g = s
-            .group_by_name(&group_raw)
-            .ok_or_else(|| AppError::ApiNotFound(format!("组别「{group_raw}」不存在")))?;
-        let view = api(view_of(view_raw.as_deref()))?;
-        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
-            AppError::ApiNotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-        })?;
+        let b = api(extract::board(
+            ctx,
+            s,
+            &period_raw,
+            &group_raw,
+            view_raw.as_deref(),
+        ))?
+        .board;
         json_body(&BoardJson::new(&b))
     })
     .await
@@ -143,7 +143,7 @@ async fn unit(
         let (standings, weak) = match period {
             Some(p) => match ctx.board(s, p.key, g.id, View::Quarter)? {
                 Some(b) => {
-                    let st = analysis::standings(&super::pages::metas(&b), &b.board, u.id).unwrap_or_default();
+                    let st = analysis::standings(&super::extract::metas(&b), &b.board, u.id).unwrap_or_default();
                     let weak: Vec<String> = analysis::weaknesses(&st, 5).iter().map(|w| w.name.clone()).collect();
                     (st, weak)
                 }

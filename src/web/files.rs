@@ -1,7 +1,7 @@
 //! Charts (SVG) and exports (CSV, .xlsx) at stable URLs.
 
 use super::cache::Rendered;
-use super::pages::{group, metas, need, published, structure, unit_context, view_of};
+use super::extract::{self, group, metas, need, structure, unit_context};
 use super::{AppError, AppState, cached};
 use crate::analysis;
 use crate::boards::View;
@@ -59,12 +59,12 @@ async fn export(
     cached(&req, &state, move |ctx| {
         let s = structure(ctx)?;
         let s = need(&s)?;
-        let period = published(s, &period_raw)?;
-        let g = group(s, &group_raw)?;
-        let view = view_of(view_raw.as_deref())?;
-        let b = ctx.board(s, period.key, g.id, view)?.ok_or_else(|| {
-            AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-        })?;
+        let extract::Resolved {
+            period,
+            group: g,
+            view,
+            board: b,
+        } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let suffix = if view == View::Cumulative {
             "-cumulative"
         } else {
@@ -120,13 +120,9 @@ async fn totals_chart(
     cached(&req, &state, move |ctx| {
         let s = structure(ctx)?;
         let s = need(&s)?;
-        let period = published(s, &period_raw)?;
-        let g = group(s, &group_raw)?;
-        let b = ctx
-            .board(s, period.key, g.id, view_of(view_raw.as_deref())?)?
-            .ok_or_else(|| {
-                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-            })?;
+        let extract::Resolved {
+            group: g, board: b, ..
+        } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let bars: Vec<TotalBar> = b
             .board
             .rows
@@ -254,11 +250,7 @@ async fn indicators_chart(
         let s = need(&s)?;
         let (u, g, period) = unit_context(s, &id_raw, period_raw.as_deref())?;
         let period = period.ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?;
-        let b = ctx
-            .board(s, period.key, g.id, View::Quarter)?
-            .ok_or_else(|| {
-                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-            })?;
+        let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;
         let st = analysis::standings(&metas(&b), &b.board, u.id).unwrap_or_default();
         let rows: Vec<IndicatorBars> = st
             .iter()

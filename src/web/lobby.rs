@@ -6,7 +6,7 @@
 //! refresh steps through the same slides.
 
 use super::cache::Ctx;
-use super::pages::{published, structure};
+use super::extract::{self, published, structure};
 use super::{AppError, AppState};
 use crate::analysis;
 use crate::boards::{GroupBoard, View};
@@ -205,10 +205,7 @@ fn build_slides(
 ) -> Result<Vec<SlideView>, AppError> {
     let mut out = Vec::new();
     let board = |gid: i64| -> Result<Arc<GroupBoard>, AppError> {
-        ctx.board(s, period.key, gid, View::Quarter)?
-            .ok_or_else(|| {
-                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-            })
+        extract::board_of(ctx, s, period.key, gid, View::Quarter)
     };
     let label = period.key.label();
     for spec in &set.slides {
@@ -569,11 +566,7 @@ async fn reveal(
                 .latest_published()
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
         };
-        let b = ctx
-            .board(s, period.key, g.id, View::Quarter)?
-            .ok_or_else(|| {
-                AppError::NotFound("榜单不存在：累计榜需要本年第一季度起各季度均已揭榜".into())
-            })?;
+        let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;
         let theme = Theme::parse(q.theme.as_deref().unwrap_or("red")).unwrap_or(Theme::Red);
         RevealPage {
             competition: s.competition.name.clone(),

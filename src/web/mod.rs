@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 pub mod cache;
+mod extract;
 mod files;
 mod lobby;
 pub mod pages;

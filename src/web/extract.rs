@@ -1,0 +1,123 @@
+//! Resolving what a URL names — the structure, a published period, a group, a view, a board,
+//! a unit — with one set of "not found" answers shared by every page, file and API route.
+
+use super::AppError;
+use super::cache::Ctx;
+use crate::analysis::IndicatorMeta;
+use crate::boards::{GroupBoard, View};
+use crate::domain::PeriodKey;
+use crate::store::{self, GroupRow, PeriodRow, PeriodStatus, Structure};
+use std::sync::Arc;
+
+/// The structure, or a page saying nothing is configured yet.
+pub fn structure(ctx: &Ctx<'_>) -> Result<std::sync::Arc<Option<Structure>>, AppError> {
+    Ok(ctx.structure()?)
+}
+
+pub fn need(s: &Option<Structure>) -> Result<&Structure, AppError> {
+    s.as_ref()
+        .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))
+}
+
+/// A published period named in a URL; drafts are not public before 揭榜.
+pub fn published<'s>(s: &'s Structure, raw: &str) -> Result<&'s PeriodRow, AppError> {
+    let key = PeriodKey::parse(raw)
+        .ok_or_else(|| AppError::NotFound(format!("无法识别的期间「{raw}」")))?;
+    match s.period(key) {
+        Some(p) if p.status == PeriodStatus::Published => Ok(p),
+        Some(_) => Err(AppError::NotFound(format!("期间{key}尚未揭榜"))),
+        None => Err(AppError::NotFound(format!("期间{key}不存在"))),
+    }
+}
+
+pub fn group<'s>(s: &'s Structure, raw: &str) -> Result<&'s GroupRow, AppError> {
+    s.group_by_name(raw)
+        .ok_or_else(|| AppError::NotFound(format!("组别「{raw}」不存在")))
+}
+
+pub fn view_of(raw: Option<&str>) -> Result<View, AppError> {
+    match raw {
+        None | Some("") | Some("quarter") => Ok(View::Quarter),
+        Some("cumulative") => Ok(View::Cumulative),
+        Some(v) => Err(AppError::BadRequest(format!(
+            "未知的视图「{v}」，应为 quarter 或 cumulative"
+        ))),
+    }
+}
+
+/// What every board route answers when the board does not exist: the period and group exist,
+/// but the year-to-date board needs every quarter of the year so far published.
+pub const NO_BOARD: &str = "榜单不存在：累计榜需要本年第一季度起各季度均已揭榜";
+
+/// The board of a period and group known to exist, or the 404 every board route gives.
+pub fn board_of(
+    ctx: &Ctx<'_>,
+    s: &Structure,
+    key: PeriodKey,
+    group_id: i64,
+    view: View,
+) -> Result<Arc<GroupBoard>, AppError> {
+    ctx.board(s, key, group_id, view)?
+        .ok_or_else(|| AppError::NotFound(NO_BOARD.into()))
+}
+
+/// A published period's board of one group, named by the URL's period, group and view.
+pub struct Resolved<'s> {
+    pub period: &'s PeriodRow,
+    pub group: &'s GroupRow,
+    pub view: View,
+    pub board: Arc<GroupBoard>,
+}
+
+/// Resolves `/…/{period}/{group}?view=` to its published board, or the matching 404 / 400.
+pub fn board<'s>(
+    ctx: &Ctx<'_>,
+    s: &'s Structure,
+    period_raw: &str,
+    group_raw: &str,
+    view_raw: Option<&str>,
+) -> Result<Resolved<'s>, AppError> {
+    let period = published(s, period_raw)?;
+    let group = group(s, group_raw)?;
+    let view = view_of(view_raw)?;
+    let board = board_of(ctx, s, period.key, group.id, view)?;
+    Ok(Resolved {
+        period,
+        group,
+        view,
+        board,
+    })
+}
+
+/// The unit, its group and the period to show (the requested one or the latest published).
+pub fn unit_context<'s>(
+    s: &'s Structure,
+    id_raw: &str,
+    period_raw: Option<&str>,
+) -> Result<(&'s store::UnitRow, &'s GroupRow, Option<&'s PeriodRow>), AppError> {
+    let id: i64 = id_raw
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("单位「{id_raw}」不存在")))?;
+    let u = s
+        .unit(id)
+        .ok_or_else(|| AppError::NotFound(format!("单位{id}不存在")))?;
+    let g = s
+        .group(u.group_id)
+        .ok_or_else(|| AppError::NotFound("组别不存在".into()))?;
+    let period = match period_raw {
+        Some(raw) => Some(published(s, raw)?),
+        None => s.latest_published(),
+    };
+    Ok((u, g, period))
+}
+
+pub fn metas(b: &GroupBoard) -> Vec<IndicatorMeta> {
+    b.indicators
+        .iter()
+        .map(|i| IndicatorMeta {
+            name: i.name.clone(),
+            max: i.max,
+            direction: i.direction,
+        })
+        .collect()
+}

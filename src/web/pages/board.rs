@@ -1,0 +1,352 @@
+//! `/boards/{period}/{group}`: the full board, sortable by any column, with its rule line,
+//! correction notice and charts.
+
+use super::html;
+use crate::boards::{GroupBoard, View};
+use crate::domain::{Points, Total};
+use crate::present::{ChangeText, TierText};
+use crate::scoring::Change;
+use crate::web::cache::{Ctx, Rendered};
+use crate::web::extract::{self, need, structure};
+use crate::web::views::{Chrome, rank_text};
+use crate::web::{AppError, AppState, cached};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+/// A group board's query string: `?sort=total&dir=desc&view=cumulative&print=1`.
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub view: Option<String>,
+    pub print: Option<String>,
+}
+
+struct Header {
+    label: String,
+    url: String,
+    numeric: bool,
+    arrow: Option<&'static str>,
+    aria_sort: Option<&'static str>,
+}
+
+struct FullRow<'a> {
+    rank: String,
+    tied: bool,
+    tie_broken: bool,
+    tie_note: String,
+    unit: String,
+    unit_id: i64,
+    missing: bool,
+    missing_list: String,
+    total: Total,
+    points: &'a [Option<Points>],
+    bonus: Points,
+    penalty: Points,
+    change: String,
+    change_css: &'static str,
+    tier: &'static str,
+    tier_css: &'static str,
+    why_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage<'a> {
+    title: String,
+    chrome: Chrome,
+    period_key: String,
+    group_name: String,
+    board_title: String,
+    status: &'static str,
+    compared_with: Option<String>,
+    cumulative: bool,
+    quarter_url: String,
+    cumulative_url: String,
+    cumulative_label: String,
+    csv_url: String,
+    xlsx_url: String,
+    print_url: String,
+    headers: Vec<Header>,
+    rows: Vec<FullRow<'a>>,
+    rules_text: String,
+    chart_url: String,
+    chart_alt: String,
+    bump_url: String,
+    correction: Option<CorrectionNotice>,
+}
+
+/// The notice on a published board that was corrected after 揭榜.
+pub struct CorrectionNotice {
+    /// One line per correction, oldest first.
+    pub lines: Vec<String>,
+    /// Units whose rank or total the latest correction changed.
+    pub changes: Vec<String>,
+}
+
+impl CorrectionNotice {
+    pub fn new(c: &crate::boards::Correction) -> CorrectionNotice {
+        let mut lines = vec![format!("{} 揭榜", c.first_published)];
+        lines.extend(
+            c.history
+                .iter()
+                .map(|m| format!("{} {}", m.created_at, m.reason)),
+        );
+        let changes = c
+            .changes
+            .iter()
+            .map(crate::present::describe_correction)
+            .collect();
+        CorrectionNotice { lines, changes }
+    }
+}
+
+/// Sort key of a row for a column; `None` sorts last.
+fn sort_key(b: &GroupBoard, r: &crate::scoring::BoardRow, col: &str) -> Option<i64> {
+    match col {
+        "total" => Some(r.total.0),
+        "bonus" => Some(r.bonus.0),
+        "penalty" => Some(r.penalty.0),
+        "change" => match r.change {
+            Change::Up(n) => Some(i64::from(n)),
+            Change::Down(n) => Some(-i64::from(n)),
+            Change::Same => Some(0),
+            _ => None,
+        },
+        c if c.starts_with('i') => {
+            let k: usize = c[1..].parse().ok()?;
+            b.board.rows.first()?.points.get(k)?;
+            r.points[k].map(|p| p.0)
+        }
+        _ => r.rank.map(i64::from),
+    }
+}
+
+pub(super) async fn board(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<BoardQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (period_raw, group_raw) = path.into_inner();
+    let q = q.into_inner();
+    cached(&req, &state, move |ctx| {
+        board_page(ctx, &period_raw, &group_raw, &q)
+    })
+    .await
+}
+
+/// Renders a group board page (public so that benchmarks can time it without HTTP).
+pub fn board_page(
+    ctx: &Ctx<'_>,
+    period_raw: &str,
+    group_raw: &str,
+    q: &BoardQuery,
+) -> Result<Rendered, AppError> {
+    {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let extract::Resolved {
+            period,
+            group: g,
+            view,
+            board: b,
+        } = extract::board(ctx, s, period_raw, group_raw, q.view.as_deref())?;
+        let sort = q.sort.clone().unwrap_or_else(|| "rank".into());
+        let desc_default = !matches!(sort.as_str(), "rank" | "unit");
+        let desc = match q.dir.as_deref() {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => desc_default,
+        };
+        let mut order: Vec<usize> = (0..b.board.rows.len()).collect();
+        if sort == "unit" {
+            order.sort_by(|&x, &y| b.board.rows[x].name.cmp(&b.board.rows[y].name));
+        } else {
+            order.sort_by_key(|&i| {
+                let k = sort_key(&b, &b.board.rows[i], &sort);
+                // Missing values last in either direction; ties keep rank order.
+                (
+                    k.is_none(),
+                    if desc {
+                        -k.unwrap_or(0)
+                    } else {
+                        k.unwrap_or(0)
+                    },
+                    i,
+                )
+            });
+        }
+        if sort == "unit" && desc {
+            order.reverse();
+        }
+        let base = format!("/boards/{}/{}", period.key, g.id);
+        let view_q = if view == View::Cumulative {
+            "&view=cumulative"
+        } else {
+            ""
+        };
+        let mut cols: Vec<(String, String, bool)> = vec![
+            ("rank".into(), "名次".into(), false),
+            ("unit".into(), "单位".into(), false),
+            ("total".into(), "总分".into(), true),
+        ];
+        cols.extend(
+            b.indicators
+                .iter()
+                .enumerate()
+                .map(|(k, i)| (format!("i{k}"), i.name.clone(), true)),
+        );
+        cols.push(("bonus".into(), "加分".into(), true));
+        cols.push(("penalty".into(), "扣分".into(), true));
+        cols.push(("change".into(), "变化".into(), false));
+        let mut headers: Vec<Header> = cols
+            .into_iter()
+            .map(|(key, label, numeric)| {
+                let active = key == sort;
+                let next = if active && desc {
+                    "asc"
+                } else if active {
+                    "desc"
+                } else if matches!(key.as_str(), "rank" | "unit") {
+                    "asc"
+                } else {
+                    "desc"
+                };
+                Header {
+                    url: format!("{base}?sort={key}&dir={next}{view_q}"),
+                    label,
+                    numeric,
+                    arrow: active.then_some(if desc { "▼" } else { "▲" }),
+                    aria_sort: active.then_some(if desc { "descending" } else { "ascending" }),
+                }
+            })
+            .collect();
+        headers.push(Header {
+            label: "榜单".into(),
+            url: format!("{base}?sort=rank&dir=asc{view_q}"),
+            numeric: false,
+            arrow: None,
+            aria_sort: None,
+        });
+        let rows = order
+            .iter()
+            .map(|&i| {
+                let r = &b.board.rows[i];
+                let tie_broken = r.equal_total > 0 && !r.tied && !r.decided_by.is_empty();
+                FullRow {
+                    rank: rank_text(r),
+                    tied: r.tied,
+                    tie_broken,
+                    tie_note: if tie_broken {
+                        format!(
+                            "与{}个单位总分相同，按{}排定名次",
+                            r.equal_total,
+                            r.decided_by
+                                .iter()
+                                .map(|&k| format!("「{}」", b.indicators[k].name))
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )
+                    } else {
+                        String::new()
+                    },
+                    unit: r.name.clone(),
+                    unit_id: r.unit_id,
+                    missing: r.has_missing(),
+                    missing_list: crate::present::missing_note(&b, r),
+                    total: r.total,
+                    points: &r.points,
+                    bonus: r.bonus,
+                    penalty: r.penalty,
+                    change: r.change.label(),
+                    change_css: r.change.css(),
+                    tier: r.tier.label(),
+                    tier_css: r.tier.css(),
+                    why_url: format!(
+                        "/boards/{}/{}/why/{}{}",
+                        period.key,
+                        g.id,
+                        r.unit_id,
+                        if view == View::Cumulative {
+                            "?view=cumulative"
+                        } else {
+                            ""
+                        }
+                    ),
+                }
+            })
+            .collect();
+        let mut chrome = Chrome::new(Some(s));
+        chrome.print = q.print.is_some();
+        let top: Vec<String> = b
+            .board
+            .rows
+            .iter()
+            .take(3)
+            .map(|r| format!("{}{}分", r.name, r.total))
+            .collect();
+        html(&BoardPage {
+            title: format!("{} {}", b.title, g.name),
+            chrome,
+            period_key: period.key.to_string(),
+            group_name: g.name.clone(),
+            board_title: b.title.clone(),
+            status: period.status.label(),
+            compared_with: b.previous.map(|p| {
+                if view == View::Cumulative {
+                    format!("{}年1–{}季度累计", p.year, p.quarter)
+                } else {
+                    p.label()
+                }
+            }),
+            cumulative: view == View::Cumulative,
+            quarter_url: base.clone(),
+            cumulative_url: format!("{base}?view=cumulative"),
+            cumulative_label: format!("1–{}季度累计", period.key.quarter),
+            csv_url: format!(
+                "{base}/export.csv{}",
+                if view == View::Cumulative {
+                    "?view=cumulative"
+                } else {
+                    ""
+                }
+            ),
+            xlsx_url: format!(
+                "{base}/export.xlsx{}",
+                if view == View::Cumulative {
+                    "?view=cumulative"
+                } else {
+                    ""
+                }
+            ),
+            print_url: format!("{base}?print=1{view_q}"),
+            headers,
+            rows,
+            rules_text: b.rules_text.clone(),
+            chart_url: format!(
+                "/charts/{}/{}/totals.svg{}",
+                period.key,
+                g.id,
+                if view == View::Cumulative {
+                    "?view=cumulative"
+                } else {
+                    ""
+                }
+            ),
+            chart_alt: format!(
+                "{} {}各单位总分条形图，前三名：{}；完整数据见上表",
+                b.title,
+                g.name,
+                top.join("，")
+            ),
+            bump_url: if view == View::Quarter {
+                format!("/charts/groups/{}/bump.svg", g.id)
+            } else {
+                String::new()
+            },
+            correction: b.corrected.as_ref().map(CorrectionNotice::new),
+        })
+    }
+}

@@ -1,0 +1,197 @@
+//! `/compare`: units side by side on every indicator.
+
+use super::html;
+use crate::boards::{GroupBoard, View};
+use crate::domain::Points;
+use crate::web::extract::{need, published, structure};
+use crate::web::views::{Chrome, opt, rank_text};
+use crate::web::{AppError, AppState, cached};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+struct ChoiceGroup {
+    name: String,
+    units: Vec<(i64, String, bool)>,
+}
+
+struct CompareRow {
+    label: String,
+    strong: bool,
+    values: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    title: String,
+    chrome: Chrome,
+    period_key: String,
+    period_label: String,
+    choices: Vec<ChoiceGroup>,
+    columns: Vec<(i64, String)>,
+    rows: Vec<CompareRow>,
+}
+
+pub(super) async fn compare(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let period = match pairs.iter().find(|(k, _)| k == "period") {
+            Some((_, v)) if !v.is_empty() => published(s, v)?,
+            _ => s
+                .latest_published()
+                .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
+        };
+        let mut ids: Vec<i64> = Vec::new();
+        for (k, v) in &pairs {
+            if k == "units" {
+                for part in v.split(',') {
+                    let id: i64 = part
+                        .trim()
+                        .parse()
+                        .map_err(|_| AppError::NotFound(format!("单位「{part}」不存在")))?;
+                    if s.unit(id).is_none() {
+                        return Err(AppError::NotFound(format!("单位{id}不存在")));
+                    }
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        let mut columns = Vec::new();
+        let mut cols: Vec<(std::sync::Arc<GroupBoard>, usize)> = Vec::new();
+        for id in &ids {
+            let Some(u) = s.unit(*id) else { continue };
+            if let Some(b) = ctx.board(s, period.key, u.group_id, View::Quarter)?
+                && let Some(i) = b.board.rows.iter().position(|r| r.unit_id == *id)
+            {
+                columns.push((u.id, u.name.clone()));
+                cols.push((b, i));
+            }
+        }
+        let mut rows = Vec::new();
+        let best = |vals: &[Option<i64>], higher: bool| -> Vec<bool> {
+            let m = if higher {
+                vals.iter().flatten().max()
+            } else {
+                vals.iter().flatten().min()
+            };
+            vals.iter()
+                .map(|v| cols.len() > 1 && v.is_some() && v.as_ref() == m)
+                .collect()
+        };
+        let totals: Vec<Option<i64>> = cols
+            .iter()
+            .map(|(b, i)| Some(b.board.rows[*i].total.0))
+            .collect();
+        let marks = best(&totals, true);
+        rows.push(CompareRow {
+            label: "总分".into(),
+            strong: true,
+            values: cols
+                .iter()
+                .zip(marks)
+                .map(|((b, i), m)| (b.board.rows[*i].total.to_string(), m))
+                .collect(),
+        });
+        rows.push(CompareRow {
+            label: "组内名次".into(),
+            strong: true,
+            values: cols
+                .iter()
+                .map(|(b, i)| {
+                    let r = &b.board.rows[*i];
+                    (
+                        format!(
+                            "{}/{}（{}）",
+                            rank_text(r),
+                            b.board.rows.len(),
+                            b.group.name
+                        ),
+                        false,
+                    )
+                })
+                .collect(),
+        });
+        // Indicators by name, in the order they first appear; a unit without one shows —.
+        let mut names: Vec<String> = Vec::new();
+        for (b, _) in &cols {
+            for i in &b.indicators {
+                if !names.contains(&i.name) {
+                    names.push(i.name.clone());
+                }
+            }
+        }
+        for name in names {
+            let vals: Vec<Option<Points>> = cols
+                .iter()
+                .map(|(b, i)| {
+                    b.indicators
+                        .iter()
+                        .position(|x| x.name == name)
+                        .and_then(|k| b.board.rows[*i].points[k])
+                })
+                .collect();
+            let higher = cols
+                .iter()
+                .find_map(|(b, _)| b.indicators.iter().find(|x| x.name == name))
+                .is_none_or(|x| x.direction == crate::domain::Direction::Higher);
+            let marks = best(
+                &vals.iter().map(|v| v.map(|p| p.0)).collect::<Vec<_>>(),
+                higher,
+            );
+            rows.push(CompareRow {
+                label: name,
+                strong: false,
+                values: vals.iter().zip(marks).map(|(v, m)| (opt(*v), m)).collect(),
+            });
+        }
+        for (label, f) in [("加分", 0), ("扣分", 1)] {
+            rows.push(CompareRow {
+                label: label.into(),
+                strong: false,
+                values: cols
+                    .iter()
+                    .map(|(b, i)| {
+                        let r = &b.board.rows[*i];
+                        (
+                            (if f == 0 { r.bonus } else { r.penalty }).to_string(),
+                            false,
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        let choices = s
+            .groups
+            .iter()
+            .map(|g| ChoiceGroup {
+                name: g.name.clone(),
+                units: s
+                    .group_units(g.id)
+                    .into_iter()
+                    .map(|u| (u.id, u.name.clone(), ids.contains(&u.id)))
+                    .collect(),
+            })
+            .collect();
+        if columns.len() < 2 {
+            columns.clear();
+        }
+        html(&ComparePage {
+            title: "单位对比".into(),
+            chrome: Chrome::new(Some(s)),
+            period_key: period.key.to_string(),
+            period_label: period.key.label(),
+            choices,
+            columns,
+            rows,
+        })
+    })
+    .await
+}

@@ -1,0 +1,78 @@
+//! `/`: the latest (or a chosen) published period, a card per group with its 红榜/黑榜 and
+//! movers.
+
+use super::{PeriodQuery, html};
+use crate::boards::View;
+use crate::web::extract::{published, structure};
+use crate::web::views::{Card, Chrome, PeriodInfo, PeriodLink, period_links};
+use crate::web::{AppError, AppState, cached};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    title: String,
+    chrome: Chrome,
+    heading: String,
+    period: Option<PeriodInfo>,
+    periods: Vec<PeriodLink>,
+    cards: Vec<Card>,
+}
+
+pub(super) async fn home(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let requested = q.period.clone();
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let chrome = Chrome::new(s.as_ref().as_ref());
+        let Some(s) = s.as_ref() else {
+            return html(&HomePage {
+                title: "首页".into(),
+                chrome,
+                heading: "尚未配置竞赛".into(),
+                period: None,
+                periods: vec![],
+                cards: vec![],
+            });
+        };
+        let period = match requested.as_deref() {
+            Some(raw) => Some(published(s, raw)?),
+            None => s.latest_published(),
+        };
+        let Some(period) = period else {
+            return html(&HomePage {
+                title: "首页".into(),
+                chrome,
+                heading: s.competition.name.clone(),
+                period: None,
+                periods: period_links(s, None),
+                cards: vec![],
+            });
+        };
+        let mut cards = Vec::new();
+        let mut compared = None;
+        for g in &s.groups {
+            if let Some(b) = ctx.board(s, period.key, g.id, View::Quarter)? {
+                compared = b.previous;
+                cards.push(Card::new(&b));
+            }
+        }
+        html(&HomePage {
+            title: format!("{} 考评结果", period.key.label()),
+            chrome,
+            heading: format!("{} 考评结果", period.key.label()),
+            period: Some(PeriodInfo {
+                status: period.status.label(),
+                published_at: period.published_at.clone(),
+                compared_with: compared.map(|p| p.label()),
+            }),
+            periods: period_links(s, Some(period.key)),
+            cards,
+        })
+    })
+    .await
+}

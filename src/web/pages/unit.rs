@@ -1,0 +1,207 @@
+//! `/units/{id}`: a unit's report card — rank and trend, each indicator against the group
+//! average and leader, 短板弱项, remarks and honors.
+
+use super::{PeriodQuery, html};
+use crate::analysis::{self};
+use crate::boards::View;
+use crate::present::{ChangeText, TierText};
+use crate::store::{self};
+use crate::web::extract::{metas, need, structure, unit_context};
+use crate::web::views::{Chrome, PeriodLink, opt, period_links, rank_text, signed};
+use crate::web::{AppError, AppState, cached};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+struct Current {
+    rank: String,
+    tied: bool,
+    group_size: usize,
+    total: String,
+    change: String,
+    change_css: &'static str,
+    tier: &'static str,
+    tier_css: &'static str,
+    period_label: String,
+}
+
+struct StandingView {
+    name: String,
+    url: String,
+    points: String,
+    max: String,
+    rank: String,
+    average: String,
+    vs_average: String,
+    leader: String,
+    behind_leader: String,
+    leaders: String,
+}
+
+struct TrendRow {
+    period: String,
+    url: String,
+    total: String,
+    rank: String,
+    tied: bool,
+    change: String,
+    change_css: &'static str,
+    tier: &'static str,
+    tier_css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    title: String,
+    chrome: Chrome,
+    unit_id: i64,
+    unit: String,
+    kind: String,
+    group_name: String,
+    board_url: String,
+    current: Option<Current>,
+    periods: Vec<PeriodLink>,
+    compare_url: String,
+    print_url: String,
+    weak: Vec<StandingView>,
+    standings: Vec<StandingView>,
+    indicators_chart: String,
+    trend_chart: String,
+    trend: Vec<TrendRow>,
+    remarks: Vec<String>,
+    honors: Vec<store::HonorRow>,
+}
+
+pub(super) async fn unit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id_raw = path.into_inner();
+    let q = q.into_inner();
+    cached(&req, &state, move |ctx| {
+        let s = structure(ctx)?;
+        let s = need(&s)?;
+        let (u, g, period) = unit_context(s, &id_raw, q.period.as_deref())?;
+        let history = ctx.history(s, g.id)?;
+        let board = match period {
+            Some(p) => ctx.board(s, p.key, g.id, View::Quarter)?,
+            None => None,
+        };
+        let row = board
+            .as_ref()
+            .and_then(|b| b.board.rows.iter().find(|r| r.unit_id == u.id));
+        let current = board.as_ref().zip(row).map(|(b, r)| Current {
+            rank: rank_text(r),
+            tied: r.tied,
+            group_size: b.board.rows.len(),
+            total: r.total.to_string(),
+            change: r.change.label(),
+            change_css: r.change.css(),
+            tier: r.tier.label(),
+            tier_css: r.tier.css(),
+            period_label: b.title.clone(),
+        });
+        let standings = board
+            .as_ref()
+            .and_then(|b| analysis::standings(&metas(b), &b.board, u.id))
+            .unwrap_or_default();
+        let ind_url = |k: usize| {
+            board.as_ref().map_or_else(String::new, |b| {
+                format!("/indicators/{}?group={}", b.indicators[k].id, g.id)
+            })
+        };
+        let view = |st: &analysis::Standing| StandingView {
+            name: st.name.clone(),
+            url: ind_url(st.index),
+            points: opt(st.points),
+            max: st.max.to_string(),
+            rank: st
+                .rank
+                .map_or_else(|| "—".into(), |r| format!("{r}/{}", st.ranked)),
+            average: opt(st.average),
+            vs_average: signed(st.vs_average),
+            leader: opt(st.leader),
+            behind_leader: st.behind_leader.map_or_else(
+                || "—".into(),
+                |p| {
+                    if p.0 == 0 {
+                        "0".into()
+                    } else {
+                        format!("-{p}")
+                    }
+                },
+            ),
+            leaders: st.leaders.join("、"),
+        };
+        let weak = analysis::weaknesses(&standings, 5)
+            .into_iter()
+            .map(view)
+            .collect();
+        let trend = history
+            .iter()
+            .filter_map(|b| {
+                let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
+                Some(TrendRow {
+                    period: b.title.clone(),
+                    url: format!("/boards/{}/{}", b.period.key, g.id),
+                    total: r.total.to_string(),
+                    rank: rank_text(r),
+                    tied: r.tied,
+                    change: r.change.label(),
+                    change_css: r.change.css(),
+                    tier: r.tier.label(),
+                    tier_css: r.tier.css(),
+                })
+            })
+            .collect();
+        let remarks = match period {
+            Some(p) => {
+                let a = store::unit_adjustments(ctx.conn, p.id, u.id)?;
+                [("加分", &a.bonus), ("扣分", &a.penalty)]
+                    .into_iter()
+                    .filter_map(|(name, v)| {
+                        let (pts, reason) = v.as_ref()?;
+                        Some(format!(
+                            "{name} {pts}：{}",
+                            reason.as_deref().unwrap_or("（未注明原因）")
+                        ))
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let leader = board
+            .as_ref()
+            .and_then(|b| b.board.rows.first())
+            .filter(|r| r.unit_id != u.id);
+        let pq = period.map_or_else(String::new, |p| format!("period={}", p.key));
+        let mut chrome = Chrome::new(Some(s));
+        chrome.print = q.print.is_some();
+        html(&UnitPage {
+            title: format!("{} 成绩单", u.name),
+            chrome,
+            unit_id: u.id,
+            unit: u.name.clone(),
+            kind: u.kind.clone(),
+            group_name: g.name.clone(),
+            board_url: period.map_or_else(|| "/".into(), |p| format!("/boards/{}/{}", p.key, g.id)),
+            current,
+            periods: period_links(s, period.map(|p| p.key)),
+            compare_url: match leader {
+                Some(l) => format!("/compare?{pq}&units={}&units={}", u.id, l.unit_id),
+                None => format!("/compare?{pq}&units={}", u.id),
+            },
+            print_url: format!("/units/{}?{pq}&print=1", u.id),
+            weak,
+            standings: standings.iter().map(view).collect(),
+            indicators_chart: format!("/charts/units/{}/indicators.svg?{pq}", u.id),
+            trend_chart: format!("/charts/units/{}/trend.svg", u.id),
+            trend,
+            remarks,
+            honors: store::unit_honors(ctx.conn, u.id)?,
+        })
+    })
+    .await
+}
