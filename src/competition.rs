@@ -4,6 +4,7 @@
 use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
 use crate::tabular::{self, RowRef, TabularError};
 use crate::text::{normalize_name, trim_cell};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -340,37 +341,11 @@ pub struct Catalog {
     pub groups: Vec<CatalogGroup>,
     pub units: Vec<CatalogUnit>,
     pub indicators: Vec<CatalogIndicator>,
-    unit_by_name: HashMap<String, usize, FnvBuild>,
+    unit_by_name: FxHashMap<String, usize>,
     /// Names that more than one stored unit answers to.
-    ambiguous_units: HashMap<String, Vec<usize>, FnvBuild>,
+    ambiguous_units: FxHashMap<String, Vec<usize>>,
     /// Several indicators may share a name in different groups.
-    indicator_by_name: HashMap<String, Vec<usize>, FnvBuild>,
-}
-
-/// FNV-1a for the name look-ups: an import looks up two short names per row, a million times,
-/// and the keys come from the competition's own structure (no untrusted key flooding).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FnvBuild;
-
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-impl std::hash::BuildHasher for FnvBuild {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
+    indicator_by_name: FxHashMap<String, Vec<usize>>,
 }
 
 impl Catalog {
@@ -381,9 +356,8 @@ impl Catalog {
     ) -> Catalog {
         // A name shared by two units (only possible in a database from before `init` refused
         // that) names neither: the importer reports it instead of guessing.
-        let mut unit_by_name = HashMap::with_hasher(FnvBuild);
-        let mut ambiguous_units: HashMap<String, Vec<usize>, FnvBuild> =
-            HashMap::with_hasher(FnvBuild);
+        let mut unit_by_name = FxHashMap::default();
+        let mut ambiguous_units: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, u) in units.iter().enumerate() {
             for name in std::iter::once(&u.name).chain(&u.aliases) {
                 let key = normalize_name(name);
@@ -404,8 +378,7 @@ impl Catalog {
         for key in ambiguous_units.keys() {
             unit_by_name.remove(key);
         }
-        let mut indicator_by_name: HashMap<String, Vec<usize>, FnvBuild> =
-            HashMap::with_hasher(FnvBuild);
+        let mut indicator_by_name: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, ind) in indicators.iter().enumerate() {
             for key in [
                 normalize_name(&ind.code),

@@ -15,7 +15,9 @@ mod views;
 
 use crate::store::{Store, StoreError};
 use actix_web::http::{StatusCode, header};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web};
+use actix_web::{
+    App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web,
+};
 use cache::{Cache, Ctx, Page, Rendered};
 use std::fmt;
 use std::net::TcpListener;
@@ -177,11 +179,12 @@ where
     let modified = header::HttpDate::from(
         SystemTime::UNIX_EPOCH + Duration::from_secs(changed_at.max(0) as u64),
     );
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let tag = header::EntityTag::new_strong(etag.trim_matches('"').to_string());
+    let matches = match req.get_header::<header::IfNoneMatch>() {
+        Some(header::IfNoneMatch::Any) => true,
+        Some(header::IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        None => false,
+    };
     if matches {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
@@ -227,20 +230,14 @@ where
     Ok(resp.body(r.body.clone()))
 }
 
+/// The client accepts gzip (with a quality above zero).
 fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|token| {
-            let mut parts = token.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                matches!(
-                    p.trim().replace(' ', "").as_str(),
-                    "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
-                )
-            });
-            name.eq_ignore_ascii_case("gzip") && !refused
+    use header::{Encoding, Preference};
+    req.get_header::<header::AcceptEncoding>()
+        .is_some_and(|ae| {
+            ae.iter().any(|q| {
+                q.quality > header::Quality::ZERO
+                    && matches!(&q.item, Preference::Specific(e) if *e == Encoding::gzip())
+            })
         })
 }
