@@ -296,7 +296,7 @@ fn build_slides(
                         seconds,
                         current: false,
                         body: SlideBody::Chart {
-                            src: format!("/charts/{}/{}/totals.svg", period.key, grp.id),
+                            src: super::urls::totals_chart(period.key, grp.id, View::Quarter),
                             alt: format!("{}{}各单位总分条形图", grp.name, label),
                         },
                     });

@@ -11,6 +11,7 @@ mod extract;
 mod files;
 mod lobby;
 pub mod pages;
+mod urls;
 mod views;
 
 use crate::store::{Store, StoreError};

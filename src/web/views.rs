@@ -133,7 +133,7 @@ impl Card {
             group_id: b.group.id,
             group_name: b.group.name.clone(),
             unit_count: b.board.rows.len(),
-            board_url: format!("/boards/{}/{}", b.period.key, b.group.id),
+            board_url: super::urls::board(b.period.key, b.group.id),
             red: b.board.in_tier(Tier::Red).map(BriefRow::new).collect(),
             black: b.board.in_tier(Tier::Black).map(BriefRow::new).collect(),
             climbers: up.into_iter().map(BriefRow::new).collect(),

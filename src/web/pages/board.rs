@@ -8,6 +8,7 @@ use crate::present::{ChangeText, TierText};
 use crate::scoring::Change;
 use crate::web::cache::{Ctx, Rendered};
 use crate::web::extract::{self, need, structure};
+use crate::web::urls;
 use crate::web::views::{Chrome, rank_text};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -181,12 +182,6 @@ pub fn board_page(
         if sort == "unit" && desc {
             order.reverse();
         }
-        let base = format!("/boards/{}/{}", period.key, g.id);
-        let view_q = if view == View::Cumulative {
-            "&view=cumulative"
-        } else {
-            ""
-        };
         let mut cols: Vec<(String, String, bool)> = vec![
             ("rank".into(), "名次".into(), false),
             ("unit".into(), "单位".into(), false),
@@ -215,7 +210,7 @@ pub fn board_page(
                     "desc"
                 };
                 Header {
-                    url: format!("{base}?sort={key}&dir={next}{view_q}"),
+                    url: urls::board_sorted(period.key, g.id, view, &key, next),
                     label,
                     numeric,
                     arrow: active.then_some(if desc { "▼" } else { "▲" }),
@@ -225,7 +220,7 @@ pub fn board_page(
             .collect();
         headers.push(Header {
             label: "榜单".into(),
-            url: format!("{base}?sort=rank&dir=asc{view_q}"),
+            url: urls::board_sorted(period.key, g.id, view, "rank", "asc"),
             numeric: false,
             arrow: None,
             aria_sort: None,
@@ -264,17 +259,7 @@ pub fn board_page(
                     change_css: r.change.css(),
                     tier: r.tier.label(),
                     tier_css: r.tier.css(),
-                    why_url: format!(
-                        "/boards/{}/{}/why/{}{}",
-                        period.key,
-                        g.id,
-                        r.unit_id,
-                        if view == View::Cumulative {
-                            "?view=cumulative"
-                        } else {
-                            ""
-                        }
-                    ),
+                    why_url: urls::why(period.key, g.id, r.unit_id, view),
                 }
             })
             .collect();
@@ -302,39 +287,16 @@ pub fn board_page(
                 }
             }),
             cumulative: view == View::Cumulative,
-            quarter_url: base.clone(),
-            cumulative_url: format!("{base}?view=cumulative"),
+            quarter_url: urls::board(period.key, g.id),
+            cumulative_url: urls::board_view(period.key, g.id, View::Cumulative),
             cumulative_label: format!("1–{}季度累计", period.key.quarter),
-            csv_url: format!(
-                "{base}/export.csv{}",
-                if view == View::Cumulative {
-                    "?view=cumulative"
-                } else {
-                    ""
-                }
-            ),
-            xlsx_url: format!(
-                "{base}/export.xlsx{}",
-                if view == View::Cumulative {
-                    "?view=cumulative"
-                } else {
-                    ""
-                }
-            ),
-            print_url: format!("{base}?print=1{view_q}"),
+            csv_url: urls::export(period.key, g.id, view, "csv"),
+            xlsx_url: urls::export(period.key, g.id, view, "xlsx"),
+            print_url: urls::board_print(period.key, g.id, view),
             headers,
             rows,
             rules_text: b.rules_text.clone(),
-            chart_url: format!(
-                "/charts/{}/{}/totals.svg{}",
-                period.key,
-                g.id,
-                if view == View::Cumulative {
-                    "?view=cumulative"
-                } else {
-                    ""
-                }
-            ),
+            chart_url: urls::totals_chart(period.key, g.id, view),
             chart_alt: format!(
                 "{} {}各单位总分条形图，前三名：{}；完整数据见上表",
                 b.title,
@@ -342,7 +304,7 @@ pub fn board_page(
                 top.join("，")
             ),
             bump_url: if view == View::Quarter {
-                format!("/charts/groups/{}/bump.svg", g.id)
+                urls::bump_chart(g.id)
             } else {
                 String::new()
             },

@@ -7,6 +7,7 @@ use crate::boards::View;
 use crate::present::{ChangeText, TierText};
 use crate::store::{self};
 use crate::web::extract::{metas, need, structure, unit_context};
+use crate::web::urls;
 use crate::web::views::{Chrome, PeriodLink, opt, period_links, rank_text, signed};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -108,9 +109,9 @@ pub(super) async fn unit(
             .and_then(|b| analysis::standings(&metas(b), &b.board, u.id))
             .unwrap_or_default();
         let ind_url = |k: usize| {
-            board.as_ref().map_or_else(String::new, |b| {
-                format!("/indicators/{}?group={}", b.indicators[k].id, g.id)
-            })
+            board
+                .as_ref()
+                .map_or_else(String::new, |b| urls::indicator(b.indicators[k].id, g.id))
         };
         let view = |st: &analysis::Standing| StandingView {
             name: st.name.clone(),
@@ -145,7 +146,7 @@ pub(super) async fn unit(
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
                 Some(TrendRow {
                     period: b.title.clone(),
-                    url: format!("/boards/{}/{}", b.period.key, g.id),
+                    url: urls::board(b.period.key, g.id),
                     total: r.total.to_string(),
                     rank: rank_text(r),
                     tied: r.tied,
@@ -186,18 +187,18 @@ pub(super) async fn unit(
             unit: u.name.clone(),
             kind: u.kind.clone(),
             group_name: g.name.clone(),
-            board_url: period.map_or_else(|| "/".into(), |p| format!("/boards/{}/{}", p.key, g.id)),
+            board_url: period.map_or_else(|| "/".into(), |p| urls::board(p.key, g.id)),
             current,
             periods: period_links(s, period.map(|p| p.key)),
             compare_url: match leader {
-                Some(l) => format!("/compare?{pq}&units={}&units={}", u.id, l.unit_id),
-                None => format!("/compare?{pq}&units={}", u.id),
+                Some(l) => urls::compare(&pq, &[u.id, l.unit_id]),
+                None => urls::compare(&pq, &[u.id]),
             },
-            print_url: format!("/units/{}?{pq}&print=1", u.id),
+            print_url: urls::unit_print(u.id, &pq),
             weak,
             standings: standings.iter().map(view).collect(),
-            indicators_chart: format!("/charts/units/{}/indicators.svg?{pq}", u.id),
-            trend_chart: format!("/charts/units/{}/trend.svg", u.id),
+            indicators_chart: urls::indicators_chart(u.id, &pq),
+            trend_chart: urls::trend_chart(u.id),
             trend,
             remarks,
             honors: store::unit_honors(ctx.conn, u.id)?,

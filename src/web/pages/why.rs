@@ -7,6 +7,7 @@ use crate::domain::Total;
 use crate::present::{ChangeText, TierText};
 use crate::store::{self};
 use crate::web::extract::{self, need, structure};
+use crate::web::urls;
 use crate::web::views::{Chrome, opt, rank_text};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -246,7 +247,7 @@ pub(super) async fn why(
             title: format!("{} {} 名次说明", r.name, b.title),
             chrome: Chrome::new(Some(s)),
             period_key: period.key.to_string(),
-            board_url: format!("/boards/{}/{}", period.key, g.id),
+            board_url: urls::board(period.key, g.id),
             group_name: g.name.clone(),
             unit: r.name.clone(),
             board_title: b.title.clone(),
