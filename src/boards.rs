@@ -2,9 +2,9 @@
 //! and returns the result with the structure needed to show it. Computes no rank itself.
 
 use crate::domain::{CutTies, MissingPolicy, PeriodKey, Points, Total};
-use crate::scoring::{
-    self, Board, CumulativeInput, GroupInput, GroupRules, IndicatorSpec, Previous, QuarterBoard,
-    TierRules, UnitScores,
+use crate::ranking::{
+    self as ranking, Board, CumulativeInput, GroupInput, GroupRules, IndicatorSpec, Previous,
+    QuarterBoard, TierRules, UnitScores,
 };
 use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure};
 use rusqlite::Connection;
@@ -197,8 +197,8 @@ pub struct RankCorrection {
     pub rank_now: Option<u32>,
     pub total_before: Total,
     pub total_now: Total,
-    pub change_before: scoring::Change,
-    pub change_now: scoring::Change,
+    pub change_before: ranking::Change,
+    pub change_now: ranking::Change,
 }
 
 /// Ranks one group from the stored scores, ignoring its own snapshot: what 揭榜 freezes, and
@@ -377,7 +377,7 @@ impl<'a> Ranking<'a> {
 
     fn quarter(&self, data: &store::PeriodValues, previous: Option<&Previous>) -> Board {
         let units = unit_scores(self.structure, self.group, self.indicators, data);
-        scoring::rank_group(&GroupInput {
+        ranking::rank_group(&GroupInput {
             indicators: &self.specs,
             units: &units,
             rules: &self.rules,
@@ -392,7 +392,7 @@ impl<'a> Ranking<'a> {
             .iter()
             .map(|u| (u.id, u.name.clone()))
             .collect();
-        scoring::rank_cumulative(&CumulativeInput {
+        ranking::rank_cumulative(&CumulativeInput {
             indicators: &self.specs,
             units: &units,
             quarters,

@@ -3,7 +3,6 @@
 //! The functional core (`domain`, `competition`, `import`, `scoring`) is pure; the shell
 //! (`store`, `boards`, `web`, `cli`, `demo`) loads data, calls the core, and stores or renders.
 
-pub mod analysis;
 pub mod boards;
 pub mod charts;
 pub mod cli;
@@ -15,7 +14,7 @@ pub mod import;
 pub mod lobby;
 pub mod ops;
 pub mod present;
-pub mod scoring;
+pub mod ranking;
 pub mod store;
 pub mod tabular;
 pub mod text;

@@ -4,7 +4,7 @@
 
 use crate::boards::{Correction, GroupBoard, RankCorrection, View};
 use crate::domain::{PeriodKey, Points, Total};
-use crate::scoring::{BoardRow, Change, Tier};
+use crate::ranking::{BoardRow, Change, Tier};
 use crate::store::PeriodStatus;
 use serde::Serialize;
 

@@ -77,9 +77,9 @@ fn snapshot_differences(posted: &store::Snapshot, now: &boards::GroupBoard) -> V
     d
 }
 
-fn board_differences(posted: &crate::scoring::Board, now: &crate::scoring::Board) -> Vec<String> {
+fn board_differences(posted: &crate::ranking::Board, now: &crate::ranking::Board) -> Vec<String> {
     use std::collections::HashMap;
-    let now_by_unit: HashMap<i64, &crate::scoring::BoardRow> =
+    let now_by_unit: HashMap<i64, &crate::ranking::BoardRow> =
         now.rows.iter().map(|r| (r.unit_id, r)).collect();
     let mut out = Vec::new();
     for a in &posted.rows {

@@ -4,7 +4,7 @@
 
 use super::Result;
 use crate::domain::{PeriodKey, Points, Total, View};
-use crate::scoring::{Board, BoardRow, Change, Tier};
+use crate::ranking::{Board, BoardRow, Change, Tier};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A board to freeze, with what is needed to show it later as it was.

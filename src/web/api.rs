@@ -3,9 +3,9 @@
 use super::cache::Rendered;
 use super::extract::{self, unit_context};
 use super::{AppError, AppState, cached};
-use crate::analysis;
 use crate::boards::View;
 use crate::present::BoardJson;
+use crate::ranking::analysis;
 use crate::store::{PeriodStatus, Structure};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -3,9 +3,9 @@
 
 use super::AppError;
 use super::cache::Ctx;
-use crate::analysis::IndicatorMeta;
 use crate::boards::{GroupBoard, View};
 use crate::domain::PeriodKey;
+use crate::ranking::analysis::IndicatorMeta;
 use crate::store::{self, GroupRow, PeriodRow, PeriodStatus, Structure};
 use std::sync::Arc;
 

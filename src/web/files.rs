@@ -3,10 +3,10 @@
 use super::cache::Rendered;
 use super::extract::{self, group, metas, need, structure, unit_context};
 use super::{AppError, AppState, cached};
-use crate::analysis;
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
-use crate::scoring::Tier;
+use crate::ranking::Tier;
+use crate::ranking::analysis;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;

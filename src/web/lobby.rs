@@ -8,11 +8,11 @@
 use super::cache::Ctx;
 use super::extract::{self, published, structure};
 use super::{AppError, AppState};
-use crate::analysis;
 use crate::boards::{GroupBoard, View};
 use crate::lobby::{self, ROWS_PER_SLIDE, SlideKind, SlideSpec, Theme};
 use crate::present::{ChangeText, TierText};
-use crate::scoring::{BoardRow, Tier};
+use crate::ranking::analysis;
+use crate::ranking::{BoardRow, Tier};
 use crate::store::{self, PeriodRow, Structure};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -3,7 +3,7 @@
 use crate::boards::GroupBoard;
 use crate::domain::{PeriodKey, Points};
 use crate::present::ChangeText;
-use crate::scoring::BoardRow;
+use crate::ranking::BoardRow;
 use crate::store::{PeriodStatus, Structure};
 
 /// What every page's frame shows.
@@ -127,8 +127,8 @@ pub struct Card {
 
 impl Card {
     pub fn new(b: &GroupBoard) -> Card {
-        use crate::scoring::Tier;
-        let (up, down) = crate::analysis::movers(&b.board, 3);
+        use crate::ranking::Tier;
+        let (up, down) = crate::ranking::analysis::movers(&b.board, 3);
         Card {
             group_id: b.group.id,
             group_name: b.group.name.clone(),

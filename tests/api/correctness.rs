@@ -9,7 +9,7 @@ use shaibang::competition::CompetitionSpec;
 use shaibang::domain::{PeriodKey, Total};
 use shaibang::import::ImportError;
 use shaibang::present::ChangeText;
-use shaibang::scoring::{Change, Tier};
+use shaibang::ranking::{Change, Tier};
 use shaibang::store::{self, ApplyOptions, ApplyOutcome, Store, StoreError};
 use std::process::{Command, Output};
 
@@ -83,7 +83,7 @@ fn board(db: &TestDb, key: PeriodKey, view: View) -> GroupBoard {
         .expect("board")
 }
 
-fn row<'a>(b: &'a GroupBoard, name: &str) -> &'a shaibang::scoring::BoardRow {
+fn row<'a>(b: &'a GroupBoard, name: &str) -> &'a shaibang::ranking::BoardRow {
     b.board
         .rows
         .iter()

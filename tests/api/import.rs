@@ -390,7 +390,7 @@ fn demo_boards_have_ties_and_movement() {
             .board
             .rows
             .iter()
-            .any(|r| !matches!(r.change, shaibang::scoring::Change::Same))
+            .any(|r| !matches!(r.change, shaibang::ranking::Change::Same))
     );
     // The 经济发展类部门 tie-break separates two equal totals.
     let econ = &boards[1];

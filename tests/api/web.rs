@@ -30,7 +30,7 @@ fn home_shows_the_latest_published_boards() {
             .board
             .rows
             .iter()
-            .filter(|r| r.tier == shaibang::scoring::Tier::Red)
+            .filter(|r| r.tier == shaibang::ranking::Tier::Red)
         {
             assert!(
                 b.contains(&format!(

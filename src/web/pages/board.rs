@@ -5,7 +5,7 @@ use super::html;
 use crate::boards::{GroupBoard, View};
 use crate::domain::{Points, Total};
 use crate::present::{ChangeText, TierText};
-use crate::scoring::Change;
+use crate::ranking::Change;
 use crate::web::cache::{Ctx, Rendered};
 use crate::web::extract::{self, need, structure};
 use crate::web::urls;
@@ -104,7 +104,7 @@ impl CorrectionNotice {
 }
 
 /// Sort key of a row for a column; `None` sorts last.
-fn sort_key(b: &GroupBoard, r: &crate::scoring::BoardRow, col: &str) -> Option<i64> {
+fn sort_key(b: &GroupBoard, r: &crate::ranking::BoardRow, col: &str) -> Option<i64> {
     match col {
         "total" => Some(r.total.0),
         "bonus" => Some(r.bonus.0),

@@ -1,8 +1,8 @@
 //! `/indicators/{id}`: every unit of a group on one indicator, across the published periods.
 
 use super::html;
-use crate::analysis::{self};
 use crate::domain::Points;
+use crate::ranking::analysis::{self};
 use crate::web::extract::{group, need, structure};
 use crate::web::views::{Chrome, opt};
 use crate::web::{AppError, AppState, cached};

@@ -2,9 +2,9 @@
 //! average and leader, 短板弱项, remarks and honors.
 
 use super::{PeriodQuery, html};
-use crate::analysis::{self};
 use crate::boards::View;
 use crate::present::{ChangeText, TierText};
+use crate::ranking::analysis::{self};
 use crate::store::{self};
 use crate::web::extract::{metas, need, structure, unit_context};
 use crate::web::urls;

@@ -217,7 +217,7 @@ pub(super) async fn why(
                 r.change.label()
             ));
         }
-        if r.tier != crate::scoring::Tier::None {
+        if r.tier != crate::ranking::Tier::None {
             ex.push(format!(
                 "按「前{}名红榜、后{}名黑榜」的规则列入{}。",
                 g.red,

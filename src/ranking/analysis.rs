@@ -2,7 +2,7 @@
 //! average and the leader, its 短板弱项 (weakest indicators), and the biggest movers. Pure.
 
 use crate::domain::{Direction, Points};
-use crate::scoring::{Board, BoardRow, Change};
+use crate::ranking::{Board, BoardRow, Change};
 use serde::Serialize;
 
 /// The indicator facts the analysis needs.
@@ -164,7 +164,7 @@ pub fn movers(board: &Board, n: usize) -> (Vec<&BoardRow>, Vec<&BoardRow>) {
 mod tests {
     use super::*;
     use crate::domain::MissingPolicy;
-    use crate::scoring::{GroupInput, GroupRules, IndicatorSpec, UnitScores, rank_group};
+    use crate::ranking::{GroupInput, GroupRules, IndicatorSpec, UnitScores, rank_group};
 
     fn p(x: f64) -> Points {
         Points::from_f64(x).unwrap()
@@ -200,10 +200,10 @@ mod tests {
         let rules = GroupRules {
             tie_breaks: vec![],
             missing: MissingPolicy::Zero,
-            tiers: crate::scoring::TierRules {
+            tiers: crate::ranking::TierRules {
                 red: 1,
                 black: 1,
-                cut_ties: crate::scoring::CutTies::AllIn,
+                cut_ties: crate::ranking::CutTies::AllIn,
                 black_spares_top_half: true,
             },
             total_decimals: None,
