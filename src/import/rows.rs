@@ -1,0 +1,213 @@
+//! Reading one data row: its period, its unit, its numbers, and the entry it fills; the checks
+//! every layout shares.
+
+use super::*;
+use header::header_role;
+
+impl Planner<'_> {
+    pub(super) fn row(&mut self, row: usize, cells: RowRef<'_>) -> Result<(), ImportError> {
+        if cells.is_blank() {
+            return Ok(());
+        }
+        if self.header.is_none() {
+            self.pre_header += 1;
+            if (0..cells.len())
+                .any(|i| header_role(&normalize_name(cells.get(i))) == Some(Col::Unit))
+            {
+                self.read_header(row, &cells);
+            } else if self.pre_header >= HEADER_SEARCH_ROWS {
+                return Err(ImportError::NoHeader);
+            }
+            return Ok(());
+        }
+        self.rows += 1;
+        let width = self.header.as_ref().map_or(0, |h| h.cols.len());
+        if cells.len() < width || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty())
+        {
+            self.errors.push(ImportError::Ragged {
+                row,
+                found: cells.len(),
+                expected: width,
+            });
+            return Ok(());
+        }
+        match self.header.as_ref().map(|h| h.layout) {
+            Some(Layout::Wide) => self.wide_row(row, &cells),
+            Some(Layout::Long) => self.long_row(row, &cells),
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+impl Planner<'_> {
+    pub(super) fn period_at(
+        &mut self,
+        row: usize,
+        cells: &RowRef<'_>,
+        col: Option<usize>,
+    ) -> Option<PeriodKey> {
+        let Some(c) = col else {
+            return self.default_period;
+        };
+        let raw = trim_cell(cells.get(c));
+        if raw.is_empty() {
+            if self.default_period.is_none() {
+                self.errors.push(ImportError::NoPeriod {
+                    at: Some(CellRef { row, col: c }),
+                });
+            }
+            return self.default_period;
+        }
+        if let Some((s, p)) = &self.last_period
+            && s == raw
+        {
+            return Some(*p);
+        }
+        match PeriodKey::parse(raw) {
+            Some(p) => {
+                self.last_period = Some((raw.to_string(), p));
+                Some(p)
+            }
+            None => {
+                self.errors.push(ImportError::BadPeriod {
+                    at: CellRef { row, col: c },
+                    value: raw.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    pub(super) fn unit_at(&mut self, row: usize, cells: &RowRef<'_>, col: usize) -> Option<usize> {
+        let raw = trim_cell(cells.get(col));
+        let at = CellRef { row, col };
+        if raw.is_empty() {
+            self.errors.push(ImportError::BlankUnit { at });
+            return None;
+        }
+        let found = self.catalog.find_unit(raw);
+        let sharing = self.catalog.units_sharing(raw);
+        if found.is_none() && !sharing.is_empty() {
+            self.errors.push(ImportError::AmbiguousUnit {
+                at,
+                name: raw.to_string(),
+                units: sharing
+                    .iter()
+                    .map(|&u| self.catalog.units[u].name.clone())
+                    .collect(),
+            });
+        } else if found.is_none() {
+            self.errors.push(ImportError::UnknownUnit {
+                at,
+                name: raw.to_string(),
+                suggestion: self.catalog.suggest_unit(raw),
+            });
+        }
+        found
+    }
+
+    pub(super) fn number_at(
+        &mut self,
+        at: CellRef,
+        header: &str,
+        raw: &str,
+        min: Points,
+        max: Option<Points>,
+    ) -> Option<Option<Points>> {
+        match parse_points(raw) {
+            Ok(None) => Some(None),
+            Ok(Some(v)) if v < min || max.is_some_and(|m| v > m) => {
+                self.errors.push(ImportError::OutOfRange {
+                    at,
+                    header: header.to_string(),
+                    value: trim_cell(raw).to_string(),
+                    min: min.to_string(),
+                    max: max.map_or("不限".into(), |m| m.to_string()),
+                });
+                None
+            }
+            Ok(Some(v)) => Some(Some(v)),
+            Err(NumberError::TooManyDecimals) => {
+                self.errors.push(ImportError::TooManyDecimals {
+                    at,
+                    header: header.to_string(),
+                    value: trim_cell(raw).to_string(),
+                });
+                None
+            }
+            Err(NumberError::NotANumber) => {
+                self.errors.push(ImportError::NotANumber {
+                    at,
+                    header: header.to_string(),
+                    value: trim_cell(raw).to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Finds or starts the entry for (period, unit); in the wide layout a second row for the
+    /// same unit and period is an error.
+    pub(super) fn entry(
+        &mut self,
+        period: PeriodKey,
+        unit: usize,
+        row: usize,
+        unit_col: usize,
+        wide: bool,
+    ) -> Option<usize> {
+        // Long files list a unit's scores together: skip the hash look-up for the same entry.
+        if !wide
+            && let Some(last) = self.entries.last()
+            && last.period == period
+            && last.unit == unit
+        {
+            return Some(self.entries.len() - 1);
+        }
+        if let Some(&e) = self.entry_index.get(&(period, unit)) {
+            if wide {
+                self.errors.push(ImportError::DuplicateUnit {
+                    at: CellRef { row, col: unit_col },
+                    name: self.catalog.units[unit].name.clone(),
+                    period: period.to_string(),
+                    first_row: self.entries[e].row,
+                });
+                return None;
+            }
+            return Some(e);
+        }
+        self.entries.push(Entry {
+            period,
+            unit,
+            row,
+            cells: Vec::new(),
+            remark: None,
+        });
+        let e = self.entries.len() - 1;
+        self.entry_index.insert((period, unit), e);
+        Some(e)
+    }
+
+    pub(super) fn check_group(&mut self, at: CellRef, unit: usize, groups: &[usize]) -> bool {
+        let g = self.catalog.units[unit].group;
+        if groups.contains(&g) {
+            return true;
+        }
+        if groups.is_empty() {
+            // Already reported once for the header (MixedGroups); not again on every row.
+            return false;
+        }
+        self.errors.push(ImportError::WrongGroup {
+            at,
+            unit: self.catalog.units[unit].name.clone(),
+            unit_group: self.catalog.groups[g].name.clone(),
+            expected: groups
+                .iter()
+                .map(|&g| self.catalog.groups[g].name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        });
+        false
+    }
+}

@@ -1,0 +1,92 @@
+//! The wide layout: one row per unit, one column per indicator (what staff export from Excel).
+
+use super::*;
+
+impl Planner<'_> {
+    pub(super) fn wide_row(&mut self, row: usize, cells: &RowRef<'_>) {
+        let Some(h) = self.header.take() else { return };
+        self.wide_row_with(row, cells, &h);
+        self.header = Some(h);
+    }
+
+    fn wide_row_with(&mut self, row: usize, cells: &RowRef<'_>, h: &Header) {
+        let Some(unit_col) = h.find(Col::Unit) else {
+            return;
+        };
+        let period = self.period_at(row, cells, h.find(Col::Period));
+        let unit = self.unit_at(row, cells, unit_col);
+        let allowed = self.allowed_groups.clone();
+        let in_group = unit.is_some_and(|u| self.check_group(cell(row, unit_col), u, &allowed));
+        let mut out = Vec::new();
+        let mut remark = None;
+        for (i, col) in h.cols.iter().enumerate() {
+            let raw = cells.get(i);
+            let at = cell(row, i);
+            let (target, max) = match *col {
+                Col::Indicator(ind) => (
+                    Target::Indicator(ind),
+                    Some(self.catalog.indicators[ind as usize].max),
+                ),
+                Col::Bonus => (Target::Bonus, Some(MAX_ADJUSTMENT)),
+                Col::Penalty => (Target::Penalty, Some(MAX_ADJUSTMENT)),
+                Col::Remark => {
+                    let t = trim_cell(raw);
+                    remark = Some((!t.is_empty()).then(|| t.to_string()));
+                    continue;
+                }
+                _ => continue,
+            };
+            let min = if target == Target::Penalty {
+                Points(-MAX_ADJUSTMENT.0)
+            } else {
+                Points::ZERO
+            };
+            if let Some(v) = self.number_at(at, &h.names[i], raw, min, max) {
+                // A penalty typed as a negative number means the same deduction.
+                let v = if target == Target::Penalty {
+                    v.map(Points::abs)
+                } else {
+                    v
+                };
+                out.push(PlanCell {
+                    target,
+                    value: v,
+                    note: None,
+                    row: row as u32,
+                });
+            }
+        }
+        // The 备注 column explains the row's bonus and penalty.
+        if let Some(Some(text)) = &remark {
+            for c in &mut out {
+                if matches!(c.target, Target::Bonus | Target::Penalty) && c.value.is_some() {
+                    c.note = Some(text.as_str().into());
+                }
+            }
+        }
+        let (Some(period), Some(unit), true) = (period, unit, in_group) else {
+            return;
+        };
+        if let Some(e) = self.entry(period, unit, row, unit_col, true) {
+            if let Some(sink) = self.sink.as_mut() {
+                for cell in &out {
+                    sink(PlanEvent::Cell {
+                        period,
+                        unit,
+                        cell: cell.clone(),
+                    });
+                }
+                if let Some(text) = &remark {
+                    sink(PlanEvent::Remark {
+                        period,
+                        unit,
+                        row,
+                        text: text.clone(),
+                    });
+                }
+            }
+            self.entries[e].cells = out;
+            self.entries[e].remark = remark;
+        }
+    }
+}
