@@ -9,6 +9,7 @@ mod lobby;
 mod scores;
 mod snapshots;
 mod structure;
+mod writer;
 
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,

@@ -1,0 +1,233 @@
+//! Assembles ranked boards: loads a period's values from the store, hands them to `scoring`,
+//! and returns the result with the structure needed to show it. Computes no rank itself.
+//! `compute` ranks from the scores, `rules` words the rule line; this module reads a
+//! published board as posted.
+
+use crate::domain::{MissingPolicy, PeriodKey, Total};
+use crate::ranking::{self as ranking, Board};
+use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub use crate::domain::View;
+
+mod compute;
+mod rules;
+
+pub use compute::compute_group_board;
+pub use rules::rules_text;
+
+/// One group's ranked board in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupBoard {
+    pub period: PeriodRow,
+    pub view: View,
+    /// `2023年第三季度` or `2023年1–3季度累计`.
+    pub title: String,
+    /// The period that movement is measured against.
+    pub previous: Option<PeriodKey>,
+    pub group: GroupRow,
+    pub indicators: Vec<IndicatorRow>,
+    pub board: Board,
+    pub missing_policy: MissingPolicy,
+    /// The scoring and tie rules that produced the board, in words.
+    pub rules_text: String,
+    /// The snapshot this board was read from; `None` when it was ranked now (a draft).
+    #[serde(skip)]
+    pub frozen: Option<store::SnapshotMeta>,
+    /// Set when the posted board was later corrected.
+    pub corrected: Option<Correction>,
+}
+
+/// The nearest earlier published period: movement is always against what was posted.
+pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&PeriodRow> {
+    structure
+        .periods
+        .iter()
+        .rev()
+        .find(|p| p.key < key && p.status == PeriodStatus::Published)
+}
+
+/// Every group's board in a period, in display order.
+pub fn period_boards(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+) -> store::Result<Vec<GroupBoard>> {
+    let mut out = Vec::with_capacity(s.groups.len());
+    for g in &s.groups {
+        if let Some(b) = group_board(conn, s, key, g.id, View::Quarter)? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// One group's board in a period; `None` when the period or the group does not exist (or,
+/// for the cumulative view, when a quarter of the year is not published). A published board
+/// is read from the snapshot frozen at 揭榜, exactly as posted; a draft is ranked now.
+pub fn group_board(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group_id: i64,
+    view: View,
+) -> store::Result<Option<GroupBoard>> {
+    let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
+        return Ok(None);
+    };
+    if period.status == PeriodStatus::Published
+        && let Some(snap) = store::load_snapshot(conn, period.id, group.id, view)?
+    {
+        let indicators: Vec<IndicatorRow> =
+            s.group_indicators(group.id).into_iter().cloned().collect();
+        if indicators
+            .iter()
+            .map(|i| i.id)
+            .eq(snap.indicator_ids.iter().copied())
+        {
+            let corrected = if snap.supersedes {
+                Some(correction_of(conn, period, group.id, view, &snap)?)
+            } else {
+                None
+            };
+            return Ok(Some(GroupBoard {
+                period: period.clone(),
+                view,
+                title: title(period.key, view),
+                previous: snap.compared_with,
+                group: group.clone(),
+                indicators,
+                board: snap.board,
+                missing_policy: s.competition.missing,
+                rules_text: snap.rules_text,
+                frozen: Some(snap.meta),
+                corrected,
+            }));
+        }
+        // The structure never changes after init, so this is a damaged database: rank anew
+        // rather than show points under the wrong indicators.
+        tracing::warn!(period = %key, group = group.id, "snapshot columns differ from the structure");
+    }
+    compute_group_board(conn, s, key, group_id, view)
+}
+
+/// What `snap`, a correction, changed against the board posted before it.
+fn correction_of(
+    conn: &Connection,
+    period: &PeriodRow,
+    group_id: i64,
+    view: View,
+    snap: &store::Snapshot,
+) -> store::Result<Correction> {
+    let history = store::snapshot_history(conn, period.id, group_id, view)?;
+    let before = history
+        .iter()
+        .rev()
+        .find(|m| m.id < snap.meta.id)
+        .map(|m| store::snapshot_results(conn, m.id))
+        .transpose()?
+        .unwrap_or_default();
+    let changes = corrections(&before, &snap.board);
+    Ok(Correction {
+        first_published: period
+            .published_at
+            .clone()
+            .or_else(|| history.first().map(|m| m.created_at.clone()))
+            .unwrap_or_default(),
+        history: history.into_iter().skip(1).collect(),
+        changes,
+    })
+}
+
+/// Units whose rank, total or movement differs between `before` and `now`, in `now`'s order.
+fn corrections(before: &[store::EarlierResult], now: &Board) -> Vec<RankCorrection> {
+    let before: HashMap<i64, &store::EarlierResult> =
+        before.iter().map(|r| (r.unit_id, r)).collect();
+    now.rows
+        .iter()
+        .filter_map(|r| {
+            let b = before.get(&r.unit_id)?;
+            (b.rank != r.rank || b.total != r.total || b.change != r.change).then(|| {
+                RankCorrection {
+                    unit_id: r.unit_id,
+                    unit: r.name.clone(),
+                    rank_before: b.rank,
+                    rank_now: r.rank,
+                    total_before: b.total,
+                    total_now: r.total,
+                    change_before: b.change,
+                    change_now: r.change,
+                }
+            })
+        })
+        .collect()
+}
+
+/// What changed for each unit between a posted board and its correction.
+pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
+    let before: Vec<store::EarlierResult> = before
+        .rows
+        .iter()
+        .map(|r| store::EarlierResult {
+            unit_id: r.unit_id,
+            rank: r.rank,
+            total: r.total,
+            change: r.change,
+        })
+        .collect();
+    corrections(&before, now)
+}
+
+/// The reason recorded with the snapshot written at 揭榜.
+pub const PUBLISHED_REASON: &str = "揭榜";
+
+/// A published board that was corrected after 揭榜: shown on the board, never silent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    /// When the board was first posted.
+    pub first_published: String,
+    /// Every correction since, oldest first (the last produced the board shown).
+    pub history: Vec<store::SnapshotMeta>,
+    /// Units whose rank, total or movement differs from the board before the latest correction.
+    pub changes: Vec<RankCorrection>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankCorrection {
+    pub unit_id: i64,
+    pub unit: String,
+    pub rank_before: Option<u32>,
+    pub rank_now: Option<u32>,
+    pub total_before: Total,
+    pub total_now: Total,
+    pub change_before: ranking::Change,
+    pub change_now: ranking::Change,
+}
+
+/// Quarterly boards of one group for every published period, oldest first.
+pub fn group_history(
+    conn: &Connection,
+    s: &Structure,
+    group_id: i64,
+) -> store::Result<Vec<GroupBoard>> {
+    let mut out = Vec::new();
+    for p in s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published)
+    {
+        if let Some(b) = group_board(conn, s, p.key, group_id, View::Quarter)? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn title(key: PeriodKey, view: View) -> String {
+    match view {
+        View::Quarter => key.label(),
+        View::Cumulative => format!("{}年1–{}季度累计", key.year, key.quarter),
+    }
+}

@@ -1,0 +1,112 @@
+//! The rule line printed under every board, in the words the boards use.
+
+use crate::domain::{CutTies, MissingPolicy, PeriodKey};
+use crate::ranking::{Board, GroupRules};
+use crate::store::IndicatorRow;
+
+/// The rule line printed under every board: how the total is computed, ranked and tied,
+/// what a missing value does, how the tiers are cut and what the movement compares with.
+pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
+    use crate::domain::Direction;
+    let weighted = indicators.iter().any(|i| i.weight.is_some());
+    let mut t = String::from(if weighted {
+        "总分 = Σ 指标得分 × 权重 + 加分 − 扣分"
+    } else {
+        "总分 = 各项指标得分之和 + 加分 − 扣分"
+    });
+    match rules.total_decimals {
+        None if weighted => t.push_str("（按各项精确值计算，不逐项四舍五入）"),
+        None => t.push_str("（精确计算）"),
+        Some(d) => t.push_str(&format!("，四舍五入保留{}位小数后排名", decimals_word(d))),
+    }
+    t.push_str("；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
+    if !rules.tie_breaks.is_empty() {
+        let names: Vec<String> = rules
+            .tie_breaks
+            .iter()
+            .map(|&k| match indicators[k].direction {
+                Direction::Higher => format!("「{}」（高者在前）", indicators[k].name),
+                Direction::Lower => format!("「{}」（低者在前）", indicators[k].name),
+            })
+            .collect();
+        t.push_str(&format!(
+            "；总分相同时依次比较{}得分，缺项排在已报送者之后，仍相同则并列",
+            names.join("、")
+        ));
+    }
+    t.push_str(match rules.missing {
+        MissingPolicy::Zero => "；缺项按0分计入总分，并标注“数据缺失”",
+        MissingPolicy::Exclude => "；有缺项的单位不参与排名",
+    });
+    t.push_str("；没有任何得分的单位不参与排名");
+    let tiers = &rules.tiers;
+    if tiers.red > 0 || tiers.black > 0 {
+        let mut cut = Vec::new();
+        if tiers.red > 0 {
+            cut.push(format!("前{}名列入红榜", tiers.red));
+        }
+        if tiers.black > 0 {
+            cut.push(format!("后{}名列入黑榜", tiers.black));
+        }
+        t.push('；');
+        t.push_str(&cut.join("、"));
+        t.push_str(match tiers.cut_ties {
+            CutTies::AllIn => "，名额边界上并列的单位同时列入",
+            CutTies::AllOut => "，名额边界上并列的单位均不列入",
+        });
+        if tiers.black > 0 && tiers.black_spares_top_half {
+            t.push_str("，名次在前一半的单位不列入黑榜");
+        }
+        if tiers.red > 0 && tiers.black > 0 {
+            t.push_str("，同时符合两榜条件的列入红榜");
+        }
+    }
+    t.push_str("；名次变化与上一个已揭榜季度比较，“新”为首次参与排名，“上期未排名”为此前排过名但上期未参与排名。");
+    t
+}
+
+fn decimals_word(d: u8) -> &'static str {
+    ["零", "一", "两", "三", "四"][usize::from(d.min(4))]
+}
+
+/// The year-to-date rule, put before the group's rules.
+pub(super) fn cumulative_rule(key: PeriodKey) -> String {
+    format!(
+        "累计总分为{}年1–{}季度各季度榜单总分之和，任一季度未参与排名的单位不参与累计排名（标注所缺季度）；",
+        key.year, key.quarter
+    )
+}
+
+/// Said under a board when the units ranked differ from the previous board's: a rank can then
+/// move although the unit did no better or worse.
+pub(super) fn ranked_set_note(previous: &Board, now: &Board) -> String {
+    let ranked = |b: &Board| -> Vec<(i64, String)> {
+        b.rows
+            .iter()
+            .filter(|r| r.rank.is_some())
+            .map(|r| (r.unit_id, r.name.clone()))
+            .collect()
+    };
+    let (before, after) = (ranked(previous), ranked(now));
+    let names = |from: &[(i64, String)], not_in: &[(i64, String)]| -> Vec<String> {
+        from.iter()
+            .filter(|(id, _)| !not_in.iter().any(|(o, _)| o == id))
+            .map(|(_, n)| format!("「{n}」"))
+            .collect()
+    };
+    let (left, joined) = (names(&before, &after), names(&after, &before));
+    if left.is_empty() && joined.is_empty() {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if !left.is_empty() {
+        parts.push(format!("上期排名的{}本期未参与排名", left.join("")));
+    }
+    if !joined.is_empty() {
+        parts.push(format!("{}上期未参与排名", joined.join("")));
+    }
+    format!(
+        "注：与上期相比，{}，其他单位的名次变化含此影响。",
+        parts.join("，")
+    )
+}
