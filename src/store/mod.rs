@@ -6,27 +6,30 @@
 //! `data_version` is bumped by every change that can alter a board.
 
 mod lobby;
-mod scores;
 mod snapshots;
+mod staging;
 mod structure;
+mod values;
 mod writer;
 
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
 };
-pub use scores::{
-    Adjustments, ApplyOptions, ApplyOutcome, PeriodData, PeriodValues, StagedImport,
-    batch_with_sha, import_cache, load_period_data, load_period_values, record_import,
-    stage_import, unit_adjustments,
-};
 pub use snapshots::{
     EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, has_snapshot, load_snapshot,
     periods_missing_snapshots, save_snapshot, snapshot_history, snapshot_results,
 };
+pub use staging::{
+    ApplyOptions, ApplyOutcome, StagedImport, batch_with_sha, import_cache, record_import,
+    stage_import,
+};
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
     install_structure, load_structure,
+};
+pub use values::{
+    Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, unit_adjustments,
 };
 
 use crate::domain::PeriodKey;

@@ -2,8 +2,8 @@
 //! stored one, copies what it replaces to history and writes the new value, in the import's
 //! transaction. A published period the file may not correct is only compared.
 
-use super::scores::load_period_data;
 use super::structure::{PeriodStatus, load_periods};
+use super::values::load_period_data;
 use super::{Result, StoreError};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;

@@ -1,4 +1,4 @@
-//! Scores, adjustments and remarks: staging an import, loading a period's values.
+//! Staging an import: the file's values written into the caller's transaction.
 //!
 //! An import validates and writes at the same time: the planner runs on one thread and hands
 //! each valid value to the writer on this one, inside the caller's `BEGIN IMMEDIATE`
@@ -9,10 +9,9 @@
 use super::writer::Writer;
 use super::{Refusal, Result, StoreError, bump_version};
 use crate::competition::Catalog;
-use crate::domain::{PeriodKey, Points};
+use crate::domain::PeriodKey;
 use crate::import::{ChangeSummary, ImportPlan, PlanEvent, plan_import_streaming, sha256_hex};
 use rusqlite::{Connection, OptionalExtension, Transaction};
-use std::collections::HashMap;
 use std::sync::mpsc;
 
 pub struct ApplyOptions<'a> {
@@ -151,104 +150,4 @@ pub fn import_cache(conn: &Connection, on: bool) -> Result<()> {
     };
     conn.pragma_update(None, "cache_size", -kib)?;
     Ok(())
-}
-
-/// A unit's bonus and penalty in one period, each with its reason.
-#[derive(Debug, Clone, Default)]
-pub struct Adjustments {
-    pub bonus: Option<(Points, Option<String>)>,
-    pub penalty: Option<(Points, Option<String>)>,
-}
-
-/// Every stored value of one period.
-#[derive(Debug, Clone, Default)]
-pub struct PeriodData {
-    /// (unit id, indicator id) → points and note.
-    pub scores: HashMap<(i64, i64), (Points, Option<String>)>,
-    pub adjustments: HashMap<i64, Adjustments>,
-    pub remarks: HashMap<i64, String>,
-}
-
-pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData> {
-    let mut data = PeriodData::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT unit_id, indicator_id, points, note FROM score WHERE period_id = ?1",
-    )?;
-    let mut rows = stmt.query([period_id])?;
-    while let Some(r) = rows.next()? {
-        data.scores
-            .insert((r.get(0)?, r.get(1)?), (Points(r.get(2)?), r.get(3)?));
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT unit_id, kind, points, reason FROM adjustment WHERE period_id = ?1",
-    )?;
-    let mut rows = stmt.query([period_id])?;
-    while let Some(r) = rows.next()? {
-        let entry = data.adjustments.entry(r.get(0)?).or_default();
-        let v = Some((Points(r.get(2)?), r.get(3)?));
-        if r.get::<_, String>(1)? == "bonus" {
-            entry.bonus = v;
-        } else {
-            entry.penalty = v;
-        }
-    }
-    let mut stmt = conn.prepare_cached("SELECT unit_id, text FROM remark WHERE period_id = ?1")?;
-    let mut rows = stmt.query([period_id])?;
-    while let Some(r) = rows.next()? {
-        data.remarks.insert(r.get(0)?, r.get(1)?);
-    }
-    Ok(data)
-}
-
-/// One unit's bonus and penalty (with reasons) in one period.
-pub fn unit_adjustments(conn: &Connection, period_id: i64, unit_id: i64) -> Result<Adjustments> {
-    let mut out = Adjustments::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, points, reason FROM adjustment WHERE period_id = ?1 AND unit_id = ?2",
-    )?;
-    let mut rows = stmt.query((period_id, unit_id))?;
-    while let Some(r) = rows.next()? {
-        let v = Some((Points(r.get(1)?), r.get(2)?));
-        if r.get::<_, String>(0)? == "bonus" {
-            out.bonus = v;
-        } else {
-            out.penalty = v;
-        }
-    }
-    Ok(out)
-}
-
-/// The values a board needs, without notes: (unit, indicator, points) in key order, and each
-/// unit's (bonus, penalty).
-#[derive(Debug, Clone, Default)]
-pub struct PeriodValues {
-    pub scores: Vec<(i64, i64, Points)>,
-    pub adjustments: HashMap<i64, (Points, Points)>,
-}
-
-pub fn load_period_values(conn: &Connection, period_id: i64) -> Result<PeriodValues> {
-    let mut v = PeriodValues::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT unit_id, indicator_id, points FROM score WHERE period_id = ?1 ORDER BY unit_id, indicator_id",
-    )?;
-    let mut rows = stmt.query([period_id])?;
-    while let Some(r) = rows.next()? {
-        v.scores.push((r.get(0)?, r.get(1)?, Points(r.get(2)?)));
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT unit_id, kind, points FROM adjustment WHERE period_id = ?1")?;
-    let mut rows = stmt.query([period_id])?;
-    while let Some(r) = rows.next()? {
-        let e = v
-            .adjustments
-            .entry(r.get(0)?)
-            .or_insert((Points::ZERO, Points::ZERO));
-        let p = Points(r.get(2)?);
-        if r.get::<_, String>(1)? == "bonus" {
-            e.0 = p;
-        } else {
-            e.1 = p;
-        }
-    }
-    Ok(v)
 }
