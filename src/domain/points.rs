@@ -1,11 +1,8 @@
-//! Plain domain values shared by every module: points, periods, directions, unit kinds.
-//!
-//! Points are fixed-point integers (1/10000 of a point) so that sums and ties are exact:
-//! two totals are tied exactly when they are equal, never "nearly equal" floats.
+//! Points and totals as exact fixed-point integers: sums and ties are exact, two totals are
+//! tied exactly when they are equal, never "nearly equal" floats.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
-use std::str::FromStr;
 
 /// Ten thousandths of a point.
 pub const SCALE: i64 = 10_000;
@@ -66,18 +63,6 @@ impl Points {
             return None;
         }
         Some(Points((f * SCALE as f64).round() as i64))
-    }
-
-    /// Multiplies by a weight (also in 1/10000), rounding half away from zero.
-    pub fn weighted(self, weight: Points) -> Points {
-        let p = i128::from(self.0) * i128::from(weight.0);
-        let half = i128::from(SCALE) / 2;
-        let q = if p >= 0 {
-            (p + half) / i128::from(SCALE)
-        } else {
-            (p - half) / i128::from(SCALE)
-        };
-        Points(q as i64)
     }
 
     pub fn as_f64(self) -> f64 {
@@ -267,202 +252,6 @@ impl Serialize for Total {
     }
 }
 
-/// A quarter of a year: `2023Q3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PeriodKey {
-    pub year: i32,
-    pub quarter: u8,
-}
-
-impl PeriodKey {
-    pub fn new(year: i32, quarter: u8) -> Option<PeriodKey> {
-        ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
-            .then_some(PeriodKey { year, quarter })
-    }
-
-    /// Accepts `2023Q3`, `2023-Q3`, `2023q3`, `2023年第三季度`, `2023年3季度`, `2023年三季度`,
-    /// `2023年第3季度`, with full-width digits too.
-    pub fn parse(input: &str) -> Option<PeriodKey> {
-        let s: String = input
-            .trim()
-            .chars()
-            .map(crate::text::to_half_width)
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let year_digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-        if year_digits.len() != 4 {
-            return None;
-        }
-        let year: i32 = year_digits.parse().ok()?;
-        let rest = &s[4..];
-        let quarter = if let Some(q) = rest
-            .strip_prefix("-Q")
-            .or_else(|| rest.strip_prefix("Q"))
-            .or_else(|| rest.strip_prefix("-q"))
-            .or_else(|| rest.strip_prefix("q"))
-        {
-            q.parse::<u8>().ok()?
-        } else {
-            let r = rest.strip_prefix('年')?;
-            let r = r.strip_prefix('第').unwrap_or(r);
-            let r = r.strip_suffix("季度").or_else(|| r.strip_suffix('季'))?;
-            match r {
-                "1" | "一" => 1,
-                "2" | "二" => 2,
-                "3" | "三" => 3,
-                "4" | "四" => 4,
-                _ => return None,
-            }
-        };
-        PeriodKey::new(year, quarter)
-    }
-
-    /// The quarter before this one, crossing into the previous year.
-    pub fn previous(self) -> PeriodKey {
-        if self.quarter == 1 {
-            PeriodKey {
-                year: self.year - 1,
-                quarter: 4,
-            }
-        } else {
-            PeriodKey {
-                year: self.year,
-                quarter: self.quarter - 1,
-            }
-        }
-    }
-
-    /// `2023年第三季度`
-    pub fn label(self) -> String {
-        let q = ["一", "二", "三", "四"][usize::from(self.quarter - 1)];
-        format!("{}年第{}季度", self.year, q)
-    }
-}
-
-impl fmt::Display for PeriodKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}Q{}", self.year, self.quarter)
-    }
-}
-
-impl FromStr for PeriodKey {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        PeriodKey::parse(s).ok_or_else(|| {
-            format!("无法识别的期间「{s}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法")
-        })
-    }
-}
-
-impl Serialize for PeriodKey {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Whether a higher or a lower value is better on an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Higher,
-    Lower,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Higher => "higher",
-            Direction::Lower => "lower",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "higher" | "高" | "越高越好" => Some(Direction::Higher),
-            "lower" | "低" | "越低越好" => Some(Direction::Lower),
-            _ => None,
-        }
-    }
-}
-
-/// What sort of body a unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum UnitKind {
-    District,
-    Street,
-    Department,
-}
-
-impl UnitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::District => "区",
-            UnitKind::Street => "街道",
-            UnitKind::Department => "部门",
-        }
-    }
-    pub fn parse(s: &str) -> Option<UnitKind> {
-        match s.trim() {
-            "区" | "district" => Some(UnitKind::District),
-            "街道" | "street" => Some(UnitKind::Street),
-            "部门" | "department" => Some(UnitKind::Department),
-            _ => None,
-        }
-    }
-}
-
-/// How a total treats a unit's missing indicator scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MissingPolicy {
-    /// A missing score counts as 0 and the unit is flagged 数据缺失.
-    Zero,
-    /// A unit with any missing score is not ranked (shown 不参与排名).
-    Exclude,
-}
-
-impl MissingPolicy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MissingPolicy::Zero => "zero",
-            MissingPolicy::Exclude => "exclude",
-        }
-    }
-    pub fn parse(s: &str) -> Option<MissingPolicy> {
-        match s {
-            "zero" => Some(MissingPolicy::Zero),
-            "exclude" => Some(MissingPolicy::Exclude),
-            _ => None,
-        }
-    }
-}
-
-/// What happens to units tied across a 红榜 or 黑榜 cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum CutTies {
-    /// Every unit of a tie that reaches into the tier is in it (并列者同榜).
-    #[default]
-    AllIn,
-    /// A tie that does not fit entirely inside the tier is left out of it.
-    AllOut,
-}
-
-impl CutTies {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CutTies::AllIn => "all-in",
-            CutTies::AllOut => "all-out",
-        }
-    }
-    pub fn parse(s: &str) -> Option<CutTies> {
-        match s {
-            "all-in" => Some(CutTies::AllIn),
-            "all-out" => Some(CutTies::AllOut),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,14 +291,6 @@ mod tests {
     }
 
     #[test]
-    fn weights_round_half_away_from_zero() {
-        // 12.3457 × 0.5 = 6.17285 → 6.1729
-        assert_eq!(Points(123_457).weighted(Points(5_000)), Points(61_729));
-        assert_eq!(Points(-123_457).weighted(Points(5_000)), Points(-61_729));
-        assert_eq!(Points(100_000).weighted(Points(SCALE)), Points(100_000));
-    }
-
-    #[test]
     fn totals_are_exact_and_show_every_digit() {
         // 25.6459 × 0.15 = 3.846885 exactly; rounding each part would give 3.8469.
         let t = Total::weighted(Points(256_459), Points(1_500));
@@ -524,57 +305,5 @@ mod tests {
         assert_eq!(Total(-384_688_500).rounded(2), Total(-385_000_000));
         assert_eq!(Total(384_688_500).rounded(4), Total(384_690_000));
         assert_eq!(Total(i64::MAX) + Total(1), Total(i64::MAX));
-    }
-
-    #[test]
-    fn parses_period_spellings() {
-        let q3 = PeriodKey {
-            year: 2023,
-            quarter: 3,
-        };
-        for s in [
-            "2023Q3",
-            "2023-Q3",
-            "2023q3",
-            "2023年第三季度",
-            "2023年3季度",
-            "2023年三季度",
-            "2023年第3季度",
-            " ２０２３Ｑ３ ",
-        ] {
-            assert_eq!(PeriodKey::parse(s), Some(q3), "{s}");
-        }
-        for s in ["2023Q5", "2023", "Q3", "2023年第五季度", "23Q3", "2023年"] {
-            assert_eq!(PeriodKey::parse(s), None, "{s}");
-        }
-        assert_eq!(q3.label(), "2023年第三季度");
-        assert_eq!(
-            PeriodKey {
-                year: 2024,
-                quarter: 1
-            }
-            .previous(),
-            PeriodKey {
-                year: 2023,
-                quarter: 4
-            }
-        );
-    }
-}
-
-/// A board of a single quarter, or of the year so far (1–N季度累计).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum View {
-    Quarter,
-    Cumulative,
-}
-
-impl View {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            View::Quarter => "quarter",
-            View::Cumulative => "cumulative",
-        }
     }
 }

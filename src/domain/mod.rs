@@ -1,0 +1,10 @@
+//! Plain domain values shared by every module: points and totals, periods, directions, unit
+//! kinds and the rule settings. No I/O.
+
+mod period;
+mod points;
+mod rules;
+
+pub use period::{PeriodKey, View};
+pub use points::{MAX_DECIMALS, Points, SCALE, TOTAL_SCALE, Total};
+pub use rules::{CutTies, Direction, MissingPolicy, UnitKind};

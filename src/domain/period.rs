@@ -1,0 +1,155 @@
+//! Periods: a quarter of a year (`2023Q3`), and the two views of a board.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A quarter of a year: `2023Q3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeriodKey {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+impl PeriodKey {
+    pub fn new(year: i32, quarter: u8) -> Option<PeriodKey> {
+        ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
+            .then_some(PeriodKey { year, quarter })
+    }
+
+    /// Accepts `2023Q3`, `2023-Q3`, `2023q3`, `2023年第三季度`, `2023年3季度`, `2023年三季度`,
+    /// `2023年第3季度`, with full-width digits too.
+    pub fn parse(input: &str) -> Option<PeriodKey> {
+        let s: String = input
+            .trim()
+            .chars()
+            .map(crate::text::to_half_width)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let year_digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        if year_digits.len() != 4 {
+            return None;
+        }
+        let year: i32 = year_digits.parse().ok()?;
+        let rest = &s[4..];
+        let quarter = if let Some(q) = rest
+            .strip_prefix("-Q")
+            .or_else(|| rest.strip_prefix("Q"))
+            .or_else(|| rest.strip_prefix("-q"))
+            .or_else(|| rest.strip_prefix("q"))
+        {
+            q.parse::<u8>().ok()?
+        } else {
+            let r = rest.strip_prefix('年')?;
+            let r = r.strip_prefix('第').unwrap_or(r);
+            let r = r.strip_suffix("季度").or_else(|| r.strip_suffix('季'))?;
+            match r {
+                "1" | "一" => 1,
+                "2" | "二" => 2,
+                "3" | "三" => 3,
+                "4" | "四" => 4,
+                _ => return None,
+            }
+        };
+        PeriodKey::new(year, quarter)
+    }
+
+    /// The quarter before this one, crossing into the previous year.
+    pub fn previous(self) -> PeriodKey {
+        if self.quarter == 1 {
+            PeriodKey {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            PeriodKey {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
+        }
+    }
+
+    /// `2023年第三季度`
+    pub fn label(self) -> String {
+        let q = ["一", "二", "三", "四"][usize::from(self.quarter - 1)];
+        format!("{}年第{}季度", self.year, q)
+    }
+}
+
+impl fmt::Display for PeriodKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.quarter)
+    }
+}
+
+impl FromStr for PeriodKey {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        PeriodKey::parse(s).ok_or_else(|| {
+            format!("无法识别的期间「{s}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法")
+        })
+    }
+}
+
+impl Serialize for PeriodKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A board of a single quarter, or of the year so far (1–N季度累计).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Quarter,
+    Cumulative,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Quarter => "quarter",
+            View::Cumulative => "cumulative",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_period_spellings() {
+        let q3 = PeriodKey {
+            year: 2023,
+            quarter: 3,
+        };
+        for s in [
+            "2023Q3",
+            "2023-Q3",
+            "2023q3",
+            "2023年第三季度",
+            "2023年3季度",
+            "2023年三季度",
+            "2023年第3季度",
+            " ２０２３Ｑ３ ",
+        ] {
+            assert_eq!(PeriodKey::parse(s), Some(q3), "{s}");
+        }
+        for s in ["2023Q5", "2023", "Q3", "2023年第五季度", "23Q3", "2023年"] {
+            assert_eq!(PeriodKey::parse(s), None, "{s}");
+        }
+        assert_eq!(q3.label(), "2023年第三季度");
+        assert_eq!(
+            PeriodKey {
+                year: 2024,
+                quarter: 1
+            }
+            .previous(),
+            PeriodKey {
+                year: 2023,
+                quarter: 4
+            }
+        );
+    }
+}
