@@ -1,0 +1,231 @@
+//! The stored structure indexed for the importer's name look-ups, with typo suggestions.
+
+use crate::domain::Points;
+use crate::text::normalize_name;
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Clone)]
+pub struct CatalogGroup {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CatalogUnit {
+    pub id: i64,
+    pub name: String,
+    pub group: usize,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CatalogIndicator {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub max: Points,
+    /// Indices into the catalog's groups.
+    pub groups: Vec<usize>,
+}
+
+/// The stored structure, indexed for name look-ups while importing.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub groups: Vec<CatalogGroup>,
+    pub units: Vec<CatalogUnit>,
+    pub indicators: Vec<CatalogIndicator>,
+    unit_by_name: FxHashMap<String, usize>,
+    /// Names that more than one stored unit answers to.
+    ambiguous_units: FxHashMap<String, Vec<usize>>,
+    /// Several indicators may share a name in different groups.
+    indicator_by_name: FxHashMap<String, Vec<usize>>,
+}
+
+impl Catalog {
+    pub fn new(
+        groups: Vec<CatalogGroup>,
+        units: Vec<CatalogUnit>,
+        indicators: Vec<CatalogIndicator>,
+    ) -> Catalog {
+        // A name shared by two units (only possible in a database from before `init` refused
+        // that) names neither: the importer reports it instead of guessing.
+        let mut unit_by_name = FxHashMap::default();
+        let mut ambiguous_units: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, u) in units.iter().enumerate() {
+            for name in std::iter::once(&u.name).chain(&u.aliases) {
+                let key = normalize_name(name);
+                match unit_by_name.get(&key) {
+                    Some(&j) if j != i => {
+                        let list = ambiguous_units.entry(key).or_insert_with(|| vec![j]);
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        unit_by_name.insert(key, i);
+                    }
+                }
+            }
+        }
+        for key in ambiguous_units.keys() {
+            unit_by_name.remove(key);
+        }
+        let mut indicator_by_name: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, ind) in indicators.iter().enumerate() {
+            for key in [
+                normalize_name(&ind.code),
+                ind.code.to_ascii_lowercase(),
+                normalize_name(&ind.name),
+            ] {
+                let list = indicator_by_name.entry(key).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Catalog {
+            groups,
+            units,
+            indicators,
+            unit_by_name,
+            ambiguous_units,
+            indicator_by_name,
+        }
+    }
+
+    /// A unit by full name, short name or alias; `None` also when the name is shared by
+    /// several units (see `units_sharing`).
+    pub fn find_unit(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.unit_by_name.get(name) {
+            return Some(i);
+        }
+        self.unit_by_name.get(&normalize_name(name)).copied()
+    }
+
+    /// The units that all answer to `name`, when more than one does.
+    pub fn units_sharing(&self, name: &str) -> &[usize] {
+        self.ambiguous_units
+            .get(&normalize_name(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Indicators with this name or code (several when groups share a name); a header like
+    /// `固定资产投资（20分）` also matches.
+    pub fn find_indicators(&self, name: &str) -> &[usize] {
+        if let Some(v) = self.indicator_by_name.get(name) {
+            return v;
+        }
+        let n = normalize_name(name);
+        let stripped = n.split(['(', '（']).next().unwrap_or("").to_string();
+        for key in [n.clone(), n.to_ascii_lowercase(), stripped] {
+            if let Some(v) = self.indicator_by_name.get(&key) {
+                return v;
+            }
+        }
+        &[]
+    }
+
+    /// The indicator of this name that applies to a group.
+    pub fn find_indicator_for_group(&self, name: &str, group: usize) -> Option<usize> {
+        self.find_indicators(name)
+            .iter()
+            .copied()
+            .find(|&i| self.indicators[i].groups.contains(&group))
+    }
+
+    pub fn suggest_unit(&self, name: &str) -> Option<String> {
+        nearest(
+            &normalize_name(name),
+            self.units.iter().flat_map(|u| {
+                std::iter::once((u.name.as_str(), u.name.as_str()))
+                    .chain(u.aliases.iter().map(move |a| (a.as_str(), u.name.as_str())))
+            }),
+        )
+    }
+
+    pub fn suggest_indicator(&self, name: &str) -> Option<String> {
+        nearest(
+            &normalize_name(name),
+            self.indicators
+                .iter()
+                .map(|i| (i.name.as_str(), i.name.as_str())),
+        )
+    }
+}
+
+/// The closest candidate by edit distance over characters, when it is close enough to be a typo.
+/// Candidates are (text to compare, name to suggest).
+fn nearest<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    let len = input.chars().count();
+    if len == 0 {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for (text, suggest) in candidates {
+        let d = strsim::levenshtein(input, text);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, suggest));
+        }
+    }
+    let (d, name) = best?;
+    let limit = (len.max(2) / 2).max(1);
+    (d <= limit).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        let groups = vec![CatalogGroup {
+            id: 1,
+            name: "街道组".into(),
+        }];
+        let units = ["金碧街道", "马街街道", "前卫街道"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| CatalogUnit {
+                id: i as i64 + 1,
+                name: n.to_string(),
+                group: 0,
+                aliases: vec![n.trim_end_matches("街道").to_string()],
+            })
+            .collect();
+        let indicators = vec![CatalogIndicator {
+            id: 1,
+            code: "gdzctz".into(),
+            name: "固定资产投资".into(),
+            max: Points::from_int(20),
+            groups: vec![0],
+        }];
+        Catalog::new(groups, units, indicators)
+    }
+
+    #[test]
+    fn finds_units_by_name_alias_and_suggests_typos() {
+        let c = catalog();
+        assert_eq!(c.find_unit("马街街道"), Some(1));
+        assert_eq!(c.find_unit(" 马街 "), Some(1));
+        assert_eq!(c.find_unit("马衔街道"), None);
+        assert_eq!(c.suggest_unit("马衔街道").as_deref(), Some("马街街道"));
+        assert_eq!(c.suggest_unit("完全不同的名字"), None);
+    }
+
+    #[test]
+    fn finds_indicators_by_name_code_and_decorated_header() {
+        let c = catalog();
+        assert_eq!(c.find_indicators("固定资产投资"), &[0]);
+        assert_eq!(c.find_indicators("GDZCTZ"), &[0]);
+        assert_eq!(c.find_indicators("固定资产投资（20分）"), &[0]);
+        assert!(c.find_indicators("固定资产投入").is_empty());
+        assert_eq!(c.find_indicator_for_group("固定资产投资", 0), Some(0));
+        assert_eq!(
+            c.suggest_indicator("固定资产投入").as_deref(),
+            Some("固定资产投资")
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! The competition's structure: groups, units and indicators. Read from a TOML file plus a
+//! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
+
+mod catalog;
+mod units;
+
+pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit};
+
+use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
+use serde::Deserialize;
+use units::parse_units;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompetitionSpec {
+    pub competition: CompetitionHead,
+    #[serde(default, rename = "groups")]
+    pub groups: Vec<GroupSpec>,
+    #[serde(default, rename = "indicators")]
+    pub indicators: Vec<IndicatorSpecToml>,
+    #[serde(skip)]
+    pub units: Vec<UnitSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompetitionHead {
+    pub name: String,
+    pub year: i32,
+    #[serde(default)]
+    pub demo: bool,
+    #[serde(default = "default_missing")]
+    pub missing: String,
+    /// Totals are rounded to this many decimals before ranking (保留N位小数); absent: exact.
+    pub total_decimals: Option<u8>,
+}
+
+fn default_missing() -> String {
+    "zero".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GroupSpec {
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub red: u32,
+    #[serde(default)]
+    pub black: u32,
+    /// Indicator names or codes, applied in order when totals are equal.
+    #[serde(default)]
+    pub tie_break: Vec<String>,
+    /// Units tied across a 红榜/黑榜 cut: `all-in` (default) or `all-out`.
+    #[serde(default)]
+    pub cut_ties: CutTies,
+    /// A unit ranked in the top half is never on the 黑榜 (default true).
+    #[serde(default = "default_true")]
+    pub black_spares_top_half: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorSpecToml {
+    pub name: String,
+    pub code: String,
+    pub max: f64,
+    pub weight: Option<f64>,
+    #[serde(default = "default_direction")]
+    pub direction: String,
+    pub groups: Vec<String>,
+}
+
+fn default_direction() -> String {
+    "higher".into()
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitSpec {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub aliases: Vec<String>,
+    pub kind: UnitKind,
+    pub group: String,
+}
+
+impl CompetitionSpec {
+    /// Parses the competition TOML and the units CSV, checking that they agree.
+    pub fn parse(toml_text: &str, units_csv: &[u8]) -> Result<CompetitionSpec, Vec<String>> {
+        let mut spec: CompetitionSpec =
+            toml::from_str(toml_text).map_err(|e| vec![format!("竞赛配置文件有误：{e}")])?;
+        let mut errs = Vec::new();
+        if MissingPolicy::parse(&spec.competition.missing).is_none() {
+            errs.push(format!(
+                "[competition] missing 应为 \"zero\" 或 \"exclude\"，而不是「{}」",
+                spec.competition.missing
+            ));
+        }
+        if let Some(d) = spec.competition.total_decimals
+            && d > 4
+        {
+            errs.push(format!(
+                "[competition] total_decimals 应为 0 到 4（总分保留的小数位数），而不是 {d}"
+            ));
+        }
+        for g in &spec.groups {
+            if UnitKind::parse(&g.kind).is_none() {
+                errs.push(format!("组别「{}」的 kind 应为 区、街道 或 部门", g.name));
+            }
+            for t in &g.tie_break {
+                match spec
+                    .indicators
+                    .iter()
+                    .find(|i| &i.name == t || &i.code == t)
+                {
+                    None => errs.push(format!("组别「{}」的 tie_break 指标「{t}」不存在", g.name)),
+                    Some(i) if !i.groups.contains(&g.name) => errs.push(format!(
+                        "组别「{}」的 tie_break 指标「{t}」不适用于该组别",
+                        g.name
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        for (k, i) in spec.indicators.iter().enumerate() {
+            for j in &spec.indicators[..k] {
+                if j.code == i.code {
+                    errs.push(format!("指标代码「{}」重复", i.code));
+                }
+                if j.name == i.name && j.groups.iter().any(|g| i.groups.contains(g)) {
+                    errs.push(format!("指标「{}」在同一组别中重复", i.name));
+                }
+            }
+            if Direction::parse(&i.direction).is_none() {
+                errs.push(format!(
+                    "指标「{}」的 direction 应为 higher 或 lower",
+                    i.name
+                ));
+            }
+            if let Err(e) = exact_positive(i.max, MAX_POINTS) {
+                errs.push(format!("指标「{}」的满分 max {e}", i.name));
+            }
+            if let Some(w) = i.weight
+                && let Err(e) = exact_positive(w, MAX_WEIGHT)
+            {
+                errs.push(format!("指标「{}」的权重 weight {e}", i.name));
+            }
+            for g in &i.groups {
+                if !spec.groups.iter().any(|x| &x.name == g) {
+                    errs.push(format!("指标「{}」适用的组别「{g}」不存在", i.name));
+                }
+            }
+        }
+        match parse_units(units_csv, &spec.groups) {
+            Ok(u) => spec.units = u,
+            Err(mut e) => errs.append(&mut e),
+        }
+        if errs.is_empty() { Ok(spec) } else { Err(errs) }
+    }
+
+    /// An indicator's maximum, as validated by `parse`.
+    pub fn points(v: f64) -> Points {
+        exact_positive(v, i64::MAX).unwrap_or(Points::ZERO)
+    }
+
+    pub fn missing_policy(&self) -> MissingPolicy {
+        MissingPolicy::parse(&self.competition.missing).unwrap_or(MissingPolicy::Zero)
+    }
+}
+
+/// The largest maximum an indicator may have, and the largest weight: far beyond any real
+/// scheme, and small enough that no total can overflow.
+const MAX_POINTS: i64 = 100_000;
+const MAX_WEIGHT: i64 = 1_000;
+
+/// A positive number with at most four decimals, exactly as written in the TOML file (a TOML
+/// float prints back as its shortest exact spelling, so `0.33333` is seen as written and
+/// refused, never silently rounded to 0.3333), no larger than `limit`.
+fn exact_positive(v: f64, limit: i64) -> Result<Points, String> {
+    let written = v.to_string();
+    let p = Points::parse_decimal(&written)
+        .ok_or_else(|| format!("应为最多4位小数的数（如 0.15、0.3333），而不是「{written}」"))?;
+    if p.0 <= 0 {
+        return Err(format!("应大于0，而不是「{written}」"));
+    }
+    if p > Points::from_int(limit.min(i64::MAX / crate::domain::SCALE)) {
+        return Err(format!("不应超过{limit}，而不是「{written}」"));
+    }
+    Ok(p)
+}
