@@ -1,0 +1,293 @@
+//! The lobby board: full-screen rotating slides for lobby screens, named playlists, the
+//! content feed the screen polls, and the reveal (揭榜) mode.
+//!
+//! The slides are rendered on the server; `assets/lobby.js` only rotates them, swaps in new
+//! content after a successful fetch and handles the keyboard. Without JavaScript a meta
+//! refresh steps through the same slides.
+
+mod reveal;
+mod slides;
+mod views;
+
+use slides::build_slides;
+use views::*;
+
+use crate::lobby::{self, SlideSpec, Theme};
+use crate::store::{self, PeriodRow, Structure};
+use crate::web::cache::{self, Ctx};
+use crate::web::extract::{published, structure};
+use crate::web::{AppError, AppState};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use std::sync::Arc;
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/lobby", web::get().to(screen_default))
+        .route("/lobby/content", web::get().to(content_default))
+        .route("/lobby/reveal/{group}", web::get().to(reveal::reveal))
+        .route("/lobby/{playlist}", web::get().to(screen_named))
+        .route("/lobby/{playlist}/content", web::get().to(content_named));
+}
+
+/// Per-screen settings from the URL; a named playlist supplies the defaults.
+#[derive(Deserialize, Default, Clone)]
+pub struct LobbyQuery {
+    slides: Option<String>,
+    seconds: Option<String>,
+    theme: Option<String>,
+    period: Option<String>,
+    /// The slide to show (used by the no-JavaScript rotation).
+    slide: Option<usize>,
+}
+
+struct Settings {
+    slides: Vec<SlideSpec>,
+    seconds: u32,
+    theme: Theme,
+    subtitle: Option<String>,
+}
+
+fn settings(
+    conn: &rusqlite::Connection,
+    playlist: Option<&str>,
+    q: &LobbyQuery,
+) -> Result<Settings, AppError> {
+    let bad = AppError::BadRequest;
+    let mut s = Settings {
+        slides: lobby::default_slides(),
+        seconds: lobby::DEFAULT_SECONDS,
+        theme: Theme::Red,
+        subtitle: None,
+    };
+    if let Some(name) = playlist {
+        let p = store::playlist(conn, name)?
+            .ok_or_else(|| AppError::NotFound(format!("播放列表「{name}」不存在")))?;
+        s.slides = lobby::parse_slides(&p.slides).map_err(bad)?;
+        s.seconds = p.seconds;
+        s.theme = Theme::parse(&p.theme).unwrap_or(Theme::Red);
+        s.subtitle = p.title;
+    }
+    if let Some(v) = q.slides.as_deref().filter(|v| !v.is_empty()) {
+        s.slides = lobby::parse_slides(v).map_err(bad)?;
+    }
+    if let Some(v) = q.seconds.as_deref().filter(|v| !v.is_empty()) {
+        s.seconds = lobby::parse_seconds(v).map_err(bad)?;
+    }
+    if let Some(v) = q.theme.as_deref() {
+        s.theme = Theme::parse(v).ok_or_else(|| bad(format!("主题「{v}」应为 red 或 dark")))?;
+    }
+    Ok(s)
+}
+
+#[derive(Template)]
+#[template(path = "lobby_slides.html")]
+struct SlidesFragment<'a> {
+    slides: &'a [SlideView],
+}
+
+#[derive(Template)]
+#[template(path = "lobby.html")]
+struct LobbyPage<'a> {
+    competition: String,
+    subtitle: String,
+    period_label: String,
+    as_of: String,
+    clock: String,
+    demo: bool,
+    theme: &'static str,
+    css: String,
+    js: String,
+    slides: &'a [SlideView],
+    count: usize,
+    current: usize,
+    next_url: String,
+    refresh_seconds: u32,
+    content_url: String,
+    version: i64,
+}
+
+/// Everything a screen shows, for one request.
+struct Screen {
+    structure: Arc<Option<Structure>>,
+    period: PeriodRow,
+    slides: Vec<SlideView>,
+    settings: Settings,
+    version: i64,
+}
+
+fn screen(ctx: &Ctx<'_>, playlist: Option<&str>, q: &LobbyQuery) -> Result<Screen, AppError> {
+    let st = structure(ctx)?;
+    let s = st
+        .as_ref()
+        .as_ref()
+        .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+    let set = settings(ctx.conn, playlist, q)?;
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(raw) => published(s, raw)?.clone(),
+        None => s
+            .latest_published()
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
+    };
+    let slides = build_slides(ctx, s, &period, &set)?;
+    Ok(Screen {
+        period,
+        slides,
+        settings: set,
+        version: ctx.version,
+        structure: st.clone(),
+    })
+}
+
+/// Query string for the content feed and the no-JavaScript rotation (without `slide`).
+fn query_string(q: &LobbyQuery) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    for (k, v) in [
+        ("slides", &q.slides),
+        ("seconds", &q.seconds),
+        ("theme", &q.theme),
+        ("period", &q.period),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+            pairs.push((k, v.clone()));
+        }
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+fn as_of(p: &PeriodRow) -> String {
+    format!(
+        "{}（{}揭榜）",
+        p.key.label(),
+        p.published_at.as_deref().unwrap_or("")
+    )
+}
+
+async fn run<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let (version, _) = cache::current_version(&state.store)?;
+    let st = state.clone();
+    web::block(move || {
+        let conn = st.store.conn()?;
+        f(&Ctx {
+            conn: &conn,
+            cache: &st.cache,
+            version,
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+fn no_store(body: String, content_type: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    playlist: Option<String>,
+    q: LobbyQuery,
+) -> Result<HttpResponse, AppError> {
+    let path = req.path().to_string();
+    let html = run(&state, move |ctx| {
+        let mut sc = screen(ctx, playlist.as_deref(), &q)?;
+        let count = sc.slides.len();
+        let current = q.slide.unwrap_or(0) % count;
+        sc.slides[current].current = true;
+        let s = sc
+            .structure
+            .as_ref()
+            .as_ref()
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let qs = query_string(&q);
+        let sep = if qs.is_empty() { "" } else { "&" };
+        let page = LobbyPage {
+            competition: s.competition.name.clone(),
+            subtitle: sc.settings.subtitle.clone().unwrap_or_default(),
+            period_label: sc.period.key.label(),
+            as_of: as_of(&sc.period),
+            clock: chrono::Local::now().format("%H:%M").to_string(),
+            demo: s.competition.is_demo,
+            theme: sc.settings.theme.as_str(),
+            css: crate::web::assets::lobby_css_url().to_string(),
+            js: crate::web::assets::lobby_js_url().to_string(),
+            slides: &sc.slides,
+            count,
+            current,
+            next_url: format!("{path}?{qs}{sep}slide={}", (current + 1) % count),
+            refresh_seconds: sc.slides[current].seconds,
+            content_url: format!("{}/content?{qs}", path.trim_end_matches('/')),
+            version: sc.version,
+        };
+        page.render().map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await?;
+    Ok(no_store(html, "text/html; charset=utf-8"))
+}
+
+async fn content(
+    state: web::Data<AppState>,
+    playlist: Option<String>,
+    q: LobbyQuery,
+) -> Result<HttpResponse, AppError> {
+    let json = run(&state, move |ctx| {
+        let mut sc = screen(ctx, playlist.as_deref(), &q)?;
+        sc.slides[0].current = true;
+        let html = SlidesFragment { slides: &sc.slides }
+            .render()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(serde_json::json!({
+            "version": sc.version,
+            "as_of": as_of(&sc.period),
+            "period": sc.period.key.label(),
+            "count": sc.slides.len(),
+            "html": html,
+        })
+        .to_string())
+    })
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound(m) => AppError::ApiNotFound(m),
+        other => other,
+    })?;
+    Ok(no_store(json, "application/json"))
+}
+
+async fn screen_default(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<LobbyQuery>,
+) -> Result<HttpResponse, AppError> {
+    page(req, state, None, q.into_inner()).await
+}
+
+async fn screen_named(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<LobbyQuery>,
+) -> Result<HttpResponse, AppError> {
+    page(req, state, Some(path.into_inner()), q.into_inner()).await
+}
+
+async fn content_default(
+    state: web::Data<AppState>,
+    q: web::Query<LobbyQuery>,
+) -> Result<HttpResponse, AppError> {
+    content(state, None, q.into_inner()).await
+}
+
+async fn content_named(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<LobbyQuery>,
+) -> Result<HttpResponse, AppError> {
+    content(state, Some(path.into_inner()), q.into_inner()).await
+}

@@ -1,0 +1,177 @@
+//! Expanding a playlist into the slides of one period.
+
+use super::Settings;
+use super::views::*;
+use crate::boards::{GroupBoard, View};
+use crate::lobby::{self, ROWS_PER_SLIDE, SlideKind};
+use crate::ranking::Tier;
+use crate::ranking::analysis;
+use crate::store::{self, PeriodRow, Structure};
+use crate::web::AppError;
+use crate::web::cache::Ctx;
+use crate::web::extract;
+use std::sync::Arc;
+
+pub(super) fn groups_for<'s>(
+    s: &'s Structure,
+    g: &Option<String>,
+) -> Result<Vec<&'s crate::store::GroupRow>, AppError> {
+    match g {
+        None => Ok(s.groups.iter().collect()),
+        Some(name) => {
+            Ok(vec![s.group_by_name(name).ok_or_else(|| {
+                AppError::NotFound(format!("组别「{name}」不存在"))
+            })?])
+        }
+    }
+}
+
+/// Expands the playlist into slides for one period.
+pub(super) fn build_slides(
+    ctx: &Ctx<'_>,
+    s: &Structure,
+    period: &PeriodRow,
+    set: &Settings,
+) -> Result<Vec<SlideView>, AppError> {
+    let mut out = Vec::new();
+    let board = |gid: i64| -> Result<Arc<GroupBoard>, AppError> {
+        extract::board_of(ctx, s, period.key, gid, View::Quarter)
+    };
+    let label = period.key.label();
+    for spec in &set.slides {
+        let seconds = spec.seconds.unwrap_or(set.seconds);
+        match &spec.kind {
+            SlideKind::Board(g) => {
+                for grp in groups_for(s, g)? {
+                    let b = board(grp.id)?;
+                    let pages = lobby::paginate(b.board.rows.len(), ROWS_PER_SLIDE);
+                    let n = pages.len();
+                    for (i, (a, z)) in pages.into_iter().enumerate() {
+                        out.push(SlideView {
+                            heading: format!("{} {}", grp.name, label),
+                            seconds,
+                            current: false,
+                            body: SlideBody::Board {
+                                rows: b.board.rows[a..z].iter().map(LobbyRow::new).collect(),
+                                roomy: b.board.rows.len() <= 10,
+                                page: if n > 1 {
+                                    format!("第{}/{}页 · 第{}–{}名", i + 1, n, a + 1, z)
+                                } else {
+                                    String::new()
+                                },
+                                rules: format!(
+                                    "总分相同者并列 · 前{}名红榜 · 后{}名黑榜{}",
+                                    grp.red,
+                                    grp.black,
+                                    // A corrected board never changes silently, not even here.
+                                    b.corrected
+                                        .as_ref()
+                                        .and_then(|c| c.history.last())
+                                        .map_or_else(String::new, |m| format!(
+                                            " · 本榜已于{}更正",
+                                            m.created_at
+                                        ))
+                                ),
+                            },
+                        });
+                    }
+                }
+            }
+            SlideKind::Tiers => {
+                let mut columns = Vec::new();
+                for grp in &s.groups {
+                    let b = board(grp.id)?;
+                    columns.push(TierColumn {
+                        group: grp.name.clone(),
+                        red: b.board.in_tier(Tier::Red).map(LobbyRow::new).collect(),
+                        black: b.board.in_tier(Tier::Black).map(LobbyRow::new).collect(),
+                    });
+                }
+                out.push(SlideView {
+                    heading: format!("{label} 红榜 · 黑榜"),
+                    seconds,
+                    current: false,
+                    body: SlideBody::Tiers { columns },
+                });
+            }
+            SlideKind::Movers => {
+                let mut columns = Vec::new();
+                for grp in &s.groups {
+                    let b = board(grp.id)?;
+                    let (up, down) = analysis::movers(&b.board, 3);
+                    columns.push(MoverColumn {
+                        group: grp.name.clone(),
+                        up: up.into_iter().map(LobbyRow::new).collect(),
+                        down: down.into_iter().map(LobbyRow::new).collect(),
+                    });
+                }
+                let prev = board(s.groups.first().map_or(0, |g| g.id))
+                    .ok()
+                    .and_then(|b| b.previous);
+                let heading = match prev {
+                    Some(p) => format!("{label} 名次变化（对比{}）", p.label()),
+                    None => format!("{label} 名次变化"),
+                };
+                out.push(SlideView {
+                    heading,
+                    seconds,
+                    current: false,
+                    body: SlideBody::Movers { columns },
+                });
+            }
+            SlideKind::Chart(g) => {
+                for grp in groups_for(s, g)? {
+                    out.push(SlideView {
+                        heading: format!("{} {} 总分", grp.name, label),
+                        seconds,
+                        current: false,
+                        body: SlideBody::Chart {
+                            src: crate::web::urls::totals_chart(period.key, grp.id, View::Quarter),
+                            alt: format!("{}{}各单位总分条形图", grp.name, label),
+                        },
+                    });
+                }
+            }
+            SlideKind::Honors => {
+                let honors = store::period_honors(ctx.conn, period.id)?;
+                if honors.is_empty() {
+                    continue;
+                }
+                let n = honors.len().div_ceil(6);
+                for (i, chunk) in honors.chunks(6).enumerate() {
+                    out.push(SlideView {
+                        heading: if n > 1 {
+                            format!("{label} 实干先锋（{}/{}）", i + 1, n)
+                        } else {
+                            format!("{label} 实干先锋")
+                        },
+                        seconds,
+                        current: false,
+                        body: SlideBody::Honors {
+                            honors: chunk
+                                .iter()
+                                .map(|h| HonorView {
+                                    name: h.name.clone(),
+                                    unit: h.unit_text.clone(),
+                                    title: h.title.clone(),
+                                    citation: h.citation.clone(),
+                                })
+                                .collect(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(SlideView {
+            heading: label,
+            seconds: set.seconds,
+            current: false,
+            body: SlideBody::Empty {
+                message: "暂无可显示的内容".into(),
+            },
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,81 @@
+//! The lobby's view models: a row, a tier column, a mover, an honor, a slide.
+
+use crate::present::{ChangeText, TierText};
+use crate::ranking::BoardRow;
+
+pub struct LobbyRow {
+    pub rank: String,
+    pub tied: bool,
+    pub unit: String,
+    pub total: String,
+    pub change: String,
+    pub change_css: &'static str,
+    pub tier: &'static str,
+    pub tier_css: &'static str,
+}
+
+impl LobbyRow {
+    pub fn new(r: &BoardRow) -> LobbyRow {
+        LobbyRow {
+            rank: r.rank.map_or_else(|| "—".into(), |x| x.to_string()),
+            tied: r.tied,
+            unit: r.name.clone(),
+            total: r.total.to_string(),
+            change: r.change.label(),
+            change_css: r.change.css(),
+            tier: r.tier.label(),
+            tier_css: r.tier.css(),
+        }
+    }
+}
+
+pub struct TierColumn {
+    pub group: String,
+    pub red: Vec<LobbyRow>,
+    pub black: Vec<LobbyRow>,
+}
+
+pub struct MoverColumn {
+    pub group: String,
+    pub up: Vec<LobbyRow>,
+    pub down: Vec<LobbyRow>,
+}
+
+pub struct HonorView {
+    pub name: String,
+    pub unit: String,
+    pub title: String,
+    pub citation: String,
+}
+
+pub enum SlideBody {
+    Board {
+        rows: Vec<LobbyRow>,
+        roomy: bool,
+        page: String,
+        rules: String,
+    },
+    Tiers {
+        columns: Vec<TierColumn>,
+    },
+    Movers {
+        columns: Vec<MoverColumn>,
+    },
+    Chart {
+        src: String,
+        alt: String,
+    },
+    Honors {
+        honors: Vec<HonorView>,
+    },
+    Empty {
+        message: String,
+    },
+}
+
+pub struct SlideView {
+    pub heading: String,
+    pub seconds: u32,
+    pub current: bool,
+    pub body: SlideBody,
+}
