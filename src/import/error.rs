@@ -3,7 +3,6 @@
 pub use crate::tabular::CellRef;
 use crate::tabular::TabularError;
 use serde::Serialize;
-use std::fmt;
 
 impl From<TabularError> for ImportError {
     fn from(e: TabularError) -> Self {
@@ -15,71 +14,82 @@ impl From<TabularError> for ImportError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One thing wrong with a file, with the cell it is in; its Chinese text is what the clerk
+/// reads (the same on the command line and, later, on the upload page).
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportError {
+    #[error("{}", TabularError::EmptyFile)]
     EmptyFile,
-    HeaderOnly {
-        header_row: usize,
-    },
-    NotATable {
-        detail: String,
-    },
-    Undecodable {
-        detail: String,
-    },
+    #[error("文件只有表头（第{header_row}行），没有数据行")]
+    HeaderOnly { header_row: usize },
+    #[error("{}", TabularError::NotATable { detail: detail.clone() })]
+    NotATable { detail: String },
+    #[error("{}", TabularError::Undecodable { detail: detail.clone() })]
+    Undecodable { detail: String },
+    #[error(
+        "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
+    )]
     NoHeader,
+    #[error("第{header_row}行表头缺少「{name}」列：{expected}")]
     MissingColumn {
         header_row: usize,
         name: String,
         expected: String,
     },
+    #[error(
+        "{at}「{header}」：不是本竞赛的指标，也不是「加分」「扣分」「备注」「期间」{}",
+        suggest(suggestion)
+    )]
     UnknownColumn {
         at: CellRef,
         header: String,
         suggestion: Option<String>,
     },
+    #[error("{at}「{header}」：与{first}重复，同一列名只能出现一次")]
     DuplicateColumn {
         at: CellRef,
         header: String,
         first: CellRef,
     },
-    MixedGroups {
-        header_row: usize,
-        detail: String,
-    },
-    NoPeriod {
-        at: Option<CellRef>,
-    },
-    BadPeriod {
-        at: CellRef,
-        value: String,
-    },
-    BlankUnit {
-        at: CellRef,
-    },
+    #[error("第{header_row}行表头：{detail}")]
+    MixedGroups { header_row: usize, detail: String },
+    #[error("{}", no_period(at))]
+    NoPeriod { at: Option<CellRef> },
+    #[error("{at}「期间」：无法识别「{value}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法")]
+    BadPeriod { at: CellRef, value: String },
+    #[error("{at}「单位」：单位名称为空，但本行有数据")]
+    BlankUnit { at: CellRef },
+    #[error("{at}「单位」：找不到参赛单位「{name}」{}", suggest(suggestion))]
     UnknownUnit {
         at: CellRef,
         name: String,
         suggestion: Option<String>,
     },
     /// A name that several units answer to (a database from before `init` refused that).
+    #[error(
+        "{at}「单位」：「{name}」同时是{}的名称或简称，无法确定是哪个单位，请写全称",
+        quoted(units)
+    )]
     AmbiguousUnit {
         at: CellRef,
         name: String,
         units: Vec<String>,
     },
+    #[error("{at}「指标」：找不到指标「{name}」{}", suggest(suggestion))]
     UnknownIndicator {
         at: CellRef,
         name: String,
         suggestion: Option<String>,
     },
+    #[error("{at}「单位」：「{name}」在{period}已出现在第{first_row}行，同一单位只能出现一次")]
     DuplicateUnit {
         at: CellRef,
         name: String,
         period: String,
         first_row: usize,
     },
+    #[error("{at}：「{unit}」在{period}的「{indicator}」得分已出现在第{first_row}行，不能重复")]
     DuplicateScore {
         at: CellRef,
         unit: String,
@@ -87,22 +97,26 @@ pub enum ImportError {
         period: String,
         first_row: usize,
     },
+    #[error("{at}「单位」：「{unit}」属于「{unit_group}」，但本表的指标属于「{expected}」")]
     WrongGroup {
         at: CellRef,
         unit: String,
         unit_group: String,
         expected: String,
     },
+    #[error("{at}「{header}」：「{value}」不是数字，应填写分值（如 18.5），缺项请留空")]
     NotANumber {
         at: CellRef,
         header: String,
         value: String,
     },
+    #[error("{at}「{header}」：「{value}」小数位过多，最多4位小数")]
     TooManyDecimals {
         at: CellRef,
         header: String,
         value: String,
     },
+    #[error("{at}「{header}」：{value} 超出范围，应在 {min} 到 {max} 之间")]
     OutOfRange {
         at: CellRef,
         header: String,
@@ -110,32 +124,30 @@ pub enum ImportError {
         min: String,
         max: String,
     },
+    #[error("第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号")]
     Ragged {
         row: usize,
         found: usize,
         expected: usize,
     },
-    BlankCell {
-        at: CellRef,
-        header: String,
-    },
+    #[error("{at}「{header}」：不能为空")]
+    BlankCell { at: CellRef, header: String },
+    #[error("{at}「{header}」：有{len}个字，最多{max}个字（大屏上只显示一行）")]
     TooLong {
         at: CellRef,
         header: String,
         len: usize,
         max: usize,
     },
-    PublishedPeriod {
-        period: String,
-    },
+    #[error("{period}已揭榜（已发布），不能直接覆盖；如确需更正，请明确指定更正已发布结果")]
+    PublishedPeriod { period: String },
     /// A new period earlier than one already published.
-    BeforePublished {
-        period: String,
-        published: String,
-    },
-    TooManyErrors {
-        more: usize,
-    },
+    #[error(
+        "{period}早于已揭榜的{published}，不能新建：已揭榜榜单的名次变化和累计得分以更早的已揭榜期间为基准；请检查期间是否填错"
+    )]
+    BeforePublished { period: String, published: String },
+    #[error("……另有{more}处错误未列出")]
+    TooManyErrors { more: usize },
 }
 
 fn suggest(s: &Option<String>) -> String {
@@ -143,200 +155,49 @@ fn suggest(s: &Option<String>) -> String {
         .map_or(String::new(), |n| format!("，是否为「{n}」？"))
 }
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use ImportError::*;
-        match self {
-            EmptyFile => write!(f, "{}", TabularError::EmptyFile),
-            HeaderOnly { header_row } => {
-                write!(f, "文件只有表头（第{header_row}行），没有数据行")
-            }
-            NotATable { detail } => write!(
-                f,
-                "{}",
-                TabularError::NotATable {
-                    detail: detail.clone()
-                }
-            ),
-            Undecodable { detail } => write!(
-                f,
-                "{}",
-                TabularError::Undecodable {
-                    detail: detail.clone()
-                }
-            ),
-            NoHeader => write!(
-                f,
-                "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
-            ),
-            MissingColumn {
-                header_row,
-                name,
-                expected,
-            } => {
-                write!(f, "第{header_row}行表头缺少「{name}」列：{expected}")
-            }
-            UnknownColumn {
-                at,
-                header,
-                suggestion,
-            } => write!(
-                f,
-                "{at}「{header}」：不是本竞赛的指标，也不是「加分」「扣分」「备注」「期间」{}",
-                suggest(suggestion)
-            ),
-            DuplicateColumn { at, header, first } => {
-                write!(f, "{at}「{header}」：与{first}重复，同一列名只能出现一次")
-            }
-            MixedGroups { header_row, detail } => {
-                write!(f, "第{header_row}行表头：{detail}")
-            }
-            NoPeriod { at: Some(at) } => {
-                write!(f, "{at}「期间」为空，且未用 --period 指定期间")
-            }
-            NoPeriod { at: None } => write!(
-                f,
-                "未指定期间：请在文件中加「期间」列，或指定期间（如 2023Q3）"
-            ),
-            BadPeriod { at, value } => write!(
-                f,
-                "{at}「期间」：无法识别「{value}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法"
-            ),
-            BlankUnit { at } => write!(f, "{at}「单位」：单位名称为空，但本行有数据"),
-            AmbiguousUnit { at, name, units } => write!(
-                f,
-                "{at}「单位」：「{name}」同时是{}的名称或简称，无法确定是哪个单位，请写全称",
-                units
-                    .iter()
-                    .map(|u| format!("「{u}」"))
-                    .collect::<Vec<_>>()
-                    .join("和")
-            ),
-            UnknownUnit {
-                at,
-                name,
-                suggestion,
-            } => {
-                write!(
-                    f,
-                    "{at}「单位」：找不到参赛单位「{name}」{}",
-                    suggest(suggestion)
-                )
-            }
-            UnknownIndicator {
-                at,
-                name,
-                suggestion,
-            } => {
-                write!(
-                    f,
-                    "{at}「指标」：找不到指标「{name}」{}",
-                    suggest(suggestion)
-                )
-            }
-            DuplicateUnit {
-                at,
-                name,
-                period,
-                first_row,
-            } => write!(
-                f,
-                "{at}「单位」：「{name}」在{period}已出现在第{first_row}行，同一单位只能出现一次"
-            ),
-            DuplicateScore {
-                at,
-                unit,
-                indicator,
-                period,
-                first_row,
-            } => write!(
-                f,
-                "{at}：「{unit}」在{period}的「{indicator}」得分已出现在第{first_row}行，不能重复"
-            ),
-            WrongGroup {
-                at,
-                unit,
-                unit_group,
-                expected,
-            } => write!(
-                f,
-                "{at}「单位」：「{unit}」属于「{unit_group}」，但本表的指标属于「{expected}」"
-            ),
-            NotANumber { at, header, value } => {
-                write!(
-                    f,
-                    "{at}「{header}」：「{value}」不是数字，应填写分值（如 18.5），缺项请留空"
-                )
-            }
-            TooManyDecimals { at, header, value } => {
-                write!(f, "{at}「{header}」：「{value}」小数位过多，最多4位小数")
-            }
-            OutOfRange {
-                at,
-                header,
-                value,
-                min,
-                max,
-            } => write!(
-                f,
-                "{at}「{header}」：{value} 超出范围，应在 {min} 到 {max} 之间"
-            ),
-            Ragged {
-                row,
-                found,
-                expected,
-            } => write!(
-                f,
-                "第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号"
-            ),
-            BlankCell { at, header } => write!(f, "{at}「{header}」：不能为空"),
-            TooLong {
-                at,
-                header,
-                len,
-                max,
-            } => write!(
-                f,
-                "{at}「{header}」：有{len}个字，最多{max}个字（大屏上只显示一行）"
-            ),
-            PublishedPeriod { period } => write!(
-                f,
-                "{period}已揭榜（已发布），不能直接覆盖；如确需更正，请明确指定更正已发布结果"
-            ),
-            BeforePublished { period, published } => write!(
-                f,
-                "{period}早于已揭榜的{published}，不能新建：已揭榜榜单的名次变化和累计得分以更早的已揭榜期间为基准；请检查期间是否填错"
-            ),
-            TooManyErrors { more } => write!(f, "……另有{more}处错误未列出"),
-        }
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|u| format!("「{u}」"))
+        .collect::<Vec<_>>()
+        .join("和")
+}
+
+fn no_period(at: &Option<CellRef>) -> String {
+    match at {
+        Some(at) => format!("{at}「期间」为空，且未用 --period 指定期间"),
+        None => "未指定期间：请在文件中加「期间」列，或指定期间（如 2023Q3）".into(),
     }
 }
 
 /// All the errors found in one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[error("{}", listed(.0))]
 pub struct ImportErrors(pub Vec<ImportError>);
 
-impl fmt::Display for ImportErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "文件有{}处错误，未导入任何数据：", self.count())?;
-        for e in &self.0 {
-            writeln!(f, "  {e}")?;
-        }
-        Ok(())
+/// `文件有N处错误，未导入任何数据：` and one indented line per error.
+fn listed(errors: &[ImportError]) -> String {
+    let count = count(errors);
+    let mut out = format!("文件有{count}处错误，未导入任何数据：\n");
+    for e in errors {
+        out.push_str(&format!("  {e}\n"));
     }
+    out
 }
 
 impl ImportErrors {
     /// Number of distinct errors, counting those left off the list.
     pub fn count(&self) -> usize {
-        self.0
-            .iter()
-            .map(|e| match e {
-                ImportError::TooManyErrors { more } => *more,
-                _ => 1,
-            })
-            .sum()
+        count(&self.0)
     }
 }
 
-impl std::error::Error for ImportErrors {}
+fn count(errors: &[ImportError]) -> usize {
+    errors
+        .iter()
+        .map(|e| match e {
+            ImportError::TooManyErrors { more } => *more,
+            _ => 1,
+        })
+        .sum()
+}

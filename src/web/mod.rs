@@ -20,7 +20,6 @@ use actix_web::{
     App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web,
 };
 use cache::{Cache, Ctx, Page, Rendered};
-use std::fmt;
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -82,34 +81,22 @@ pub fn serve(store: Store, bind: &str) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// What a handler can fail with, shown to the user in Chinese.
-#[derive(Debug)]
+/// What a handler can fail with, shown to the user in Chinese; the status and the page or
+/// JSON it becomes are decided in one place, the `ResponseError` impl below.
+#[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    #[error("{0}")]
     NotFound(String),
     /// A query parameter that cannot be understood.
+    #[error("{0}")]
     BadRequest(String),
     /// Not found, for JSON clients.
+    #[error("{0}")]
     ApiNotFound(String),
-    Store(StoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
     Internal(String),
-}
-
-impl fmt::Display for AppError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AppError::NotFound(m)
-            | AppError::BadRequest(m)
-            | AppError::ApiNotFound(m)
-            | AppError::Internal(m) => write!(f, "{m}"),
-            AppError::Store(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        AppError::Store(e)
-    }
 }
 
 impl ResponseError for AppError {
