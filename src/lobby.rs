@@ -137,21 +137,10 @@ pub enum Theme {
     Dark,
 }
 
-impl Theme {
-    pub fn parse(s: &str) -> Option<Theme> {
-        match s {
-            "red" | "" => Some(Theme::Red),
-            "dark" => Some(Theme::Dark),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Red => "red",
-            Theme::Dark => "dark",
-        }
-    }
-}
+crate::domain::codes!("主题" Theme {
+    Red = "red" | "",
+    Dark = "dark",
+});
 
 #[cfg(test)]
 mod tests {

@@ -47,8 +47,9 @@ pub fn playlist(
         None => crate::lobby::default_slides(),
     };
     crate::lobby::parse_seconds(&seconds.to_string()).map_err(CliError::Input)?;
-    let theme = crate::lobby::Theme::parse(theme)
-        .ok_or_else(|| CliError::Input(format!("主题「{theme}」应为 red 或 dark")))?;
+    let theme: crate::lobby::Theme = theme
+        .parse()
+        .map_err(|_| CliError::Input(format!("主题「{theme}」应为 red 或 dark")))?;
     let row = store::PlaylistRow {
         name: name.clone(),
         title,

@@ -90,7 +90,7 @@ impl CompetitionSpec {
         let mut spec: CompetitionSpec =
             toml::from_str(toml_text).map_err(|e| vec![format!("竞赛配置文件有误：{e}")])?;
         let mut errs = Vec::new();
-        if MissingPolicy::parse(&spec.competition.missing).is_none() {
+        if spec.competition.missing.parse::<MissingPolicy>().is_err() {
             errs.push(format!(
                 "[competition] missing 应为 \"zero\" 或 \"exclude\"，而不是「{}」",
                 spec.competition.missing
@@ -104,7 +104,7 @@ impl CompetitionSpec {
             ));
         }
         for g in &spec.groups {
-            if UnitKind::parse(&g.kind).is_none() {
+            if g.kind.trim().parse::<UnitKind>().is_err() {
                 errs.push(format!("组别「{}」的 kind 应为 区、街道 或 部门", g.name));
             }
             for t in &g.tie_break {
@@ -131,7 +131,7 @@ impl CompetitionSpec {
                     errs.push(format!("指标「{}」在同一组别中重复", i.name));
                 }
             }
-            if Direction::parse(&i.direction).is_none() {
+            if i.direction.parse::<Direction>().is_err() {
                 errs.push(format!(
                     "指标「{}」的 direction 应为 higher 或 lower",
                     i.name
@@ -164,7 +164,10 @@ impl CompetitionSpec {
     }
 
     pub fn missing_policy(&self) -> MissingPolicy {
-        MissingPolicy::parse(&self.competition.missing).unwrap_or(MissingPolicy::Zero)
+        self.competition
+            .missing
+            .parse()
+            .unwrap_or(MissingPolicy::Zero)
     }
 }
 

@@ -57,7 +57,7 @@ pub(super) fn parse_units(
         };
         let get = |k: &str| c.get(k).map_or("", |&i| trim_cell(cells.get(i)));
         let name = get("name").to_string();
-        let kind = UnitKind::parse(get("kind"));
+        let kind = get("kind").parse::<UnitKind>().ok();
         let group = get("group").to_string();
         if name.is_empty() {
             errs.push(format!("单位名单第{row}行：单位名称为空"));

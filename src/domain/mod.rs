@@ -7,4 +7,5 @@ mod rules;
 
 pub use period::{PeriodKey, View};
 pub use points::{MAX_DECIMALS, Points, SCALE, TOTAL_SCALE, Total};
-pub use rules::{CutTies, Direction, MissingPolicy, UnitKind};
+pub(crate) use rules::codes;
+pub use rules::{CutTies, Direction, MissingPolicy, UnitKind, UnknownCode};

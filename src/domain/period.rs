@@ -105,14 +105,10 @@ pub enum View {
     Cumulative,
 }
 
-impl View {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            View::Quarter => "quarter",
-            View::Cumulative => "cumulative",
-        }
-    }
-}
+super::codes!("视图" View {
+    Quarter = "quarter",
+    Cumulative = "cumulative",
+});
 
 #[cfg(test)]
 mod tests {

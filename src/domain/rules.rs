@@ -1,6 +1,48 @@
-//! The small enums a competition's rules are written with.
+//! The small enums a competition's rules are written with. Each has one table of codes (`codes!`):
+//! the code it is configured, stored and exchanged as, and the aliases a file may also use.
+//! Parsing and printing come from the same table, so they cannot disagree.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// A code that is not one of an enum's codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("「{code}」不是有效的{what}")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub code: String,
+}
+
+/// Defines `as_str`, `FromStr` and `Display` of an enum from one table of codes.
+macro_rules! codes {
+    ($what:literal $ty:ident { $($variant:ident = $code:literal $(| $alias:literal)*),+ $(,)? }) => {
+        impl $ty {
+            /// The code it is stored and exchanged as.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code,)+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $crate::domain::UnknownCode;
+            fn from_str(s: &str) -> std::result::Result<Self, $crate::domain::UnknownCode> {
+                match s {
+                    $($code $(| $alias)* => Ok($ty::$variant),)+
+                    _ => Err($crate::domain::UnknownCode { what: $what, code: s.to_string() }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) use codes;
 
 /// Whether a higher or a lower value is better on an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -10,45 +52,28 @@ pub enum Direction {
     Lower,
 }
 
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Higher => "higher",
-            Direction::Lower => "lower",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "higher" | "高" | "越高越好" => Some(Direction::Higher),
-            "lower" | "低" | "越低越好" => Some(Direction::Lower),
-            _ => None,
-        }
-    }
-}
+codes!("方向" Direction {
+    Higher = "higher" | "高" | "越高越好",
+    Lower = "lower" | "低" | "越低越好",
+});
 
-/// What sort of body a unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What sort of body a unit is; exchanged (JSON) by its code, `区`, `街道` or `部门`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitKind {
     District,
     Street,
     Department,
 }
 
-impl UnitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::District => "区",
-            UnitKind::Street => "街道",
-            UnitKind::Department => "部门",
-        }
-    }
-    pub fn parse(s: &str) -> Option<UnitKind> {
-        match s.trim() {
-            "区" | "district" => Some(UnitKind::District),
-            "街道" | "street" => Some(UnitKind::Street),
-            "部门" | "department" => Some(UnitKind::Department),
-            _ => None,
-        }
+codes!("单位类型" UnitKind {
+    District = "区" | "district",
+    Street = "街道" | "street",
+    Department = "部门" | "department",
+});
+
+impl Serialize for UnitKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -62,24 +87,13 @@ pub enum MissingPolicy {
     Exclude,
 }
 
-impl MissingPolicy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MissingPolicy::Zero => "zero",
-            MissingPolicy::Exclude => "exclude",
-        }
-    }
-    pub fn parse(s: &str) -> Option<MissingPolicy> {
-        match s {
-            "zero" => Some(MissingPolicy::Zero),
-            "exclude" => Some(MissingPolicy::Exclude),
-            _ => None,
-        }
-    }
-}
+codes!("缺项规则" MissingPolicy {
+    Zero = "zero",
+    Exclude = "exclude",
+});
 
 /// What happens to units tied across a 红榜 or 黑榜 cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum CutTies {
     /// Every unit of a tie that reaches into the tier is in it (并列者同榜).
@@ -89,18 +103,26 @@ pub enum CutTies {
     AllOut,
 }
 
-impl CutTies {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CutTies::AllIn => "all-in",
-            CutTies::AllOut => "all-out",
+codes!("并列处理规则" CutTies {
+    AllIn = "all-in",
+    AllOut = "all-out",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back_what_they_write() {
+        for d in [Direction::Higher, Direction::Lower] {
+            assert_eq!(d.as_str().parse::<Direction>(), Ok(d));
         }
-    }
-    pub fn parse(s: &str) -> Option<CutTies> {
-        match s {
-            "all-in" => Some(CutTies::AllIn),
-            "all-out" => Some(CutTies::AllOut),
-            _ => None,
-        }
+        assert_eq!("越低越好".parse::<Direction>(), Ok(Direction::Lower));
+        assert_eq!("街道".parse::<UnitKind>(), Ok(UnitKind::Street));
+        assert_eq!(UnitKind::Department.to_string(), "部门");
+        let e = "sideways".parse::<Direction>().unwrap_err();
+        assert_eq!(e.to_string(), "「sideways」不是有效的方向");
+        assert_eq!("all-out".parse::<CutTies>(), Ok(CutTies::AllOut));
+        assert!("zero ".parse::<MissingPolicy>().is_err());
     }
 }

@@ -5,6 +5,7 @@
 //! nothing; a replaced value is copied to a `*_history` table first, so nothing is lost;
 //! `data_version` is bumped by every change that can alter a board.
 
+mod codec;
 mod lobby;
 mod snapshots;
 mod staging;

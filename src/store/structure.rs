@@ -21,7 +21,7 @@ pub struct CompetitionRow {
 pub struct GroupRow {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub red: u32,
     pub black: u32,
     pub cut_ties: CutTies,
@@ -46,7 +46,7 @@ pub struct UnitRow {
     pub id: i64,
     pub name: String,
     pub short_name: Option<String>,
-    pub kind: String,
+    pub kind: UnitKind,
     pub group_id: i64,
     pub aliases: Vec<String>,
 }
@@ -57,6 +57,11 @@ pub enum PeriodStatus {
     Draft,
     Published,
 }
+
+crate::domain::codes!("期间状态" PeriodStatus {
+    Draft = "draft",
+    Published = "published",
+});
 
 impl PeriodStatus {
     pub fn label(self) -> &'static str {
@@ -177,7 +182,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     let comp = tx.last_insert_rowid();
     let mut group_ids = std::collections::HashMap::new();
     for (i, g) in spec.groups.iter().enumerate() {
-        let kind = UnitKind::parse(&g.kind).map_or("街道", UnitKind::as_str);
+        // `parse` checked the kind.
+        let kind: UnitKind = g.kind.trim().parse().unwrap_or(UnitKind::Street);
         tx.execute(
             "INSERT INTO ranking_group (competition_id, name, kind, red_count, black_count,
                  display_order, cut_ties, black_spares_top_half)
@@ -199,7 +205,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     for (i, ind) in spec.indicators.iter().enumerate() {
         let max = CompetitionSpec::points(ind.max);
         let weight = ind.weight.map(|w| CompetitionSpec::points(w).0);
-        let dir = Direction::parse(&ind.direction).unwrap_or(Direction::Higher);
+        // `parse` checked the direction.
+        let dir: Direction = ind.direction.parse().unwrap_or(Direction::Higher);
         tx.execute(
             "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -263,8 +270,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     name: r.get(1)?,
                     year: r.get(2)?,
                     is_demo: r.get(3)?,
-                    missing: MissingPolicy::parse(&r.get::<_, String>(4)?)
-                        .unwrap_or(MissingPolicy::Zero),
+                    missing: r.get(4)?,
                     total_decimals: r.get(5)?,
                 })
             },
@@ -285,7 +291,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                 kind: r.get(2)?,
                 red: r.get(3)?,
                 black: r.get(4)?,
-                cut_ties: CutTies::parse(r.get_ref(5)?.as_str()?).unwrap_or_default(),
+                cut_ties: r.get(5)?,
                 black_spares_top_half: r.get(6)?,
                 tie_breaks: Vec::new(),
             })
@@ -311,7 +317,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                 name: r.get(2)?,
                 max: Points(r.get(3)?),
                 weight: r.get::<_, Option<i64>>(4)?.map(Points),
-                direction: Direction::parse(&r.get::<_, String>(5)?).unwrap_or(Direction::Higher),
+                direction: r.get(5)?,
                 groups: Vec::new(),
             })
         })?
@@ -373,11 +379,7 @@ pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec
             Ok(PeriodRow {
                 id: r.get(0)?,
                 key: PeriodKey { year, quarter },
-                status: if r.get::<_, String>(3)? == "published" {
-                    PeriodStatus::Published
-                } else {
-                    PeriodStatus::Draft
-                },
+                status: r.get(3)?,
                 published_at: r.get(4)?,
             })
         })?

@@ -37,11 +37,10 @@ pub fn group<'s>(s: &'s Structure, raw: &str) -> Result<&'s GroupRow, AppError> 
 
 pub fn view_of(raw: Option<&str>) -> Result<View, AppError> {
     match raw {
-        None | Some("") | Some("quarter") => Ok(View::Quarter),
-        Some("cumulative") => Ok(View::Cumulative),
-        Some(v) => Err(AppError::BadRequest(format!(
-            "未知的视图「{v}」，应为 quarter 或 cumulative"
-        ))),
+        None | Some("") => Ok(View::Quarter),
+        Some(v) => v.parse().map_err(|_| {
+            AppError::BadRequest(format!("未知的视图「{v}」，应为 quarter 或 cumulative"))
+        }),
     }
 }
 

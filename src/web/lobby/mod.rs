@@ -65,7 +65,7 @@ fn settings(
             .ok_or_else(|| AppError::NotFound(format!("播放列表「{name}」不存在")))?;
         s.slides = lobby::parse_slides(&p.slides).map_err(bad)?;
         s.seconds = p.seconds;
-        s.theme = Theme::parse(&p.theme).unwrap_or(Theme::Red);
+        s.theme = p.theme.parse().unwrap_or(Theme::Red);
         s.subtitle = p.title;
     }
     if let Some(v) = q.slides.as_deref().filter(|v| !v.is_empty()) {
@@ -75,7 +75,9 @@ fn settings(
         s.seconds = lobby::parse_seconds(v).map_err(bad)?;
     }
     if let Some(v) = q.theme.as_deref() {
-        s.theme = Theme::parse(v).ok_or_else(|| bad(format!("主题「{v}」应为 red 或 dark")))?;
+        s.theme = v
+            .parse()
+            .map_err(|_| bad(format!("主题「{v}」应为 red 或 dark")))?;
     }
     Ok(s)
 }

@@ -45,7 +45,12 @@ pub(super) async fn reveal(
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
         };
         let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;
-        let theme = Theme::parse(q.theme.as_deref().unwrap_or("red")).unwrap_or(Theme::Red);
+        let theme = q
+            .theme
+            .as_deref()
+            .unwrap_or("red")
+            .parse()
+            .unwrap_or(Theme::Red);
         RevealPage {
             competition: s.competition.name.clone(),
             heading: format!("{} {} 考评结果揭榜", g.name, period.key.label()),

@@ -185,7 +185,7 @@ pub(super) async fn unit(
             chrome,
             unit_id: u.id,
             unit: u.name.clone(),
-            kind: u.kind.clone(),
+            kind: u.kind.to_string(),
             group_name: g.name.clone(),
             board_url: period.map_or_else(|| "/".into(), |p| urls::board(p.key, g.id)),
             current,
