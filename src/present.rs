@@ -3,6 +3,7 @@
 //! (`↑2`, `上期未排名`, 红榜, `tier-red`, the JSON API's rows). Pure.
 
 use crate::boards::{Correction, GroupBoard, RankCorrection, View};
+use crate::domain::{GroupId, IndicatorId, UnitId};
 use crate::domain::{PeriodKey, Points, Total};
 use crate::ranking::{BoardRow, Change, Tier};
 use crate::store::PeriodStatus;
@@ -131,7 +132,7 @@ pub struct BoardJson<'a> {
     pub status: PeriodStatus,
     pub view: View,
     pub title: &'a str,
-    pub group_id: i64,
+    pub group_id: GroupId,
     pub group: &'a str,
     pub compared_with: Option<PeriodKey>,
     pub rules: &'a str,
@@ -143,7 +144,7 @@ pub struct BoardJson<'a> {
 #[derive(Serialize)]
 pub struct RowJson<'a> {
     pub rank: Option<u32>,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub unit: &'a str,
     pub total: Total,
     pub tied: bool,
@@ -163,7 +164,7 @@ pub struct RowJson<'a> {
 
 #[derive(Serialize)]
 pub struct IndicatorJson<'a> {
-    pub id: i64,
+    pub id: IndicatorId,
     pub name: &'a str,
     pub points: Option<Points>,
     pub rank: Option<u32>,

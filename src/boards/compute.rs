@@ -3,6 +3,7 @@
 
 use super::rules::{cumulative_rule, ranked_set_note, rules_text};
 use super::{GroupBoard, View, title};
+use crate::domain::{GroupId, UnitId};
 use crate::domain::{PeriodKey, Points};
 use crate::ranking::{
     self as ranking, Board, CumulativeInput, GroupInput, GroupRules, IndicatorSpec, Previous,
@@ -19,7 +20,7 @@ pub fn compute_group_board(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
-    group_id: i64,
+    group_id: GroupId,
     view: View,
 ) -> store::Result<Option<GroupBoard>> {
     let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
@@ -197,7 +198,7 @@ impl<'a> Ranking<'a> {
     }
 
     fn cumulative(&self, quarters: &[QuarterBoard<'_>], previous: Option<&Previous>) -> Board {
-        let units: Vec<(i64, String)> = self
+        let units: Vec<(UnitId, String)> = self
             .structure
             .group_units(self.group.id)
             .iter()
@@ -224,8 +225,8 @@ fn unit_scores(
     data: &store::PeriodValues,
 ) -> Vec<UnitScores> {
     let units = s.group_units(group.id);
-    let row = IdIndex::new(units.iter().map(|u| u.id));
-    let col = IdIndex::new(indicators.iter().map(|i| i.id));
+    let row = IdIndex::new(units.iter().map(|u| u.id.0));
+    let col = IdIndex::new(indicators.iter().map(|i| i.id.0));
     let mut out: Vec<UnitScores> = units
         .iter()
         .map(|u| {
@@ -244,7 +245,7 @@ fn unit_scores(
         })
         .collect();
     for &(u, i, p) in &data.scores {
-        if let (Some(r), Some(c)) = (row.get(u), col.get(i)) {
+        if let (Some(r), Some(c)) = (row.get(u.0), col.get(i.0)) {
             out[r].points[c] = Some(p);
         }
     }

@@ -3,6 +3,7 @@
 //! `compute` ranks from the scores, `rules` words the rule line; this module reads a
 //! published board as posted.
 
+use crate::domain::{GroupId, UnitId};
 use crate::domain::{MissingPolicy, PeriodKey, Total};
 use crate::ranking::{self as ranking, Board};
 use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure};
@@ -71,7 +72,7 @@ pub fn group_board(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
-    group_id: i64,
+    group_id: GroupId,
     view: View,
 ) -> store::Result<Option<GroupBoard>> {
     let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
@@ -108,7 +109,7 @@ pub fn group_board(
         }
         // The structure never changes after init, so this is a damaged database: rank anew
         // rather than show points under the wrong indicators.
-        tracing::warn!(period = %key, group = group.id, "snapshot columns differ from the structure");
+        tracing::warn!(period = %key, group = group.id.0, "snapshot columns differ from the structure");
     }
     compute_group_board(conn, s, key, group_id, view)
 }
@@ -117,7 +118,7 @@ pub fn group_board(
 fn correction_of(
     conn: &Connection,
     period: &PeriodRow,
-    group_id: i64,
+    group_id: GroupId,
     view: View,
     snap: &store::Snapshot,
 ) -> store::Result<Correction> {
@@ -143,7 +144,7 @@ fn correction_of(
 
 /// Units whose rank, total or movement differs between `before` and `now`, in `now`'s order.
 fn corrections(before: &[store::EarlierResult], now: &Board) -> Vec<RankCorrection> {
-    let before: HashMap<i64, &store::EarlierResult> =
+    let before: HashMap<UnitId, &store::EarlierResult> =
         before.iter().map(|r| (r.unit_id, r)).collect();
     now.rows
         .iter()
@@ -196,7 +197,7 @@ pub struct Correction {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RankCorrection {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub unit: String,
     pub rank_before: Option<u32>,
     pub rank_now: Option<u32>,
@@ -210,7 +211,7 @@ pub struct RankCorrection {
 pub fn group_history(
     conn: &Connection,
     s: &Structure,
-    group_id: i64,
+    group_id: GroupId,
 ) -> store::Result<Vec<GroupBoard>> {
     let mut out = Vec::new();
     for p in s

@@ -1,5 +1,6 @@
 //! The rule line printed under every board, in the words the boards use.
 
+use crate::domain::UnitId;
 use crate::domain::{CutTies, MissingPolicy, PeriodKey};
 use crate::ranking::{Board, GroupRules};
 use crate::store::IndicatorRow;
@@ -80,7 +81,7 @@ pub(super) fn cumulative_rule(key: PeriodKey) -> String {
 /// Said under a board when the units ranked differ from the previous board's: a rank can then
 /// move although the unit did no better or worse.
 pub(super) fn ranked_set_note(previous: &Board, now: &Board) -> String {
-    let ranked = |b: &Board| -> Vec<(i64, String)> {
+    let ranked = |b: &Board| -> Vec<(UnitId, String)> {
         b.rows
             .iter()
             .filter(|r| r.rank.is_some())
@@ -88,7 +89,7 @@ pub(super) fn ranked_set_note(previous: &Board, now: &Board) -> String {
             .collect()
     };
     let (before, after) = (ranked(previous), ranked(now));
-    let names = |from: &[(i64, String)], not_in: &[(i64, String)]| -> Vec<String> {
+    let names = |from: &[(UnitId, String)], not_in: &[(UnitId, String)]| -> Vec<String> {
         from.iter()
             .filter(|(id, _)| !not_in.iter().any(|(o, _)| o == id))
             .map(|(_, n)| format!("「{n}」"))

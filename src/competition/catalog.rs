@@ -1,18 +1,18 @@
 //! The stored structure indexed for the importer's name look-ups, with typo suggestions.
 
-use crate::domain::Points;
+use crate::domain::{GroupId, IndicatorId, Points, UnitId};
 use crate::text::normalize_name;
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]
 pub struct CatalogGroup {
-    pub id: i64,
+    pub id: GroupId,
     pub name: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct CatalogUnit {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub group: usize,
     pub aliases: Vec<String>,
@@ -20,7 +20,7 @@ pub struct CatalogUnit {
 
 #[derive(Debug, Clone)]
 pub struct CatalogIndicator {
-    pub id: i64,
+    pub id: IndicatorId,
     pub code: String,
     pub name: String,
     pub max: Points,
@@ -182,21 +182,21 @@ mod tests {
 
     fn catalog() -> Catalog {
         let groups = vec![CatalogGroup {
-            id: 1,
+            id: GroupId(1),
             name: "街道组".into(),
         }];
         let units = ["金碧街道", "马街街道", "前卫街道"]
             .iter()
             .enumerate()
             .map(|(i, n)| CatalogUnit {
-                id: i as i64 + 1,
+                id: UnitId(i as i64 + 1),
                 name: n.to_string(),
                 group: 0,
                 aliases: vec![n.trim_end_matches("街道").to_string()],
             })
             .collect();
         let indicators = vec![CatalogIndicator {
-            id: 1,
+            id: IndicatorId(1),
             code: "gdzctz".into(),
             name: "固定资产投资".into(),
             max: Points::from_int(20),

@@ -6,6 +6,7 @@
 use super::structure;
 use crate::boards::{self, PUBLISHED_REASON, View};
 use crate::domain::PeriodKey;
+use crate::domain::{GroupId, IndicatorId, PeriodId};
 use crate::store::{self, NewSnapshot, SnapshotCause, Structure};
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -29,13 +30,13 @@ const PUBLISHED: SnapshotCause<'static> = SnapshotCause {
 
 pub(super) fn save(
     conn: &Connection,
-    period_id: i64,
-    group_id: i64,
+    period_id: PeriodId,
+    group_id: GroupId,
     view: View,
     b: &boards::GroupBoard,
     cause: &SnapshotCause<'_>,
 ) -> store::Result<bool> {
-    let ids: Vec<i64> = b.indicators.iter().map(|i| i.id).collect();
+    let ids: Vec<IndicatorId> = b.indicators.iter().map(|i| i.id).collect();
     let new = NewSnapshot {
         period_id,
         group_id,

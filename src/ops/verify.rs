@@ -4,6 +4,7 @@
 use super::structure;
 use crate::boards::{self, View};
 use crate::domain::PeriodKey;
+use crate::domain::UnitId;
 use crate::store::{self, PeriodStatus};
 use rusqlite::Connection;
 
@@ -79,7 +80,7 @@ fn snapshot_differences(posted: &store::Snapshot, now: &boards::GroupBoard) -> V
 
 fn board_differences(posted: &crate::ranking::Board, now: &crate::ranking::Board) -> Vec<String> {
     use std::collections::HashMap;
-    let now_by_unit: HashMap<i64, &crate::ranking::BoardRow> =
+    let now_by_unit: HashMap<UnitId, &crate::ranking::BoardRow> =
         now.rows.iter().map(|r| (r.unit_id, r)).collect();
     let mut out = Vec::new();
     for a in &posted.rows {
@@ -104,7 +105,7 @@ fn board_differences(posted: &crate::ranking::Board, now: &crate::ranking::Board
             ));
         }
     }
-    let posted_units: std::collections::HashSet<i64> =
+    let posted_units: std::collections::HashSet<UnitId> =
         posted.rows.iter().map(|r| r.unit_id).collect();
     for b in now
         .rows

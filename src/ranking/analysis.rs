@@ -1,6 +1,7 @@
 //! Reading a ranked board for one unit: where it stands on each indicator against the group
 //! average and the leader, its 短板弱项 (weakest indicators), and the biggest movers. Pure.
 
+use crate::domain::UnitId;
 use crate::domain::{Direction, Points};
 use crate::ranking::{Board, BoardRow, Change};
 use serde::Serialize;
@@ -53,7 +54,7 @@ pub fn average(values: impl Iterator<Item = Points>) -> Option<Points> {
 pub fn standings(
     indicators: &[IndicatorMeta],
     board: &Board,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> Option<Vec<Standing>> {
     let row = board.rows.iter().find(|r| r.unit_id == unit_id)?;
     Some(
@@ -174,7 +175,7 @@ mod tests {
         // Indicator 0 (max 20): A 18, B 12, C 15, D missing. Indicator 1 (max 10): A 5, B 9, C 9, D 7.
         let specs: Vec<IndicatorSpec> = (0..2)
             .map(|i| IndicatorSpec {
-                id: i + 1,
+                id: crate::domain::IndicatorId(i + 1),
                 name: format!("I{i}"),
                 weight: None,
                 direction: Direction::Higher,
@@ -190,7 +191,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, (n, pts))| UnitScores {
-                unit_id: i as i64 + 1,
+                unit_id: crate::domain::UnitId(i as i64 + 1),
                 name: n.to_string(),
                 points: pts.iter().map(|x| x.map(p)).collect(),
                 bonus: Points::ZERO,
@@ -232,7 +233,7 @@ mod tests {
     #[test]
     fn standing_against_average_and_leader() {
         let (meta, b) = board();
-        let s = standings(&meta, &b, 1).unwrap(); // A
+        let s = standings(&meta, &b, crate::domain::UnitId(1)).unwrap(); // A
         assert_eq!(s[0].average, Some(p(15.0))); // (18+12+15)/3, D missing is not averaged
         assert_eq!(s[0].vs_average, Some(p(3.0)));
         assert_eq!(s[0].rank, Some(1));
@@ -252,13 +253,13 @@ mod tests {
     #[test]
     fn weaknesses_put_missing_and_lowest_ranks_first() {
         let (meta, b) = board();
-        let a = standings(&meta, &b, 1).unwrap();
+        let a = standings(&meta, &b, crate::domain::UnitId(1)).unwrap();
         let w: Vec<&str> = weaknesses(&a, 5).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(w, vec!["I1"]);
-        let d = standings(&meta, &b, 4).unwrap();
+        let d = standings(&meta, &b, crate::domain::UnitId(4)).unwrap();
         let w: Vec<&str> = weaknesses(&d, 5).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(w, vec!["I0", "I1"], "missing first, then rank 3 of 4");
-        let c = standings(&meta, &b, 3).unwrap();
+        let c = standings(&meta, &b, crate::domain::UnitId(3)).unwrap();
         assert!(
             weaknesses(&c, 5).is_empty(),
             "C is at or above average everywhere"

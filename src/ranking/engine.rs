@@ -5,6 +5,7 @@ use super::{
     Board, BoardRow, Change, CumulativeInput, CutTies, GroupInput, GroupRules, IndicatorSpec,
     Previous, Tier, TierRules,
 };
+use crate::domain::UnitId;
 use crate::domain::{Direction, MissingPolicy, Points, Total};
 use std::cmp::Ordering;
 
@@ -119,7 +120,7 @@ fn add_points(points: &mut [Option<Points>], missing: &mut [bool], row: &BoardRo
 }
 
 fn new_row(
-    unit_id: i64,
+    unit_id: UnitId,
     name: &str,
     points: Vec<Option<Points>>,
     subtotal: Total,

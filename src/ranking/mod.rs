@@ -24,7 +24,7 @@ mod engine;
 mod tests;
 
 pub use crate::domain::CutTies;
-use crate::domain::{Direction, MissingPolicy, Points, Total};
+use crate::domain::{Direction, IndicatorId, MissingPolicy, Points, Total, UnitId};
 pub use engine::{rank_cumulative, rank_group};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 /// An indicator as the engine sees it.
 #[derive(Debug, Clone)]
 pub struct IndicatorSpec {
-    pub id: i64,
+    pub id: IndicatorId,
     pub name: String,
     /// Multiplier for the points; `None` means 1.
     pub weight: Option<Points>,
@@ -42,7 +42,7 @@ pub struct IndicatorSpec {
 /// One unit's inputs for the period.
 #[derive(Debug, Clone)]
 pub struct UnitScores {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     /// Parallel to the group's indicators; `None` is a missing score, never zero.
     pub points: Vec<Option<Points>>,
@@ -77,9 +77,9 @@ pub struct GroupRules {
 #[derive(Debug, Clone, Default)]
 pub struct Previous {
     /// Ranks on the previous published board, by unit id.
-    pub ranks: HashMap<i64, u32>,
+    pub ranks: HashMap<UnitId, u32>,
     /// Units ranked on any published board before the previous one.
-    pub ranked_earlier: HashSet<i64>,
+    pub ranked_earlier: HashSet<UnitId>,
 }
 
 /// Everything needed to rank one group in one period.
@@ -119,7 +119,7 @@ pub enum Tier {
 /// One unit's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BoardRow {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     /// Indicator points as entered (year to date: summed over the quarters that have them),
     /// parallel to the indicators.
@@ -170,7 +170,7 @@ impl Board {
     }
 
     /// Rank by unit id, for measuring the next board's movement.
-    pub fn ranks(&self) -> HashMap<i64, u32> {
+    pub fn ranks(&self) -> HashMap<UnitId, u32> {
         self.rows
             .iter()
             .filter_map(|r| Some((r.unit_id, r.rank?)))
@@ -190,7 +190,7 @@ pub struct QuarterBoard<'a> {
 pub struct CumulativeInput<'a> {
     pub indicators: &'a [IndicatorSpec],
     /// The group's units (id, name) in display order.
-    pub units: &'a [(i64, String)],
+    pub units: &'a [(UnitId, String)],
     /// The boards of quarters 1…N of the year, as ranked (or posted) for each quarter.
     pub quarters: &'a [QuarterBoard<'a>],
     pub rules: &'a GroupRules,

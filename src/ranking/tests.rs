@@ -11,7 +11,7 @@ fn p(x: f64) -> Points {
 fn inds(n: usize) -> Vec<IndicatorSpec> {
     (0..n)
         .map(|i| IndicatorSpec {
-            id: i as i64 + 1,
+            id: IndicatorId(i as i64 + 1),
             name: format!("指标{i}"),
             weight: None,
             direction: Direction::Higher,
@@ -24,7 +24,7 @@ fn units(rows: &[&[f64]]) -> Vec<UnitScores> {
     rows.iter()
         .enumerate()
         .map(|(i, pts)| UnitScores {
-            unit_id: i as i64 + 1,
+            unit_id: UnitId(i as i64 + 1),
             name: ((b'A' + i as u8) as char).to_string(),
             points: pts.iter().map(|&x| (!x.is_nan()).then(|| p(x))).collect(),
             bonus: Points::ZERO,
@@ -53,8 +53,8 @@ fn rules(red: u32, black: u32) -> GroupRules {
 
 fn prev(ranks: &[(i64, u32)], earlier: &[i64]) -> Previous {
     Previous {
-        ranks: ranks.iter().copied().collect(),
-        ranked_earlier: earlier.iter().copied().collect(),
+        ranks: ranks.iter().map(|&(u, r)| (UnitId(u), r)).collect(),
+        ranked_earlier: earlier.iter().copied().map(UnitId).collect(),
     }
 }
 
@@ -394,8 +394,8 @@ fn the_year_so_far_adds_the_quarterly_totals_as_posted() {
     let ind = inds(1);
     let q1 = run(&ind, &units(&[&[10.004], &[10.0], &[5.0]]), &r);
     let q2 = run(&ind, &units(&[&[10.004], &[10.0], &[f64::NAN]]), &r);
-    let names: Vec<(i64, String)> = (1..=3)
-        .map(|i| (i, ((b'A' + i as u8 - 1) as char).to_string()))
+    let names: Vec<(UnitId, String)> = (1..=3)
+        .map(|i| (UnitId(i), ((b'A' + i as u8 - 1) as char).to_string()))
         .collect();
     let quarters = [
         QuarterBoard {
@@ -407,7 +407,10 @@ fn the_year_so_far_adds_the_quarterly_totals_as_posted() {
             board: &q2,
         },
     ];
-    let pr = prev(&q1.ranks().into_iter().collect::<Vec<_>>(), &[]);
+    let pr = Previous {
+        ranks: q1.ranks(),
+        ranked_earlier: Default::default(),
+    };
     let b = rank_cumulative(&CumulativeInput {
         indicators: &ind,
         units: &names,

@@ -2,7 +2,9 @@
 //! is not a known code is an error when read — never silently taken for a default.
 
 use super::structure::PeriodStatus;
-use crate::domain::{CutTies, Direction, MissingPolicy, UnitKind, View};
+use crate::domain::{
+    CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, UnitId, UnitKind, View,
+};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 macro_rules! stored_as_code {
@@ -32,6 +34,24 @@ stored_as_code!(
     PeriodStatus,
     View
 );
+
+macro_rules! stored_as_integer {
+    ($($ty:ident),+) => {$(
+        impl ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0))
+            }
+        }
+
+        impl FromSql for $ty {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                value.as_i64().map($ty)
+            }
+        }
+    )+};
+}
+
+stored_as_integer!(UnitId, GroupId, PeriodId, IndicatorId);
 
 #[cfg(test)]
 mod tests {

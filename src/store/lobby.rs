@@ -4,6 +4,7 @@ use super::structure::load_periods;
 use super::{Result, bump_version};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;
+use crate::domain::{PeriodId, UnitId};
 use crate::import::honors::HonorPlan;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -12,7 +13,7 @@ use serde::Serialize;
 pub struct HonorRow {
     pub period: PeriodKey,
     pub name: String,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub unit_text: String,
     pub title: String,
     pub citation: String,
@@ -70,7 +71,7 @@ pub fn replace_honors(
     Ok(plan.entries.len())
 }
 
-fn honor_rows(conn: &Connection, sql: &str, arg: i64) -> Result<Vec<HonorRow>> {
+fn honor_rows(conn: &Connection, sql: &str, arg: impl rusqlite::ToSql) -> Result<Vec<HonorRow>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt
         .query_map([arg], |r| {
@@ -90,7 +91,7 @@ fn honor_rows(conn: &Connection, sql: &str, arg: i64) -> Result<Vec<HonorRow>> {
     Ok(rows)
 }
 
-pub fn period_honors(conn: &Connection, period_id: i64) -> Result<Vec<HonorRow>> {
+pub fn period_honors(conn: &Connection, period_id: PeriodId) -> Result<Vec<HonorRow>> {
     honor_rows(
         conn,
         "SELECT p.year, p.quarter, h.name, h.unit_id, h.unit_text, h.title, h.citation
@@ -100,7 +101,7 @@ pub fn period_honors(conn: &Connection, period_id: i64) -> Result<Vec<HonorRow>>
 }
 
 /// A unit's honors in published periods, newest first.
-pub fn unit_honors(conn: &Connection, unit_id: i64) -> Result<Vec<HonorRow>> {
+pub fn unit_honors(conn: &Connection, unit_id: UnitId) -> Result<Vec<HonorRow>> {
     honor_rows(
         conn,
         "SELECT p.year, p.quarter, h.name, h.unit_id, h.unit_text, h.title, h.citation

@@ -179,12 +179,16 @@ pub(crate) fn competition_id(conn: &Connection) -> Result<i64> {
 }
 
 /// Creates a draft period and returns its id.
-pub(crate) fn create_period(conn: &Connection, competition_id: i64, key: PeriodKey) -> Result<i64> {
+pub(crate) fn create_period(
+    conn: &Connection,
+    competition_id: i64,
+    key: PeriodKey,
+) -> Result<crate::domain::PeriodId> {
     conn.execute(
         "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
         (competition_id, key.year, key.quarter),
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(crate::domain::PeriodId(conn.last_insert_rowid()))
 }
 
 /// The data version and the unix time of the last change.

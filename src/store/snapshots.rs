@@ -3,17 +3,18 @@
 //! A correction writes a new snapshot and marks the old one superseded: nothing is overwritten.
 
 use super::Result;
+use crate::domain::{GroupId, IndicatorId, PeriodId, UnitId};
 use crate::domain::{PeriodKey, Points, Total, View};
 use crate::ranking::{Board, BoardRow, Change, Tier};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A board to freeze, with what is needed to show it later as it was.
 pub struct NewSnapshot<'a> {
-    pub period_id: i64,
-    pub group_id: i64,
+    pub period_id: PeriodId,
+    pub group_id: GroupId,
     pub view: View,
     pub compared_with: Option<PeriodKey>,
-    pub indicator_ids: &'a [i64],
+    pub indicator_ids: &'a [IndicatorId],
     pub rules_text: &'a str,
     pub board: &'a Board,
 }
@@ -32,7 +33,7 @@ pub struct Snapshot {
     /// Whether it replaced an earlier snapshot (the board was corrected after 揭榜).
     pub supersedes: bool,
     pub compared_with: Option<PeriodKey>,
-    pub indicator_ids: Vec<i64>,
+    pub indicator_ids: Vec<IndicatorId>,
     pub rules_text: String,
     pub board: Board,
 }
@@ -49,7 +50,7 @@ pub struct SnapshotMeta {
 /// What an earlier (superseded) snapshot of a board said about one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarlierResult {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub rank: Option<u32>,
     pub total: Total,
     pub change: Change,
@@ -134,8 +135,8 @@ pub fn save_snapshot(
 /// The current snapshot of a board, if it was frozen.
 pub fn load_snapshot(
     conn: &Connection,
-    period_id: i64,
-    group_id: i64,
+    period_id: PeriodId,
+    group_id: GroupId,
     view: View,
 ) -> Result<Option<Snapshot>> {
     let head = conn
@@ -164,7 +165,7 @@ pub fn load_snapshot(
     let Some((meta, compared_with, indicator_ids, rules_text, supersedes)) = head else {
         return Ok(None);
     };
-    let indicator_ids: Vec<i64> = split(&indicator_ids);
+    let indicator_ids: Vec<IndicatorId> = split(&indicator_ids);
     let n = indicator_ids.len();
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, unit_name, rank, tied, equal_total, decided_by, total, subtotal, bonus,
@@ -208,7 +209,12 @@ pub fn load_snapshot(
 }
 
 /// Whether a board has a current snapshot.
-pub fn has_snapshot(conn: &Connection, period_id: i64, group_id: i64, view: View) -> Result<bool> {
+pub fn has_snapshot(
+    conn: &Connection,
+    period_id: PeriodId,
+    group_id: GroupId,
+    view: View,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT 1 FROM board_snapshot
@@ -220,8 +226,8 @@ pub fn has_snapshot(conn: &Connection, period_id: i64, group_id: i64, view: View
 /// Every snapshot of a board, oldest first (the last is the current one).
 pub fn snapshot_history(
     conn: &Connection,
-    period_id: i64,
-    group_id: i64,
+    period_id: PeriodId,
+    group_id: GroupId,
     view: View,
 ) -> Result<Vec<SnapshotMeta>> {
     Ok(conn

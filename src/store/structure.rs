@@ -2,7 +2,10 @@
 
 use super::{Refusal, Result};
 use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, CompetitionSpec};
-use crate::domain::{CutTies, Direction, MissingPolicy, PeriodKey, Points, UnitKind};
+use crate::domain::{
+    CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, PeriodKey, Points, UnitId,
+    UnitKind,
+};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -19,7 +22,7 @@ pub struct CompetitionRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupRow {
-    pub id: i64,
+    pub id: GroupId,
     pub name: String,
     pub kind: UnitKind,
     pub red: u32,
@@ -27,27 +30,27 @@ pub struct GroupRow {
     pub cut_ties: CutTies,
     pub black_spares_top_half: bool,
     /// Indicator ids, in tie-break order.
-    pub tie_breaks: Vec<i64>,
+    pub tie_breaks: Vec<IndicatorId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRow {
-    pub id: i64,
+    pub id: IndicatorId,
     pub code: String,
     pub name: String,
     pub max: Points,
     pub weight: Option<Points>,
     pub direction: Direction,
-    pub groups: Vec<i64>,
+    pub groups: Vec<GroupId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitRow {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub short_name: Option<String>,
     pub kind: UnitKind,
-    pub group_id: i64,
+    pub group_id: GroupId,
     pub aliases: Vec<String>,
 }
 
@@ -74,7 +77,7 @@ impl PeriodStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodRow {
-    pub id: i64,
+    pub id: PeriodId,
     pub key: PeriodKey,
     pub status: PeriodStatus,
     pub published_at: Option<String>,
@@ -92,7 +95,7 @@ pub struct Structure {
 }
 
 impl Structure {
-    pub fn group(&self, id: i64) -> Option<&GroupRow> {
+    pub fn group(&self, id: GroupId) -> Option<&GroupRow> {
         self.groups.iter().find(|g| g.id == id)
     }
     pub fn group_by_name(&self, name: &str) -> Option<&GroupRow> {
@@ -100,7 +103,7 @@ impl Structure {
             .iter()
             .find(|g| g.name == name || g.id.to_string() == name)
     }
-    pub fn unit(&self, id: i64) -> Option<&UnitRow> {
+    pub fn unit(&self, id: UnitId) -> Option<&UnitRow> {
         self.units.iter().find(|u| u.id == id)
     }
     pub fn period(&self, key: PeriodKey) -> Option<&PeriodRow> {
@@ -113,13 +116,13 @@ impl Structure {
             .find(|p| p.status == PeriodStatus::Published)
     }
     /// Indicators that apply to a group, in display order.
-    pub fn group_indicators(&self, group_id: i64) -> Vec<&IndicatorRow> {
+    pub fn group_indicators(&self, group_id: GroupId) -> Vec<&IndicatorRow> {
         self.indicators
             .iter()
             .filter(|i| i.groups.contains(&group_id))
             .collect()
     }
-    pub fn group_units(&self, group_id: i64) -> Vec<&UnitRow> {
+    pub fn group_units(&self, group_id: GroupId) -> Vec<&UnitRow> {
         self.units
             .iter()
             .filter(|u| u.group_id == group_id)
@@ -128,7 +131,7 @@ impl Structure {
 
     /// The importer's view: names, aliases, maxima and applicability.
     pub fn catalog(&self) -> Catalog {
-        let group_index = |id: i64| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
+        let group_index = |id: GroupId| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
         Catalog::new(
             self.groups
                 .iter()
@@ -348,12 +351,12 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     // One query for every alias: a thousand units must not cost a thousand queries.
-    let index: std::collections::HashMap<i64, usize> =
+    let index: std::collections::HashMap<UnitId, usize> =
         units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
     let mut stmt = conn.prepare("SELECT unit_id, alias FROM unit_alias ORDER BY unit_id, alias")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+        if let Some(&i) = index.get(&r.get::<_, UnitId>(0)?) {
             units[i].aliases.push(r.get(1)?);
         }
     }

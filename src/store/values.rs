@@ -3,6 +3,7 @@
 
 use super::Result;
 use crate::domain::Points;
+use crate::domain::{IndicatorId, PeriodId, UnitId};
 use rusqlite::Connection;
 use std::collections::HashMap;
 
@@ -17,12 +18,12 @@ pub struct Adjustments {
 #[derive(Debug, Clone, Default)]
 pub struct PeriodData {
     /// (unit id, indicator id) → points and note.
-    pub scores: HashMap<(i64, i64), (Points, Option<String>)>,
-    pub adjustments: HashMap<i64, Adjustments>,
-    pub remarks: HashMap<i64, String>,
+    pub scores: HashMap<(UnitId, IndicatorId), (Points, Option<String>)>,
+    pub adjustments: HashMap<UnitId, Adjustments>,
+    pub remarks: HashMap<UnitId, String>,
 }
 
-pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData> {
+pub fn load_period_data(conn: &Connection, period_id: PeriodId) -> Result<PeriodData> {
     let mut data = PeriodData::default();
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, indicator_id, points, note FROM score WHERE period_id = ?1",
@@ -54,7 +55,11 @@ pub fn load_period_data(conn: &Connection, period_id: i64) -> Result<PeriodData>
 }
 
 /// One unit's bonus and penalty (with reasons) in one period.
-pub fn unit_adjustments(conn: &Connection, period_id: i64, unit_id: i64) -> Result<Adjustments> {
+pub fn unit_adjustments(
+    conn: &Connection,
+    period_id: PeriodId,
+    unit_id: UnitId,
+) -> Result<Adjustments> {
     let mut out = Adjustments::default();
     let mut stmt = conn.prepare_cached(
         "SELECT kind, points, reason FROM adjustment WHERE period_id = ?1 AND unit_id = ?2",
@@ -75,11 +80,11 @@ pub fn unit_adjustments(conn: &Connection, period_id: i64, unit_id: i64) -> Resu
 /// unit's (bonus, penalty).
 #[derive(Debug, Clone, Default)]
 pub struct PeriodValues {
-    pub scores: Vec<(i64, i64, Points)>,
-    pub adjustments: HashMap<i64, (Points, Points)>,
+    pub scores: Vec<(UnitId, IndicatorId, Points)>,
+    pub adjustments: HashMap<UnitId, (Points, Points)>,
 }
 
-pub fn load_period_values(conn: &Connection, period_id: i64) -> Result<PeriodValues> {
+pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<PeriodValues> {
     let mut v = PeriodValues::default();
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, indicator_id, points FROM score WHERE period_id = ?1 ORDER BY unit_id, indicator_id",

@@ -7,6 +7,7 @@ use super::values::load_period_data;
 use super::{Result, StoreError};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;
+use crate::domain::{IndicatorId, PeriodId, UnitId};
 use crate::import::{
     ChangeSummary, CurrentEntry, ImportError, ImportErrors, PlanCell, PlanEvent, Target,
 };
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 
 /// What the writer knows about a period of the file.
 struct PeriodState {
-    id: i64,
+    id: PeriodId,
     blocked: bool,
     /// Published, and the file may not correct it: values are compared, never written, and
     /// the first one that differs is an error. A file equal to what is stored changes nothing
@@ -28,7 +29,7 @@ struct PeriodState {
 /// Where a value of the file goes.
 #[derive(Clone, Copy)]
 enum Dest {
-    Write(i64),
+    Write(PeriodId),
     Compare,
 }
 
@@ -52,11 +53,11 @@ pub(super) struct Writer<'t, 'c> {
     batch: i64,
     allow_published: bool,
     periods: HashMap<PeriodKey, PeriodState>,
-    known: HashMap<PeriodKey, (i64, PeriodStatus)>,
+    known: HashMap<PeriodKey, (PeriodId, PeriodStatus)>,
     new_periods: Vec<PeriodKey>,
     current: HashMap<(PeriodKey, usize), CurrentEntry>,
-    unit_index: HashMap<i64, usize>,
-    indicator_index: HashMap<i64, u32>,
+    unit_index: HashMap<UnitId, usize>,
+    indicator_index: HashMap<IndicatorId, u32>,
     summary: ChangeSummary,
     errors: Vec<ImportError>,
     failure: Option<StoreError>,
@@ -165,7 +166,7 @@ impl<'t, 'c> Writer<'t, 'c> {
                     self.periods.insert(
                         key,
                         PeriodState {
-                            id: 0,
+                            id: PeriodId(0),
                             blocked: true,
                             compare_only: false,
                             differs: false,
@@ -201,7 +202,7 @@ impl<'t, 'c> Writer<'t, 'c> {
     }
 
     /// The stored values of one period, for comparing and keeping history.
-    fn load_current(&mut self, key: PeriodKey, period_id: i64) -> Result<()> {
+    fn load_current(&mut self, key: PeriodKey, period_id: PeriodId) -> Result<()> {
         let data = load_period_data(self.tx, period_id)?;
         for ((uid, iid), (p, note)) in data.scores {
             if let (Some(&u), Some(&i)) =
@@ -305,7 +306,7 @@ impl<'t, 'c> Writer<'t, 'c> {
     }
 
     /// Replaces one stored value: the old one goes to history first.
-    fn write_cell(&mut self, pid: i64, unit: usize, had_old: bool, c: PlanCell) -> Result<()> {
+    fn write_cell(&mut self, pid: PeriodId, unit: usize, had_old: bool, c: PlanCell) -> Result<()> {
         let uid = self.catalog.units[unit].id;
         let tx = self.tx;
         match c.target {
@@ -367,7 +368,7 @@ impl<'t, 'c> Writer<'t, 'c> {
 /// Rows per multi-row `INSERT`: binding one statement for many rows halves the per-row cost.
 const INSERT_CHUNK: usize = 256;
 
-type ScoreRow = (i64, i64, i64, i64, Option<Box<str>>);
+type ScoreRow = (PeriodId, UnitId, IndicatorId, i64, Option<Box<str>>);
 
 /// Buffers new score rows and writes them `INSERT_CHUNK` at a time.
 struct ScoreInserter<'c> {

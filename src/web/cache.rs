@@ -3,6 +3,7 @@
 //! so a page is never served stale and repeated views cost a hash look-up.
 
 use crate::boards::{self, GroupBoard, View};
+use crate::domain::GroupId;
 use crate::domain::PeriodKey;
 use crate::store::{self, Store, Structure};
 use actix_web::http::StatusCode;
@@ -65,8 +66,8 @@ struct Inner {
     version: i64,
     pages: HashMap<String, Arc<Page>>,
     structure: Option<Arc<Option<Structure>>>,
-    boards: HashMap<(PeriodKey, i64, View), Arc<GroupBoard>>,
-    histories: HashMap<i64, Arc<Vec<GroupBoard>>>,
+    boards: HashMap<(PeriodKey, GroupId, View), Arc<GroupBoard>>,
+    histories: HashMap<GroupId, Arc<Vec<GroupBoard>>>,
 }
 
 #[derive(Default)]
@@ -122,7 +123,7 @@ impl Ctx<'_> {
         &self,
         s: &Structure,
         key: PeriodKey,
-        group: i64,
+        group: GroupId,
         view: View,
     ) -> store::Result<Option<Arc<GroupBoard>>> {
         if let Some(b) = self
@@ -141,7 +142,7 @@ impl Ctx<'_> {
         Ok(Some(b))
     }
 
-    pub fn history(&self, s: &Structure, group: i64) -> store::Result<Arc<Vec<GroupBoard>>> {
+    pub fn history(&self, s: &Structure, group: GroupId) -> store::Result<Arc<Vec<GroupBoard>>> {
         if let Some(h) = self
             .cache
             .with(self.version, |g| g.histories.get(&group).cloned())

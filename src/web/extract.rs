@@ -5,6 +5,7 @@ use super::AppError;
 use super::cache::Ctx;
 use crate::boards::{GroupBoard, View};
 use crate::domain::PeriodKey;
+use crate::domain::{GroupId, UnitId};
 use crate::ranking::analysis::IndicatorMeta;
 use crate::store::{self, GroupRow, PeriodRow, PeriodStatus, Structure};
 use std::sync::Arc;
@@ -53,7 +54,7 @@ pub fn board_of(
     ctx: &Ctx<'_>,
     s: &Structure,
     key: PeriodKey,
-    group_id: i64,
+    group_id: GroupId,
     view: View,
 ) -> Result<Arc<GroupBoard>, AppError> {
     ctx.board(s, key, group_id, view)?
@@ -94,7 +95,7 @@ pub fn unit_context<'s>(
     id_raw: &str,
     period_raw: Option<&str>,
 ) -> Result<(&'s store::UnitRow, &'s GroupRow, Option<&'s PeriodRow>), AppError> {
-    let id: i64 = id_raw
+    let id: UnitId = id_raw
         .parse()
         .map_err(|_| AppError::NotFound(format!("单位「{id_raw}」不存在")))?;
     let u = s

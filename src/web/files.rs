@@ -5,6 +5,7 @@ use super::extract::{self, group, metas, need, structure, unit_context};
 use super::{AppError, AppState, cached};
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
+use crate::domain::UnitId;
 use crate::ranking::Tier;
 use crate::ranking::analysis;
 use actix_web::http::StatusCode;
@@ -163,7 +164,7 @@ async fn bump_chart(
         let g = group(s, &group_raw)?;
         let history = ctx.history(s, g.id)?;
         let periods: Vec<String> = history.iter().map(|b| b.period.key.label()).collect();
-        let order: Vec<i64> = match history.last() {
+        let order: Vec<UnitId> = match history.last() {
             Some(last) => last.board.rows.iter().map(|r| r.unit_id).collect(),
             None => Vec::new(),
         };

@@ -2,7 +2,7 @@
 //! apart. Ids and period keys never need escaping; free text never goes into a path.
 
 use crate::boards::View;
-use crate::domain::PeriodKey;
+use crate::domain::{GroupId, IndicatorId, PeriodKey, UnitId};
 
 /// `?view=cumulative` for the year-to-date view, nothing for the quarter.
 fn view_query(view: View) -> &'static str {
@@ -13,17 +13,23 @@ fn view_query(view: View) -> &'static str {
 }
 
 /// `/boards/2023Q3/1`
-pub fn board(period: PeriodKey, group: i64) -> String {
+pub fn board(period: PeriodKey, group: GroupId) -> String {
     format!("/boards/{period}/{group}")
 }
 
 /// `/boards/2023Q3/1?view=cumulative`
-pub fn board_view(period: PeriodKey, group: i64, view: View) -> String {
+pub fn board_view(period: PeriodKey, group: GroupId, view: View) -> String {
     format!("{}{}", board(period, group), view_query(view))
 }
 
 /// `/boards/2023Q3/1?sort=total&dir=desc&view=cumulative`
-pub fn board_sorted(period: PeriodKey, group: i64, view: View, sort: &str, dir: &str) -> String {
+pub fn board_sorted(
+    period: PeriodKey,
+    group: GroupId,
+    view: View,
+    sort: &str,
+    dir: &str,
+) -> String {
     let view = match view {
         View::Quarter => "",
         View::Cumulative => "&view=cumulative",
@@ -32,7 +38,7 @@ pub fn board_sorted(period: PeriodKey, group: i64, view: View, sort: &str, dir: 
 }
 
 /// `/boards/2023Q3/1?print=1&view=cumulative`
-pub fn board_print(period: PeriodKey, group: i64, view: View) -> String {
+pub fn board_print(period: PeriodKey, group: GroupId, view: View) -> String {
     let view = match view {
         View::Quarter => "",
         View::Cumulative => "&view=cumulative",
@@ -41,27 +47,27 @@ pub fn board_print(period: PeriodKey, group: i64, view: View) -> String {
 }
 
 /// `/boards/2023Q3/1/export.csv`, `…/export.xlsx`
-pub fn export(period: PeriodKey, group: i64, view: View, ext: &str) -> String {
+pub fn export(period: PeriodKey, group: GroupId, view: View, ext: &str) -> String {
     format!("{}/export.{ext}{}", board(period, group), view_query(view))
 }
 
 /// `/boards/2023Q3/1/why/6`
-pub fn why(period: PeriodKey, group: i64, unit: i64, view: View) -> String {
+pub fn why(period: PeriodKey, group: GroupId, unit: UnitId, view: View) -> String {
     format!("{}/why/{unit}{}", board(period, group), view_query(view))
 }
 
 /// `/units/6?period=2023Q3&print=1`; `period` is a query part such as `period=2023Q3` or empty.
-pub fn unit_print(unit: i64, period_query: &str) -> String {
+pub fn unit_print(unit: UnitId, period_query: &str) -> String {
     format!("/units/{unit}?{period_query}&print=1")
 }
 
 /// `/indicators/3?group=1`
-pub fn indicator(indicator: i64, group: i64) -> String {
+pub fn indicator(indicator: IndicatorId, group: GroupId) -> String {
     format!("/indicators/{indicator}?group={group}")
 }
 
 /// `/compare?period=2023Q3&units=6&units=1`
-pub fn compare(period_query: &str, units: &[i64]) -> String {
+pub fn compare(period_query: &str, units: &[UnitId]) -> String {
     let mut url = format!("/compare?{period_query}");
     for u in units {
         url.push_str(&format!("&units={u}"));
@@ -70,22 +76,22 @@ pub fn compare(period_query: &str, units: &[i64]) -> String {
 }
 
 /// `/charts/2023Q3/1/totals.svg`
-pub fn totals_chart(period: PeriodKey, group: i64, view: View) -> String {
+pub fn totals_chart(period: PeriodKey, group: GroupId, view: View) -> String {
     format!("/charts/{period}/{group}/totals.svg{}", view_query(view))
 }
 
 /// `/charts/groups/1/bump.svg`
-pub fn bump_chart(group: i64) -> String {
+pub fn bump_chart(group: GroupId) -> String {
     format!("/charts/groups/{group}/bump.svg")
 }
 
 /// `/charts/units/6/trend.svg`
-pub fn trend_chart(unit: i64) -> String {
+pub fn trend_chart(unit: UnitId) -> String {
     format!("/charts/units/{unit}/trend.svg")
 }
 
 /// `/charts/units/6/indicators.svg?period=2023Q3`
-pub fn indicators_chart(unit: i64, period_query: &str) -> String {
+pub fn indicators_chart(unit: UnitId, period_query: &str) -> String {
     format!("/charts/units/{unit}/indicators.svg?{period_query}")
 }
 
@@ -100,20 +106,23 @@ mod tests {
             quarter: 3,
         };
         assert_eq!(
-            board_view(p, 1, View::Cumulative),
+            board_view(p, GroupId(1), View::Cumulative),
             "/boards/2023Q3/1?view=cumulative"
         );
         assert_eq!(
-            board_sorted(p, 1, View::Cumulative, "total", "asc"),
+            board_sorted(p, GroupId(1), View::Cumulative, "total", "asc"),
             "/boards/2023Q3/1?sort=total&dir=asc&view=cumulative"
         );
-        assert_eq!(why(p, 1, 6, View::Quarter), "/boards/2023Q3/1/why/6");
         assert_eq!(
-            export(p, 1, View::Cumulative, "csv"),
+            why(p, GroupId(1), UnitId(6), View::Quarter),
+            "/boards/2023Q3/1/why/6"
+        );
+        assert_eq!(
+            export(p, GroupId(1), View::Cumulative, "csv"),
             "/boards/2023Q3/1/export.csv?view=cumulative"
         );
         assert_eq!(
-            compare("period=2023Q3", &[6, 1]),
+            compare("period=2023Q3", &[UnitId(6), UnitId(1)]),
             "/compare?period=2023Q3&units=6&units=1"
         );
     }

@@ -1,6 +1,7 @@
 //! View models: boards turned into the strings templates show. No ranking here.
 
 use crate::boards::GroupBoard;
+use crate::domain::{GroupId, UnitId};
 use crate::domain::{PeriodKey, Points};
 use crate::present::ChangeText;
 use crate::ranking::BoardRow;
@@ -76,7 +77,7 @@ pub struct BriefRow {
     pub rank: String,
     pub tied: bool,
     pub unit: String,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub total: String,
     pub change: String,
     pub change_css: &'static str,
@@ -115,7 +116,7 @@ pub fn signed(p: Option<Points>) -> String {
 }
 
 pub struct Card {
-    pub group_id: i64,
+    pub group_id: GroupId,
     pub group_name: String,
     pub unit_count: usize,
     pub board_url: String,

@@ -280,13 +280,14 @@ fn a_database_from_before_snapshots_is_frozen_only_by_the_freeze_command() {
         })
         .unwrap()
         .key;
-    let ranked = boards::compute_group_board(&conn, &s, q2, 1, View::Quarter)
-        .unwrap()
-        .unwrap();
+    let ranked =
+        boards::compute_group_board(&conn, &s, q2, shaibang::domain::GroupId(1), View::Quarter)
+            .unwrap()
+            .unwrap();
     conn.execute_batch("DELETE FROM board_snapshot_row; DELETE FROM board_snapshot;")
         .unwrap();
     assert!(
-        boards::group_board(&conn, &s, q2, 1, View::Quarter)
+        boards::group_board(&conn, &s, q2, shaibang::domain::GroupId(1), View::Quarter)
             .unwrap()
             .unwrap()
             .frozen
@@ -307,7 +308,7 @@ fn a_database_from_before_snapshots_is_frozen_only_by_the_freeze_command() {
     assert_eq!(snapshot_count(&conn, "1"), 8);
     let out = shaibang(&app.db.path, &["freeze"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("没有需要冻结的榜单"));
-    let shown = boards::group_board(&conn, &s, q2, 1, View::Quarter)
+    let shown = boards::group_board(&conn, &s, q2, shaibang::domain::GroupId(1), View::Quarter)
         .unwrap()
         .unwrap();
     assert!(shown.frozen.is_some());

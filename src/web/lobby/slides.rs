@@ -3,6 +3,7 @@
 use super::Settings;
 use super::views::*;
 use crate::boards::{GroupBoard, View};
+use crate::domain::GroupId;
 use crate::lobby::{self, ROWS_PER_SLIDE, SlideKind};
 use crate::ranking::Tier;
 use crate::ranking::analysis;
@@ -34,7 +35,7 @@ pub(super) fn build_slides(
     set: &Settings,
 ) -> Result<Vec<SlideView>, AppError> {
     let mut out = Vec::new();
-    let board = |gid: i64| -> Result<Arc<GroupBoard>, AppError> {
+    let board = |gid: GroupId| -> Result<Arc<GroupBoard>, AppError> {
         extract::board_of(ctx, s, period.key, gid, View::Quarter)
     };
     let label = period.key.label();
@@ -105,7 +106,7 @@ pub(super) fn build_slides(
                         down: down.into_iter().map(LobbyRow::new).collect(),
                     });
                 }
-                let prev = board(s.groups.first().map_or(0, |g| g.id))
+                let prev = board(s.groups.first().map_or(GroupId(0), |g| g.id))
                     .ok()
                     .and_then(|b| b.previous);
                 let heading = match prev {

@@ -3,6 +3,7 @@
 
 use super::html;
 use crate::boards::{GroupBoard, View};
+use crate::domain::UnitId;
 use crate::domain::{Points, Total};
 use crate::present::{ChangeText, TierText};
 use crate::ranking::Change;
@@ -38,7 +39,7 @@ struct FullRow<'a> {
     tie_broken: bool,
     tie_note: String,
     unit: String,
-    unit_id: i64,
+    unit_id: UnitId,
     missing: bool,
     missing_list: String,
     total: Total,

@@ -3,6 +3,7 @@
 use super::html;
 use crate::boards::{GroupBoard, View};
 use crate::domain::Points;
+use crate::domain::UnitId;
 use crate::web::extract::{need, published, structure};
 use crate::web::views::{Chrome, opt, rank_text};
 use crate::web::{AppError, AppState, cached};
@@ -11,7 +12,7 @@ use askama::Template;
 
 struct ChoiceGroup {
     name: String,
-    units: Vec<(i64, String, bool)>,
+    units: Vec<(UnitId, String, bool)>,
 }
 
 struct CompareRow {
@@ -28,7 +29,7 @@ struct ComparePage {
     period_key: String,
     period_label: String,
     choices: Vec<ChoiceGroup>,
-    columns: Vec<(i64, String)>,
+    columns: Vec<(UnitId, String)>,
     rows: Vec<CompareRow>,
 }
 
@@ -47,11 +48,11 @@ pub(super) async fn compare(
                 .latest_published()
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
         };
-        let mut ids: Vec<i64> = Vec::new();
+        let mut ids: Vec<UnitId> = Vec::new();
         for (k, v) in &pairs {
             if k == "units" {
                 for part in v.split(',') {
-                    let id: i64 = part
+                    let id: UnitId = part
                         .trim()
                         .parse()
                         .map_err(|_| AppError::NotFound(format!("单位「{part}」不存在")))?;

@@ -2,6 +2,7 @@
 
 use super::html;
 use crate::domain::Points;
+use crate::domain::{GroupId, IndicatorId, UnitId};
 use crate::ranking::analysis::{self};
 use crate::web::extract::{group, need, structure};
 use crate::web::views::{Chrome, opt};
@@ -11,7 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 
 struct IndicatorRowView {
-    unit_id: i64,
+    unit_id: UnitId,
     unit: String,
     cells: Vec<String>,
 }
@@ -21,11 +22,11 @@ struct IndicatorRowView {
 struct IndicatorPage {
     title: String,
     chrome: Chrome,
-    indicator_id: i64,
+    indicator_id: IndicatorId,
     name: String,
     max: String,
     group_name: String,
-    groups: Vec<(i64, String, bool)>,
+    groups: Vec<(GroupId, String, bool)>,
     periods: Vec<String>,
     rows: Vec<IndicatorRowView>,
     averages: Vec<String>,
@@ -47,7 +48,7 @@ pub(super) async fn indicator(
     cached(&req, &state, move |ctx| {
         let s = structure(ctx)?;
         let s = need(&s)?;
-        let id: i64 = id_raw
+        let id: IndicatorId = id_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("指标「{id_raw}」不存在")))?;
         let ind = s

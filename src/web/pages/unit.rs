@@ -3,6 +3,7 @@
 
 use super::{PeriodQuery, html};
 use crate::boards::View;
+use crate::domain::UnitId;
 use crate::present::{ChangeText, TierText};
 use crate::ranking::analysis::{self};
 use crate::store::{self};
@@ -55,7 +56,7 @@ struct TrendRow {
 struct UnitPage {
     title: String,
     chrome: Chrome,
-    unit_id: i64,
+    unit_id: UnitId,
     unit: String,
     kind: String,
     group_name: String,

@@ -4,6 +4,7 @@
 use super::html;
 use crate::boards::View;
 use crate::domain::Total;
+use crate::domain::UnitId;
 use crate::present::{ChangeText, TierText};
 use crate::store::{self};
 use crate::web::extract::{self, need, structure};
@@ -63,7 +64,7 @@ pub(super) async fn why(
             view,
             board: b,
         } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
-        let unit_id: i64 = unit_raw
+        let unit_id: UnitId = unit_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("单位「{unit_raw}」不存在")))?;
         let pos = b
