@@ -93,14 +93,13 @@ async fn board(
     cached(&req, &state, move |ctx| {
         let s = ctx.structure()?;
         let s = need(&s)?;
-        let b = api(extract::board(
+        let (_, _, _, b) = api(extract::board(
             ctx,
             s,
             &period_raw,
             &group_raw,
             view_raw.as_deref(),
-        ))?
-        .board;
+        ))?;
         json_body(&BoardJson::new(&b))
     })
     .await

@@ -61,15 +61,10 @@ pub fn board_of(
         .ok_or_else(|| AppError::NotFound(NO_BOARD.into()))
 }
 
-/// A published period's board of one group, named by the URL's period, group and view.
-pub struct Resolved<'s> {
-    pub period: &'s PeriodRow,
-    pub group: &'s GroupRow,
-    pub view: View,
-    pub board: Arc<GroupBoard>,
-}
+/// A published period's board of one group, named by the URL's period, group and view: the
+/// period, the group, the view and the board.
+pub type Resolved<'s> = (&'s PeriodRow, &'s GroupRow, View, Arc<GroupBoard>);
 
-/// Resolves `/…/{period}/{group}?view=` to its published board, or the matching 404 / 400.
 pub fn board<'s>(
     ctx: &Ctx<'_>,
     s: &'s Structure,
@@ -81,12 +76,7 @@ pub fn board<'s>(
     let group = group(s, group_raw)?;
     let view = view_of(view_raw)?;
     let board = board_of(ctx, s, period.key, group.id, view)?;
-    Ok(Resolved {
-        period,
-        group,
-        view,
-        board,
-    })
+    Ok((period, group, view, board))
 }
 
 /// The unit, its group and the period to show (the requested one or the latest published).

@@ -1,8 +1,8 @@
 //! Charts (SVG) and exports (CSV, .xlsx) at stable URLs.
 
 use super::cache::Rendered;
-use super::extract::{self, group, metas, need, structure, unit_context};
-use super::{AppError, AppState, cached};
+use super::extract::{self, group, metas, unit_context};
+use super::{AppError, AppState, cached_with};
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
 use crate::domain::UnitId;
@@ -13,15 +13,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // One handler for both formats.
+    for (path, xlsx) in [
+        ("/boards/{period}/{group}/export.csv", false),
+        ("/boards/{period}/{group}/export.xlsx", true),
+    ] {
+        cfg.route(
+            path,
+            web::get().to(move |req, state, path, q| export(req, state, path, q, xlsx)),
+        );
+    }
     cfg.route(
-        "/boards/{period}/{group}/export.csv",
-        web::get().to(export_csv),
-    )
-    .route(
-        "/boards/{period}/{group}/export.xlsx",
-        web::get().to(export_xlsx),
-    )
-    .route(
         "/charts/{period}/{group}/totals.svg",
         web::get().to(totals_chart),
     )
@@ -57,15 +59,9 @@ async fn export(
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
-        let extract::Resolved {
-            period,
-            group: g,
-            view,
-            board: b,
-        } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
+    cached_with(&req, &state, move |ctx, s| {
+        let (period, g, view, b) =
+            extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let suffix = if view == View::Cumulative {
             "-cumulative"
         } else {
@@ -92,24 +88,6 @@ async fn export(
     .await
 }
 
-async fn export_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    q: web::Query<Q>,
-) -> Result<HttpResponse, AppError> {
-    export(req, state, path, q, false).await
-}
-
-async fn export_xlsx(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    q: web::Query<Q>,
-) -> Result<HttpResponse, AppError> {
-    export(req, state, path, q, true).await
-}
-
 async fn totals_chart(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -118,12 +96,8 @@ async fn totals_chart(
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
-        let extract::Resolved {
-            group: g, board: b, ..
-        } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
+    cached_with(&req, &state, move |ctx, s| {
+        let (_, g, _, b) = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let bars: Vec<TotalBar> = b
             .board
             .rows
@@ -158,9 +132,7 @@ async fn bump_chart(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let group_raw = path.into_inner();
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let g = group(s, &group_raw)?;
         let history = ctx.history(s, g.id)?;
         let periods: Vec<String> = history.iter().map(|b| b.period.key.label()).collect();
@@ -202,9 +174,7 @@ async fn trend_chart(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let (u, g, _) = unit_context(s, &id_raw, None)?;
         let history = ctx.history(s, g.id)?;
         let points: Vec<TrendPoint> = history
@@ -246,9 +216,7 @@ async fn indicators_chart(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let period_raw = q.into_inner().period;
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let (u, g, period) = unit_context(s, &id_raw, period_raw.as_deref())?;
         let period = period.ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?;
         let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;

@@ -14,7 +14,7 @@ pub mod pages;
 mod urls;
 mod views;
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Structure};
 use actix_web::http::{StatusCode, header};
 use actix_web::{
     App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web,
@@ -146,6 +146,22 @@ fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// `cached` for a page that needs the competition: answers 404 while none is installed.
+pub async fn cached_with<F>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&Ctx<'_>, &Structure) -> Result<Rendered, AppError> + Send + 'static,
+{
+    cached(req, state, move |ctx| {
+        let s = extract::structure(ctx)?;
+        render(ctx, extract::need(&s)?)
+    })
+    .await
 }
 
 /// Serves a GET from the cache, rendering it on the blocking pool on a miss.

@@ -149,12 +149,8 @@ pub fn board_page(
     {
         let s = structure(ctx)?;
         let s = need(&s)?;
-        let extract::Resolved {
-            period,
-            group: g,
-            view,
-            board: b,
-        } = extract::board(ctx, s, period_raw, group_raw, q.view.as_deref())?;
+        let (period, g, view, b) =
+            extract::board(ctx, s, period_raw, group_raw, q.view.as_deref())?;
         let sort = q.sort.clone().unwrap_or_else(|| "rank".into());
         let desc_default = !matches!(sort.as_str(), "rank" | "unit");
         let desc = match q.dir.as_deref() {

@@ -4,9 +4,9 @@ use super::html;
 use crate::boards::{GroupBoard, View};
 use crate::domain::Points;
 use crate::domain::UnitId;
-use crate::web::extract::{need, published, structure};
+use crate::web::extract::published;
 use crate::web::views::{Chrome, opt, rank_text};
-use crate::web::{AppError, AppState, cached};
+use crate::web::{AppError, AppState, cached_with};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -39,9 +39,7 @@ pub(super) async fn compare(
 ) -> Result<HttpResponse, AppError> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let period = match pairs.iter().find(|(k, _)| k == "period") {
             Some((_, v)) if !v.is_empty() => published(s, v)?,
             _ => s

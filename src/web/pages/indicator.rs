@@ -4,9 +4,9 @@ use super::html;
 use crate::domain::Points;
 use crate::domain::{GroupId, IndicatorId, UnitId};
 use crate::ranking::analysis::{self};
-use crate::web::extract::{group, need, structure};
+use crate::web::extract::group;
 use crate::web::views::{Chrome, opt};
-use crate::web::{AppError, AppState, cached};
+use crate::web::{AppError, AppState, cached_with};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -45,9 +45,7 @@ pub(super) async fn indicator(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let group_raw = q.into_inner().group;
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let id: IndicatorId = id_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("指标「{id_raw}」不存在")))?;

@@ -7,10 +7,10 @@ use crate::domain::UnitId;
 use crate::present::{ChangeText, TierText};
 use crate::ranking::analysis::{self};
 use crate::store::{self};
-use crate::web::extract::{metas, need, structure, unit_context};
+use crate::web::extract::{metas, unit_context};
 use crate::web::urls;
 use crate::web::views::{Chrome, PeriodLink, opt, period_links, rank_text, signed};
-use crate::web::{AppError, AppState, cached};
+use crate::web::{AppError, AppState, cached_with};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -82,9 +82,7 @@ pub(super) async fn unit(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let q = q.into_inner();
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
+    cached_with(&req, &state, move |ctx, s| {
         let (u, g, period) = unit_context(s, &id_raw, q.period.as_deref())?;
         let history = ctx.history(s, g.id)?;
         let board = match period {

@@ -7,10 +7,10 @@ use crate::domain::Total;
 use crate::domain::UnitId;
 use crate::present::{ChangeText, TierText};
 use crate::store::{self};
-use crate::web::extract::{self, need, structure};
+use crate::web::extract::{self};
 use crate::web::urls;
 use crate::web::views::{Chrome, opt, rank_text};
-use crate::web::{AppError, AppState, cached};
+use crate::web::{AppError, AppState, cached_with};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -55,15 +55,9 @@ pub(super) async fn why(
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw, unit_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
-    cached(&req, &state, move |ctx| {
-        let s = structure(ctx)?;
-        let s = need(&s)?;
-        let extract::Resolved {
-            period,
-            group: g,
-            view,
-            board: b,
-        } = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
+    cached_with(&req, &state, move |ctx, s| {
+        let (period, g, view, b) =
+            extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let unit_id: UnitId = unit_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("单位「{unit_raw}」不存在")))?;
