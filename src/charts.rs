@@ -35,6 +35,7 @@ static PALETTE: [RGBColor; 10] = [
 ];
 
 /// Approximate rendered width in pixels of `text` at `size` px.
+#[must_use]
 pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars()
         .map(|c| if (c as u32) < 0x2E80 { 0.58 } else { 1.0 })
@@ -43,6 +44,7 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 }
 
 /// Shortens a label to fit `max_px`, ending it with `…`.
+#[must_use]
 pub fn fit(text: &str, size: f64, max_px: f64) -> String {
     if text_width(text, size) <= max_px {
         return text.to_string();

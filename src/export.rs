@@ -7,6 +7,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 /// A text cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that no
 /// spreadsheet evaluates it (CSV injection). Numbers are written as numbers and never touched.
+#[must_use]
 pub fn neutralise(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
@@ -24,6 +25,7 @@ fn header(b: &GroupBoard) -> Vec<String> {
 }
 
 /// UTF-8 with a byte-order mark, CRLF: what Excel on Chinese Windows opens without garbling.
+#[must_use]
 pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

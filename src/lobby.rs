@@ -46,6 +46,7 @@ impl fmt::Display for SlideSpec {
 }
 
 /// The default playlist: every group's board, 红榜/黑榜, movers, every group's chart, honors.
+#[must_use]
 pub fn default_slides() -> Vec<SlideSpec> {
     [
         SlideKind::Board(None),
@@ -114,6 +115,7 @@ pub fn format_slides(slides: &[SlideSpec]) -> String {
 /// Splits `n` rows into pages of at most `per_page`. When more than one page is needed, every
 /// page is full and the pages overlap evenly, rather than leaving a near-empty last page.
 /// Returns (start, end) ranges.
+#[must_use]
 pub fn paginate(n: usize, per_page: usize) -> Vec<(usize, usize)> {
     let per_page = per_page.max(1);
     if n <= per_page {

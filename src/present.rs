@@ -89,6 +89,7 @@ pub fn missing_note(b: &GroupBoard, r: &BoardRow) -> String {
 }
 
 /// Why an unranked unit is not ranked, in words.
+#[must_use]
 pub fn unranked_reason(b: &GroupBoard, r: &BoardRow) -> &'static str {
     if !r.missing_quarters.is_empty() {
         "有季度未参与排名，按规则不参与累计排名。"
@@ -100,6 +101,7 @@ pub fn unranked_reason(b: &GroupBoard, r: &BoardRow) -> &'static str {
 }
 
 /// `丁：第4名 → 第1名，总分 20.00 → 90.00`.
+#[must_use]
 pub fn describe_correction(c: &RankCorrection) -> String {
     let rank = |r: Option<u32>| r.map_or_else(|| "不排名".to_string(), |r| format!("第{r}名"));
     let mut t = format!("{}：", c.unit);
@@ -171,6 +173,7 @@ pub struct IndicatorJson<'a> {
 }
 
 impl<'a> BoardJson<'a> {
+    #[must_use]
     pub fn new(b: &'a GroupBoard) -> BoardJson<'a> {
         let name = |k: usize| b.indicators[k].name.as_str();
         BoardJson {

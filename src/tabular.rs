@@ -47,6 +47,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",
@@ -74,12 +75,14 @@ pub enum RowRef<'a> {
 }
 
 impl RowRef<'_> {
+    #[must_use]
     pub fn len(&self) -> usize {
         match self {
             RowRef::Csv(r) => r.len(),
             RowRef::Cells(c) => c.len(),
         }
     }
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -90,6 +93,7 @@ impl RowRef<'_> {
         }
     }
     /// Every cell is blank (Excel writes `,,,,` for an empty row).
+    #[must_use]
     pub fn is_blank(&self) -> bool {
         (0..self.len()).all(|i| trim_cell(self.get(i)).is_empty())
     }
@@ -278,6 +282,7 @@ pub fn for_each_row<E: From<TabularError>>(
 }
 
 /// `0 → A`, `25 → Z`, `26 → AA`.
+#[must_use]
 pub fn column_letter(index: usize) -> String {
     let mut n = index + 1;
     let mut s = Vec::new();

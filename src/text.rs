@@ -2,6 +2,7 @@
 //! space, names normalised so that `马街街道　` and `马街街道` are one name. Pure.
 
 /// Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space to their ASCII forms.
+#[must_use]
 pub fn to_half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
@@ -13,6 +14,7 @@ pub fn to_half_width(c: char) -> char {
 }
 
 /// Trims ordinary, full-width and non-breaking spaces.
+#[must_use]
 pub fn trim_cell(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}')
 }

@@ -42,6 +42,7 @@ pub struct GroupBoard {
 }
 
 /// The nearest earlier published period: movement is always against what was posted.
+#[must_use]
 pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&PeriodRow> {
     structure
         .periods
@@ -167,6 +168,7 @@ fn corrections(before: &[store::EarlierResult], now: &Board) -> Vec<RankCorrecti
 }
 
 /// What changed for each unit between a posted board and its correction.
+#[must_use]
 pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
     let before: Vec<store::EarlierResult> = before
         .rows

@@ -7,6 +7,7 @@ use crate::store::IndicatorRow;
 
 /// The rule line printed under every board: how the total is computed, ranked and tied,
 /// what a missing value does, how the tiers are cut and what the movement compares with.
+#[must_use]
 pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
     use crate::domain::Direction;
     let weighted = indicators.iter().any(|i| i.weight.is_some());

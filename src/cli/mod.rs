@@ -144,6 +144,7 @@ pub enum CliError {
     Demo(#[from] crate::demo::DemoError),
 }
 
+#[must_use]
 pub fn run(cli: Cli) -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,

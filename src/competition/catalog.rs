@@ -42,6 +42,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    #[must_use]
     pub fn new(
         groups: Vec<CatalogGroup>,
         units: Vec<CatalogUnit>,
@@ -96,6 +97,7 @@ impl Catalog {
 
     /// A unit by full name, short name or alias; `None` also when the name is shared by
     /// several units (see `units_sharing`).
+    #[must_use]
     pub fn find_unit(&self, name: &str) -> Option<usize> {
         if let Some(&i) = self.unit_by_name.get(name) {
             return Some(i);
@@ -112,6 +114,7 @@ impl Catalog {
 
     /// Indicators with this name or code (several when groups share a name); a header like
     /// `固定资产投资（20分）` also matches.
+    #[must_use]
     pub fn find_indicators(&self, name: &str) -> &[usize] {
         if let Some(v) = self.indicator_by_name.get(name) {
             return v;
@@ -127,6 +130,7 @@ impl Catalog {
     }
 
     /// The indicator of this name that applies to a group.
+    #[must_use]
     pub fn find_indicator_for_group(&self, name: &str, group: usize) -> Option<usize> {
         self.find_indicators(name)
             .iter()
@@ -134,6 +138,7 @@ impl Catalog {
             .find(|&i| self.indicators[i].groups.contains(&group))
     }
 
+    #[must_use]
     pub fn suggest_unit(&self, name: &str) -> Option<String> {
         nearest(
             &normalize_name(name),
@@ -144,6 +149,7 @@ impl Catalog {
         )
     }
 
+    #[must_use]
     pub fn suggest_indicator(&self, name: &str) -> Option<String> {
         nearest(
             &normalize_name(name),

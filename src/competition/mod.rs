@@ -159,10 +159,12 @@ impl CompetitionSpec {
     }
 
     /// An indicator's maximum, as validated by `parse`.
+    #[must_use]
     pub fn points(v: f64) -> Points {
         exact_positive(v, i64::MAX).unwrap_or(Points::ZERO)
     }
 
+    #[must_use]
     pub fn missing_policy(&self) -> MissingPolicy {
         self.competition
             .missing

@@ -12,6 +12,7 @@ pub struct PeriodKey {
 }
 
 impl PeriodKey {
+    #[must_use]
     pub fn new(year: i32, quarter: u8) -> Option<PeriodKey> {
         ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
             .then_some(PeriodKey { year, quarter })
@@ -55,6 +56,7 @@ impl PeriodKey {
     }
 
     /// The quarter before this one, crossing into the previous year.
+    #[must_use]
     pub fn previous(self) -> PeriodKey {
         if self.quarter == 1 {
             PeriodKey {
@@ -70,6 +72,7 @@ impl PeriodKey {
     }
 
     /// `2023年第三季度`
+    #[must_use]
     pub fn label(self) -> String {
         let q = ["一", "二", "三", "四"][usize::from(self.quarter - 1)];
         format!("{}年第{}季度", self.year, q)

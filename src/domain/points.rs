@@ -16,11 +16,13 @@ pub struct Points(pub i64);
 impl Points {
     pub const ZERO: Points = Points(0);
 
+    #[must_use]
     pub fn from_int(n: i64) -> Points {
         Points(n * SCALE)
     }
 
     /// Parses a plain decimal such as `18.5`, `-3`, `0.25` (no separators, no units).
+    #[must_use]
     pub fn parse_decimal(s: &str) -> Option<Points> {
         let (neg, digits) = match s.as_bytes().first()? {
             b'-' => (true, &s[1..]),
@@ -58,6 +60,7 @@ impl Points {
     }
 
     /// Rounds a float (as read from an Excel cell) to the nearest 1/10000.
+    #[must_use]
     pub fn from_f64(f: f64) -> Option<Points> {
         if !f.is_finite() || f.abs() > 1e12 {
             return None;
@@ -65,10 +68,12 @@ impl Points {
         Some(Points((f * SCALE as f64).round() as i64))
     }
 
+    #[must_use]
     pub fn as_f64(self) -> f64 {
         self.0 as f64 / SCALE as f64
     }
 
+    #[must_use]
     pub fn abs(self) -> Points {
         Points(self.0.abs())
     }
@@ -165,6 +170,7 @@ impl Total {
     pub const ZERO: Total = Total(0);
 
     /// Points × weight, exactly.
+    #[must_use]
     pub fn weighted(points: Points, weight: Points) -> Total {
         Total::saturate(i128::from(points.0) * i128::from(weight.0))
     }
@@ -180,6 +186,7 @@ impl Total {
     }
 
     /// Rounded half away from zero to `decimals` places (0–4).
+    #[must_use]
     pub fn rounded(self, decimals: u8) -> Total {
         let unit = TOTAL_SCALE / 10_i64.pow(u32::from(decimals.min(8)));
         let half = unit / 2;
@@ -191,10 +198,12 @@ impl Total {
         Total(q * unit)
     }
 
+    #[must_use]
     pub fn as_f64(self) -> f64 {
         self.0 as f64 / TOTAL_SCALE as f64
     }
 
+    #[must_use]
     pub fn abs(self) -> Total {
         Total(self.0.saturating_abs())
     }

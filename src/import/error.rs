@@ -187,6 +187,7 @@ fn listed(errors: &[ImportError]) -> String {
 
 impl ImportErrors {
     /// Number of distinct errors, counting those left off the list.
+    #[must_use]
     pub fn count(&self) -> usize {
         count(&self.0)
     }

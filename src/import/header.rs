@@ -1,8 +1,14 @@
 //! Finding the header row (below any title rows) and what each column holds; deciding the
 //! wide or long layout.
 
-use super::*;
+use super::ImportError;
+use super::Layout;
+use super::Planner;
+use crate::tabular::CellRef;
+use crate::tabular::RowRef;
 use crate::text::normalize_name;
+use crate::text::trim_cell;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Col {

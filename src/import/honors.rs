@@ -32,6 +32,7 @@ pub struct HonorPlan {
 }
 
 impl HonorPlan {
+    #[must_use]
     pub fn periods(&self) -> Vec<PeriodKey> {
         let mut p: Vec<PeriodKey> = self.entries.iter().map(|e| e.period).collect();
         p.sort();

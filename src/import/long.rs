@@ -1,7 +1,18 @@
 //! The long layout: one row per score (期间, 单位, 指标, 得分).
 
-use super::*;
-use header::header_role;
+use super::Col;
+use super::Header;
+use super::ImportError;
+use super::MAX_ADJUSTMENT;
+use super::PlanCell;
+use super::PlanEvent;
+use super::Planner;
+use super::Target;
+use super::cell;
+use super::header::header_role;
+use crate::domain::Points;
+use crate::tabular::RowRef;
+use crate::text::trim_cell;
 
 impl Planner<'_> {
     pub(super) fn long_row(&mut self, row: usize, cells: &RowRef<'_>) {

@@ -17,12 +17,9 @@ mod wide;
 
 use crate::competition::Catalog;
 use crate::domain::{PeriodKey, Points};
-use crate::tabular::{self, Encoding, RowRef};
-use crate::text::normalize_name;
-use crate::text::trim_cell;
+use crate::tabular::{self, Encoding};
 pub use error::{CellRef, ImportError, ImportErrors};
 use header::{Col, Header};
-use number::{NumberError, parse_points};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -44,12 +41,14 @@ pub enum Layout {
 }
 
 impl Layout {
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Layout::Wide => "wide",
             Layout::Long => "long",
         }
     }
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Layout::Wide => "宽表（每行一个单位）",
@@ -119,6 +118,7 @@ pub struct ImportPlan {
 
 impl ImportPlan {
     /// Score and adjustment values carried (blank cells not counted).
+    #[must_use]
     pub fn value_count(&self) -> usize {
         self.entries
             .iter()
@@ -126,6 +126,7 @@ impl ImportPlan {
             .sum()
     }
 
+    #[must_use]
     pub fn periods(&self) -> Vec<PeriodKey> {
         let mut p: Vec<PeriodKey> = self.entries.iter().map(|e| e.period).collect();
         p.sort();
@@ -134,6 +135,7 @@ impl ImportPlan {
     }
 }
 
+#[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()

@@ -1,8 +1,21 @@
 //! Reading one data row: its period, its unit, its numbers, and the entry it fills; the checks
 //! every layout shares.
 
-use super::*;
-use header::header_role;
+use super::Col;
+use super::Entry;
+use super::HEADER_SEARCH_ROWS;
+use super::ImportError;
+use super::Layout;
+use super::Planner;
+use super::header::header_role;
+use super::number::NumberError;
+use super::number::parse_points;
+use crate::domain::PeriodKey;
+use crate::domain::Points;
+use crate::tabular::CellRef;
+use crate::tabular::RowRef;
+use crate::text::normalize_name;
+use crate::text::trim_cell;
 
 impl Planner<'_> {
     pub(super) fn row(&mut self, row: usize, cells: RowRef<'_>) -> Result<(), ImportError> {

@@ -1,6 +1,12 @@
 //! What importing a plan would change, cell by cell, against what is stored (pure).
 
-use super::*;
+use super::PlanCell;
+use super::Target;
+use crate::competition::Catalog;
+use crate::domain::PeriodKey;
+use crate::domain::Points;
+use serde::Serialize;
+use std::collections::HashMap;
 
 /// A stored value as the diff sees it.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +29,7 @@ pub struct ChangeSummary {
 }
 
 impl ChangeSummary {
+    #[must_use]
     pub fn is_noop(&self) -> bool {
         self.added == 0 && self.changed == 0 && self.removed == 0
     }

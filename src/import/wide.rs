@@ -1,6 +1,16 @@
 //! The wide layout: one row per unit, one column per indicator (what staff export from Excel).
 
-use super::*;
+use super::Col;
+use super::Header;
+use super::MAX_ADJUSTMENT;
+use super::PlanCell;
+use super::PlanEvent;
+use super::Planner;
+use super::Target;
+use super::cell;
+use crate::domain::Points;
+use crate::tabular::RowRef;
+use crate::text::trim_cell;
 
 impl Planner<'_> {
     pub(super) fn wide_row(&mut self, row: usize, cells: &RowRef<'_>) {

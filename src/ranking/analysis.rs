@@ -51,6 +51,7 @@ pub fn average(values: impl Iterator<Item = Points>) -> Option<Points> {
 }
 
 /// Every indicator's standing for one unit; `None` when the unit is not on the board.
+#[must_use]
 pub fn standings(
     indicators: &[IndicatorMeta],
     board: &Board,
@@ -100,6 +101,7 @@ pub fn standings(
 /// The 短板弱项: indicators where the unit ranks in the lower half of its group or below the
 /// group average (missing scores first), worst rank first, then the largest gap to the leader
 /// relative to the indicator's maximum. At most `n`.
+#[must_use]
 pub fn weaknesses(standings: &[Standing], n: usize) -> Vec<&Standing> {
     let mut weak: Vec<&Standing> = standings
         .iter()
@@ -133,6 +135,7 @@ pub fn weaknesses(standings: &[Standing], n: usize) -> Vec<&Standing> {
 }
 
 /// The units that climbed most and fell most since the previous period (at most `n` each).
+#[must_use]
 pub fn movers(board: &Board, n: usize) -> (Vec<&BoardRow>, Vec<&BoardRow>) {
     let mut up: Vec<&BoardRow> = board
         .rows

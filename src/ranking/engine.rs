@@ -10,6 +10,7 @@ use crate::domain::{Direction, MissingPolicy, Points, Total};
 use std::cmp::Ordering;
 
 /// Ranks one group in one period.
+#[must_use]
 pub fn rank_group(input: &GroupInput<'_>) -> Board {
     let n_ind = input.indicators.len();
     let rows: Vec<BoardRow> = input
@@ -62,6 +63,7 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
 /// Ranks the year so far: each unit's total is the sum of its quarterly totals as the
 /// quarterly boards have them (so rounding and weights are applied once, per quarter, as
 /// posted); a unit that was not ranked in one of the quarters is not ranked, and says which.
+#[must_use]
 pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
     let n_ind = input.indicators.len();
     let mut rows = Vec::with_capacity(input.units.len());

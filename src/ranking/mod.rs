@@ -152,6 +152,7 @@ pub struct BoardRow {
 
 impl BoardRow {
     /// The unit's total includes a missing value or a quarter without a ranking.
+    #[must_use]
     pub fn has_missing(&self) -> bool {
         !self.missing.is_empty() || !self.missing_quarters.is_empty()
     }
@@ -170,6 +171,7 @@ impl Board {
     }
 
     /// Rank by unit id, for measuring the next board's movement.
+    #[must_use]
     pub fn ranks(&self) -> HashMap<UnitId, u32> {
         self.rows
             .iter()

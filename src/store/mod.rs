@@ -149,6 +149,7 @@ impl Store {
         })
     }
 
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }

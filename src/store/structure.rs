@@ -67,6 +67,7 @@ crate::domain::codes!("期间状态" PeriodStatus {
 });
 
 impl PeriodStatus {
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             PeriodStatus::Draft => "草稿",
@@ -95,20 +96,25 @@ pub struct Structure {
 }
 
 impl Structure {
+    #[must_use]
     pub fn group(&self, id: GroupId) -> Option<&GroupRow> {
         self.groups.iter().find(|g| g.id == id)
     }
+    #[must_use]
     pub fn group_by_name(&self, name: &str) -> Option<&GroupRow> {
         self.groups
             .iter()
             .find(|g| g.name == name || g.id.to_string() == name)
     }
+    #[must_use]
     pub fn unit(&self, id: UnitId) -> Option<&UnitRow> {
         self.units.iter().find(|u| u.id == id)
     }
+    #[must_use]
     pub fn period(&self, key: PeriodKey) -> Option<&PeriodRow> {
         self.periods.iter().find(|p| p.key == key)
     }
+    #[must_use]
     pub fn latest_published(&self) -> Option<&PeriodRow> {
         self.periods
             .iter()
@@ -116,12 +122,14 @@ impl Structure {
             .find(|p| p.status == PeriodStatus::Published)
     }
     /// Indicators that apply to a group, in display order.
+    #[must_use]
     pub fn group_indicators(&self, group_id: GroupId) -> Vec<&IndicatorRow> {
         self.indicators
             .iter()
             .filter(|i| i.groups.contains(&group_id))
             .collect()
     }
+    #[must_use]
     pub fn group_units(&self, group_id: GroupId) -> Vec<&UnitRow> {
         self.units
             .iter()
@@ -130,6 +138,7 @@ impl Structure {
     }
 
     /// The importer's view: names, aliases, maxima and applicability.
+    #[must_use]
     pub fn catalog(&self) -> Catalog {
         let group_index = |id: GroupId| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
         Catalog::new(

@@ -406,7 +406,7 @@ fn xlsx_export_round_trips() {
     let bytes = resp.body_mut().read_to_vec().unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("测试组").unwrap();
-    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let rows: Vec<Vec<Data>> = range.rows().map(<[calamine::Data]>::to_vec).collect();
     let find = |name: &str| {
         rows.iter()
             .find(|r| r.get(2) == Some(&Data::String(name.into())))

@@ -67,7 +67,7 @@ pub fn spawn_app(db: TestDb) -> TestApp {
                 .expect("build server")
                 .await
                 .expect("server");
-        })
+        });
     });
     TestApp {
         base: format!("http://127.0.0.1:{port}"),

@@ -1,4 +1,4 @@
-//! Importing real files into a real SQLite database.
+//! Importing real files into a real `SQLite` database.
 
 use crate::helpers::{dump, fixture, structure_db};
 use shaibang::domain::{PeriodKey, Points};

@@ -6,7 +6,7 @@
 //! - A, exact arithmetic in i128: totals, eligibility, standard competition ranks with the
 //!   tie-break chain, 并列, and per-indicator ranks, each rank counted as one more than the
 //!   number of units strictly better;
-//! - B, SQLite itself (for cases without weights, rounding or tie-breaks): `SUM` and
+//! - B, `SQLite` itself (for cases without weights, rounding or tie-breaks): `SUM` and
 //!   `RANK() OVER (…)` over the integer-scaled values.
 //!
 //! The generator draws values from a small pool per indicator so that ties are common, leaves
@@ -94,7 +94,7 @@ struct Group {
 struct Case {
     exclude: bool,
     decimals2: bool,
-    /// No weights, no rounding, no tie-breaks: SQLite can check it too.
+    /// No weights, no rounding, no tie-breaks: `SQLite` can check it too.
     simple: bool,
     groups: Vec<Group>,
 }
@@ -484,7 +484,7 @@ type SqlRanks = (
 );
 
 /// Oracle B, for a simple case: each unit's (total in 1/10^4, rank, tied) and per-indicator
-/// ranks, by SQLite's SUM and RANK over the integer-scaled values.
+/// ranks, by `SQLite`'s SUM and RANK over the integer-scaled values.
 fn sqlite_oracle(c: &Case) -> rusqlite::Result<SqlRanks> {
     let db = rusqlite::Connection::open_in_memory()?;
     db.execute_batch(
@@ -774,14 +774,13 @@ fn env_u64(name: &str) -> Option<u64> {
 
 #[test]
 fn random_competitions_rank_as_the_oracles_say() {
-    let seeds: Vec<u64> = match env_u64("SHAIBANG_PROP_SEED") {
-        Some(seed) => vec![seed],
-        None => {
-            let mut master = Rng(MASTER_SEED);
-            (0..env_u64("SHAIBANG_PROP_CASES").unwrap_or(CASES))
-                .map(|_| master.next())
-                .collect()
-        }
+    let seeds: Vec<u64> = if let Some(seed) = env_u64("SHAIBANG_PROP_SEED") {
+        vec![seed]
+    } else {
+        let mut master = Rng(MASTER_SEED);
+        (0..env_u64("SHAIBANG_PROP_CASES").unwrap_or(CASES))
+            .map(|_| master.next())
+            .collect()
     };
     let dir = tempfile::tempdir().expect("temp dir");
     make_template(dir.path());

@@ -10,7 +10,8 @@ mod slides;
 mod views;
 
 use slides::build_slides;
-use views::*;
+use views::SlideBody;
+use views::SlideView;
 
 use crate::lobby::{self, SlideSpec, Theme};
 use crate::store::{self, PeriodRow, Structure};

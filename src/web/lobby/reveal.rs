@@ -1,6 +1,6 @@
 //! `/lobby/reveal/{group}`: 揭榜 mode, the board revealed from the last rank up.
 
-use super::views::*;
+use super::views::LobbyRow;
 use super::{LobbyQuery, no_store, run};
 use crate::boards::View;
 use crate::lobby::{ROWS_PER_SLIDE, Theme};

@@ -1,7 +1,12 @@
 //! Expanding a playlist into the slides of one period.
 
 use super::Settings;
-use super::views::*;
+use super::views::HonorView;
+use super::views::LobbyRow;
+use super::views::MoverColumn;
+use super::views::SlideBody;
+use super::views::SlideView;
+use super::views::TierColumn;
 use crate::boards::{GroupBoard, View};
 use crate::domain::GroupId;
 use crate::lobby::{self, ROWS_PER_SLIDE, SlideKind};

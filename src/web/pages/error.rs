@@ -20,6 +20,7 @@ pub async fn not_found() -> HttpResponse {
     )
 }
 
+#[must_use]
 pub fn error_page(status: StatusCode, title: String, message: String) -> HttpResponse {
     let page = ErrorPage {
         title,
