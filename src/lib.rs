@@ -1,7 +1,9 @@
 //! shaibang (晒榜): quarterly performance scoreboards for local-government competitions.
 //!
-//! The functional core (`domain`, `competition`, `import`, `scoring`) is pure; the shell
-//! (`store`, `boards`, `web`, `cli`, `demo`) loads data, calls the core, and stores or renders.
+//! The functional core (`text`, `tabular`, `domain`, `competition`, `import`, `ranking`,
+//! `lobby`, `charts`) is pure; the shell loads data (`store`, `boards`), writes it (`ops`, the
+//! only room that opens a write transaction), words it (`present`, `export`) and serves it
+//! (`web`, `cli`, `demo`). See ARCHITECTURE.md.
 
 pub mod boards;
 pub mod charts;
