@@ -100,8 +100,18 @@ impl Planner<'_> {
             return None;
         }
         let found = self.catalog.find_unit(raw);
+        if found.is_some() {
+            return found;
+        }
+        // Only a name that is not found can be one several units share.
         let sharing = self.catalog.units_sharing(raw);
-        if found.is_none() && !sharing.is_empty() {
+        if sharing.is_empty() {
+            self.errors.push(ImportError::UnknownUnit {
+                at,
+                name: raw.to_string(),
+                suggestion: self.catalog.suggest_unit(raw),
+            });
+        } else {
             self.errors.push(ImportError::AmbiguousUnit {
                 at,
                 name: raw.to_string(),
@@ -110,14 +120,8 @@ impl Planner<'_> {
                     .map(|&u| self.catalog.units[u].name.clone())
                     .collect(),
             });
-        } else if found.is_none() {
-            self.errors.push(ImportError::UnknownUnit {
-                at,
-                name: raw.to_string(),
-                suggestion: self.catalog.suggest_unit(raw),
-            });
         }
-        found
+        None
     }
 
     pub(super) fn number_at(

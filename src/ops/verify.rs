@@ -57,8 +57,10 @@ pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
     Ok(out)
 }
 
-/// What differs between a posted board and ranking it again: the rows, the period movement is
-/// measured against, and the rule line.
+/// What differs between a posted board and ranking it again: the rows and the period movement
+/// is measured against. The rule line is shown as context when the result differs; on its own
+/// it is the wording of the version that posted the board (a newer version may word the same
+/// rules differently), not a difference in the result.
 fn snapshot_differences(posted: &store::Snapshot, now: &boards::GroupBoard) -> Vec<String> {
     let mut d = board_differences(&posted.board, &now.board);
     if posted.compared_with != now.previous {
@@ -69,7 +71,7 @@ fn snapshot_differences(posted: &store::Snapshot, now: &boards::GroupBoard) -> V
             label(now.previous)
         ));
     }
-    if posted.rules_text != now.rules_text {
+    if !d.is_empty() && posted.rules_text != now.rules_text {
         d.push(format!(
             "计分和并列规则说明已揭榜为「{}」，按现有规则为「{}」",
             posted.rules_text, now.rules_text
