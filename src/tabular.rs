@@ -6,7 +6,7 @@
 //! (a superset of the GBK that Chinese Excel and WPS write) — never by statistical guessing.
 
 use crate::text::trim_cell;
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 use serde::Serialize;
 use std::fmt;
 use std::io::Cursor;
@@ -64,14 +64,23 @@ impl Encoding {
 pub enum Decoded {
     /// Delimited text (CSV, or the tab-separated "Unicode text" Excel writes).
     Text { text: String, delimiter: u8 },
-    /// The first non-empty worksheet of a workbook, as display strings.
-    Sheet { rows: Vec<Vec<String>> },
+    /// The first non-empty worksheet of a workbook: only the rows and cells that hold
+    /// something, with their Excel row numbers and column indices, so memory follows the
+    /// cells present, never the sheet's dimensions.
+    Sheet { rows: Vec<SheetRow> },
+}
+
+/// One non-empty worksheet row: its 1-based row number and its non-empty cells, by column.
+pub struct SheetRow {
+    pub row: usize,
+    pub cells: Vec<(usize, String)>,
 }
 
 /// One row of cells, borrowed from the decoded file.
 pub enum RowRef<'a> {
     Csv(&'a csv::StringRecord),
-    Cells(&'a [String]),
+    /// A worksheet row's non-empty cells, ordered by column.
+    Sparse(&'a [(usize, String)]),
 }
 
 impl RowRef<'_> {
@@ -79,7 +88,7 @@ impl RowRef<'_> {
     pub fn len(&self) -> usize {
         match self {
             RowRef::Csv(r) => r.len(),
-            RowRef::Cells(c) => c.len(),
+            RowRef::Sparse(c) => c.last().map_or(0, |(col, _)| col + 1),
         }
     }
     #[must_use]
@@ -89,18 +98,23 @@ impl RowRef<'_> {
     pub fn get(&self, i: usize) -> &str {
         match self {
             RowRef::Csv(r) => r.get(i).unwrap_or(""),
-            RowRef::Cells(c) => c.get(i).map_or("", String::as_str),
+            RowRef::Sparse(c) => c
+                .binary_search_by_key(&i, |(col, _)| *col)
+                .map_or("", |k| c[k].1.as_str()),
         }
     }
     /// Every cell is blank (Excel writes `,,,,` for an empty row).
     #[must_use]
     pub fn is_blank(&self) -> bool {
-        (0..self.len()).all(|i| trim_cell(self.get(i)).is_empty())
+        match self {
+            RowRef::Csv(r) => r.iter().all(|c| trim_cell(c).is_empty()),
+            RowRef::Sparse(c) => c.iter().all(|(_, v)| trim_cell(v).is_empty()),
+        }
     }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// Largest worksheet (rows × columns) read.
+/// Most non-empty cells read from a worksheet (and largest used range of an older format).
 const MAX_SHEET_CELLS: usize = 20_000_000;
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
@@ -170,13 +184,85 @@ fn looks_binary(text: &str) -> bool {
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Decoded, TabularError> {
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+    if bytes.starts_with(ZIP_MAGIC) {
+        check_zip(bytes)?;
+    }
+    let wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         TabularError::NotATable {
             detail: format!("无法作为 Excel 工作簿读取（{e}）"),
         }
     })?;
-    let names = wb.sheet_names().to_vec();
-    for name in names {
+    match wb {
+        calamine::Sheets::Xlsx(mut x) => {
+            for name in x.sheet_names().clone() {
+                let rows = stream_xlsx_sheet(&mut x, &name)?;
+                if !rows.is_empty() {
+                    return Ok(Decoded::Sheet { rows });
+                }
+            }
+            Err(TabularError::EmptyFile)
+        }
+        mut other => read_sheet_range(&mut other),
+    }
+}
+
+/// Reads an .xlsx worksheet cell by cell as it streams out of the archive: empty cells and
+/// rows are skipped, so a stray value far away costs one cell, not the rectangle up to it.
+/// A cell beyond Excel's own limits, or more cells than any score table has, is refused.
+fn stream_xlsx_sheet(
+    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Vec<SheetRow>, TabularError> {
+    let bad = |e: calamine::XlsxError| TabularError::NotATable {
+        detail: format!("无法读取工作表「{name}」（{e}）"),
+    };
+    let mut reader = x.worksheet_cells_reader(name).map_err(bad)?;
+    let mut rows: Vec<SheetRow> = Vec::new();
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(bad)? {
+        let (r, c) = cell.get_position();
+        let text = cell_text_ref(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, col) = (r as usize + 1, c as usize);
+        if row > MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+            return Err(TabularError::NotATable {
+                detail: format!(
+                    "工作表「{name}」的{}有内容，超出 Excel 的范围；请删除远处的多余单元格或另存为 CSV",
+                    CellRef { row, col }
+                ),
+            });
+        }
+        count += 1;
+        if count > MAX_SHEET_CELLS {
+            return Err(TabularError::NotATable {
+                detail: format!(
+                    "工作表「{name}」有超过{MAX_SHEET_CELLS}个非空单元格，过大；请拆分文件或另存为 CSV"
+                ),
+            });
+        }
+        match rows.last_mut() {
+            Some(last) if last.row == row => last.cells.push((col, text)),
+            _ => rows.push(SheetRow {
+                row,
+                cells: vec![(col, text)],
+            }),
+        }
+    }
+    // Excel writes rows and cells in order; a hand-made file may not.
+    rows.sort_by_key(|r| r.row);
+    for r in &mut rows {
+        r.cells.sort_by_key(|(c, _)| *c);
+        r.cells.dedup_by_key(|(c, _)| *c);
+    }
+    Ok(rows)
+}
+
+/// Older workbook formats (.xls, .ods) have no cell stream: their used range is read whole,
+/// after checking its size.
+fn read_sheet_range(wb: &mut calamine::Sheets<Cursor<&[u8]>>) -> Result<Decoded, TabularError> {
+    for name in wb.sheet_names().clone() {
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| TabularError::NotATable {
@@ -185,7 +271,6 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, TabularError> {
         if range.is_empty() {
             continue;
         }
-        // A stray cell far away (say at XFD1048576) would make the sheet enormous.
         let (h, w) = range.get_size();
         if h.saturating_mul(w) > MAX_SHEET_CELLS {
             return Err(TabularError::NotATable {
@@ -194,17 +279,83 @@ fn read_workbook(bytes: &[u8]) -> Result<Decoded, TabularError> {
                 ),
             });
         }
-        // Keep Excel's row and column numbering even when the used range starts lower down.
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
-        for row in range.rows() {
-            let mut cells = vec![String::new(); c0 as usize];
-            cells.extend(row.iter().map(cell_text));
-            rows.push(cells);
+        let mut rows = Vec::new();
+        for (i, row) in range.rows().enumerate() {
+            let cells: Vec<(usize, String)> = row
+                .iter()
+                .enumerate()
+                .map(|(j, d)| (c0 as usize + j, cell_text(d)))
+                .filter(|(_, t)| !t.is_empty())
+                .collect();
+            if !cells.is_empty() {
+                rows.push(SheetRow {
+                    row: r0 as usize + i + 1,
+                    cells,
+                });
+            }
         }
         return Ok(Decoded::Sheet { rows });
     }
     Err(TabularError::EmptyFile)
+}
+
+/// Refuses an archive that would expand to far more than any workbook of scores: over
+/// `MAX_UNZIPPED` in all, or one member expanding more than `MAX_RATIO` times (a zip bomb).
+/// The sizes are the archive's own declarations, read before anything is decompressed.
+fn check_zip(bytes: &[u8]) -> Result<(), TabularError> {
+    let bomb = |detail: String| TabularError::NotATable { detail };
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a readable archive: calamine says why.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (f.size(), f.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > MAX_RATIO_FLOOR && size / packed > MAX_RATIO {
+            return Err(bomb(format!(
+                "工作簿中的「{}」压缩比异常（{}倍），可能是压缩炸弹，未读取",
+                f.name().unwrap_or_default(),
+                size / packed
+            )));
+        }
+    }
+    if total > MAX_UNZIPPED {
+        return Err(bomb(format!(
+            "工作簿解压后有{}MB，超过{}MB的上限，未读取；请另存为 CSV",
+            total / (1 << 20),
+            MAX_UNZIPPED / (1 << 20)
+        )));
+    }
+    Ok(())
+}
+
+/// Excel's own limits.
+const MAX_SHEET_ROWS: usize = 1_048_576;
+const MAX_SHEET_COLUMNS: usize = 16_384;
+/// An .xlsx may expand to at most this much in all…
+const MAX_UNZIPPED: u64 = 512 << 20;
+/// …and no member more than this many times its packed size, once it is larger than the floor
+/// (XML compresses about 10–30 times; a bomb thousands of times).
+const MAX_RATIO: u64 = 200;
+const MAX_RATIO_FLOOR: u64 = 8 << 20;
+
+/// A streamed cell as the text a user sees (see `cell_text`).
+fn cell_text_ref(d: &DataRef<'_>) -> String {
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => cell_text(&Data::Int(*i)),
+        DataRef::Float(f) => cell_text(&Data::Float(*f)),
+        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
+        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
+        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
+    }
 }
 
 /// A workbook cell as the text a user sees; numbers keep their exact decimal value.
@@ -273,8 +424,8 @@ pub fn for_each_row<E: From<TabularError>>(
             }
         }
         Decoded::Sheet { rows } => {
-            for (i, cells) in rows.iter().enumerate() {
-                f(i + 1, RowRef::Cells(cells))?;
+            for r in rows {
+                f(r.row, RowRef::Sparse(&r.cells))?;
             }
             Ok(())
         }

@@ -124,7 +124,9 @@ pub enum ImportError {
         min: String,
         max: String,
     },
-    #[error("第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号")]
+    #[error(
+        "第{row}行有{found}列，但表头有{expected}列：请检查是否多了或少了逗号，或删除表格右侧多余的单元格"
+    )]
     Ragged {
         row: usize,
         found: usize,

@@ -35,8 +35,10 @@ impl Planner<'_> {
         }
         self.rows += 1;
         let width = self.header.as_ref().map_or(0, |h| h.cols.len());
-        if cells.len() < width || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty())
-        {
+        // A worksheet row keeps only its non-empty cells, so it may end before the header
+        // does; a CSV row must have every separator.
+        let short = cells.len() < width && matches!(cells, RowRef::Csv(_));
+        if short || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty()) {
             self.errors.push(ImportError::Ragged {
                 row,
                 found: cells.len(),

@@ -5,6 +5,7 @@ mod boards;
 mod cli;
 mod correctness;
 mod helpers;
+mod hostile;
 mod import;
 mod lobby;
 mod ranking_props;
