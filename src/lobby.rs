@@ -64,7 +64,20 @@ pub fn default_slides() -> Vec<SlideSpec> {
 }
 
 /// Parses `board:1,tiers,movers@10,chart:街道组,honors`.
+/// Most entries a slide list may have, and its longest text: a screen rotates through a
+/// handful of slides; a list of thousands can only be an attack on the server.
+pub const MAX_SLIDE_ENTRIES: usize = 30;
+pub const MAX_SLIDE_TEXT: usize = 1000;
+
 pub fn parse_slides(text: &str) -> Result<Vec<SlideSpec>, String> {
+    if text.chars().count() > MAX_SLIDE_TEXT {
+        return Err(format!("幻灯片列表过长：最多{MAX_SLIDE_TEXT}个字符"));
+    }
+    if text.split(',').filter(|s| !s.trim().is_empty()).count() > MAX_SLIDE_ENTRIES {
+        return Err(format!(
+            "幻灯片过多：最多{MAX_SLIDE_ENTRIES}项（每项可按组别和页数展开）"
+        ));
+    }
     let mut out = Vec::new();
     for raw in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let (body, seconds) = match raw.split_once('@') {
@@ -147,6 +160,16 @@ crate::domain::codes!("主题" Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slide_list_is_bounded() {
+        let many = vec!["board"; MAX_SLIDE_ENTRIES + 1].join(",");
+        assert!(parse_slides(&many).unwrap_err().contains("幻灯片过多"));
+        let ok = vec!["board"; MAX_SLIDE_ENTRIES].join(",");
+        assert_eq!(parse_slides(&ok).unwrap().len(), MAX_SLIDE_ENTRIES);
+        let long = format!("board:{}", "组".repeat(MAX_SLIDE_TEXT));
+        assert!(parse_slides(&long).unwrap_err().contains("过长"));
+    }
 
     #[test]
     fn pages_overlap_instead_of_leaving_a_stub() {

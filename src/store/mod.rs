@@ -52,7 +52,10 @@ const MIGRATIONS: &[M<'static>] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库错误：{0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// Another write held the database for longer than a writer waits.
+    #[error("另一项导入或揭榜正在进行，等待{}秒后仍未结束，本次未写入任何数据；请稍后再试", BUSY_TIMEOUT_MS / 1000)]
+    Busy,
     #[error("数据库连接错误：{0}")]
     Pool(#[from] r2d2::Error),
     #[error("数据库升级失败：{0}")]
@@ -65,6 +68,21 @@ pub enum StoreError {
     /// A request that cannot be met in the current state; nothing was written.
     #[error(transparent)]
     Refused(#[from] Refusal),
+}
+
+/// How long a writer waits for another write to finish before giving up (SQLite's
+/// `busy_timeout`): long enough for a large import or a publish.
+pub const BUSY_TIMEOUT_MS: u32 = 60_000;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 /// A write refused because of the state of the competition, in the user's words.
@@ -122,11 +140,12 @@ pub struct Store {
 }
 
 fn configure(c: &mut Connection) -> rusqlite::Result<()> {
+    // The timeout first: the other pragmas may already have to wait for another connection.
+    c.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))?;
     c.execute_batch(
         "PRAGMA page_size = 8192;
          PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 5000;
          PRAGMA synchronous = NORMAL;",
     )
 }

@@ -30,16 +30,14 @@ fn json_body(v: &impl serde::Serialize) -> Result<Rendered, AppError> {
     })
 }
 
+/// Errors of an API route are answered as JSON, whatever they are.
 fn api<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    r.map_err(|e| match e {
-        AppError::NotFound(m) => AppError::ApiNotFound(m),
-        other => other,
-    })
+    r.map_err(AppError::api)
 }
 
 fn need(s: &Option<Structure>) -> Result<&Structure, AppError> {
     s.as_ref()
-        .ok_or_else(|| AppError::ApiNotFound("尚未配置竞赛".into()))
+        .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()).api())
 }
 
 async fn periods(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

@@ -26,8 +26,9 @@ pub fn published<'s>(s: &'s Structure, raw: &str) -> Result<&'s PeriodRow, AppEr
         .ok_or_else(|| AppError::NotFound(format!("无法识别的期间「{raw}」")))?;
     match s.period(key) {
         Some(p) if p.status == PeriodStatus::Published => Ok(p),
-        Some(_) => Err(AppError::NotFound(format!("期间{key}尚未揭榜"))),
-        None => Err(AppError::NotFound(format!("期间{key}不存在"))),
+        // A draft answers exactly as an unknown period: a public request must not learn that
+        // results are being prepared.
+        _ => Err(AppError::NotFound(format!("期间{key}没有已揭榜的结果"))),
     }
 }
 

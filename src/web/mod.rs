@@ -41,12 +41,75 @@ pub fn build(listener: TcpListener, store: Store) -> std::io::Result<Server> {
         App::new()
             .app_data(state.clone())
             .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(head_as_get))
+            .wrap(security_headers())
             .configure(configure)
-            .default_service(web::to(pages::not_found))
+            .default_service(web::to(fallback))
     })
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Only the server's own origin may supply scripts, styles, images and fonts (no inline
+/// script or style anywhere); no other site may frame a page, except the lobby screens when
+/// `SHAIBANG_FRAME_ANCESTORS` names the signage system that shows them.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The security headers on every response (a response may set its own first: the lobby's
+/// framing).
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+}
+
+/// Every route answers GET; a HEAD is answered as the GET would be, without the body, so
+/// monitors that probe with HEAD see the same status.
+async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    Ok(if head {
+        res.map_body(|_, _| actix_web::body::BoxBody::new(()))
+    } else {
+        res.map_into_boxed_body()
+    })
+}
+
+/// Unknown routes: JSON under `/api/`, a page elsewhere; a known route asked with a method
+/// other than GET or HEAD is 405 with `Allow`.
+async fn fallback(req: HttpRequest) -> HttpResponse {
+    let known = req.resource_map().has_resource(req.path());
+    let api = req.path().starts_with("/api/");
+    if known {
+        let mut r = if api {
+            HttpResponse::MethodNotAllowed()
+                .json(serde_json::json!({ "error": "只支持 GET 和 HEAD 请求" }))
+        } else {
+            pages::error_page(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "不支持的请求方式".into(),
+                "此页面只能查看（GET、HEAD）。".into(),
+            )
+        };
+        r.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    if api {
+        return HttpResponse::NotFound().json(serde_json::json!({ "error": "接口不存在" }));
+    }
+    pages::not_found().await
 }
 
 /// Every route, in one place.
@@ -90,31 +153,48 @@ pub enum AppError {
     /// A query parameter that cannot be understood.
     #[error("{0}")]
     BadRequest(String),
-    /// Not found, for JSON clients.
-    #[error("{0}")]
-    ApiNotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
+    /// Any of the above on an `/api/` route: answered as JSON, never as a page.
+    #[error(transparent)]
+    Api(Box<AppError>),
+}
+
+impl AppError {
+    /// The same error, answered as JSON.
+    #[must_use]
+    pub fn api(self) -> AppError {
+        match self {
+            AppError::Api(_) => self,
+            other => AppError::Api(Box::new(other)),
+        }
+    }
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound(_) | AppError::ApiNotFound(_) => StatusCode::NOT_FOUND,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Api(e) => e.status_code(),
         }
     }
     fn error_response(&self) -> HttpResponse {
-        match self {
-            AppError::Store(_) | AppError::Internal(_) => tracing::error!("request failed: {self}"),
-            _ => {}
+        let internal = |e: &AppError| matches!(e, AppError::Store(_) | AppError::Internal(_));
+        if internal(self) || matches!(self, AppError::Api(e) if internal(e)) {
+            tracing::error!("request failed: {self}");
         }
         match self {
-            AppError::ApiNotFound(m) => {
-                HttpResponse::NotFound().json(serde_json::json!({ "error": m }))
+            AppError::Api(e) => {
+                let message = if internal(e) {
+                    "处理请求时出错，请稍后再试或联系管理员。".to_string()
+                } else {
+                    e.to_string()
+                };
+                HttpResponse::build(e.status_code()).json(serde_json::json!({ "error": message }))
             }
             AppError::NotFound(m) => {
                 pages::error_page(self.status_code(), "找不到页面".into(), m.clone())

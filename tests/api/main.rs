@@ -6,6 +6,7 @@ mod cli;
 mod correctness;
 mod helpers;
 mod hostile;
+mod http;
 mod import;
 mod lobby;
 mod ranking_props;

@@ -53,7 +53,7 @@ fn a_period_can_be_chosen_and_unknown_ones_are_404() {
     assert!(r.body.contains("2023年第一季度 考评结果"));
     let r = get(&format!("{}/?period=2022Q4", app.base));
     assert_eq!(r.status, 404);
-    assert!(r.body.contains("期间2022Q4不存在"));
+    assert!(r.body.contains("期间2022Q4没有已揭榜的结果"));
     let r = get(&format!("{}/no/such/page", app.base));
     assert_eq!(r.status, 404);
     assert!(r.body.contains("找不到页面"));

@@ -186,10 +186,39 @@ async fn run<T: Send + 'static>(
 }
 
 fn no_store(body: String, content_type: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
+    let mut r = HttpResponse::Ok();
+    r.insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    // A signage system may frame the lobby when the administrator names it.
+    if let Some(ancestors) = frame_ancestors() {
+        r.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            crate::web::CONTENT_SECURITY_POLICY.replace(
+                "frame-ancestors 'none'",
+                &format!("frame-ancestors {ancestors}"),
+            ),
+        ))
+        .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"));
+    }
+    r.body(body)
+}
+
+/// `SHAIBANG_FRAME_ANCESTORS`: the origins allowed to frame the lobby (space-separated, as CSP
+/// writes them); read once.
+fn frame_ancestors() -> Option<&'static str> {
+    static VALUE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    VALUE
+        .get_or_init(|| {
+            std::env::var("SHAIBANG_FRAME_ANCESTORS")
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| {
+                    !v.is_empty()
+                        && v.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+                        && !v.contains(';')
+                })
+        })
+        .as_deref()
 }
 
 async fn page(
@@ -256,10 +285,7 @@ async fn content(
         .to_string())
     })
     .await
-    .map_err(|e| match e {
-        AppError::NotFound(m) => AppError::ApiNotFound(m),
-        other => other,
-    })?;
+    .map_err(AppError::api)?;
     Ok(no_store(json, "application/json"))
 }
 
