@@ -69,6 +69,16 @@ fn xlsx(sheet_rows: &str, padding: usize) -> Vec<u8> {
     buf.into_inner()
 }
 
+/// The demo streets' table with a value in Excel's very last cell (for the fuzzer's seeds).
+pub(crate) fn far_cell_workbook() -> Vec<u8> {
+    let rows = format!(
+        "{}<row r=\"1048576\">{}</row>",
+        table(),
+        inline("XFD1048576", "x")
+    );
+    xlsx(&rows, 0)
+}
+
 fn inline(cell: &str, text: &str) -> String {
     format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }

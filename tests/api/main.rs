@@ -4,6 +4,7 @@
 mod boards;
 mod cli;
 mod correctness;
+mod fuzz;
 mod helpers;
 mod hostile;
 mod http;
