@@ -68,12 +68,25 @@ fn security_headers() -> actix_web::middleware::DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
 }
 
+/// The longest request target answered (longer ones get 414; a request head beyond actix-web's
+/// own limit gets its 431).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Every route answers GET; a HEAD is answered as the GET would be, without the body, so
 /// monitors that probe with HEAD see the same status.
 async fn head_as_get(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    // No page of ours needs a long address; the lobby's settings are the longest, and capped.
+    if req.uri().to_string().len() > MAX_URI_BYTES {
+        let page = pages::error_page(
+            StatusCode::URI_TOO_LONG,
+            "网址过长".into(),
+            format!("网址超过{MAX_URI_BYTES}字节，无法处理。"),
+        );
+        return Ok(req.into_response(page).map_into_boxed_body());
+    }
     let head = req.method() == actix_web::http::Method::HEAD;
     if head {
         req.head_mut().method = actix_web::http::Method::GET;

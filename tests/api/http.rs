@@ -177,9 +177,17 @@ fn a_draft_answers_exactly_like_an_unknown_period() {
 fn the_lobby_refuses_an_endless_slide_list() {
     let app = fixture_app();
     let a = agent();
+    // 10,000 entries (a 60 KB address, which once made a 68 MB page): refused outright.
     let many = vec!["board"; 10_000].join(",");
-    let mut r = a
+    let r = a
         .get(&format!("{}/lobby?slides={many}", app.base))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 414);
+    // 200 entries fit in an address but not in a slide list.
+    let some = vec!["board"; 200].join(",");
+    let mut r = a
+        .get(&format!("{}/lobby?slides={some}", app.base))
         .call()
         .unwrap();
     assert_eq!(r.status().as_u16(), 400);
@@ -207,6 +215,35 @@ fn thirty_one_slides_are_refused_thirty_are_shown() {
         .call()
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
+}
+
+#[test]
+fn an_overlong_address_gets_414_and_an_overlong_head_431() {
+    use std::io::{Read, Write};
+    let app = fixture_app();
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let status = |request: Vec<u8>| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let _ = s.write_all(&request);
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n])
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let long = format!("GET /?{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(20_000));
+    assert!(status(long.into_bytes()).contains("414"));
+    let cookie = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nCookie: a={}\r\n\r\n",
+        "x".repeat(200_000)
+    );
+    assert!(status(cookie.into_bytes()).contains("431"));
+    let ok = format!("GET /?{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(2_000));
+    assert!(status(ok.into_bytes()).contains("200"));
 }
 
 #[test]
