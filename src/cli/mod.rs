@@ -168,6 +168,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     // In particular no reading command freezes a board: only publish, a correction and
     // `freeze` do.
     let store = Store::open(&cli.db)?;
+    crate::store::on_write_wait(|| {
+        eprintln!(
+            "另一项导入或揭榜正在进行，正在等待其完成（最长{}秒）……",
+            crate::store::BUSY_TIMEOUT_MS / 1000
+        );
+    });
     match command {
         Command::Serve(args) => setup::serve(store, &args),
         Command::Init { competition, units } => setup::init(&store, &competition, &units),

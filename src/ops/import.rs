@@ -11,7 +11,7 @@ use crate::import::ImportPlan;
 use crate::store::{
     self, ApplyOptions, ApplyOutcome, PeriodStatus, Refusal, SnapshotCause, StagedImport, Structure,
 };
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction};
 
 /// Imports a file; see the module comment. A dry run (`check`) computes everything, the
 /// correction's changes to posted boards included, and rolls back.
@@ -47,7 +47,7 @@ fn import_in_tx(
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store::begin_write(conn)?;
     let staged = store::stage_import(&tx, catalog, bytes, file_name, default_period, opts)?;
     if staged.summary.is_noop() {
         drop(tx);

@@ -8,12 +8,12 @@ use crate::boards::{self, PUBLISHED_REASON, View};
 use crate::domain::PeriodKey;
 use crate::domain::{GroupId, IndicatorId, PeriodId};
 use crate::store::{self, NewSnapshot, SnapshotCause, Structure};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 /// Publishes a period and freezes its boards (see `store::mark_published` for when it is
 /// refused).
 pub fn publish(conn: &mut Connection, key: PeriodKey) -> store::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = store::begin_write(conn)?;
     store::mark_published(&tx, key)?;
     // A period is published once, so none of its boards has a snapshot yet.
     freeze_unfrozen(&tx, &structure(&tx)?, key, &PUBLISHED)?;

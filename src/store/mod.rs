@@ -178,15 +178,41 @@ impl Store {
     }
 }
 
-/// Runs `f` in a write transaction taken with `BEGIN IMMEDIATE`; commits only if `f` succeeds.
+/// Runs `f` in a write transaction taken with `begin_write`; commits only if `f` succeeds.
 pub fn write_tx<T>(
     conn: &mut Connection,
     f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = begin_write(conn)?;
     let out = f(&tx)?;
     tx.commit()?;
     Ok(out)
+}
+
+/// Called once when a write has to wait for another one (set by the command line to tell the
+/// clerk; nothing is said by default).
+static WAIT_NOTICE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what a writer does when it starts waiting for another write (once per process).
+pub fn on_write_wait(notice: fn()) {
+    let _ = WAIT_NOTICE.set(notice);
+}
+
+/// `BEGIN IMMEDIATE`: the database's one write lock. When another import or publish holds it,
+/// says so once (`on_write_wait`) and waits its turn, up to `BUSY_TIMEOUT_MS`; then
+/// `StoreError::Busy`.
+pub fn begin_write(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let free = conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))?;
+    // Any other failure is reported by the real attempt below.
+    if let Err(e) = free
+        && matches!(StoreError::from(e), StoreError::Busy)
+        && let Some(notice) = WAIT_NOTICE.get()
+    {
+        notice();
+    }
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
 /// The (single) competition's id, or the error every write reports when there is none yet.

@@ -252,3 +252,28 @@ fn honors_and_playlists_from_the_command_line() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("无法识别的幻灯片"));
 }
+
+#[test]
+fn a_writer_waits_its_turn_and_says_so() {
+    let db = structure_db();
+    let file = fixture_path("streets-gbk.csv");
+    // Another write holds the database for a moment.
+    let holder = rusqlite::Connection::open(&db.path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        holder.execute_batch("COMMIT;").unwrap();
+    });
+    let out = shaibang(
+        &db.path,
+        &["import", file.to_str().unwrap(), "--period", "2023Q3"],
+    );
+    release.join().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("另一项导入或揭榜正在进行，正在等待其完成"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("已导入"));
+}
