@@ -8,6 +8,7 @@ use super::{
 use crate::domain::UnitId;
 use crate::domain::{Direction, MissingPolicy, Points, Total};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// Ranks one group in one period.
 #[must_use]
@@ -68,14 +69,20 @@ pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
     let n_ind = input.indicators.len();
     let mut rows = Vec::with_capacity(input.units.len());
     let mut eligible = Vec::with_capacity(input.units.len());
+    // Each quarter's row of a unit, looked up once per quarter rather than searched per unit.
+    let by_unit: Vec<HashMap<UnitId, &BoardRow>> = input
+        .quarters
+        .iter()
+        .map(|q| q.board.rows.iter().map(|r| (r.unit_id, r)).collect())
+        .collect();
     for (unit_id, name) in input.units {
         let mut points: Vec<Option<Points>> = vec![None; n_ind];
         let mut missing_any = vec![false; n_ind];
         let (mut subtotal, mut total) = (Total::ZERO, Total::ZERO);
         let (mut bonus, mut penalty) = (Points::ZERO, Points::ZERO);
         let mut missing_quarters = Vec::new();
-        for q in input.quarters {
-            let row = q.board.rows.iter().find(|r| r.unit_id == *unit_id);
+        for (q, rows_of) in input.quarters.iter().zip(&by_unit) {
+            let row = rows_of.get(unit_id).copied();
             if row.is_none_or(|r| r.rank.is_none()) {
                 missing_quarters.push(q.quarter);
             }

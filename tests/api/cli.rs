@@ -1,21 +1,6 @@
 //! The real binary, as staff and scripts run it.
 
-use crate::helpers::{dump, fixture_path, structure_db};
-use std::process::{Command, Output};
-
-fn shaibang(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shaibang"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHAIBANG_LOG", "warn")
-        .output()
-        .expect("run shaibang")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::helpers::{dump, fixture_path, shaibang, structure_db, text};
 
 #[test]
 fn check_validates_without_writing_and_import_writes() {

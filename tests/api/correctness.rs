@@ -3,7 +3,7 @@
 //! movement across a gap, tier cuts with ties, reading that must not write, and re-importing a
 //! published file. Each test goes through the real store (and the binary where staff would).
 
-use crate::helpers::{TestDb, dump};
+use crate::helpers::{TestDb, dump, shaibang, text};
 use shaibang::boards::{self, GroupBoard, View};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::{PeriodKey, Total};
@@ -11,21 +11,6 @@ use shaibang::import::ImportError;
 use shaibang::present::ChangeText;
 use shaibang::ranking::{Change, Tier};
 use shaibang::store::{self, ApplyOptions, ApplyOutcome, Store, StoreError};
-use std::process::{Command, Output};
-
-fn shaibang(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shaibang"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHAIBANG_LOG", "warn")
-        .output()
-        .expect("run shaibang")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn q(quarter: u8) -> PeriodKey {
     PeriodKey {

@@ -7,26 +7,11 @@
 //! `cargo test` runs a short round. A long one, for the figures in a closing note:
 //! `SHAIBANG_FUZZ_ITERS=1000000 cargo test --release --test api fuzz -- --nocapture`.
 
-use crate::helpers::structure_db;
+use crate::helpers::{Rng, structure_db};
 use shaibang::domain::PeriodKey;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const TOKENS: &[&[u8]] = &[
     b",",

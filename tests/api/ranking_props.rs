@@ -15,6 +15,7 @@
 //! Reproduce one case with `SHAIBANG_PROP_SEED=0x… cargo test --test api ranking_props`;
 //! `SHAIBANG_PROP_CASES=n` changes the number of cases.
 
+use crate::helpers::Rng;
 use shaibang::boards::{View, compute_group_board};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::PeriodKey;
@@ -31,29 +32,6 @@ const KEY: PeriodKey = PeriodKey {
 };
 /// 1/10^4 of a point (points and weights) → 1/10^8 (totals).
 const SCALE: i128 = 10_000;
-
-/// splitmix64: small, fast and good enough to drive a generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-}
 
 #[derive(Debug)]
 struct Ind {

@@ -2,11 +2,10 @@
 //! says so, and checked against the scores by `shaibang verify`.
 
 use crate::boards::{board_rows, fixture_app};
-use crate::helpers::{demo_db, get};
+use crate::helpers::{demo_db, get, shaibang};
 use shaibang::boards::{self, View};
 use shaibang::domain::PeriodKey;
 use shaibang::store::{self, ApplyOptions, PeriodStatus};
-use std::process::Command;
 
 const Q1: PeriodKey = PeriodKey {
     year: 2023,
@@ -180,16 +179,6 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
             .iter()
             .any(|ch| ch["unit"] == "丁" && ch["rank_before"] == 4 && ch["rank_now"] == 1)
     );
-}
-
-fn shaibang(db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_shaibang"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHAIBANG_LOG", "warn")
-        .output()
-        .expect("run shaibang")
 }
 
 #[test]
