@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
                     &opts,
                 )
                 .expect("bench import");
-                assert_eq!(plan.value_count(), CELLS);
+                assert_eq!(plan.values, CELLS);
                 store
             },
             BatchSize::PerIteration,

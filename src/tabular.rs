@@ -8,8 +8,12 @@
 use crate::text::trim_cell;
 use calamine::{Data, DataRef, Reader};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
 use std::fmt;
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
 
 /// Why a file cannot be read as a table at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +24,8 @@ pub enum TabularError {
     NotATable { detail: String },
     #[error("无法识别文件编码：{detail}。请在 Excel 中另存为「CSV UTF-8」或 .xlsx")]
     Undecodable { detail: String },
+    #[error("无法读取文件：{detail}")]
+    Unreadable { detail: String },
 }
 
 /// A cell as Excel names it: row number (1-based) and column index (0-based, shown as a letter).
@@ -60,10 +66,53 @@ impl Encoding {
     }
 }
 
+/// Where a table's bytes come from: an upload already in memory, or a file on disk that is
+/// read as a stream (twice: once to decide the encoding and hash it, once to walk its rows),
+/// so that memory follows one row at a time, never the file's size.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Path),
+}
+
+/// A seekable byte stream (a file or bytes in memory).
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+impl<'a> Source<'a> {
+    fn open(self) -> Result<Box<dyn ReadSeek + Send + 'a>, TabularError> {
+        Ok(match self {
+            Source::Bytes(b) => Box::new(Cursor::new(b)),
+            Source::File(p) => Box::new(BufReader::with_capacity(
+                64 * 1024,
+                File::open(p).map_err(|e| unreadable(&e))?,
+            )),
+        })
+    }
+}
+
+fn unreadable(e: &io::Error) -> TabularError {
+    TabularError::Unreadable {
+        detail: e.to_string(),
+    }
+}
+
 /// A decoded file, ready to be walked row by row.
-pub enum Decoded {
-    /// Delimited text (CSV, or the tab-separated "Unicode text" Excel writes).
-    Text { text: String, delimiter: u8 },
+pub struct Decoded<'a> {
+    pub body: Body<'a>,
+    pub encoding: Encoding,
+    /// SHA-256 of the file's bytes, in lowercase hex.
+    pub sha256: String,
+}
+
+/// A decoded file's rows.
+pub enum Body<'a> {
+    /// Delimited text (CSV, or the tab-separated "Unicode text" Excel writes), as a stream of
+    /// UTF-8 bytes decoded on the fly.
+    Text {
+        reader: Box<dyn Read + Send + 'a>,
+        delimiter: u8,
+    },
     /// The first non-empty worksheet of a workbook: only the rows and cells that hold
     /// something, with their Excel row numbers and column indices, so memory follows the
     /// cells present, never the sheet's dimensions.
@@ -118,62 +167,258 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const MAX_SHEET_CELLS: usize = 20_000_000;
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Decodes a file's bytes. Fails on an empty file, a binary that is neither a workbook nor
-/// text, or text in no encoding we accept.
-pub fn decode(bytes: &[u8]) -> Result<(Decoded, Encoding), TabularError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+/// How much of a file's start is kept to sniff its type and delimiter.
+const HEAD_BYTES: usize = 64 * 1024;
+/// A single CSV record longer than this is refused (no score table has one), so that a file
+/// without line breaks cannot make the reader hold all of it.
+pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+
+/// Decodes bytes in memory (see `decode_source`).
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, TabularError> {
+    decode_source(Source::Bytes(bytes))
+}
+
+/// Decodes a file. Fails on an empty file, a binary that is neither a workbook nor text, or
+/// text in no encoding we accept — all decided before the first row is handed out.
+pub fn decode_source(source: Source<'_>) -> Result<Decoded<'_>, TabularError> {
+    let mut input = source.open()?;
+    let scan = scan(&mut input).map_err(|e| unreadable(&e))?;
+    let Scan {
+        sha256,
+        head,
+        utf8_error,
+        blank,
+    } = scan;
+    if blank {
         return Err(TabularError::EmptyFile);
     }
-    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
-        return read_workbook(bytes).map(|d| (d, Encoding::Workbook));
-    }
-    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        let s = std::str::from_utf8(rest).map_err(|e| TabularError::Undecodable {
-            detail: format!(
-                "文件声明为 UTF-8，但第{}字节起不是有效的 UTF-8",
-                e.valid_up_to() + 4
-            ),
-        })?;
-        (s.to_string(), Encoding::Utf8Bom)
-    } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let (enc, e) = if bytes[0] == 0xFF {
-            (encoding_rs::UTF_16LE, Encoding::Utf16Le)
-        } else {
-            (encoding_rs::UTF_16BE, Encoding::Utf16Be)
-        };
-        let s = enc
-            .decode_without_bom_handling_and_without_replacement(&bytes[2..])
-            .ok_or_else(|| TabularError::Undecodable {
-                detail: "UTF-16 文本中有无效字符".into(),
-            })?;
-        (s.into_owned(), e)
-    } else if bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"%PDF") {
-        // No text a spreadsheet writes without a UTF-16 BOM contains NUL bytes.
-        return Err(TabularError::NotATable {
-            detail: "文件是二进制内容（如图片、PDF 或压缩包）".into(),
-        });
-    } else if let Ok(s) = std::str::from_utf8(bytes) {
-        (s.to_string(), Encoding::Utf8)
-    } else {
-        let s = encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or_else(|| TabularError::Undecodable {
-                detail: "既不是 UTF-8，也不是 GBK/GB18030".into(),
-            })?;
-        (s.into_owned(), Encoding::Gb18030)
+    let rewind = |input: &mut Box<dyn ReadSeek + Send + '_>, to: u64| {
+        input
+            .seek(SeekFrom::Start(to))
+            .map(|_| ())
+            .map_err(|e| unreadable(&e))
     };
-    if looks_binary(&text) {
+    if head.starts_with(ZIP_MAGIC) || head.starts_with(OLE_MAGIC) {
+        rewind(&mut input, 0)?;
+        let rows = read_workbook(input, head.starts_with(ZIP_MAGIC))?;
+        return Ok(Decoded {
+            body: Body::Sheet { rows },
+            encoding: Encoding::Workbook,
+            sha256,
+        });
+    }
+    let (encoding, skip, decoder): (Encoding, u64, Option<&'static encoding_rs::Encoding>) =
+        if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            if let Some(at) = utf8_error {
+                return Err(TabularError::Undecodable {
+                    detail: format!("文件声明为 UTF-8，但第{}字节起不是有效的 UTF-8", at + 1),
+                });
+            }
+            (Encoding::Utf8Bom, 3, None)
+        } else if head.starts_with(&[0xFF, 0xFE]) {
+            (Encoding::Utf16Le, 2, Some(encoding_rs::UTF_16LE))
+        } else if head.starts_with(&[0xFE, 0xFF]) {
+            (Encoding::Utf16Be, 2, Some(encoding_rs::UTF_16BE))
+        } else if head.iter().take(8192).any(|&b| b == 0) || head.starts_with(b"%PDF") {
+            // No text a spreadsheet writes without a UTF-16 BOM contains NUL bytes.
+            return Err(TabularError::NotATable {
+                detail: "文件是二进制内容（如图片、PDF 或压缩包）".into(),
+            });
+        } else if utf8_error.is_none() {
+            (Encoding::Utf8, 0, None)
+        } else {
+            (Encoding::Gb18030, 0, Some(encoding_rs::GB18030))
+        };
+    if let Some(enc) = decoder {
+        // Checked whole before any row is read, so a bad byte at the end is not found after
+        // the rows before it were handed out.
+        rewind(&mut input, skip)?;
+        let mut check = DecodeReader::new(&mut input, enc);
+        if io::copy(&mut check, &mut io::sink()).is_err() {
+            return Err(TabularError::Undecodable {
+                detail: if enc == encoding_rs::GB18030 {
+                    "既不是 UTF-8，也不是 GBK/GB18030".into()
+                } else {
+                    "UTF-16 文本中有无效字符".into()
+                },
+            });
+        }
+    }
+    let start_text = decode_head(&head[skip as usize..], decoder);
+    if looks_binary(&start_text) {
         return Err(TabularError::NotATable {
             detail: "文件含有二进制内容，不是 CSV 或 Excel 文件".into(),
         });
     }
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first_line = start_text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
         b'\t'
     } else {
         b','
     };
-    Ok((Decoded::Text { text, delimiter }, encoding))
+    rewind(&mut input, skip)?;
+    let reader: Box<dyn Read + Send + '_> = match decoder {
+        Some(enc) => Box::new(DecodeReader::new(input, enc)),
+        None => input,
+    };
+    Ok(Decoded {
+        body: Body::Text { reader, delimiter },
+        encoding,
+        sha256,
+    })
+}
+
+/// What one pass over a file learns: its hash, its first bytes, whether it is all UTF-8
+/// (else the offset of the first bad byte), and whether it holds anything but whitespace.
+struct Scan {
+    sha256: String,
+    head: Vec<u8>,
+    utf8_error: Option<u64>,
+    blank: bool,
+}
+
+fn scan(input: &mut impl Read) -> io::Result<Scan> {
+    let mut hasher = Sha256::new();
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    // An incomplete UTF-8 sequence at the end of one chunk, finished by the next.
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut offset, mut utf8_error, mut blank) = (0u64, None, true);
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = &buf[..n];
+        hasher.update(chunk);
+        if head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - head.len()).min(n);
+            head.extend_from_slice(&chunk[..take]);
+        }
+        if blank && !chunk.iter().all(u8::is_ascii_whitespace) {
+            blank = false;
+        }
+        if utf8_error.is_none() {
+            let checked_from = offset - carry.len() as u64;
+            carry.extend_from_slice(chunk);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() => {
+                    carry.drain(..e.valid_up_to());
+                }
+                Err(e) => {
+                    utf8_error = Some(checked_from + e.valid_up_to() as u64);
+                    carry.clear();
+                }
+            }
+        }
+        offset += n as u64;
+    }
+    if utf8_error.is_none() && !carry.is_empty() {
+        utf8_error = Some(offset - carry.len() as u64);
+    }
+    let digest = hasher.finalize();
+    Ok(Scan {
+        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        head,
+        utf8_error,
+        blank,
+    })
+}
+
+/// The start of the text, for sniffing (a character cut at the end of the head is dropped).
+fn decode_head(head: &[u8], decoder: Option<&'static encoding_rs::Encoding>) -> String {
+    match decoder {
+        Some(enc) => {
+            let mut d = enc.new_decoder_without_bom_handling();
+            let mut out = String::with_capacity(head.len() * 2);
+            let _ = d.decode_to_string(head, &mut out, false);
+            out
+        }
+        None => {
+            let valid = match std::str::from_utf8(head) {
+                Ok(s) => s.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            String::from_utf8_lossy(&head[..valid]).into_owned()
+        }
+    }
+}
+
+/// Turns a stream in a legacy or UTF-16 encoding into UTF-8 as it is read; a malformed
+/// sequence is an `InvalidData` error, never a replacement character.
+struct DecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    eof: bool,
+    done: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+}
+
+impl<R: Read> DecodeReader<R> {
+    fn new(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
+        DecodeReader {
+            inner,
+            decoder: enc.new_decoder_without_bom_handling(),
+            input: vec![0; 16 * 1024],
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            done: false,
+            out: Vec::new(),
+            out_pos: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for DecodeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_pos < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_pos);
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.eof = n == 0;
+                (self.in_start, self.in_end) = (0, n);
+            }
+            let pending = &self.input[self.in_start..self.in_end];
+            // Three bytes of UTF-8 per input byte at most, plus what the decoder holds.
+            self.out.clear();
+            self.out.resize(pending.len() * 3 + 16, 0);
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(pending, &mut self.out, self.eof);
+            self.in_start += read;
+            self.out.truncate(written);
+            self.out_pos = 0;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => self.done = self.eof,
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::Malformed(..) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "文本中有按所判定编码无法解码的字节",
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Control characters other than tab, CR and LF do not occur in a spreadsheet's text.
@@ -183,34 +428,47 @@ fn looks_binary(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{1A}'))
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Decoded, TabularError> {
-    if bytes.starts_with(ZIP_MAGIC) {
-        check_zip(bytes)?;
-    }
-    let wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        TabularError::NotATable {
-            detail: format!("无法作为 Excel 工作簿读取（{e}）"),
-        }
-    })?;
-    match wb {
-        calamine::Sheets::Xlsx(mut x) => {
+fn read_workbook(
+    mut input: Box<dyn ReadSeek + Send + '_>,
+    zip: bool,
+) -> Result<Vec<SheetRow>, TabularError> {
+    let rewind = |input: &mut Box<dyn ReadSeek + Send + '_>| {
+        input
+            .seek(SeekFrom::Start(0))
+            .map(|_| ())
+            .map_err(|e| unreadable(&e))
+    };
+    if zip {
+        check_zip(&mut input)?;
+        rewind(&mut input)?;
+        if let Ok(mut x) = calamine::Xlsx::new(&mut input) {
             for name in x.sheet_names().clone() {
                 let rows = stream_xlsx_sheet(&mut x, &name)?;
                 if !rows.is_empty() {
-                    return Ok(Decoded::Sheet { rows });
+                    return Ok(rows);
                 }
             }
-            Err(TabularError::EmptyFile)
+            return Err(TabularError::EmptyFile);
         }
-        mut other => read_sheet_range(&mut other),
+        rewind(&mut input)?;
     }
+    // Older or rarer workbook formats (.xls, .xlsb, .ods) are read from memory.
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| unreadable(&e))?;
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.as_slice())).map_err(|e| {
+            TabularError::NotATable {
+                detail: format!("无法作为 Excel 工作簿读取（{e}）"),
+            }
+        })?;
+    read_sheet_range(&mut wb)
 }
 
 /// Reads an .xlsx worksheet cell by cell as it streams out of the archive: empty cells and
 /// rows are skipped, so a stray value far away costs one cell, not the rectangle up to it.
 /// A cell beyond Excel's own limits, or more cells than any score table has, is refused.
-fn stream_xlsx_sheet(
-    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+fn stream_xlsx_sheet<RS: Read + Seek>(
+    x: &mut calamine::Xlsx<RS>,
     name: &str,
 ) -> Result<Vec<SheetRow>, TabularError> {
     let bad = |e: calamine::XlsxError| TabularError::NotATable {
@@ -261,7 +519,9 @@ fn stream_xlsx_sheet(
 
 /// Older workbook formats (.xls, .ods) have no cell stream: their used range is read whole,
 /// after checking its size.
-fn read_sheet_range(wb: &mut calamine::Sheets<Cursor<&[u8]>>) -> Result<Decoded, TabularError> {
+fn read_sheet_range(
+    wb: &mut calamine::Sheets<Cursor<&[u8]>>,
+) -> Result<Vec<SheetRow>, TabularError> {
     for name in wb.sheet_names().clone() {
         let range = wb
             .worksheet_range(&name)
@@ -295,7 +555,7 @@ fn read_sheet_range(wb: &mut calamine::Sheets<Cursor<&[u8]>>) -> Result<Decoded,
                 });
             }
         }
-        return Ok(Decoded::Sheet { rows });
+        return Ok(rows);
     }
     Err(TabularError::EmptyFile)
 }
@@ -303,9 +563,9 @@ fn read_sheet_range(wb: &mut calamine::Sheets<Cursor<&[u8]>>) -> Result<Decoded,
 /// Refuses an archive that would expand to far more than any workbook of scores: over
 /// `MAX_UNZIPPED` in all, or one member expanding more than `MAX_RATIO` times (a zip bomb).
 /// The sizes are the archive's own declarations, read before anything is decompressed.
-fn check_zip(bytes: &[u8]) -> Result<(), TabularError> {
+fn check_zip(input: &mut (impl Read + Seek)) -> Result<(), TabularError> {
     let bomb = |detail: String| TabularError::NotATable { detail };
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Ok(mut zip) = zip::ZipArchive::new(input) else {
         // Not a readable archive: calamine says why.
         return Ok(());
     };
@@ -380,55 +640,105 @@ fn cell_text(d: &Data) -> String {
 /// Walks every row with its 1-based row number as Excel shows it; stops at the first error
 /// `f` returns (a text that cannot be read as CSV stops it too).
 pub fn for_each_row<E: From<TabularError>>(
-    decoded: &Decoded,
+    body: Body<'_>,
     mut f: impl FnMut(usize, RowRef<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
-    match decoded {
-        Decoded::Text { text, delimiter } => {
+    match body {
+        Body::Text { reader, delimiter } => {
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .delimiter(*delimiter)
-                .from_reader(text.as_bytes());
+                .delimiter(delimiter)
+                .from_reader(Tracked {
+                    inner: reader,
+                    breaks: VecDeque::new(),
+                    handed: 0,
+                    record_start: 0,
+                    too_long: false,
+                });
             let mut rec = csv::StringRecord::new();
-            // Row numbers are counted from the bytes: the reader's own line count lags by one
-            // after a CRLF, and Excel users think in the rows Excel shows.
-            let bytes = text.as_bytes();
-            let (mut counted_to, mut line) = (0usize, 1usize);
+            // Row numbers are counted from the line breaks: the reader's own line count lags
+            // by one after a CRLF, and Excel users think in the rows Excel shows.
+            let mut line = 1usize;
             loop {
                 match rdr.read_record(&mut rec) {
                     Ok(true) => {
-                        let mut start = rec
-                            .position()
-                            .map_or(0, |p| p.byte() as usize)
-                            .min(bytes.len());
-                        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-                            start += 1;
+                        let t = rdr.get_mut();
+                        let mut start = rec.position().map_or(0, csv::Position::byte);
+                        while let Some(&(at, lf)) = t.breaks.front() {
+                            if at > start {
+                                break;
+                            }
+                            // A record starts after the line breaks in front of it.
+                            if at == start {
+                                start += 1;
+                            }
+                            line += usize::from(lf);
+                            t.breaks.pop_front();
                         }
-                        line += bytes[counted_to..start]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count();
-                        counted_to = start;
+                        t.record_start = start;
                         f(line, RowRef::Csv(&rec))?;
                     }
                     Ok(false) => return Ok(()),
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line() as usize);
-                        return Err(TabularError::NotATable {
-                            detail: format!("第{line}行无法按 CSV 读取（{e}）"),
+                        let at = e.position().map_or(line, |p| p.line() as usize);
+                        let too_long = rdr.get_ref().too_long;
+                        return Err(match e.kind() {
+                            _ if too_long => TabularError::NotATable {
+                                detail: format!(
+                                    "第{line}行起的一条记录超过{}MB，不是可读取的表格（请检查引号是否成对）",
+                                    MAX_RECORD_BYTES >> 20
+                                ),
+                            },
+                            csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
+                                TabularError::Undecodable {
+                                    detail: format!("第{line}行附近{io}"),
+                                }
+                            }
+                            csv::ErrorKind::Io(io) => unreadable(io),
+                            _ => TabularError::NotATable {
+                                detail: format!("第{at}行无法按 CSV 读取（{e}）"),
+                            },
                         }
                         .into());
                     }
                 }
             }
         }
-        Decoded::Sheet { rows } => {
-            for r in rows {
+        Body::Sheet { rows } => {
+            for r in &rows {
                 f(r.row, RowRef::Sparse(&r.cells))?;
             }
             Ok(())
         }
+    }
+}
+
+/// The CSV reader's input, keeping the offsets of the line breaks it hands out (until the
+/// records they belong to are counted) and refusing a record beyond `MAX_RECORD_BYTES`.
+struct Tracked<R> {
+    inner: R,
+    /// (offset, is LF) of every CR and LF handed out and not yet counted.
+    breaks: VecDeque<(u64, bool)>,
+    handed: u64,
+    record_start: u64,
+    too_long: bool,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.handed - self.record_start.min(self.handed) > MAX_RECORD_BYTES {
+            self.too_long = true;
+            return Err(io::Error::other("record too long"));
+        }
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                self.breaks.push_back((self.handed + i as u64, b == b'\n'));
+            }
+        }
+        self.handed += n as u64;
+        Ok(n)
     }
 }
 
@@ -464,29 +774,67 @@ mod tests {
     fn encodings_in_fixed_order() {
         let text = "单位,得分\r\n马街街道,18.5\r\n";
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        let (_, e) = decode(&gbk).unwrap();
-        assert_eq!(e, Encoding::Gb18030);
-        let (_, e) = decode(text.as_bytes()).unwrap();
-        assert_eq!(e, Encoding::Utf8);
+        assert_eq!(decode(&gbk).unwrap().encoding, Encoding::Gb18030);
+        assert_eq!(rows_of(&gbk)[1].1, "马街街道");
+        assert_eq!(decode(text.as_bytes()).unwrap().encoding, Encoding::Utf8);
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(text.as_bytes());
-        let (d, e) = decode(&bom).unwrap();
-        assert_eq!(e, Encoding::Utf8Bom);
-        match d {
-            Decoded::Text { text: t, .. } => assert!(t.starts_with("单位")),
-            Decoded::Sheet { .. } => panic!("text expected"),
-        }
+        assert_eq!(decode(&bom).unwrap().encoding, Encoding::Utf8Bom);
+        assert_eq!(rows_of(&bom)[0].1, "单位");
     }
 
-    fn rows(text: &str) -> Vec<(usize, String)> {
-        let (d, _) = decode(text.as_bytes()).unwrap();
+    #[test]
+    fn the_hash_is_of_the_bytes() {
+        let bytes = "单位,得分\n马街街道,18.5\n".as_bytes();
+        assert_eq!(
+            decode(bytes).unwrap().sha256,
+            crate::import::sha256_hex(bytes)
+        );
+    }
+
+    #[test]
+    fn a_bad_byte_far_down_is_found_before_any_row() {
+        // Past the head and across chunk boundaries: still GB18030 (or refused), decided
+        // before the first row.
+        let mut text = String::from("单位,得分\n");
+        while text.len() < 300_000 {
+            text.push_str("马街街道,18.5\n");
+        }
+        let (mut gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let gbk = gbk.to_mut();
+        assert_eq!(decode(gbk).unwrap().encoding, Encoding::Gb18030);
+        let mut utf8 = text.clone().into_bytes();
+        utf8.extend_from_slice(&[0x81, 0x30]);
+        assert!(matches!(
+            decode(&utf8),
+            Err(TabularError::Undecodable { .. })
+        ));
+        gbk.push(0xFF);
+        assert!(matches!(decode(gbk), Err(TabularError::Undecodable { .. })));
+    }
+
+    #[test]
+    fn a_record_without_end_is_refused_not_held() {
+        let mut bytes = b"a,\"".to_vec();
+        bytes.resize(MAX_RECORD_BYTES as usize + (1 << 20), b'x');
+        let d = decode(&bytes).unwrap();
+        let err = for_each_row(d.body, |_, _| Ok::<(), TabularError>(())).unwrap_err();
+        assert!(err.to_string().contains("超过8MB"), "{err}");
+    }
+
+    fn rows_of(bytes: &[u8]) -> Vec<(usize, String)> {
+        let d = decode(bytes).unwrap();
         let mut out = Vec::new();
-        for_each_row(&d, |n, r| {
+        for_each_row(d.body, |n, r| {
             out.push((n, r.get(0).to_string()));
             Ok::<(), TabularError>(())
         })
         .unwrap();
         out
+    }
+
+    fn rows(text: &str) -> Vec<(usize, String)> {
+        rows_of(text.as_bytes())
     }
 
     #[test]
@@ -509,10 +857,10 @@ mod tests {
         for u in text.encode_utf16() {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        let (d, e) = decode(&bytes).unwrap();
-        assert_eq!(e, Encoding::Utf16Le);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, Encoding::Utf16Le);
         let mut rows = Vec::new();
-        for_each_row(&d, |n, r| {
+        for_each_row(d.body, |n, r| {
             rows.push((n, r.get(0).to_string(), r.get(1).to_string()));
             Ok::<(), TabularError>(())
         })

@@ -3,6 +3,7 @@
 use super::{CliError, structure};
 use crate::domain::PeriodKey;
 use crate::store::{ApplyOptions, ApplyOutcome, Store, StoreError};
+use crate::tabular::Source;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -20,23 +21,29 @@ pub fn import(
     actor: &str,
     dry_run: bool,
 ) -> Result<ExitCode, CliError> {
-    let bytes = std::fs::read(file)?;
+    // Read as a stream: memory follows a row at a time, whatever the file's size.
+    std::fs::metadata(file)?;
     let name = file_name(file);
     let opts = ApplyOptions {
         actor,
         allow_published: correct_published,
         dry_run,
     };
-    let (plan, outcome) =
-        crate::ops::import_file(&mut *store.conn()?, &bytes, &name, period, &opts)?;
-    let periods: Vec<String> = plan.periods().iter().map(ToString::to_string).collect();
+    let (plan, outcome) = crate::ops::import_source(
+        &mut *store.conn()?,
+        Source::File(file),
+        &name,
+        period,
+        &opts,
+    )?;
+    let periods: Vec<String> = plan.periods.iter().map(ToString::to_string).collect();
     println!(
         "文件「{}」：{}，{}，{}行数据，{}个分值，期间 {}",
         plan.file_name,
         plan.encoding.as_str(),
         plan.layout.label(),
         plan.rows,
-        plan.value_count(),
+        plan.values,
         periods.join("、")
     );
     let summary = match &outcome {

@@ -22,12 +22,12 @@ pub(super) fn parse_units(
     bytes: &[u8],
     groups: &[GroupSpec],
 ) -> Result<Vec<UnitSpec>, Vec<String>> {
-    let (decoded, _) = tabular::decode(bytes).map_err(|e| vec![format!("单位名单：{e}")])?;
+    let decoded = tabular::decode(bytes).map_err(|e| vec![format!("单位名单：{e}")])?;
     let mut cols: Option<HashMap<&'static str, usize>> = None;
     let mut units = Vec::new();
     let mut rows = Vec::new();
     let mut errs = Vec::new();
-    let walked = tabular::for_each_row(&decoded, |row, cells: RowRef<'_>| {
+    let walked = tabular::for_each_row(decoded.body, |row, cells: RowRef<'_>| {
         if cells.is_blank() {
             return Ok(());
         }

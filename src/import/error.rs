@@ -10,6 +10,7 @@ impl From<TabularError> for ImportError {
             TabularError::EmptyFile => ImportError::EmptyFile,
             TabularError::NotATable { detail } => ImportError::NotATable { detail },
             TabularError::Undecodable { detail } => ImportError::Undecodable { detail },
+            TabularError::Unreadable { detail } => ImportError::Unreadable { detail },
         }
     }
 }
@@ -27,6 +28,8 @@ pub enum ImportError {
     NotATable { detail: String },
     #[error("{}", TabularError::Undecodable { detail: detail.clone() })]
     Undecodable { detail: String },
+    #[error("{}", TabularError::Unreadable { detail: detail.clone() })]
+    Unreadable { detail: String },
     #[error(
         "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
     )]
@@ -89,13 +92,14 @@ pub enum ImportError {
         period: String,
         first_row: usize,
     },
-    #[error("{at}：「{unit}」在{period}的「{indicator}」得分已出现在第{first_row}行，不能重复")]
+    #[error("{at}：「{unit}」在{period}的「{indicator}」得分已出现在{}，不能重复", earlier_row(*first_row))]
     DuplicateScore {
         at: CellRef,
         unit: String,
         indicator: String,
         period: String,
-        first_row: usize,
+        /// `None` when the first one is far back in a very large file (see `import::Seen`).
+        first_row: Option<usize>,
     },
     #[error("{at}「单位」：「{unit}」属于「{unit_group}」，但本表的指标属于「{expected}」")]
     WrongGroup {
@@ -203,4 +207,8 @@ fn count(errors: &[ImportError]) -> usize {
             _ => 1,
         })
         .sum()
+}
+
+fn earlier_row(row: Option<usize>) -> String {
+    row.map_or_else(|| "本文件前面的行".to_string(), |r| format!("第{r}行"))
 }

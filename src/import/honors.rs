@@ -67,11 +67,12 @@ pub fn plan_honors(
     default_period: Option<PeriodKey>,
 ) -> Result<HonorPlan, ImportErrors> {
     let one = |e| ImportErrors(vec![e]);
-    let (decoded, encoding) = tabular::decode(bytes).map_err(|e| one(e.into()))?;
+    let decoded = tabular::decode(bytes).map_err(|e| one(e.into()))?;
+    let (encoding, sha256) = (decoded.encoding, decoded.sha256);
     let mut header: Option<(usize, Vec<Option<Col>>, Vec<String>)> = None;
     let mut errors = Vec::new();
     let mut entries = Vec::new();
-    tabular::for_each_row(&decoded, |row, cells: RowRef<'_>| {
+    tabular::for_each_row(decoded.body, |row, cells: RowRef<'_>| {
         if cells.is_blank() {
             return Ok(());
         }
@@ -184,7 +185,7 @@ pub fn plan_honors(
         return Err(ImportErrors(errors));
     }
     Ok(HonorPlan {
-        sha256: super::sha256_hex(bytes),
+        sha256,
         encoding,
         entries,
     })

@@ -97,11 +97,7 @@ impl Planner<'_> {
         else {
             return;
         };
-        let Some(e) = self.entry(period, unit, row, unit_col, false) else {
-            return;
-        };
-        if let Some(prev) = self.entries[e].cells.iter().find(|c| c.target == target) {
-            let first_row = prev.row as usize;
+        if let Some(first_row) = self.seen.cell(period, unit, target, row) {
             self.errors.push(ImportError::DuplicateScore {
                 at: at_ind,
                 unit: self.catalog.units[unit].name.clone(),
@@ -122,13 +118,9 @@ impl Planner<'_> {
             note,
             row: row as u32,
         };
+        self.values += usize::from(cell.value.is_some());
         if let Some(sink) = self.sink.as_mut() {
-            sink(PlanEvent::Cell {
-                period,
-                unit,
-                cell: cell.clone(),
-            });
+            sink(PlanEvent::Cell { period, unit, cell });
         }
-        self.entries[e].cells.push(cell);
     }
 }

@@ -17,7 +17,7 @@ mod wide;
 
 use crate::competition::Catalog;
 use crate::domain::{PeriodKey, Points};
-use crate::tabular::{self, Encoding};
+use crate::tabular::{self, Encoding, Source};
 pub use error::{CellRef, ImportError, ImportErrors};
 use header::{Col, Header};
 use serde::Serialize;
@@ -75,18 +75,6 @@ pub struct PlanCell {
     pub row: u32,
 }
 
-/// Everything the file says about one unit in one period.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub period: PeriodKey,
-    /// Index into the catalog's units.
-    pub unit: usize,
-    pub row: usize,
-    pub cells: Vec<PlanCell>,
-    /// `Some` when the file has a 备注 column (wide layout).
-    pub remark: Option<Option<String>>,
-}
-
 /// What the planner reports as it reads, so that a caller can write while it validates
 /// (and roll back if the file turns out to be wrong).
 #[derive(Debug, Clone)]
@@ -104,7 +92,8 @@ pub enum PlanEvent {
     },
 }
 
-/// A validated file, ready to apply.
+/// A validated file, ready to apply. The values themselves went to the caller's sink as
+/// they were read; the plan says what the file was and how much it held.
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     pub file_name: String,
@@ -113,26 +102,10 @@ pub struct ImportPlan {
     pub layout: Layout,
     /// Data rows read (blank rows not counted).
     pub rows: usize,
-    pub entries: Vec<Entry>,
-}
-
-impl ImportPlan {
     /// Score and adjustment values carried (blank cells not counted).
-    #[must_use]
-    pub fn value_count(&self) -> usize {
-        self.entries
-            .iter()
-            .map(|e| e.cells.iter().filter(|c| c.value.is_some()).count())
-            .sum()
-    }
-
-    #[must_use]
-    pub fn periods(&self) -> Vec<PeriodKey> {
-        let mut p: Vec<PeriodKey> = self.entries.iter().map(|e| e.period).collect();
-        p.sort();
-        p.dedup();
-        p
-    }
+    pub values: usize,
+    /// The periods the file writes to, oldest first.
+    pub periods: Vec<PeriodKey>,
 }
 
 #[must_use]
@@ -178,20 +151,27 @@ pub fn plan_import(
     catalog: &Catalog,
     default_period: Option<PeriodKey>,
 ) -> Result<ImportPlan, ImportErrors> {
-    plan_import_streaming(bytes, file_name, catalog, default_period, None)
+    plan_import_streaming(
+        Source::Bytes(bytes),
+        file_name,
+        catalog,
+        default_period,
+        None,
+    )
 }
 
-/// Like `plan_import`, and also hands every value to `sink` as soon as its row is valid.
-/// The events of a file that ends in errors must be discarded by the caller.
+/// Like `plan_import`, reading the file as a stream, and also handing every value to `sink`
+/// as soon as its row is valid. Memory follows one row and the catalog, not the file. The
+/// events of a file that ends in errors must be discarded by the caller.
 pub fn plan_import_streaming<'c>(
-    bytes: &[u8],
+    source: Source<'_>,
     file_name: &str,
     catalog: &'c Catalog,
     default_period: Option<PeriodKey>,
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
 ) -> Result<ImportPlan, ImportErrors> {
     let one = |e: ImportError| ImportErrors(vec![e]);
-    let (decoded, encoding) = tabular::decode(bytes).map_err(|e| one(e.into()))?;
+    let decoded = tabular::decode_source(source).map_err(|e| one(e.into()))?;
     let mut planner = Planner {
         catalog,
         default_period,
@@ -201,14 +181,14 @@ pub fn plan_import_streaming<'c>(
         },
         header: None,
         pre_header: 0,
-        entries: Vec::new(),
-        entry_index: HashMap::new(),
+        seen: Seen::new(catalog),
         last_period: None,
         rows: 0,
+        values: 0,
         allowed_groups: Vec::new(),
         sink,
     };
-    tabular::for_each_row(&decoded, |row, cells| planner.row(row, cells)).map_err(one)?;
+    tabular::for_each_row(decoded.body, |row, cells| planner.row(row, cells)).map_err(one)?;
     let Some(header) = &planner.header else {
         return Err(one(ImportError::NoHeader));
     };
@@ -219,14 +199,14 @@ pub fn plan_import_streaming<'c>(
     }
     let layout = header.layout;
     planner.errors.into_result()?;
-    drop(decoded);
     Ok(ImportPlan {
         file_name: file_name.to_string(),
-        sha256: sha256_hex(bytes),
-        encoding,
+        sha256: decoded.sha256,
+        encoding: decoded.encoding,
         layout,
         rows: planner.rows,
-        entries: planner.entries,
+        values: planner.values,
+        periods: planner.seen.periods(),
     })
 }
 
@@ -236,12 +216,144 @@ struct Planner<'c> {
     errors: Errors,
     header: Option<Header>,
     pre_header: usize,
-    entries: Vec<Entry>,
-    entry_index: HashMap<(PeriodKey, usize), usize>,
+    /// Which units and cells of each period the file already gave, and on which row.
+    seen: Seen,
     /// The last period cell seen and what it parsed to (most files repeat one period).
     last_period: Option<(String, PeriodKey)>,
     rows: usize,
+    values: usize,
     /// Wide layout: groups that every indicator column applies to.
     allowed_groups: Vec<usize>,
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
+}
+
+/// What the file already gave for each period, so that a second value is reported with the
+/// first one's row. Sized by the catalog, never by the number of rows: per period of the file
+/// the row of each unit, and for the cells of a long file one bit each — plus, for the
+/// `RECENT_PERIODS` periods used last, each cell's row (a file lists a period's scores
+/// together, so a duplicate is almost always found with its row).
+struct Seen {
+    units: usize,
+    slots: usize,
+    periods: HashMap<PeriodKey, SeenPeriod>,
+    /// Periods whose cells keep their rows, most recently used last.
+    recent: Vec<PeriodKey>,
+}
+
+const RECENT_PERIODS: usize = 4;
+
+#[derive(Default)]
+struct SeenPeriod {
+    /// Row of each unit's first entry (0: none yet).
+    unit_rows: Vec<u32>,
+    /// One bit per (unit, target), `unit * slots + slot`; long layout only.
+    cells: Vec<u64>,
+    /// Row of each (unit, target) while the period is recent (empty otherwise).
+    cell_rows: Vec<u32>,
+}
+
+impl Seen {
+    fn new(catalog: &Catalog) -> Self {
+        Seen {
+            units: catalog.units.len(),
+            slots: catalog.indicators.len() + 2,
+            periods: HashMap::new(),
+            recent: Vec::new(),
+        }
+    }
+
+    fn slot(&self, target: Target) -> usize {
+        match target {
+            Target::Indicator(i) => i as usize,
+            Target::Bonus => self.slots - 2,
+            Target::Penalty => self.slots - 1,
+        }
+    }
+
+    fn period(&mut self, period: PeriodKey) -> &mut SeenPeriod {
+        let units = self.units;
+        self.periods.entry(period).or_insert_with(|| SeenPeriod {
+            unit_rows: vec![0; units],
+            ..SeenPeriod::default()
+        })
+    }
+
+    /// Records a unit's row; returns the earlier row if it already had one.
+    fn unit(&mut self, period: PeriodKey, unit: usize, row: usize) -> Option<usize> {
+        let p = self.period(period);
+        match p.unit_rows[unit] {
+            0 => {
+                p.unit_rows[unit] = row_u32(row);
+                None
+            }
+            first => Some(first as usize),
+        }
+    }
+
+    /// Records a cell's row; returns `Some(earlier row, if still known)` if it was already
+    /// given.
+    fn cell(
+        &mut self,
+        period: PeriodKey,
+        unit: usize,
+        target: Target,
+        row: usize,
+    ) -> Option<Option<usize>> {
+        let cells = self.units * self.slots;
+        let at = unit * self.slots + self.slot(target);
+        self.touch(period, cells);
+        let p = self.period(period);
+        if p.unit_rows[unit] == 0 {
+            p.unit_rows[unit] = row_u32(row);
+        }
+        if p.cells.is_empty() {
+            p.cells = vec![0; cells.div_ceil(64)];
+        }
+        let (word, bit) = (at / 64, 1u64 << (at % 64));
+        if p.cells[word] & bit != 0 {
+            return Some(p.cell_rows.get(at).map(|&r| r as usize));
+        }
+        p.cells[word] |= bit;
+        if let Some(r) = p.cell_rows.get_mut(at) {
+            *r = row_u32(row);
+        }
+        None
+    }
+
+    /// Makes `period` the most recent one whose cells keep rows, dropping the rows of the
+    /// least recent beyond `RECENT_PERIODS`.
+    fn touch(&mut self, period: PeriodKey, cells: usize) {
+        if self.recent.last() == Some(&period) {
+            return;
+        }
+        if let Some(i) = self.recent.iter().position(|&p| p == period) {
+            self.recent.remove(i);
+        } else {
+            let fresh = !self.periods.contains_key(&period);
+            self.period(period);
+            if fresh && let Some(p) = self.periods.get_mut(&period) {
+                // Rows are kept from a period's first cell; a period that comes back after
+                // dropping out keeps only its bits.
+                p.cell_rows = vec![0; cells];
+            }
+            if self.recent.len() == RECENT_PERIODS {
+                let old = self.recent.remove(0);
+                if let Some(p) = self.periods.get_mut(&old) {
+                    p.cell_rows = Vec::new();
+                }
+            }
+        }
+        self.recent.push(period);
+    }
+
+    fn periods(&self) -> Vec<PeriodKey> {
+        let mut p: Vec<PeriodKey> = self.periods.keys().copied().collect();
+        p.sort();
+        p
+    }
+}
+
+/// Excel has at most 1,048,576 rows; a CSV row beyond u32 is clamped (it is only shown).
+fn row_u32(row: usize) -> u32 {
+    u32::try_from(row).unwrap_or(u32::MAX).max(1)
 }

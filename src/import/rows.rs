@@ -2,7 +2,6 @@
 //! every layout shares.
 
 use super::Col;
-use super::Entry;
 use super::HEADER_SEARCH_ROWS;
 use super::ImportError;
 use super::Layout;
@@ -166,46 +165,27 @@ impl Planner<'_> {
         }
     }
 
-    /// Finds or starts the entry for (period, unit); in the wide layout a second row for the
-    /// same unit and period is an error.
-    pub(super) fn entry(
+    /// Records the row of a wide file's unit; a second row for the same unit and period is
+    /// an error.
+    pub(super) fn unit_row(
         &mut self,
         period: PeriodKey,
         unit: usize,
         row: usize,
         unit_col: usize,
-        wide: bool,
-    ) -> Option<usize> {
-        // Long files list a unit's scores together: skip the hash look-up for the same entry.
-        if !wide
-            && let Some(last) = self.entries.last()
-            && last.period == period
-            && last.unit == unit
-        {
-            return Some(self.entries.len() - 1);
-        }
-        if let Some(&e) = self.entry_index.get(&(period, unit)) {
-            if wide {
+    ) -> bool {
+        match self.seen.unit(period, unit, row) {
+            None => true,
+            Some(first_row) => {
                 self.errors.push(ImportError::DuplicateUnit {
                     at: CellRef { row, col: unit_col },
                     name: self.catalog.units[unit].name.clone(),
                     period: period.to_string(),
-                    first_row: self.entries[e].row,
+                    first_row,
                 });
-                return None;
+                false
             }
-            return Some(e);
         }
-        self.entries.push(Entry {
-            period,
-            unit,
-            row,
-            cells: Vec::new(),
-            remark: None,
-        });
-        let e = self.entries.len() - 1;
-        self.entry_index.insert((period, unit), e);
-        Some(e)
     }
 
     pub(super) fn check_group(&mut self, at: CellRef, unit: usize, groups: &[usize]) -> bool {

@@ -77,26 +77,22 @@ impl Planner<'_> {
         let (Some(period), Some(unit), true) = (period, unit, in_group) else {
             return;
         };
-        if let Some(e) = self.entry(period, unit, row, unit_col, true) {
-            if let Some(sink) = self.sink.as_mut() {
-                for cell in &out {
-                    sink(PlanEvent::Cell {
-                        period,
-                        unit,
-                        cell: cell.clone(),
-                    });
-                }
-                if let Some(text) = &remark {
-                    sink(PlanEvent::Remark {
-                        period,
-                        unit,
-                        row,
-                        text: text.clone(),
-                    });
-                }
+        if !self.unit_row(period, unit, row, unit_col) {
+            return;
+        }
+        self.values += out.iter().filter(|c| c.value.is_some()).count();
+        if let Some(sink) = self.sink.as_mut() {
+            for cell in out {
+                sink(PlanEvent::Cell { period, unit, cell });
             }
-            self.entries[e].cells = out;
-            self.entries[e].remark = remark;
+            if let Some(text) = remark {
+                sink(PlanEvent::Remark {
+                    period,
+                    unit,
+                    row,
+                    text,
+                });
+            }
         }
     }
 }

@@ -11,13 +11,25 @@ use crate::import::ImportPlan;
 use crate::store::{
     self, ApplyOptions, ApplyOutcome, PeriodStatus, Refusal, SnapshotCause, StagedImport, Structure,
 };
+use crate::tabular::Source;
 use rusqlite::{Connection, Transaction};
 
-/// Imports a file; see the module comment. A dry run (`check`) computes everything, the
-/// correction's changes to posted boards included, and rolls back.
+/// Imports bytes already in memory (see `import_source`).
 pub fn import_file(
     conn: &mut Connection,
     bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    import_source(conn, Source::Bytes(bytes), file_name, default_period, opts)
+}
+
+/// Imports a file; see the module comment. A dry run (`check`) computes everything, the
+/// correction's changes to posted boards included, and rolls back.
+pub fn import_source(
+    conn: &mut Connection,
+    source: Source<'_>,
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
@@ -27,12 +39,12 @@ pub fn import_file(
         .catalog();
     let started = std::time::Instant::now();
     store::import_cache(conn, true)?;
-    let result = import_in_tx(conn, &catalog, bytes, file_name, default_period, opts);
+    let result = import_in_tx(conn, &catalog, source, file_name, default_period, opts);
     store::import_cache(conn, false)?;
     let (plan, outcome) = result?;
     tracing::info!(
         file = file_name,
-        values = plan.value_count(),
+        values = plan.values,
         ms = started.elapsed().as_millis() as u64,
         "import processed"
     );
@@ -42,13 +54,13 @@ pub fn import_file(
 fn import_in_tx(
     conn: &mut Connection,
     catalog: &crate::competition::Catalog,
-    bytes: &[u8],
+    source: Source<'_>,
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
     let tx = store::begin_write(conn)?;
-    let staged = store::stage_import(&tx, catalog, bytes, file_name, default_period, opts)?;
+    let staged = store::stage_import(&tx, catalog, source, file_name, default_period, opts)?;
     if staged.summary.is_noop() {
         drop(tx);
         let earlier_batch = store::batch_with_sha(conn, &staged.plan.sha256)?;

@@ -8,7 +8,7 @@ mod import;
 mod publish;
 mod verify;
 
-pub use import::import_file;
+pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish};
 pub use verify::{Discrepancy, verify};
 

@@ -10,7 +10,8 @@ use super::writer::Writer;
 use super::{Refusal, Result, StoreError, bump_version};
 use crate::competition::Catalog;
 use crate::domain::PeriodKey;
-use crate::import::{ChangeSummary, ImportPlan, PlanEvent, plan_import_streaming, sha256_hex};
+use crate::import::{ChangeSummary, ImportPlan, PlanEvent, plan_import_streaming};
+use crate::tabular::Source;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::sync::mpsc;
 
@@ -45,7 +46,7 @@ pub enum ApplyOutcome {
     },
 }
 
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 const DEFAULT_CACHE_KIB: i64 = 2000;
 /// Values handed from the planner to the writer at a time.
 const EVENT_BATCH: usize = 4096;
@@ -66,7 +67,7 @@ pub struct StagedImport {
 pub fn stage_import(
     tx: &Transaction<'_>,
     catalog: &Catalog,
-    bytes: &[u8],
+    source: Source<'_>,
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
@@ -75,8 +76,8 @@ pub fn stage_import(
     // The batch row comes first (scores refer to it); its counts are filled in at the end.
     tx.execute(
         "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
-         VALUES (?1, ?2, '', '', 0, 0, ?3, ?4)",
-        (file_name, sha256_hex(bytes), opts.actor, super::now()),
+         VALUES (?1, '', '', '', 0, 0, ?2, ?3)",
+        (file_name, opts.actor, super::now()),
     )?;
     let batch = tx.last_insert_rowid();
     let mut writer = Writer::new(tx, catalog, comp_id, batch, opts.allow_published)?;
@@ -93,7 +94,7 @@ pub fn stage_import(
                 }
             };
             let plan =
-                plan_import_streaming(bytes, file_name, catalog, default_period, Some(&mut sink));
+                plan_import_streaming(source, file_name, catalog, default_period, Some(&mut sink));
             if !buf.is_empty() {
                 let _ = send.send(buf);
             }
@@ -123,8 +124,8 @@ pub fn stage_import(
 pub fn record_import(tx: &Transaction<'_>, staged: &StagedImport) -> Result<()> {
     let plan = &staged.plan;
     tx.execute(
-        "UPDATE import_batch SET encoding = ?2, layout = ?3, row_count = ?4, value_count = ?5 WHERE id = ?1",
-        (staged.batch_id, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.value_count() as i64),
+        "UPDATE import_batch SET sha256 = ?2, encoding = ?3, layout = ?4, row_count = ?5, value_count = ?6 WHERE id = ?1",
+        (staged.batch_id, &plan.sha256, plan.encoding.as_str(), plan.layout.as_str(), plan.rows as i64, plan.values as i64),
     )?;
     bump_version(tx)
 }

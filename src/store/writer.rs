@@ -55,7 +55,9 @@ pub(super) struct Writer<'t, 'c> {
     periods: HashMap<PeriodKey, PeriodState>,
     known: HashMap<PeriodKey, (PeriodId, PeriodStatus)>,
     new_periods: Vec<PeriodKey>,
-    current: HashMap<(PeriodKey, usize), CurrentEntry>,
+    /// The stored values of the periods used last (at most `LOADED_PERIODS`), by unit: what a
+    /// value of the file is compared with and what it replaces.
+    current: Vec<(PeriodKey, HashMap<usize, CurrentEntry>)>,
     unit_index: HashMap<UnitId, usize>,
     indicator_index: HashMap<IndicatorId, u32>,
     summary: ChangeSummary,
@@ -85,7 +87,7 @@ impl<'t, 'c> Writer<'t, 'c> {
             periods: HashMap::new(),
             known,
             new_periods: Vec::new(),
-            current: HashMap::new(),
+            current: Vec::new(),
             unit_index: catalog
                 .units
                 .iter()
@@ -141,15 +143,12 @@ impl<'t, 'c> Writer<'t, 'c> {
             return Ok(p.dest());
         }
         let state = match self.known.get(&key) {
-            Some(&(id, status)) => {
-                self.load_current(key, id)?;
-                PeriodState {
-                    id,
-                    blocked: false,
-                    compare_only: status == PeriodStatus::Published && !self.allow_published,
-                    differs: false,
-                }
-            }
+            Some(&(id, status)) => PeriodState {
+                id,
+                blocked: false,
+                compare_only: status == PeriodStatus::Published && !self.allow_published,
+                differs: false,
+            },
             None => {
                 if let Some(later) = self
                     .known
@@ -201,15 +200,43 @@ impl<'t, 'c> Writer<'t, 'c> {
         }
     }
 
-    /// The stored values of one period, for comparing and keeping history.
-    fn load_current(&mut self, key: PeriodKey, period_id: PeriodId) -> Result<()> {
+    /// The stored values of a period, loaded when the file first uses it and again if it
+    /// comes back after others pushed it out, so memory follows a few periods, not the file.
+    /// Reloading reads this import's own writes too, which is right: the planner lets no
+    /// cell through twice, so no value of the file is compared with one the file wrote.
+    fn current(&mut self, key: PeriodKey) -> Result<&HashMap<usize, CurrentEntry>> {
+        if let Some(i) = self.current.iter().position(|(k, _)| *k == key) {
+            let last = self.current.len() - 1;
+            self.current.swap(i, last);
+        } else {
+            let id = self.periods.get(&key).map(|p| p.id);
+            let loaded = match id {
+                Some(id) => {
+                    // Rows still buffered are this import's; they must be in the table
+                    // before it is read back.
+                    self.scores.flush()?;
+                    self.load_current(id)?
+                }
+                None => HashMap::new(),
+            };
+            if self.current.len() == LOADED_PERIODS {
+                self.current.remove(0);
+            }
+            self.current.push((key, loaded));
+        }
+        Ok(&self.current[self.current.len() - 1].1)
+    }
+
+    /// The stored values of one period, by unit.
+    fn load_current(&self, period_id: PeriodId) -> Result<HashMap<usize, CurrentEntry>> {
+        let mut current: HashMap<usize, CurrentEntry> = HashMap::new();
         let data = load_period_data(self.tx, period_id)?;
         for ((uid, iid), (p, note)) in data.scores {
             if let (Some(&u), Some(&i)) =
                 (self.unit_index.get(&uid), self.indicator_index.get(&iid))
             {
-                self.current
-                    .entry((key, u))
+                current
+                    .entry(u)
                     .or_default()
                     .values
                     .insert(Target::Indicator(i), (p, note));
@@ -219,7 +246,7 @@ impl<'t, 'c> Writer<'t, 'c> {
             let Some(&u) = self.unit_index.get(&uid) else {
                 continue;
             };
-            let entry = self.current.entry((key, u)).or_default();
+            let entry = current.entry(u).or_default();
             if let Some(b) = adj.bonus {
                 entry.values.insert(Target::Bonus, b);
             }
@@ -229,10 +256,10 @@ impl<'t, 'c> Writer<'t, 'c> {
         }
         for (uid, text) in data.remarks {
             if let Some(&u) = self.unit_index.get(&uid) {
-                self.current.entry((key, u)).or_default().remark = Some(text);
+                current.entry(u).or_default().remark = Some(text);
             }
         }
-        Ok(())
+        Ok(current)
     }
 
     fn event(&mut self, ev: PlanEvent) -> Result<()> {
@@ -242,8 +269,8 @@ impl<'t, 'c> Writer<'t, 'c> {
                     return Ok(());
                 };
                 let old = self
-                    .current
-                    .get(&(period, unit))
+                    .current(period)?
+                    .get(&unit)
                     .and_then(|c| c.values.get(&cell.target))
                     .cloned();
                 if self
@@ -266,8 +293,8 @@ impl<'t, 'c> Writer<'t, 'c> {
                     return Ok(());
                 };
                 let old = self
-                    .current
-                    .get(&(period, unit))
+                    .current(period)?
+                    .get(&unit)
                     .and_then(|c| c.remark.clone());
                 if self.summary.remark(
                     self.catalog,
@@ -365,6 +392,9 @@ impl<'t, 'c> Writer<'t, 'c> {
     }
 }
 
+/// Periods whose stored values are kept in memory at a time.
+const LOADED_PERIODS: usize = 2;
+
 /// Rows per multi-row `INSERT`: binding one statement for many rows halves the per-row cost.
 const INSERT_CHUNK: usize = 256;
 
@@ -391,6 +421,15 @@ impl<'c> ScoreInserter<'c> {
         })
     }
 
+    /// Writes the buffered rows now.
+    fn flush(&mut self) -> Result<()> {
+        for r in self.buf.drain(..) {
+            self.one
+                .execute((r.0, r.1, r.2, r.3, r.4.as_deref(), self.batch))?;
+        }
+        Ok(())
+    }
+
     fn push(&mut self, row: ScoreRow) -> Result<()> {
         self.buf.push(row);
         if self.buf.len() == INSERT_CHUNK {
@@ -411,10 +450,6 @@ impl<'c> ScoreInserter<'c> {
     }
 
     fn finish(mut self) -> Result<()> {
-        for r in self.buf.drain(..) {
-            self.one
-                .execute((r.0, r.1, r.2, r.3, r.4.as_deref(), self.batch))?;
-        }
-        Ok(())
+        self.flush()
     }
 }

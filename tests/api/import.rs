@@ -92,7 +92,7 @@ fn gbk_csv_as_excel_saves_it_imports() {
         .query_row("SELECT COUNT(*) FROM score", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 80);
-    assert_eq!(plan.value_count(), 80 + 4 + 3);
+    assert_eq!(plan.values, 80 + 4 + 3);
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn xlsx_with_title_row_and_period_column_imports() {
     )
     .expect("import");
     assert_eq!(plan.encoding, Encoding::Workbook);
-    assert_eq!(plan.periods(), vec![Q3]);
+    assert_eq!(plan.periods, vec![Q3]);
     assert_eq!(stored(&db, Q3, "马街街道", "gytz"), p("9.7"));
     assert_eq!(stored(&db, Q3, "西苑街道", "shxf"), p("8.1"));
     assert_eq!(
@@ -139,7 +139,7 @@ fn long_layout_with_period_spellings_codes_and_aliases_imports() {
     )
     .expect("import");
     assert_eq!(plan.layout, Layout::Long);
-    assert_eq!(plan.periods(), vec![Q3]);
+    assert_eq!(plan.periods, vec![Q3]);
     assert_eq!(stored(&db, Q3, "金碧街道", "gdzctz"), p("18.5"));
     assert_eq!(stored(&db, Q3, "金碧街道", "gytz"), p("9"));
     assert_eq!(
@@ -441,4 +441,85 @@ fn publishing_is_refused_out_of_order_or_with_a_group_missing() {
         matches!(err, StoreError::Refused(Refusal::AlreadyPublished { period }) if period == Q3),
         "{err:?}"
     );
+}
+
+/// The planner remembers what a long file gave by period; a duplicate is found however far
+/// apart the two rows are, with the first row's number while its period is one of the last
+/// few the file used.
+#[test]
+fn a_duplicate_score_is_found_across_many_periods() {
+    let db = structure_db();
+    let mut csv = String::from("期间,单位,指标,得分\n");
+    let periods: Vec<String> = (2020..2022)
+        .flat_map(|y| (1..=4).map(move |q| format!("{y}Q{q}")))
+        .collect();
+    for p in &periods {
+        csv.push_str(&format!("{p},金碧街道,固定资产投资,10\n"));
+    }
+    csv.push_str("2021Q4,金碧街道,固定资产投资,11\n");
+    csv.push_str("2020Q1,金碧街道,固定资产投资,12\n");
+    let before = dump(&db);
+    let err = shaibang::ops::import_file(
+        &mut db.store.conn().unwrap(),
+        csv.as_bytes(),
+        "dup.csv",
+        None,
+        &opts(),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("第10行 C列：「金碧街道」在2021Q4的「固定资产投资」得分已出现在第9行"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "第11行 C列：「金碧街道」在2020Q1的「固定资产投资」得分已出现在本文件前面的行"
+        ),
+        "{text}"
+    );
+    assert_eq!(before, dump(&db), "nothing written");
+}
+
+/// A correction whose rows jump between periods compares every value with the stored one and
+/// keeps every replaced value, although the writer holds only a few periods in memory.
+#[test]
+fn a_correction_interleaving_periods_keeps_every_replaced_value() {
+    let db = structure_db();
+    let quarters = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"];
+    let inds = ["固定资产投资", "工业投资"];
+    let mut first = String::from("期间,单位,指标,得分\n");
+    for q in quarters {
+        for i in inds {
+            first.push_str(&format!("{q},金碧街道,{i},10\n"));
+        }
+    }
+    let conn = &mut db.store.conn().unwrap();
+    shaibang::ops::import_file(conn, first.as_bytes(), "a.csv", None, &opts()).unwrap();
+    // Each row moves to another period: the writer reloads periods it had pushed out.
+    let mut second = String::from("期间,单位,指标,得分\n");
+    for i in inds {
+        for (k, q) in quarters.iter().enumerate() {
+            let v = if k % 2 == 0 { "10" } else { "5" };
+            second.push_str(&format!("{q},金碧街道,{i},{v}\n"));
+        }
+    }
+    let (_, outcome) =
+        shaibang::ops::import_file(conn, second.as_bytes(), "b.csv", None, &opts()).unwrap();
+    let ApplyOutcome::Applied { summary, .. } = outcome else {
+        panic!("applied expected: {outcome:?}");
+    };
+    assert_eq!(
+        (summary.changed, summary.unchanged, summary.added),
+        (4, 4, 0)
+    );
+    let history: i64 = conn
+        .query_row("SELECT COUNT(*) FROM score_history", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(history, 4, "each replaced value kept once");
+    for (k, q) in quarters.iter().enumerate() {
+        let key = PeriodKey::parse(q).unwrap();
+        let want = if k % 2 == 0 { "10" } else { "5" };
+        assert_eq!(stored(&db, key, "金碧街道", "gytz"), p(want), "{q}");
+    }
 }
