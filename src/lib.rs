@@ -1,10 +1,11 @@
 //! shaibang (晒榜): quarterly performance scoreboards for local-government competitions.
 //!
 //! The functional core (`text`, `tabular`, `domain`, `competition`, `import`, `ranking`,
-//! `lobby`, `charts`) is pure; the shell loads data (`store`, `boards`), writes it (`ops`, the
+//! `lobby`, `charts`, `auth`) is pure; the shell loads data (`store`, `boards`), writes it (`ops`, the
 //! only room that opens a write transaction), words it (`present`, `export`) and serves it
 //! (`web`, `cli`, `demo`). See ARCHITECTURE.md.
 
+pub mod auth;
 pub mod boards;
 pub mod charts;
 pub mod cli;

@@ -6,6 +6,7 @@ mod boards;
 mod import;
 mod publish;
 mod setup;
+mod users;
 
 use crate::domain::PeriodKey;
 use crate::store::{Store, StoreError};
@@ -98,6 +99,11 @@ pub enum Command {
     /// Freeze, as the stored scores rank them today, the boards of published periods that
     /// have none (a database from before boards were frozen at 揭榜). Run `verify` first.
     Freeze,
+    /// Accounts for the web admin area (the first administrator can only be made here).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the live database to FILE (safe while the server runs).
+    Backup { file: PathBuf },
     /// Print a period's boards.
     Board {
         #[arg(long)]
@@ -115,6 +121,29 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// `shaibang user …`; passwords are read without echo, or from standard input.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        name: String,
+        /// admin (管理员), staff (考评办) or provider (报送单位).
+        #[arg(long)]
+        role: crate::auth::Role,
+        /// For a provider account: the provider its indicators are assigned to, e.g. 区统计局.
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// Set an account's password.
+    Passwd { name: String },
+    /// Disable an account (its sessions end).
+    Disable { name: String },
+    /// Enable a disabled account.
+    Enable { name: String },
+    /// List the accounts.
+    List,
 }
 
 /// `serve`'s settings; also what running without a command means, read by clap from the
@@ -210,6 +239,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             group,
             format,
         } => boards::board(&store, period, group.as_deref(), format),
+        Command::User(u) => match u {
+            UserCommand::Add {
+                name,
+                role,
+                provider,
+            } => users::add(&store, &name, role, provider.as_deref()),
+            UserCommand::Passwd { name } => users::passwd(&store, &name),
+            UserCommand::Disable { name } => users::disable(&store, &name, true),
+            UserCommand::Enable { name } => users::disable(&store, &name, false),
+            UserCommand::List => users::list(&store),
+        },
+        Command::Backup { file } => users::backup(&store, &file),
     }
 }
 

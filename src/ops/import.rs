@@ -39,7 +39,15 @@ pub fn import_source(
         .catalog();
     let started = std::time::Instant::now();
     store::import_cache(conn, true)?;
-    let result = import_in_tx(conn, &catalog, source, file_name, default_period, opts);
+    let result = import_in_tx(
+        conn,
+        &catalog,
+        source,
+        file_name,
+        default_period,
+        opts,
+        &Checks::default(),
+    );
     store::import_cache(conn, false)?;
     let (plan, outcome) = result?;
     tracing::info!(
@@ -51,15 +59,33 @@ pub fn import_source(
     Ok((plan, outcome))
 }
 
-fn import_in_tx(
+/// What an import from the browser adds to the command line's: the data version its preview
+/// saw, the clerk's reason for a correction, and the records to write with it.
+#[derive(Default)]
+pub(super) struct Checks<'a> {
+    /// Refuse unless the data version is still this one (nothing changed since the preview).
+    pub expected_version: Option<i64>,
+    /// Written with the correction record on every re-frozen board.
+    pub reason: Option<&'a str>,
+    /// Runs in the transaction after the import is recorded, before the commit.
+    pub on_commit: Option<&'a dyn Fn(&Transaction<'_>, &StagedImport) -> store::Result<()>>,
+}
+
+pub(super) fn import_in_tx(
     conn: &mut Connection,
     catalog: &crate::competition::Catalog,
     source: Source<'_>,
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
+    checks: &Checks<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
     let tx = store::begin_write(conn)?;
+    if let Some(expected) = checks.expected_version
+        && store::data_version(&tx)?.0 != expected
+    {
+        return Err(Refusal::StalePreview.into());
+    }
     let staged = store::stage_import(&tx, catalog, source, file_name, default_period, opts)?;
     if staged.summary.is_noop() {
         drop(tx);
@@ -72,7 +98,14 @@ fn import_in_tx(
             },
         ));
     }
-    let posted_changes = refreeze(&tx, &staged.corrected, staged.batch_id, file_name)?;
+    let posted_changes = refreeze(
+        &tx,
+        &staged.corrected,
+        staged.batch_id,
+        file_name,
+        opts.actor,
+        checks.reason,
+    )?;
     if opts.dry_run {
         return Ok((
             staged.plan,
@@ -84,6 +117,9 @@ fn import_in_tx(
         ));
     }
     store::record_import(&tx, &staged)?;
+    if let Some(f) = checks.on_commit {
+        f(&tx, &staged)?;
+    }
     tx.commit()?;
     let StagedImport {
         plan,
@@ -111,6 +147,8 @@ fn refreeze(
     corrected: &[PeriodKey],
     batch_id: i64,
     file_name: &str,
+    actor: &str,
+    reason: Option<&str>,
 ) -> store::Result<Vec<String>> {
     let Some(&first) = corrected.first() else {
         return Ok(Vec::new());
@@ -121,10 +159,14 @@ fn refreeze(
         .map(|k| k.label())
         .collect::<Vec<_>>()
         .join("、");
-    let reason = format!(
+    let mut reason_text = format!(
         "导入批次#{}（{}）更正了{}的已揭榜得分",
         batch_id, file_name, periods
     );
+    if let Some(why) = reason {
+        reason_text.push_str(&format!("。更正人：{actor}；原因：{why}"));
+    }
+    let reason = reason_text;
     let cause = SnapshotCause {
         reason: &reason,
         batch_id: Some(batch_id),

@@ -4,12 +4,18 @@
 //! transaction, freezes the boards it changed, and commits; or drops the transaction and
 //! leaves no trace. The store takes no callbacks and never ranks; `verify` only reads.
 
+mod accounts;
 mod import;
 mod publish;
+mod uploads;
 mod verify;
 
+pub use accounts::{
+    NewSession, add_user, log_in, log_out, record_locked_login, set_disabled, set_password,
+};
 pub use import::{import_file, import_source};
-pub use publish::{freeze_missing, publish};
+pub use publish::{freeze_missing, publish, publish_by};
+pub use uploads::{Actor, GroupPreview, Preview, PreviewRow, confirm, preview};
 pub use verify::{Discrepancy, verify};
 
 use crate::competition::{Catalog, CompetitionSpec};

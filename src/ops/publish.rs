@@ -13,8 +13,36 @@ use rusqlite::Connection;
 /// Publishes a period and freezes its boards (see `store::mark_published` for when it is
 /// refused).
 pub fn publish(conn: &mut Connection, key: PeriodKey) -> store::Result<()> {
+    publish_by(
+        conn,
+        key,
+        super::Actor {
+            name: "命令行",
+            address: None,
+        },
+        "揭榜",
+    )
+}
+
+/// Publishes a period as `publish` does, with its audit entry in the same transaction.
+pub fn publish_by(
+    conn: &mut Connection,
+    key: PeriodKey,
+    actor: super::Actor<'_>,
+    detail: &str,
+) -> store::Result<()> {
     let tx = store::begin_write(conn)?;
     store::mark_published(&tx, key)?;
+    store::audit(
+        &tx,
+        &store::AuditEntry {
+            actor: actor.name,
+            action: store::AuditAction::Publish,
+            period: Some(key),
+            detail,
+            address: actor.address,
+        },
+    )?;
     // A period is published once, so none of its boards has a snapshot yet.
     freeze_unfrozen(&tx, &structure(&tx)?, key, &PUBLISHED)?;
     store::bump_version(&tx)?;

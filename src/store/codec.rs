@@ -2,6 +2,7 @@
 //! is not a known code is an error when read — never silently taken for a default.
 
 use super::structure::PeriodStatus;
+use crate::auth::Role;
 use crate::domain::{
     CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, UnitId, UnitKind, View,
 };
@@ -32,7 +33,8 @@ stored_as_code!(
     MissingPolicy,
     CutTies,
     PeriodStatus,
-    View
+    View,
+    Role
 );
 
 macro_rules! stored_as_integer {

@@ -5,14 +5,23 @@
 //! nothing; a replaced value is copied to a `*_history` table first, so nothing is lost;
 //! `data_version` is bumped by every change that can alter a board.
 
+mod accounts;
+mod audit;
 mod codec;
 mod lobby;
 mod snapshots;
 mod staging;
 mod structure;
+mod uploads;
 mod values;
 mod writer;
 
+pub use accounts::{
+    Account, Credentials, SessionInfo, SessionLimits, account, account_by_name, accounts,
+    active_admins, add_account, create_session, end_session, live_session, purge_sessions,
+    set_disabled, set_password, set_role,
+};
+pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow, audit, audit_entries};
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
@@ -28,6 +37,9 @@ pub use staging::{
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
     install_structure, load_structure,
+};
+pub use uploads::{
+    NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed, save_upload, upload_by_token,
 };
 pub use values::{
     Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, unit_adjustments,
@@ -46,6 +58,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
+    M::up(include_str!("schema_v5.sql")),
 ];
 
 /// What a store operation can fail with.
@@ -120,6 +133,24 @@ pub enum Refusal {
     TieBreakOutsideGroup { group: String, indicator: String },
     #[error("导入线程异常退出，未写入任何数据")]
     ImportAborted,
+    #[error("预览之后数据已有变化（另有导入或揭榜），为免覆盖，本次未导入；请重新上传并预览")]
+    StalePreview,
+    #[error("此文件已确认导入（导入批次 #{batch}），不能重复确认")]
+    AlreadyConfirmed { batch: i64 },
+    #[error("更正已揭榜的期间需要管理员填写更正原因")]
+    CorrectionNeedsReason,
+    #[error("账号名不能为空，最多40个字符，且不能含控制字符")]
+    BadAccountName,
+    #[error("报送单位账号必须指定所属的报送单位名称（如 区统计局）；其他角色不指定")]
+    ProviderNeedsName,
+    #[error("密码不符合要求：{reason}")]
+    BadPassword { reason: String },
+    #[error("账号「{name}」已存在")]
+    NameTaken { name: String },
+    #[error("账号「{name}」不存在")]
+    NoSuchAccount { name: String },
+    #[error("不能停用最后一个管理员账号")]
+    LastAdmin,
 }
 
 fn list(periods: &[PeriodKey]) -> String {
@@ -335,6 +366,24 @@ pub fn mark_published(tx: &rusqlite::Transaction<'_>, key: PeriodKey) -> Result<
         (pid, now()),
     )?;
     Ok(())
+}
+
+/// Copies the live database to `to` with SQLite's online backup (a consistent snapshot while
+/// others keep reading and writing); returns the number of pages copied.
+pub fn backup_to(store: &Store, to: &Path) -> Result<i32> {
+    let conn = store.conn()?;
+    let mut dst = Connection::open(to)?;
+    let backup = rusqlite::backup::Backup::new(&conn, &mut dst)?;
+    backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+    let pages = backup.progress().pagecount;
+    drop(backup);
+    let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(StoreError::Io(std::io::Error::other(format!(
+            "备份文件完整性检查未通过：{ok}"
+        ))));
+    }
+    Ok(pages)
 }
 
 pub(crate) fn now() -> String {

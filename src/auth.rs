@@ -1,0 +1,221 @@
+//! Who may do what: roles, password hashing (argon2), random tokens, and the limiter of failed
+//! logins. Pure apart from the operating system's random numbers; the clock is passed in.
+
+use crate::domain::codes;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// What an account may do. Ordered by reach: a 管理员 may do everything a 考评办 may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// 报送单位: uploads the indicators assigned to its provider name, into drafts.
+    Provider,
+    /// 考评办: uploads, previews and confirms imports into drafts, sees drafts, prepares 揭榜.
+    Staff,
+    /// 管理员: everything, including accounts, 揭榜 and corrections.
+    Admin,
+}
+
+codes!("角色" Role {
+    Admin = "admin" | "管理员",
+    Staff = "staff" | "考评办",
+    Provider = "provider" | "报送单位",
+});
+
+impl Role {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "管理员",
+            Role::Staff => "考评办",
+            Role::Provider => "报送单位",
+        }
+    }
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Longest password accepted (argon2 takes any length; this bounds the work per attempt).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Why a password cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("密码至少需要{MIN_PASSWORD_CHARS}个字符")]
+    TooShort,
+    #[error("密码最多{MAX_PASSWORD_CHARS}个字符")]
+    TooLong,
+    #[error("密码不能与账号名相同")]
+    SameAsName,
+    #[error("无法计算密码摘要：{0}")]
+    Hash(String),
+}
+
+/// Checks a new password and returns its argon2id hash (a PHC string with its own salt).
+pub fn hash_password(name: &str, password: &str) -> Result<String, PasswordError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(PasswordError::TooLong);
+    }
+    if password == name {
+        return Err(PasswordError::SameAsName);
+    }
+    // Argon2id with the crate's default (OWASP-recommended) parameters and a random salt.
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches a stored hash (a malformed hash matches nothing).
+#[must_use]
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return false;
+    }
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A hash nobody's password matches, verified against when an account does not exist so that
+/// a wrong name takes as long as a wrong password.
+#[must_use]
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        hash_password("", "decoy-password-never-used").unwrap_or_else(|_| String::new())
+    })
+}
+
+/// 32 random bytes from the operating system, as 64 hex digits.
+#[must_use]
+pub fn new_token() -> String {
+    let mut b = [0u8; 32];
+    fill_random(&mut b);
+    hex(&b)
+}
+
+/// The form a token is stored in (a copy of the database gives nobody a session).
+#[must_use]
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn fill_random(buf: &mut [u8]) {
+    // Without the operating system's randomness no secret can be made: stop rather than
+    // hand out a guessable one.
+    if let Err(e) = getrandom::fill(buf) {
+        panic!("operating system random numbers unavailable: {e}");
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+#[must_use]
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Failed logins allowed per key within `LOGIN_WINDOW` before it is locked for the rest of it.
+pub const MAX_FAILED_PER_ACCOUNT: usize = 5;
+pub const MAX_FAILED_PER_ADDRESS: usize = 20;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Keys remembered at most (oldest forgotten first), so a flood of names cannot grow memory.
+const MAX_KEYS: usize = 10_000;
+
+/// Counts failed logins per key (an account name, an address) in a sliding window.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: HashMap<String, Vec<Instant>>,
+}
+
+impl LoginLimiter {
+    /// How long `key` must wait before trying again, if it is locked.
+    #[must_use]
+    pub fn locked_for(&self, key: &str, limit: usize, now: Instant) -> Option<Duration> {
+        let times = self.failures.get(key)?;
+        let recent: Vec<&Instant> = times
+            .iter()
+            .filter(|t| now.duration_since(**t) < LOGIN_WINDOW)
+            .collect();
+        if recent.len() < limit {
+            return None;
+        }
+        let oldest = recent.iter().min()?;
+        Some(LOGIN_WINDOW.saturating_sub(now.duration_since(**oldest)))
+    }
+
+    pub fn fail(&mut self, key: &str, now: Instant) {
+        if self.failures.len() >= MAX_KEYS && !self.failures.contains_key(key) {
+            self.failures
+                .retain(|_, t| t.iter().any(|x| now.duration_since(*x) < LOGIN_WINDOW));
+            if self.failures.len() >= MAX_KEYS {
+                self.failures.clear();
+            }
+        }
+        let times = self.failures.entry(key.to_string()).or_default();
+        times.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
+        times.push(now);
+    }
+
+    pub fn succeed(&mut self, key: &str) {
+        self.failures.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("kpb", "correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_eq!(hash_password("a", "short"), Err(PasswordError::TooShort));
+        assert_eq!(
+            hash_password("longername1", "longername1"),
+            Err(PasswordError::SameAsName)
+        );
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+    }
+
+    #[test]
+    fn the_limiter_locks_after_the_limit_and_forgets_after_the_window() {
+        let mut l = LoginLimiter::default();
+        let t0 = Instant::now();
+        for _ in 0..MAX_FAILED_PER_ACCOUNT - 1 {
+            l.fail("kpb", t0);
+        }
+        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0), None);
+        l.fail("kpb", t0);
+        assert!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0).is_some());
+        let later = t0 + LOGIN_WINDOW + Duration::from_secs(1);
+        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, later), None);
+        l.succeed("kpb");
+        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! Accounts and logging in: every change to an account and every login, failed or not, is
+//! written with its audit entry in one transaction.
+
+use super::uploads::Actor;
+use crate::auth::{self, Role};
+use crate::store::{self, Account, AuditAction, AuditEntry, Refusal};
+use rusqlite::Connection;
+
+fn audit(
+    tx: &Connection,
+    actor: Actor<'_>,
+    action: AuditAction,
+    detail: &str,
+) -> store::Result<()> {
+    store::audit(
+        tx,
+        &AuditEntry {
+            actor: actor.name,
+            action,
+            period: None,
+            detail,
+            address: actor.address,
+        },
+    )
+}
+
+/// Creates an account (the first administrator from the command line, others by one).
+pub fn add_user(
+    conn: &mut Connection,
+    name: &str,
+    role: Role,
+    provider: Option<&str>,
+    password: &str,
+    actor: Actor<'_>,
+) -> store::Result<i64> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err(Refusal::BadAccountName.into());
+    }
+    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if (role == Role::Provider) != provider.is_some() {
+        return Err(Refusal::ProviderNeedsName.into());
+    }
+    let hash = auth::hash_password(name, password).map_err(|e| Refusal::BadPassword {
+        reason: e.to_string(),
+    })?;
+    store::write_tx(conn, |tx| {
+        let id = store::add_account(tx, name, role, provider, &hash)?.ok_or_else(|| {
+            Refusal::NameTaken {
+                name: name.to_string(),
+            }
+        })?;
+        let detail = match provider {
+            Some(p) => format!("新建账号「{name}」，角色{}（{p}）", role.label()),
+            None => format!("新建账号「{name}」，角色{}", role.label()),
+        };
+        audit(tx, actor, AuditAction::AccountAdded, &detail)?;
+        Ok(id)
+    })
+}
+
+fn find(conn: &Connection, name: &str) -> store::Result<Account> {
+    Ok(store::account_by_name(conn, name)?
+        .ok_or_else(|| Refusal::NoSuchAccount {
+            name: name.to_string(),
+        })?
+        .account)
+}
+
+/// Sets an account's password (its sessions end).
+pub fn set_password(
+    conn: &mut Connection,
+    name: &str,
+    password: &str,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    let account = find(conn, name)?;
+    let hash = auth::hash_password(name, password).map_err(|e| Refusal::BadPassword {
+        reason: e.to_string(),
+    })?;
+    store::write_tx(conn, |tx| {
+        store::set_password(tx, account.id, &hash)?;
+        audit(
+            tx,
+            actor,
+            AuditAction::PasswordChanged,
+            &format!("修改了账号「{name}」的密码"),
+        )
+    })
+}
+
+/// Disables or re-enables an account; the last enabled administrator cannot be disabled.
+pub fn set_disabled(
+    conn: &mut Connection,
+    name: &str,
+    disabled: bool,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        let account = find(tx, name)?;
+        if disabled
+            && account.role == Role::Admin
+            && !account.disabled
+            && store::active_admins(tx)? <= 1
+        {
+            return Err(Refusal::LastAdmin.into());
+        }
+        store::set_disabled(tx, account.id, disabled)?;
+        let what = if disabled { "停用" } else { "启用" };
+        audit(
+            tx,
+            actor,
+            AuditAction::AccountChanged,
+            &format!("{what}账号「{name}」"),
+        )
+    })
+}
+
+/// A session just opened: the cookie's token (only its hash is stored) and the CSRF token.
+pub struct NewSession {
+    pub account: Account,
+    pub token: String,
+    pub csrf: String,
+}
+
+/// Checks a name and password; on success opens a session. Both outcomes are audited.
+/// `None` for a wrong name, a wrong password or a disabled account alike.
+pub fn log_in(
+    conn: &mut Connection,
+    name: &str,
+    password: &str,
+    address: Option<&str>,
+    now: i64,
+) -> store::Result<Option<NewSession>> {
+    let found = store::account_by_name(conn, name)?;
+    // A missing account costs the same hashing as a wrong password.
+    let ok = match &found {
+        Some(c) => auth::verify_password(password, &c.password_hash) && !c.account.disabled,
+        None => {
+            let _ = auth::verify_password(password, auth::decoy_hash());
+            false
+        }
+    };
+    let shown: String = name.chars().take(40).collect();
+    let actor = Actor {
+        name: &shown,
+        address,
+    };
+    match found {
+        Some(c) if ok => {
+            let (token, csrf) = (auth::new_token(), auth::new_token());
+            store::write_tx(conn, |tx| {
+                store::create_session(tx, &auth::token_hash(&token), c.account.id, &csrf, now)?;
+                audit(tx, actor, AuditAction::Login, "登录成功")
+            })?;
+            Ok(Some(NewSession {
+                account: c.account,
+                token,
+                csrf,
+            }))
+        }
+        _ => {
+            store::write_tx(conn, |tx| {
+                audit(tx, actor, AuditAction::LoginFailed, "账号或密码错误")
+            })?;
+            Ok(None)
+        }
+    }
+}
+
+/// Ends a session.
+pub fn log_out(conn: &mut Connection, token_hash: &str, actor: Actor<'_>) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        store::end_session(tx, token_hash)?;
+        audit(tx, actor, AuditAction::Logout, "退出登录")
+    })
+}
+
+/// A failed login that was not even checked (the account or address is locked).
+pub fn record_locked_login(conn: &mut Connection, actor: Actor<'_>) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        audit(
+            tx,
+            actor,
+            AuditAction::LoginFailed,
+            "失败次数过多，已暂时锁定，未核对密码",
+        )
+    })
+}

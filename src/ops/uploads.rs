@@ -1,0 +1,222 @@
+//! Imports from the browser: a preview that writes nothing (the import staged in a
+//! transaction that is rolled back, with each group's board before and after), and a confirm
+//! that applies exactly the previewed bytes, refusing if anything changed since. Both go
+//! through the command line's import path (`import_in_tx`), not a copy of it.
+
+use super::import::{Checks, import_in_tx};
+use super::structure;
+use crate::boards::{self, View};
+use crate::domain::PeriodKey;
+use crate::import::{ChangeSummary, ImportPlan, plan_import_streaming};
+use crate::ranking::BoardRow;
+use crate::store::{
+    self, ApplyOptions, ApplyOutcome, AuditAction, AuditEntry, PeriodStatus, Refusal, StoreError,
+    Upload,
+};
+use crate::tabular::Source;
+use rusqlite::Connection;
+
+/// Who is doing it, for the audit log and the import batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub address: Option<&'a str>,
+}
+
+/// What a file would do, computed and rolled back.
+pub struct Preview {
+    pub plan: ImportPlan,
+    pub summary: ChangeSummary,
+    pub new_periods: Vec<PeriodKey>,
+    /// The data version the preview was computed against.
+    pub data_version: i64,
+    /// Published periods the file would correct.
+    pub corrects: Vec<PeriodKey>,
+    /// Each group of each period of the file, ranked before and after.
+    pub groups: Vec<GroupPreview>,
+    /// The file is equal to what is stored.
+    pub unchanged: bool,
+}
+
+/// One group's board before and after the file.
+pub struct GroupPreview {
+    pub period: PeriodKey,
+    pub group: String,
+    pub published: bool,
+    pub rows: Vec<PreviewRow>,
+}
+
+pub struct PreviewRow {
+    pub before: Option<BoardRow>,
+    pub after: BoardRow,
+}
+
+impl PreviewRow {
+    /// The unit's rank, 红榜/黑榜 place or total changes.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.before.as_ref().is_none_or(|b| {
+            b.rank != self.after.rank || b.tier != self.after.tier || b.total != self.after.total
+        })
+    }
+}
+
+/// Previews a file: the import staged in a transaction that is always rolled back. Errors are
+/// the importer's (`StoreError::Import`) or a refusal, exactly as `check` reports them.
+pub fn preview(
+    conn: &mut Connection,
+    bytes: &[u8],
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    allow_published: bool,
+    actor: &str,
+) -> store::Result<Preview> {
+    let catalog = structure(conn)?.catalog();
+    // A first read for the periods the file names, so that their boards can be taken before.
+    let planned = plan_import_streaming(
+        Source::Bytes(bytes),
+        file_name,
+        &catalog,
+        default_period,
+        None,
+    )
+    .map_err(StoreError::Import)?;
+    let tx = store::begin_write(conn)?;
+    let data_version = store::data_version(&tx)?.0;
+    let s = structure(&tx)?;
+    let mut before = Vec::new();
+    for &key in &planned.periods {
+        for g in &s.groups {
+            let b = boards::group_board(&tx, &s, key, g.id, View::Quarter)?;
+            before.push((key, g.id, b));
+        }
+    }
+    let opts = ApplyOptions {
+        actor,
+        allow_published,
+        dry_run: true,
+    };
+    let staged = store::stage_import(
+        &tx,
+        &catalog,
+        Source::Bytes(bytes),
+        file_name,
+        default_period,
+        &opts,
+    )?;
+    let after_s = structure(&tx)?;
+    let mut groups = Vec::new();
+    for (key, gid, b) in before {
+        let Some(after) = boards::compute_group_board(&tx, &after_s, key, gid, View::Quarter)?
+        else {
+            continue;
+        };
+        let published = after.period.status == PeriodStatus::Published;
+        let old: std::collections::HashMap<_, _> = b
+            .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
+            .unwrap_or_default();
+        let mut old = old;
+        let rows = after
+            .board
+            .rows
+            .into_iter()
+            .map(|r| PreviewRow {
+                before: old.remove(&r.unit_id),
+                after: r,
+            })
+            .collect();
+        groups.push(GroupPreview {
+            period: key,
+            group: after.group.name,
+            published,
+            rows,
+        });
+    }
+    drop(tx);
+    Ok(Preview {
+        unchanged: staged.summary.is_noop(),
+        plan: staged.plan,
+        summary: staged.summary,
+        new_periods: staged.new_periods,
+        data_version,
+        corrects: staged.corrected,
+        groups,
+    })
+}
+
+/// Applies an upload exactly as previewed: refused if the data changed since the preview, if
+/// it was confirmed already, or if it corrects a published period without a reason. Records
+/// the confirm (and the correction) in the audit log in the same transaction.
+pub fn confirm(
+    conn: &mut Connection,
+    upload: &Upload,
+    actor: Actor<'_>,
+    allow_published: bool,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    if let Some(batch) = upload.batch_id {
+        return Err(Refusal::AlreadyConfirmed { batch }.into());
+    }
+    let reason = upload
+        .correction
+        .as_deref()
+        .filter(|r| !r.trim().is_empty());
+    if allow_published && reason.is_none() {
+        return Err(Refusal::CorrectionNeedsReason.into());
+    }
+    let catalog = structure(conn)?.catalog();
+    let period = upload.period.as_deref().and_then(PeriodKey::parse);
+    let opts = ApplyOptions {
+        actor: actor.name,
+        allow_published,
+        dry_run: false,
+    };
+    let record = |tx: &rusqlite::Transaction<'_>, staged: &store::StagedImport| {
+        store::mark_upload_confirmed(tx, upload.id, staged.batch_id)?;
+        let s = &staged.summary;
+        let detail = format!(
+            "确认导入「{}」（sha256 {}）为批次 #{}：新增{}项，变更{}项，删除{}项",
+            upload.file_name, upload.sha256, staged.batch_id, s.added, s.changed, s.removed
+        );
+        for &p in &staged.plan.periods {
+            store::audit(
+                tx,
+                &AuditEntry {
+                    actor: actor.name,
+                    action: AuditAction::Confirm,
+                    period: Some(p),
+                    detail: &detail,
+                    address: actor.address,
+                },
+            )?;
+        }
+        for &p in &staged.corrected {
+            store::audit(
+                tx,
+                &AuditEntry {
+                    actor: actor.name,
+                    action: AuditAction::Correction,
+                    period: Some(p),
+                    detail: &format!("批次 #{}；原因：{}", staged.batch_id, reason.unwrap_or("")),
+                    address: actor.address,
+                },
+            )?;
+        }
+        Ok(())
+    };
+    store::import_cache(conn, true)?;
+    let result = import_in_tx(
+        conn,
+        &catalog,
+        Source::Bytes(&upload.bytes),
+        &upload.file_name,
+        period,
+        &opts,
+        &Checks {
+            expected_version: Some(upload.data_version),
+            reason,
+            on_commit: Some(&record),
+        },
+    );
+    store::import_cache(conn, false)?;
+    result
+}

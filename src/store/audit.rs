@@ -1,0 +1,160 @@
+//! The audit log: one row per login, failed login, upload, confirm, 揭榜, correction, rollback
+//! and account change. Append-only: this module only inserts and reads, and the schema's
+//! triggers refuse an update or a delete from anybody.
+
+use super::Result;
+use crate::domain::PeriodKey;
+use rusqlite::Connection;
+
+/// What was done; stored by its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Login,
+    LoginFailed,
+    Logout,
+    Upload,
+    Confirm,
+    Publish,
+    Schedule,
+    CancelSchedule,
+    Correction,
+    Rollback,
+    AccountAdded,
+    AccountChanged,
+    PasswordChanged,
+}
+
+crate::domain::codes!("操作" AuditAction {
+    Login = "login",
+    LoginFailed = "login_failed",
+    Logout = "logout",
+    Upload = "upload",
+    Confirm = "confirm",
+    Publish = "publish",
+    Schedule = "schedule",
+    CancelSchedule = "cancel_schedule",
+    Correction = "correction",
+    Rollback = "rollback",
+    AccountAdded = "account_added",
+    AccountChanged = "account_changed",
+    PasswordChanged = "password_changed",
+});
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 13] = [
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::Upload,
+        AuditAction::Confirm,
+        AuditAction::Publish,
+        AuditAction::Schedule,
+        AuditAction::CancelSchedule,
+        AuditAction::Correction,
+        AuditAction::Rollback,
+        AuditAction::AccountAdded,
+        AuditAction::AccountChanged,
+        AuditAction::PasswordChanged,
+    ];
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Login => "登录",
+            AuditAction::LoginFailed => "登录失败",
+            AuditAction::Logout => "退出登录",
+            AuditAction::Upload => "上传",
+            AuditAction::Confirm => "确认导入",
+            AuditAction::Publish => "揭榜",
+            AuditAction::Schedule => "定时揭榜",
+            AuditAction::CancelSchedule => "取消定时揭榜",
+            AuditAction::Correction => "更正",
+            AuditAction::Rollback => "撤销导入",
+            AuditAction::AccountAdded => "新建账号",
+            AuditAction::AccountChanged => "修改账号",
+            AuditAction::PasswordChanged => "修改密码",
+        }
+    }
+}
+
+/// One thing done, by whom, from where.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub actor: &'a str,
+    pub action: AuditAction,
+    pub period: Option<PeriodKey>,
+    pub detail: &'a str,
+    pub address: Option<&'a str>,
+}
+
+pub fn audit(conn: &Connection, e: &AuditEntry<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, period, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        (
+            super::now(),
+            e.actor,
+            e.action.as_str(),
+            e.period.map(|p| p.to_string()),
+            e.detail,
+            e.address,
+        ),
+    )?;
+    Ok(())
+}
+
+/// A stored entry.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    /// `None` for a code this version does not know (kept, shown as stored).
+    pub action: Option<AuditAction>,
+    pub action_code: String,
+    pub period: Option<String>,
+    pub detail: String,
+    pub address: Option<String>,
+}
+
+/// What to show of the log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<AuditAction>,
+    pub period: Option<PeriodKey>,
+    /// Entries with an id below this (paging back).
+    pub before: Option<i64>,
+}
+
+/// Newest first, at most `limit`.
+pub fn audit_entries(conn: &Connection, f: &AuditFilter, limit: usize) -> Result<Vec<AuditRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, period, detail, address FROM audit_log
+         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2)
+           AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR id < ?4)
+         ORDER BY id DESC LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(
+        (
+            f.actor.as_deref(),
+            f.action.map(AuditAction::as_str),
+            f.period.map(|p| p.to_string()),
+            f.before,
+            limit as i64,
+        ),
+        |r| {
+            let code: String = r.get(3)?;
+            Ok(AuditRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: code.parse().ok(),
+                action_code: code,
+                period: r.get(4)?,
+                detail: r.get(5)?,
+                address: r.get(6)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,97 @@
+//! Files uploaded in the browser, kept from preview to confirm so that confirm applies exactly
+//! the bytes that were previewed, against the data version the preview saw.
+
+use super::Result;
+use rusqlite::{Connection, OptionalExtension};
+
+/// An upload awaiting (or past) confirmation.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub id: i64,
+    pub token: String,
+    pub account_id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    /// The period chosen on the page, if any (else the file's own).
+    pub period: Option<String>,
+    /// The reason written for a correction of a published period.
+    pub correction: Option<String>,
+    pub data_version: i64,
+    pub created_at: i64,
+    /// The import batch it became, once confirmed.
+    pub batch_id: Option<i64>,
+}
+
+/// What an upload is saved with.
+pub struct NewUpload<'a> {
+    pub token: &'a str,
+    pub account_id: i64,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+    pub period: Option<&'a str>,
+    pub correction: Option<&'a str>,
+    pub data_version: i64,
+    pub now: i64,
+}
+
+/// Unconfirmed uploads older than this are removed when a new one is saved.
+pub const UPLOAD_TTL_SECS: i64 = 24 * 3600;
+
+pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
+    conn.execute(
+        "DELETE FROM upload WHERE batch_id IS NULL AND created_at < ?1",
+        [u.now - UPLOAD_TTL_SECS],
+    )?;
+    conn.execute(
+        "INSERT INTO upload (token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        (
+            u.token,
+            u.account_id,
+            u.file_name,
+            u.sha256,
+            u.bytes,
+            u.period,
+            u.correction,
+            u.data_version,
+            u.now,
+        ),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn upload_by_token(conn: &Connection, token: &str) -> Result<Option<Upload>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at, batch_id
+             FROM upload WHERE token = ?1",
+            [token],
+            |r| {
+                Ok(Upload {
+                    id: r.get(0)?,
+                    token: r.get(1)?,
+                    account_id: r.get(2)?,
+                    file_name: r.get(3)?,
+                    sha256: r.get(4)?,
+                    bytes: r.get(5)?,
+                    period: r.get(6)?,
+                    correction: r.get(7)?,
+                    data_version: r.get(8)?,
+                    created_at: r.get(9)?,
+                    batch_id: r.get(10)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Records the batch an upload became (in the import's transaction).
+pub fn mark_upload_confirmed(conn: &Connection, id: i64, batch_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE upload SET batch_id = ?2 WHERE id = ?1",
+        (id, batch_id),
+    )?;
+    Ok(())
+}
