@@ -155,6 +155,12 @@ pub struct ServeArgs {
     /// Do not load the demo competition into an empty database.
     #[arg(long, env = "SHAIBANG_NO_DEMO")]
     pub no_demo: bool,
+    /// Mark the staff area's cookies Secure (set when the server is behind TLS).
+    #[arg(long, env = "SHAIBANG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Largest file accepted by the upload page, in MB.
+    #[arg(long, env = "SHAIBANG_UPLOAD_LIMIT_MB", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub upload_limit_mb: u32,
 }
 
 /// What a command fails with, printed as `错误：…`.

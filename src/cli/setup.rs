@@ -14,7 +14,12 @@ pub fn serve(store: Store, args: &ServeArgs) -> Result<ExitCode, CliError> {
             crate::demo::load(&mut conn)?;
         }
     }
-    crate::web::serve(store, &args.bind)?;
+    let admin = crate::web::admin::AdminConfig {
+        secure_cookies: args.secure_cookies,
+        upload_limit: args.upload_limit_mb as usize * 1024 * 1024,
+        ..crate::web::admin::AdminConfig::default()
+    };
+    crate::web::serve(store, &args.bind, admin)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -30,6 +30,9 @@ pub enum ImportError {
     Undecodable { detail: String },
     #[error("{}", TabularError::Unreadable { detail: detail.clone() })]
     Unreadable { detail: String },
+    /// The file was read, but the database refuses it as a whole (shown with its errors).
+    #[error("{reason}")]
+    Refused { reason: String },
     #[error(
         "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
     )]

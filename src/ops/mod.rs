@@ -15,7 +15,7 @@ pub use accounts::{
 };
 pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};
-pub use uploads::{Actor, GroupPreview, Preview, PreviewRow, confirm, preview};
+pub use uploads::{Actor, GroupPreview, Preview, PreviewRow, confirm, preview, record_upload};
 pub use verify::{Discrepancy, verify};
 
 use crate::competition::{Catalog, CompetitionSpec};

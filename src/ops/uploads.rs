@@ -116,7 +116,7 @@ pub fn preview(
             .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
             .unwrap_or_default();
         let mut old = old;
-        let rows = after
+        let rows: Vec<PreviewRow> = after
             .board
             .rows
             .into_iter()
@@ -125,6 +125,13 @@ pub fn preview(
                 after: r,
             })
             .collect();
+        // A group the file leaves as it was (or still without a score) is not shown.
+        let scored = rows
+            .iter()
+            .any(|r| r.after.points.iter().any(Option::is_some));
+        if !scored || !rows.iter().any(PreviewRow::changed) {
+            continue;
+        }
         groups.push(GroupPreview {
             period: key,
             group: after.group.name,
@@ -219,4 +226,38 @@ pub fn confirm(
     );
     store::import_cache(conn, false)?;
     result
+}
+
+/// Records an upload in the audit log (whatever came of it) and, when it can be confirmed,
+/// keeps its bytes for the confirm; one transaction.
+pub fn record_upload(
+    conn: &mut Connection,
+    upload: Option<&store::NewUpload<'_>>,
+    actor: Actor<'_>,
+    periods: &[PeriodKey],
+    detail: &str,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        if let Some(u) = upload {
+            store::save_upload(tx, u)?;
+        }
+        let periods: Vec<Option<PeriodKey>> = if periods.is_empty() {
+            vec![None]
+        } else {
+            periods.iter().copied().map(Some).collect()
+        };
+        for period in periods {
+            store::audit(
+                tx,
+                &AuditEntry {
+                    actor: actor.name,
+                    action: AuditAction::Upload,
+                    period,
+                    detail,
+                    address: actor.address,
+                },
+            )?;
+        }
+        Ok(())
+    })
 }

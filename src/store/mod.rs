@@ -151,6 +151,8 @@ pub enum Refusal {
     NoSuchAccount { name: String },
     #[error("不能停用最后一个管理员账号")]
     LastAdmin,
+    #[error("{errors}")]
+    ImportRefused { errors: String },
 }
 
 fn list(periods: &[PeriodKey]) -> String {

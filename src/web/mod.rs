@@ -4,6 +4,7 @@
 //! Every GET is answered from a cache keyed by the data version, with an ETag (answered 304
 //! when it matches) and Last-Modified; an import or publish bumps the version.
 
+pub mod admin;
 mod api;
 mod assets;
 pub mod cache;
@@ -29,13 +30,26 @@ use std::time::{Duration, SystemTime};
 pub struct AppState {
     pub store: Store,
     pub cache: Arc<Cache>,
+    pub admin: admin::AdminConfig,
+    pub logins: Arc<std::sync::Mutex<crate::auth::LoginLimiter>>,
 }
 
 /// Builds the server on an already bound listener (tests bind port 0).
 pub fn build(listener: TcpListener, store: Store) -> std::io::Result<Server> {
+    build_with(listener, store, admin::AdminConfig::default())
+}
+
+/// `build` with the staff area's settings.
+pub fn build_with(
+    listener: TcpListener,
+    store: Store,
+    admin: admin::AdminConfig,
+) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
         store,
         cache: Arc::new(Cache::default()),
+        admin,
+        logins: Arc::default(),
     });
     let server = HttpServer::new(move || {
         App::new()
@@ -104,6 +118,17 @@ async fn head_as_get(
 async fn fallback(req: HttpRequest) -> HttpResponse {
     let known = req.resource_map().has_resource(req.path());
     let api = req.path().starts_with("/api/");
+    if known && let Some(allow) = req.match_pattern().and_then(|p| admin::allowed_methods(&p)) {
+        let mut r = pages::error_page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "不支持的请求方式".into(),
+            format!("此地址只支持 {allow} 请求。"),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&allow) {
+            r.headers_mut().insert(header::ALLOW, v);
+        }
+        return r;
+    }
     if known {
         let mut r = if api {
             HttpResponse::MethodNotAllowed()
@@ -127,6 +152,7 @@ async fn fallback(req: HttpRequest) -> HttpResponse {
 
 /// Every route, in one place.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    admin::configure(cfg);
     pages::configure(cfg);
     files::configure(cfg);
     api::configure(cfg);
@@ -147,13 +173,13 @@ pub enum ServeError {
 }
 
 /// Binds and serves until stopped.
-pub fn serve(store: Store, bind: &str) -> Result<(), ServeError> {
+pub fn serve(store: Store, bind: &str, admin: admin::AdminConfig) -> Result<(), ServeError> {
     let listener = TcpListener::bind(bind).map_err(|source| ServeError::Bind {
         addr: bind.to_string(),
         source,
     })?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    actix_web::rt::System::new().block_on(async move { build(listener, store)?.await })?;
+    actix_web::rt::System::new().block_on(async move { build_with(listener, store, admin)?.await })?;
     Ok(())
 }
 
@@ -170,6 +196,17 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
+    /// Logged in, but without the role (or a POST without a valid CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
+    /// An anonymous GET of a staff page: sent to the login page, then back to this path.
+    #[error("请先登录")]
+    LoginRequired(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The data changed under a request (a preview confirmed after another import).
+    #[error("{0}")]
+    Conflict(String),
     /// Any of the above on an `/api/` route: answered as JSON, never as a page.
     #[error(transparent)]
     Api(Box<AppError>),
@@ -191,6 +228,10 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Api(e) => e.status_code(),
         }
@@ -215,6 +256,26 @@ impl ResponseError for AppError {
             AppError::BadRequest(m) => {
                 pages::error_page(self.status_code(), "请求参数有误".into(), m.clone())
             }
+            AppError::Forbidden(m) => {
+                pages::error_page(self.status_code(), "无权访问".into(), m.clone())
+            }
+            AppError::PayloadTooLarge(m) => {
+                pages::error_page(self.status_code(), "文件过大".into(), m.clone())
+            }
+            AppError::Conflict(m) => {
+                pages::error_page(self.status_code(), "数据已有变化".into(), m.clone())
+            }
+            AppError::LoginRequired(path) => HttpResponse::SeeOther()
+                .insert_header((
+                    header::LOCATION,
+                    format!(
+                        "/admin/login?next={}",
+                        serde_urlencoded::to_string([("", path)])
+                            .unwrap_or_default()
+                            .trim_start_matches('=')
+                    ),
+                ))
+                .finish(),
             _ => pages::error_page(
                 self.status_code(),
                 "服务器内部错误".into(),

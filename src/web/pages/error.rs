@@ -21,6 +21,17 @@ pub async fn not_found() -> HttpResponse {
 }
 
 #[must_use]
+/// An error page's HTML.
+pub fn error_body(title: &str, message: &str) -> String {
+    ErrorPage {
+        title: title.to_string(),
+        chrome: Chrome::new(None),
+        message: message.to_string(),
+    }
+    .render()
+    .unwrap_or_else(|_| "错误".into())
+}
+
 pub fn error_page(status: StatusCode, title: String, message: String) -> HttpResponse {
     let page = ErrorPage {
         title,

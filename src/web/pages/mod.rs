@@ -12,7 +12,7 @@ mod unit;
 mod why;
 
 pub use board::{BoardQuery, CorrectionNotice, board_page};
-pub use error::{error_page, not_found};
+pub use error::{error_body, error_page, not_found};
 
 use super::AppError;
 use super::cache::Rendered;

@@ -1,0 +1,327 @@
+//! The staff area's pages: the overview of periods (with 揭榜 for administrators), the audit
+//! log and the accounts.
+
+use super::Staff;
+use crate::auth::Role;
+use crate::domain::PeriodKey;
+use crate::store::{self, AuditAction, AuditFilter, PeriodStatus, StoreError};
+use crate::web::{AppError, AppState};
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+/// Who is logged in, for every page's header.
+#[derive(Clone)]
+pub struct Me {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub admin: bool,
+    pub staff: bool,
+}
+
+impl Me {
+    pub fn of(s: &Staff) -> Me {
+        Me {
+            name: s.session.account.name.clone(),
+            role: s.role().label(),
+            csrf: s.session.csrf.clone(),
+            admin: s.role() >= Role::Admin,
+            staff: s.role() >= Role::Staff,
+        }
+    }
+}
+
+/// Renders a staff page: never cached, never stored by the browser.
+pub fn page(t: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("模板渲染失败：{e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+pub(super) async fn blocking<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let st = state.clone();
+    web::block(move || {
+        let mut conn = st.store.conn()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+pub struct PeriodLine {
+    pub key: String,
+    pub label: String,
+    pub published: bool,
+    pub published_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct Home {
+    title: String,
+    me: Me,
+    competition: String,
+    periods: Vec<PeriodLine>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct MessageQuery {
+    msg: Option<String>,
+}
+
+/// Messages a redirect may show (by code, so a link cannot put words on the page).
+fn message(code: Option<&str>) -> Option<String> {
+    Some(
+        match code? {
+            "published" => "已揭榜：公开页面和大厅屏幕已切换到新的榜单。",
+            "confirmed" => "已确认导入。",
+            "user-added" => "已创建账号。",
+            "user-disabled" => "已停用账号。",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+pub(super) async fn home(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<MessageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let s = blocking(&state, |conn| Ok(store::load_structure(conn)?)).await?;
+    let (competition, periods) = match s {
+        Some(s) => (
+            s.competition.name.clone(),
+            s.periods
+                .iter()
+                .rev()
+                .map(|p| PeriodLine {
+                    key: p.key.to_string(),
+                    label: p.key.label(),
+                    published: p.status == PeriodStatus::Published,
+                    published_at: p.published_at.clone().unwrap_or_default(),
+                })
+                .collect(),
+        ),
+        None => ("尚未配置竞赛".into(), Vec::new()),
+    };
+    page(&Home {
+        title: "工作台".into(),
+        me: Me::of(&staff),
+        competition,
+        periods,
+        message: message(q.msg.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// 揭榜 now (管理员).
+pub(super) async fn publish(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let key = PeriodKey::parse(&path)
+        .ok_or_else(|| AppError::NotFound(format!("期间「{path}」不存在")))?;
+    let result = blocking(&state, move |conn| {
+        match crate::ops::publish_by(conn, key, staff.actor(), "在工作台揭榜") {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin?msg=published"))
+            .finish()),
+        Err(m) => Err(AppError::BadRequest(format!("未能揭榜：{m}"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    title: String,
+    me: Me,
+    rows: Vec<store::AuditRow>,
+    actions: Vec<(&'static str, &'static str)>,
+    actor: String,
+    action: String,
+    period: String,
+    older: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+    period: Option<String>,
+    before: Option<i64>,
+}
+
+const AUDIT_PAGE: usize = 100;
+
+pub(super) async fn audit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    fn nonempty(s: &Option<String>) -> Option<&str> {
+        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    let filter = AuditFilter {
+        actor: nonempty(&q.actor).map(str::to_string),
+        action: nonempty(&q.action).and_then(|a| a.parse::<AuditAction>().ok()),
+        period: nonempty(&q.period).and_then(PeriodKey::parse),
+        before: q.before,
+    };
+    let f = filter.clone();
+    let rows = blocking(&state, move |conn| {
+        Ok(store::audit_entries(conn, &f, AUDIT_PAGE)?)
+    })
+    .await?;
+    let older = (rows.len() == AUDIT_PAGE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten()
+        .map(|before| {
+            serde_urlencoded::to_string([
+                ("actor", filter.actor.clone().unwrap_or_default()),
+                (
+                    "action",
+                    filter.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+                ),
+                (
+                    "period",
+                    filter.period.map(|p| p.to_string()).unwrap_or_default(),
+                ),
+                ("before", before.to_string()),
+            ])
+            .unwrap_or_default()
+        });
+    page(&AuditPage {
+        title: "操作日志".into(),
+        me: Me::of(&staff),
+        rows,
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.as_str(), a.label()))
+            .collect(),
+        actor: filter.actor.unwrap_or_default(),
+        action: filter.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+        period: filter.period.map(|p| p.to_string()).unwrap_or_default(),
+        older,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    title: String,
+    me: Me,
+    accounts: Vec<store::Account>,
+    message: Option<String>,
+}
+
+pub(super) async fn users(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<MessageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let accounts = blocking(&state, |conn| Ok(store::accounts(conn)?)).await?;
+    page(&UsersPage {
+        title: "账号管理".into(),
+        me: Me::of(&staff),
+        accounts,
+        message: message(q.msg.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct AddUserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    provider: Option<String>,
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn add_user(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<AddUserForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|e: crate::domain::UnknownCode| AppError::BadRequest(e.to_string()))?;
+    let result = blocking(&state, move |conn| {
+        match crate::ops::add_user(
+            conn,
+            &form.name,
+            role,
+            form.provider.as_deref(),
+            &form.password,
+            staff.actor(),
+        ) {
+            Ok(_) => Ok(Ok(())),
+            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?msg=user-added"))
+            .finish()),
+        Err(m) => Err(AppError::BadRequest(format!("未能创建账号：{m}"))),
+    }
+}
+
+pub(super) async fn disable_user(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let name = path.into_inner();
+    let result = blocking(&state, move |conn| {
+        match crate::ops::set_disabled(conn, &name, true, staff.actor()) {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?msg=user-disabled"))
+            .finish()),
+        Err(m) => Err(AppError::BadRequest(format!("未能停用账号：{m}"))),
+    }
+}

@@ -1,0 +1,478 @@
+//! Uploading scores: the form, the multipart upload (bounded; an oversized one is answered
+//! 413 in Chinese), the preview (the importer's errors with row and column, or what the file
+//! would change and each group's ranking before and after), and confirm.
+
+use super::Staff;
+use super::pages::{Me, blocking, page};
+use crate::auth::{self, Role};
+use crate::domain::PeriodKey;
+use crate::import::ImportError;
+use crate::ops::{GroupPreview, Preview};
+use crate::present::{ChangeText, TierText};
+use crate::store::{self, PeriodStatus, Refusal, StoreError};
+use crate::web::{AppError, AppState};
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+#[derive(Template)]
+#[template(path = "admin/upload.html")]
+struct UploadPage {
+    title: String,
+    me: Me,
+    periods: Vec<(String, String, bool)>,
+    limit_mb: usize,
+}
+
+pub(super) async fn upload_page(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> Result<HttpResponse, AppError> {
+    let s = blocking(&state, |conn| Ok(store::load_structure(conn)?)).await?;
+    let periods = s
+        .map(|s| {
+            s.periods
+                .iter()
+                .rev()
+                .map(|p| {
+                    (
+                        p.key.to_string(),
+                        p.key.label(),
+                        p.status == PeriodStatus::Published,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    page(&UploadPage {
+        title: "上传得分".into(),
+        me: Me::of(&staff),
+        periods,
+        limit_mb: state.admin.upload_limit >> 20,
+    })
+}
+
+/// Longest text field of the upload form.
+const MAX_FIELD: usize = 4096;
+/// Bytes read past the limit before the request is answered 413 and the connection closed.
+const DRAIN_LIMIT: usize = 64 << 20;
+
+#[derive(Default)]
+struct UploadForm {
+    csrf: String,
+    period: String,
+    reason: String,
+    file_name: String,
+    file: Vec<u8>,
+}
+
+async fn read_form(
+    mut mp: Multipart,
+    limit: usize,
+) -> Result<UploadForm, AppError> {
+    let mut form = UploadForm::default();
+    let (mut total, mut too_large) = (0usize, false);
+    while let Some(field) = mp.next().await {
+        let mut field =
+            field.map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
+            total += chunk.len();
+            if total > limit {
+                too_large = true;
+                if total > limit + DRAIN_LIMIT {
+                    break;
+                }
+                continue;
+            }
+            let cap = if name == "file" { limit } else { MAX_FIELD };
+            if buf.len() + chunk.len() > cap {
+                too_large = true;
+                continue;
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        if too_large && total > limit + DRAIN_LIMIT {
+            break;
+        }
+        let text = || String::from_utf8_lossy(&buf).trim().to_string();
+        match name.as_str() {
+            "csrf" => form.csrf = text(),
+            "period" => form.period = text(),
+            "reason" => form.reason = text(),
+            "file" => {
+                form.file_name = file_name.unwrap_or_default();
+                form.file = std::mem::take(&mut buf);
+            }
+            _ => {}
+        }
+    }
+    if too_large {
+        return Err(AppError::PayloadTooLarge(format!(
+            "上传的文件超过{}MB的上限，未读取。请拆分文件，或请管理员调整上限（--upload-limit-mb）。",
+            limit >> 20
+        )));
+    }
+    Ok(form)
+}
+
+/// Keeps the last part of a browser-supplied file name, without path or control characters.
+fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if clean.trim().is_empty() {
+        "上传文件".into()
+    } else {
+        clean
+    }
+}
+
+pub(super) async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    staff: Staff,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let mp = Multipart::new(req.headers(), payload);
+    let limit = state.admin.upload_limit;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let form = read_form(mp, limit).await;
+    let form = match form {
+        Err(AppError::PayloadTooLarge(m)) => {
+            // Declared far beyond the limit: answered without reading it all; the
+            // connection is closed after the answer.
+            let mut r = HttpResponse::PayloadTooLarge();
+            if declared.is_some_and(|d| d > limit + DRAIN_LIMIT) {
+                r.insert_header((header::CONNECTION, "close"));
+            }
+            return Ok(r
+                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+                .body(crate::web::pages::error_body("文件过大", &m)));
+        }
+        // Not a readable form: it cannot carry a valid CSRF token either.
+        Err(AppError::BadRequest(m)) => return Err(AppError::Forbidden(m)),
+        other => other?,
+    };
+    staff.check_csrf(&form.csrf)?;
+    if form.file.is_empty() {
+        return Err(AppError::BadRequest("请选择要上传的文件。".into()));
+    }
+    let period = match form.period.as_str() {
+        "" => None,
+        p => Some(
+            PeriodKey::parse(p).ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
+        ),
+    };
+    let reason = form.reason.clone();
+    let correction = !reason.is_empty();
+    if correction && staff.role() < Role::Admin {
+        return Err(AppError::Forbidden(
+            "只有管理员可以更正已揭榜的期间。".into(),
+        ));
+    }
+    let file_name = clean_file_name(&form.file_name);
+    let token = auth::new_token();
+    let account_id = staff.session.account.id;
+    let st = state.clone();
+    let (preview, errors) = blocking(&state, move |conn| {
+        let result = crate::ops::preview(
+            conn,
+            &form.file,
+            &file_name,
+            period,
+            correction,
+            &staff.session.account.name,
+        );
+        let sha = crate::import::sha256_hex(&form.file);
+        let (preview, errors, detail, periods) = match result {
+            Ok(p) => {
+                let detail = format!(
+                    "上传「{file_name}」（sha256 {sha}，{}，{}行，{}个分值）：新增{}项，变更{}项，删除{}项，待确认",
+                    p.plan.encoding.as_str(),
+                    p.plan.rows,
+                    p.plan.values,
+                    p.summary.added,
+                    p.summary.changed,
+                    p.summary.removed,
+                );
+                let periods = p.plan.periods.clone();
+                (Some(p), Vec::new(), detail, periods)
+            }
+            Err(StoreError::Import(errs)) => {
+                let detail = format!(
+                    "上传「{file_name}」（sha256 {sha}）：有{}处错误，未导入",
+                    errs.0.len()
+                );
+                (None, errs.0, detail, Vec::new())
+            }
+            Err(StoreError::Refused(r)) => {
+                let detail = format!("上传「{file_name}」（sha256 {sha}）：{r}");
+                (None, vec![ImportError::Refused { reason: r.to_string() }], detail, Vec::new())
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let keep = preview.as_ref().filter(|p| !p.unchanged).map(|p| store::NewUpload {
+            token: &token,
+            account_id,
+            file_name: &file_name,
+            sha256: &sha,
+            bytes: &form.file,
+            period: form.period.as_str().get(..).filter(|p| !p.is_empty()),
+            correction: Some(reason.as_str()).filter(|r| !r.is_empty()),
+            data_version: p.data_version,
+            now: super::now_secs(),
+        });
+        crate::ops::record_upload(conn, keep.as_ref(), staff.actor(), &periods, &detail)?;
+        let staff_me = Me::of(&staff);
+        Ok((
+            preview.map(|p| (p, token.clone(), staff_me.clone(), file_name.clone())),
+            (errors, staff_me, file_name),
+        ))
+    })
+    .await?;
+    let _ = st;
+    match preview {
+        Some((p, token, _, _)) if !p.unchanged => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/admin/uploads/{token}")))
+            .finish()),
+        Some((p, _, me, file_name)) => render_preview(me, &file_name, Some(&p), &[], None),
+        None => {
+            let (errors, me, file_name) = errors;
+            render_preview(me, &file_name, None, &errors, None)
+        }
+    }
+}
+
+pub struct RowView {
+    pub unit: String,
+    pub before_rank: String,
+    pub after_rank: String,
+    pub before_total: String,
+    pub after_total: String,
+    pub before_tier: String,
+    pub after_tier: String,
+    pub movement: String,
+    pub changed: bool,
+}
+
+pub struct GroupView {
+    pub title: String,
+    pub published: bool,
+    pub rows: Vec<RowView>,
+    pub changed: usize,
+}
+
+fn rank_text(rank: Option<u32>, tied: bool) -> String {
+    match rank {
+        Some(r) if tied => format!("{r}（并列）"),
+        Some(r) => r.to_string(),
+        None => "不参与排名".into(),
+    }
+}
+
+fn group_view(g: &GroupPreview) -> GroupView {
+    let rows: Vec<RowView> = g
+        .rows
+        .iter()
+        .map(|r| {
+            let a = &r.after;
+            RowView {
+                unit: a.name.clone(),
+                before_rank: r
+                    .before
+                    .as_ref()
+                    .map_or("—".into(), |b| rank_text(b.rank, b.tied)),
+                after_rank: rank_text(a.rank, a.tied),
+                before_total: r.before.as_ref().map_or("—".into(), |b| b.total.to_string()),
+                after_total: a.total.to_string(),
+                before_tier: r
+                    .before
+                    .as_ref()
+                    .map_or(String::new(), |b| b.tier.label().to_string()),
+                after_tier: a.tier.label().to_string(),
+                movement: a.change.label(),
+                changed: r.changed(),
+            }
+        })
+        .collect();
+    GroupView {
+        title: format!("{} · {}", g.period.label(), g.group),
+        published: g.published,
+        changed: rows.iter().filter(|r| r.changed).count(),
+        rows,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/preview.html")]
+struct PreviewPage {
+    title: String,
+    me: Me,
+    file_name: String,
+    token: Option<String>,
+    info: Option<String>,
+    counts: Option<(usize, usize, usize, usize)>,
+    details: Vec<String>,
+    more_details: usize,
+    unchanged: bool,
+    corrects: String,
+    correction_reason: String,
+    groups: Vec<GroupView>,
+    errors: Vec<String>,
+    stale: bool,
+}
+
+fn render_preview(
+    me: Me,
+    file_name: &str,
+    p: Option<&Preview>,
+    errors: &[ImportError],
+    upload: Option<&store::Upload>,
+) -> Result<HttpResponse, AppError> {
+    let stale = match (p, upload) {
+        (Some(p), Some(u)) => p.data_version != u.data_version,
+        _ => false,
+    };
+    page(&PreviewPage {
+        title: "导入预览".into(),
+        me,
+        file_name: file_name.to_string(),
+        token: upload.filter(|u| u.batch_id.is_none()).map(|u| u.token.clone()),
+        info: p.map(|p| {
+            format!(
+                "{}，{}，{}行数据，{}个分值，期间 {}",
+                p.plan.encoding.as_str(),
+                p.plan.layout.label(),
+                p.plan.rows,
+                p.plan.values,
+                p.plan
+                    .periods
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        }),
+        counts: p.map(|p| {
+            (
+                p.summary.added,
+                p.summary.changed,
+                p.summary.removed,
+                p.summary.unchanged,
+            )
+        }),
+        details: p.map(|p| p.summary.details.clone()).unwrap_or_default(),
+        more_details: p.map_or(0, |p| p.summary.details_left_off),
+        unchanged: p.is_some_and(|p| p.unchanged),
+        corrects: p
+            .map(|p| {
+                p.corrects
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default(),
+        correction_reason: upload
+            .and_then(|u| u.correction.clone())
+            .unwrap_or_default(),
+        groups: p
+            .map(|p| p.groups.iter().map(group_view).collect())
+            .unwrap_or_default(),
+        errors: errors.iter().map(ToString::to_string).collect(),
+        stale,
+    })
+}
+
+/// The upload named by a token, if this user may see it (its uploader, or 考评办 and above).
+async fn my_upload(
+    state: &web::Data<AppState>,
+    staff: &Staff,
+    token: String,
+) -> Result<store::Upload, AppError> {
+    let up = blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?)).await?;
+    match up {
+        Some(u) if u.account_id == staff.session.account.id || staff.role() >= Role::Staff => {
+            Ok(u)
+        }
+        _ => Err(AppError::NotFound(
+            "找不到这次上传（可能已超过24小时被清理）。请重新上传。".into(),
+        )),
+    }
+}
+
+pub(super) async fn preview_page(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let upload = my_upload(&state, &staff, path.into_inner()).await?;
+    let me = Me::of(&staff);
+    let name = staff.session.account.name.clone();
+    let u = upload.clone();
+    let result = blocking(&state, move |conn| {
+        let period = u.period.as_deref().and_then(PeriodKey::parse);
+        match crate::ops::preview(conn, &u.bytes, &u.file_name, period, u.correction.is_some(), &name) {
+            Ok(p) => Ok(Ok(p)),
+            Err(StoreError::Import(e)) => Ok(Err(e.0)),
+            Err(StoreError::Refused(r)) => Ok(Err(vec![ImportError::Refused {
+                reason: r.to_string(),
+            }])),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(p) => render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload)),
+        Err(errors) => render_preview(me, &upload.file_name, None, &errors, Some(&upload)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn confirm(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let upload = my_upload(&state, &staff, path.into_inner()).await?;
+    let admin = staff.role() >= Role::Admin;
+    let result = blocking(&state, move |conn| {
+        let allow_published = admin && upload.correction.is_some();
+        match crate::ops::confirm(conn, &upload, staff.actor(), allow_published) {
+            Ok(_) => Ok(Ok(())),
+            Err(StoreError::Refused(r)) => Ok(Err(r)),
+            Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {
+                errors: e.to_string(),
+            })),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin?msg=confirmed"))
+            .finish()),
+        Err(r @ Refusal::StalePreview) => Err(AppError::Conflict(r.to_string())),
+        Err(r) => Err(AppError::BadRequest(format!("未能导入：{r}"))),
+    }
+}
