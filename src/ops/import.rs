@@ -59,6 +59,9 @@ pub fn import_source(
     Ok((plan, outcome))
 }
 
+/// Records written in an import's transaction just before its commit.
+pub(super) type OnCommit<'a> = dyn Fn(&Transaction<'_>, &StagedImport) -> store::Result<()> + 'a;
+
 /// What an import from the browser adds to the command line's: the data version its preview
 /// saw, the clerk's reason for a correction, and the records to write with it.
 #[derive(Default)]
@@ -68,7 +71,7 @@ pub(super) struct Checks<'a> {
     /// Written with the correction record on every re-frozen board.
     pub reason: Option<&'a str>,
     /// Runs in the transaction after the import is recorded, before the commit.
-    pub on_commit: Option<&'a dyn Fn(&Transaction<'_>, &StagedImport) -> store::Result<()>>,
+    pub on_commit: Option<&'a OnCommit<'a>>,
 }
 
 pub(super) fn import_in_tx(

@@ -179,7 +179,8 @@ pub fn serve(store: Store, bind: &str, admin: admin::AdminConfig) -> Result<(), 
         source,
     })?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    actix_web::rt::System::new().block_on(async move { build_with(listener, store, admin)?.await })?;
+    actix_web::rt::System::new()
+        .block_on(async move { build_with(listener, store, admin)?.await })?;
     Ok(())
 }
 

@@ -58,12 +58,17 @@ pub struct TestApp {
 
 /// Starts the real app on 127.0.0.1:0 in a background thread.
 pub fn spawn_app(db: TestDb) -> TestApp {
+    spawn_app_with(db, shaibang::web::admin::AdminConfig::default())
+}
+
+/// `spawn_app` with the staff area's settings.
+pub fn spawn_app_with(db: TestDb, admin: shaibang::web::admin::AdminConfig) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     let store = db.store.clone();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            shaibang::web::build(listener, store)
+            shaibang::web::build_with(listener, store, admin)
                 .expect("build server")
                 .await
                 .expect("server");

@@ -172,7 +172,11 @@ impl Staff {
 fn required_role(req: &HttpRequest) -> Option<Role> {
     let pattern = req.match_pattern()?;
     let method = req.method().as_str().to_lowercase();
-    let method = if method == "head" { "get".into() } else { method };
+    let method = if method == "head" {
+        "get".into()
+    } else {
+        method
+    };
     ROUTES
         .iter()
         .find(|r| r.path == pattern && r.method == method)
@@ -214,11 +218,13 @@ impl FromRequest for Staff {
                 .ok_or_else(|| AppError::Internal("no app state".into()))?
                 .clone();
             let Some(session) = current_session(&req, &state).await? else {
-                return Err(if req.method() == Method::GET || req.method() == Method::HEAD {
-                    AppError::LoginRequired(req.uri().path().to_string())
-                } else {
-                    AppError::Forbidden("请先登录。".into())
-                });
+                return Err(
+                    if req.method() == Method::GET || req.method() == Method::HEAD {
+                        AppError::LoginRequired(req.uri().path().to_string())
+                    } else {
+                        AppError::Forbidden("请先登录。".into())
+                    },
+                );
             };
             // A route missing from the table is refused rather than left open.
             let needed = match req.match_pattern() {

@@ -207,7 +207,10 @@ pub(super) async fn audit(
                 ("actor", filter.actor.clone().unwrap_or_default()),
                 (
                     "action",
-                    filter.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+                    filter
+                        .action
+                        .map(|a| a.as_str().to_string())
+                        .unwrap_or_default(),
                 ),
                 (
                     "period",
@@ -226,7 +229,10 @@ pub(super) async fn audit(
             .map(|a| (a.as_str(), a.label()))
             .collect(),
         actor: filter.actor.unwrap_or_default(),
-        action: filter.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+        action: filter
+            .action
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
         period: filter.period.map(|p| p.to_string()).unwrap_or_default(),
         older,
     })

@@ -68,10 +68,7 @@ struct UploadForm {
     file: Vec<u8>,
 }
 
-async fn read_form(
-    mut mp: Multipart,
-    limit: usize,
-) -> Result<UploadForm, AppError> {
+async fn read_form(mut mp: Multipart, limit: usize) -> Result<UploadForm, AppError> {
     let mut form = UploadForm::default();
     let (mut total, mut too_large) = (0usize, false);
     while let Some(field) = mp.next().await {
@@ -167,7 +164,7 @@ pub(super) async fn upload(
         other => other?,
     };
     staff.check_csrf(&form.csrf)?;
-    if form.file.is_empty() {
+    if form.file.is_empty() && form.file_name.is_empty() {
         return Err(AppError::BadRequest("请选择要上传的文件。".into()));
     }
     let period = match form.period.as_str() {
@@ -296,7 +293,10 @@ fn group_view(g: &GroupPreview) -> GroupView {
                     .as_ref()
                     .map_or("—".into(), |b| rank_text(b.rank, b.tied)),
                 after_rank: rank_text(a.rank, a.tied),
-                before_total: r.before.as_ref().map_or("—".into(), |b| b.total.to_string()),
+                before_total: r
+                    .before
+                    .as_ref()
+                    .map_or("—".into(), |b| b.total.to_string()),
                 after_total: a.total.to_string(),
                 before_tier: r
                     .before
@@ -350,7 +350,9 @@ fn render_preview(
         title: "导入预览".into(),
         me,
         file_name: file_name.to_string(),
-        token: upload.filter(|u| u.batch_id.is_none()).map(|u| u.token.clone()),
+        token: upload
+            .filter(|u| u.batch_id.is_none())
+            .map(|u| u.token.clone()),
         info: p.map(|p| {
             format!(
                 "{}，{}，{}行数据，{}个分值，期间 {}",
@@ -405,9 +407,7 @@ async fn my_upload(
 ) -> Result<store::Upload, AppError> {
     let up = blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?)).await?;
     match up {
-        Some(u) if u.account_id == staff.session.account.id || staff.role() >= Role::Staff => {
-            Ok(u)
-        }
+        Some(u) if u.account_id == staff.session.account.id || staff.role() >= Role::Staff => Ok(u),
         _ => Err(AppError::NotFound(
             "找不到这次上传（可能已超过24小时被清理）。请重新上传。".into(),
         )),
@@ -425,7 +425,14 @@ pub(super) async fn preview_page(
     let u = upload.clone();
     let result = blocking(&state, move |conn| {
         let period = u.period.as_deref().and_then(PeriodKey::parse);
-        match crate::ops::preview(conn, &u.bytes, &u.file_name, period, u.correction.is_some(), &name) {
+        match crate::ops::preview(
+            conn,
+            &u.bytes,
+            &u.file_name,
+            period,
+            u.correction.is_some(),
+            &name,
+        ) {
             Ok(p) => Ok(Ok(p)),
             Err(StoreError::Import(e)) => Ok(Err(e.0)),
             Err(StoreError::Refused(r)) => Ok(Err(vec![ImportError::Refused {

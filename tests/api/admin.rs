@@ -1,0 +1,506 @@
+//! The staff area over real HTTP: access by role from the app's own route table, CSRF on every
+//! POST, the login limiter, the upload limit, preview that changes nothing, confirm that
+//! writes exactly what was previewed (and refuses after another import), 揭榜 and the audit.
+
+use crate::helpers::{TestApp, TestDb, fixture, spawn_app_with, structure_db};
+use shaibang::auth::Role;
+use shaibang::domain::PeriodKey;
+use shaibang::ops::Actor;
+use shaibang::web::admin::{AdminConfig, ROUTES};
+
+const ADMIN: (&str, &str) = ("管理员甲", "admin-password-1");
+const STAFF: (&str, &str) = ("考评办乙", "staff-password-1");
+const PROVIDER: (&str, &str) = ("统计局丙", "provider-password-1");
+const Q4: PeriodKey = PeriodKey {
+    year: 2023,
+    quarter: 4,
+};
+
+fn app_with(limit: usize) -> TestApp {
+    let db = structure_db();
+    let cli = Actor {
+        name: "test",
+        address: None,
+    };
+    let mut conn = db.store.conn().unwrap();
+    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
+    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
+    shaibang::ops::add_user(
+        &mut conn,
+        PROVIDER.0,
+        Role::Provider,
+        Some("区统计局"),
+        PROVIDER.1,
+        cli,
+    )
+    .unwrap();
+    drop(conn);
+    spawn_app_with(
+        db,
+        AdminConfig {
+            upload_limit: limit,
+            ..AdminConfig::default()
+        },
+    )
+}
+
+fn app() -> TestApp {
+    app_with(10 << 20)
+}
+
+/// A browser: keeps the cookies the server sets, follows no redirects.
+struct Browser {
+    base: String,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+struct Resp {
+    status: u16,
+    location: String,
+    body: String,
+    /// Content-Security-Policy and X-Frame-Options, to check the security headers.
+    csp: String,
+    frame: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        Browser {
+            base: app.base.clone(),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build()
+                .into(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn finish(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+        let mut r = r.expect("request");
+        for c in r.headers().get_all("set-cookie") {
+            let c = c.to_str().unwrap();
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.into(), v.into());
+            }
+        }
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let h = |n: &str| {
+            r.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let (csp, frame) = (h("content-security-policy"), h("x-frame-options"));
+        Resp {
+            status: r.status().as_u16(),
+            location,
+            csp,
+            frame,
+            body: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Resp {
+        let r = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .header("cookie", &self.cookie_header())
+            .call();
+        self.finish(r)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let r = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("cookie", &self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(body.as_bytes());
+        self.finish(r)
+    }
+
+    fn upload(&mut self, csrf: &str, period: &str, name: &str, file: &[u8]) -> Resp {
+        let boundary = "----shaibangtestboundary7MA4YWxk";
+        let mut body = Vec::new();
+        for (k, v) in [("csrf", csrf), ("period", period)] {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .agent
+            .post(&format!("{}/admin/upload", self.base))
+            .header("cookie", &self.cookie_header())
+            .header(
+                "content-type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..]);
+        self.finish(r)
+    }
+
+    fn login_form_token(&mut self) -> String {
+        let page = self.get("/admin/login");
+        assert_eq!(page.status, 200);
+        token_in(&page.body)
+    }
+
+    fn log_in(&mut self, who: (&str, &str)) -> Resp {
+        let t = self.login_form_token();
+        self.post(
+            "/admin/login",
+            &[("csrf", &t), ("name", who.0), ("password", who.1)],
+        )
+    }
+
+    fn logged_in(app: &TestApp, who: (&str, &str)) -> (Browser, String) {
+        let mut b = Browser::new(app);
+        let r = b.log_in(who);
+        assert_eq!(r.status, 303, "login of {}: {}", who.0, r.body);
+        let csrf = token_in(&b.get("/admin/upload").body);
+        (b, csrf)
+    }
+}
+
+fn token_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// A concrete URL for a route pattern of the table.
+fn concrete(path: &str) -> String {
+    path.replace("{token}", "0000")
+        .replace("{period}", "2023Q4")
+        .replace("{name}", "nobody")
+}
+
+#[test]
+fn every_admin_route_refuses_anonymous_users_and_lower_roles() {
+    let app = app();
+    assert!(ROUTES.len() >= 10, "the table lists the staff area");
+    let mut anon = Browser::new(&app);
+    let (mut provider, _) = Browser::logged_in(&app, PROVIDER);
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    for r in ROUTES {
+        let url = concrete(r.path);
+        let call = |b: &mut Browser| {
+            if r.method == "get" {
+                b.get(&url)
+            } else {
+                b.post(&url, &[("x", "1")])
+            }
+        };
+        let Some(role) = r.role else {
+            continue;
+        };
+        let a = call(&mut anon);
+        assert!(
+            a.csp.contains("frame-ancestors 'none'") && a.frame == "DENY",
+            "security headers on {url}"
+        );
+        if r.method == "get" {
+            assert_eq!(a.status, 303, "{} {url}", r.method);
+            assert!(a.location.starts_with("/admin/login"), "{url}");
+        } else {
+            assert_eq!(a.status, 403, "{} {url}: {}", r.method, a.body);
+        }
+        assert!(
+            !a.body.contains("退出"),
+            "no staff page for anonymous {url}"
+        );
+        for (b, has) in [(&mut provider, Role::Provider), (&mut staff, Role::Staff)] {
+            if has < role {
+                let resp = call(b);
+                assert_eq!(resp.status, 403, "{has:?} {} {url}", r.method);
+                assert!(resp.body.contains("无权"), "{url}: {}", resp.body);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_post_without_a_valid_csrf_token_is_403() {
+    let app = app();
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    for r in ROUTES.iter().filter(|r| r.method == "post") {
+        let url = concrete(r.path);
+        let none = admin.post(&url, &[("x", "1")]);
+        assert_eq!(none.status, 403, "no token: {url}");
+        let wrong = admin.post(&url, &[("csrf", "0123"), ("name", "x")]);
+        assert_eq!(wrong.status, 403, "wrong token: {url}");
+    }
+    let upload = admin.upload("wrong", "", "a.csv", b"x");
+    assert_eq!(upload.status, 403, "multipart with a wrong token");
+    // The right token is accepted (the session is still live after all that).
+    assert_eq!(admin.post("/admin/logout", &[("csrf", &csrf)]).status, 303);
+}
+
+#[test]
+fn repeated_wrong_passwords_are_rate_limited() {
+    let app = app();
+    let mut b = Browser::new(&app);
+    for _ in 0..shaibang::auth::MAX_FAILED_PER_ACCOUNT {
+        let r = b.log_in((STAFF.0, "wrong-password-x"));
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("账号或密码错误"));
+    }
+    let locked = b.log_in(STAFF);
+    assert_eq!(locked.status, 429, "even the right password waits");
+    assert!(locked.body.contains("登录失败次数过多"), "{}", locked.body);
+    // Another account from the same address is not locked by these.
+    assert_eq!(b.log_in(ADMIN).status, 303);
+}
+
+#[test]
+fn an_upload_over_the_limit_gets_413_with_a_message() {
+    let app = app_with(1 << 20);
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let big = vec![b'1'; 2 << 20];
+    let r = b.upload(&csrf, "", "big.csv", &big);
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("超过1MB"), "{}", r.body);
+}
+
+/// Every table except the staff area's own bookkeeping (sessions, the audit log, uploads).
+fn data_dump(db: &TestDb) -> String {
+    let dump = shaibang::store::dump(&db.store.conn().unwrap()).unwrap();
+    let mut out = String::new();
+    let mut keep = true;
+    for line in dump.lines() {
+        if let Some(t) = line.strip_prefix("== ") {
+            keep = !matches!(t, "audit_log" | "session" | "upload");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn each_bad_fixture_shows_its_errors_in_the_preview_and_changes_nothing() {
+    let app = app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let before = data_dump(&app.db);
+    let mut n = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).unwrap()
+    {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.starts_with("bad-") {
+            continue;
+        }
+        n += 1;
+        let r = b.upload(&csrf, "2023Q4", &name, &fixture(&name));
+        assert_eq!(r.status, 200, "{name}");
+        assert!(r.body.contains("未导入任何数据"), "{name}: {}", r.body);
+        assert!(!r.body.contains("确认导入</button>"), "{name}: no confirm");
+        if !matches!(name.as_str(), "bad-empty.csv" | "bad-not-a-table.csv") {
+            assert!(r.body.contains("第") && r.body.contains("行"), "{name}");
+        }
+        assert_eq!(before, data_dump(&app.db), "{name} changed the data");
+    }
+    assert!(n >= 10, "{n} bad fixtures");
+}
+
+fn scores(db: &TestDb) -> Vec<(String, String, i64)> {
+    let conn = db.store.conn().unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT u.name, i.code, s.points FROM score s JOIN unit u ON u.id = s.unit_id
+             JOIN indicator i ON i.id = s.indicator_id ORDER BY 1, 2",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn preview_token(r: &Resp) -> String {
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location.rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn confirm_after_preview_writes_exactly_the_previewed_cells() {
+    let app = app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let file = fixture("streets-gbk.csv");
+    let token = preview_token(&b.upload(&csrf, "2023Q4", "streets-gbk.csv", &file));
+    let preview = b.get(&format!("/admin/uploads/{token}"));
+    assert!(preview.body.contains("GBK/GB18030"), "{}", preview.body);
+    assert!(preview.body.contains("街道组"), "ranking per group");
+    assert!(
+        preview.body.contains("class=\"changed\""),
+        "changes highlighted"
+    );
+    assert!(scores(&app.db).is_empty(), "preview writes nothing");
+    let r = b.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The same file through the command line's path into a fresh database.
+    let reference = structure_db();
+    shaibang::ops::import_file(
+        &mut reference.store.conn().unwrap(),
+        &file,
+        "streets-gbk.csv",
+        Some(Q4),
+        &shaibang::store::ApplyOptions {
+            actor: "ref",
+            allow_published: false,
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(scores(&app.db), scores(&reference));
+    assert!(!scores(&app.db).is_empty());
+    // Confirming twice does nothing more.
+    let again = b.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(again.status, 400);
+}
+
+#[test]
+fn confirm_after_an_intervening_import_is_refused() {
+    let app = app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let token = preview_token(&b.upload(
+        &csrf,
+        "2023Q4",
+        "streets-gbk.csv",
+        &fixture("streets-gbk.csv"),
+    ));
+    // Another import lands between preview and confirm.
+    shaibang::ops::import_file(
+        &mut app.db.store.conn().unwrap(),
+        crate::helpers::SOCIAL_CSV.as_bytes(),
+        "social.csv",
+        Some(Q4),
+        &shaibang::store::ApplyOptions {
+            actor: "other",
+            allow_published: false,
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    let before = data_dump(&app.db);
+    let r = b.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("请重新上传并预览"), "{}", r.body);
+    assert_eq!(before, data_dump(&app.db), "nothing written");
+    assert!(
+        b.get(&format!("/admin/uploads/{token}"))
+            .body
+            .contains("预览之后数据已有变化"),
+        "the preview page says so too"
+    );
+}
+
+#[test]
+fn publishing_needs_an_admin_and_goes_public_with_an_audit_trail() {
+    let app = app();
+    let (mut staff, csrf) = Browser::logged_in(&app, STAFF);
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let denied = staff.post("/admin/periods/2023Q4/publish", &[("csrf", &csrf)]);
+    assert_eq!(denied.status, 403);
+    let mut public = Browser::new(&app);
+    assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
+    let (mut admin, acsrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.post("/admin/periods/2023Q4/publish", &[("csrf", &acsrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 200);
+    let audit = admin.get("/admin/audit?action=publish");
+    assert!(audit.body.contains(ADMIN.0) && audit.body.contains("揭榜"));
+    let conn = app.db.store.conn().unwrap();
+    let actions: Vec<String> = conn
+        .prepare("SELECT DISTINCT action FROM audit_log ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for a in ["account_added", "login", "publish"] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+    // Nobody changes the log, not even with SQL.
+    assert!(
+        conn.execute("UPDATE audit_log SET actor = 'x'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+}
+
+#[test]
+fn uploads_confirms_and_failed_logins_are_audited() {
+    let app = app();
+    let mut b = Browser::new(&app);
+    assert_eq!(b.log_in((STAFF.0, "wrong-password-x")).status, 401);
+    let (mut s, csrf) = Browser::logged_in(&app, STAFF);
+    let token = preview_token(&s.upload(
+        &csrf,
+        "2023Q4",
+        "streets-gbk.csv",
+        &fixture("streets-gbk.csv"),
+    ));
+    s.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    s.post("/admin/logout", &[("csrf", &csrf)]);
+    let conn = app.db.store.conn().unwrap();
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT actor, action, detail FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let has = |action: &str, text: &str| {
+        rows.iter()
+            .any(|(a, act, d)| a == STAFF.0 && act == action && d.contains(text))
+    };
+    assert!(has("login_failed", "错误"), "{rows:?}");
+    assert!(has("login", "成功"));
+    assert!(has("upload", "streets-gbk.csv") && has("upload", "sha256"));
+    assert!(has("confirm", "批次"));
+    assert!(has("logout", ""));
+    // After logout the session is gone.
+    assert_eq!(s.get("/admin").status, 303);
+}
