@@ -26,6 +26,8 @@ pub struct CatalogIndicator {
     pub max: Points,
     /// Indices into the catalog's groups.
     pub groups: Vec<usize>,
+    /// Who reports it (报送单位), if assigned.
+    pub provider: Option<String>,
 }
 
 /// The stored structure, indexed for name look-ups while importing.
@@ -39,6 +41,17 @@ pub struct Catalog {
     ambiguous_units: FxHashMap<String, Vec<usize>>,
     /// Several indicators may share a name in different groups.
     indicator_by_name: FxHashMap<String, Vec<usize>>,
+    /// Set for an upload by a 报送单位: only its own indicators may be written.
+    only_provider: Option<String>,
+}
+
+/// Why a provider may not write a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotOwned {
+    /// An indicator reported by another provider (or by none).
+    Indicator { owner: Option<String> },
+    /// Bonus, penalty and remarks are the 考评办's.
+    Adjustment,
 }
 
 impl Catalog {
@@ -92,6 +105,38 @@ impl Catalog {
             unit_by_name,
             ambiguous_units,
             indicator_by_name,
+            only_provider: None,
+        }
+    }
+
+    /// The same catalog for an upload by a 报送单位 (`None`: no restriction).
+    #[must_use]
+    pub fn restricted_to(mut self, provider: Option<&str>) -> Catalog {
+        self.only_provider = provider.map(str::to_string);
+        self
+    }
+
+    /// The provider an upload is restricted to, if any.
+    #[must_use]
+    pub fn provider(&self) -> Option<&str> {
+        self.only_provider.as_deref()
+    }
+
+    /// Whether this upload may write an indicator (`None`: bonus, penalty or remark).
+    pub fn may_write(&self, indicator: Option<usize>) -> Result<(), NotOwned> {
+        let Some(me) = &self.only_provider else {
+            return Ok(());
+        };
+        match indicator {
+            None => Err(NotOwned::Adjustment),
+            Some(i) => {
+                let owner = self.indicators.get(i).and_then(|x| x.provider.clone());
+                if owner.as_deref() == Some(me.as_str()) {
+                    Ok(())
+                } else {
+                    Err(NotOwned::Indicator { owner })
+                }
+            }
         }
     }
 
@@ -207,6 +252,7 @@ mod tests {
             name: "固定资产投资".into(),
             max: Points::from_int(20),
             groups: vec![0],
+            provider: Some("区统计局".into()),
         }];
         Catalog::new(groups, units, indicators)
     }

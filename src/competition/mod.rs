@@ -4,7 +4,7 @@
 mod catalog;
 mod units;
 
-pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit};
+pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, NotOwned};
 
 use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
 use serde::Deserialize;
@@ -69,6 +69,9 @@ pub struct IndicatorSpecToml {
     #[serde(default = "default_direction")]
     pub direction: String,
     pub groups: Vec<String>,
+    /// Who reports it (报送单位), e.g. 区统计局: that provider's accounts may upload it.
+    #[serde(default)]
+    pub provider: Option<String>,
 }
 
 fn default_direction() -> String {

@@ -71,6 +71,22 @@ impl PeriodKey {
         }
     }
 
+    /// The quarter after this one, crossing into the next year.
+    #[must_use]
+    pub fn next(self) -> PeriodKey {
+        if self.quarter == 4 {
+            PeriodKey {
+                year: self.year + 1,
+                quarter: 1,
+            }
+        } else {
+            PeriodKey {
+                year: self.year,
+                quarter: self.quarter + 1,
+            }
+        }
+    }
+
     /// `2023年第三季度`
     #[must_use]
     pub fn label(self) -> String {

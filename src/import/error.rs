@@ -30,6 +30,19 @@ pub enum ImportError {
     Undecodable { detail: String },
     #[error("{}", TabularError::Unreadable { detail: detail.clone() })]
     Unreadable { detail: String },
+    #[error("{at}「{indicator}」：{}，{provider}的账号不能上传", owner.as_ref().map_or_else(|| "未指定报送单位".to_string(), |o| format!("该指标由{o}报送")))]
+    NotYourIndicator {
+        at: CellRef,
+        indicator: String,
+        owner: Option<String>,
+        provider: String,
+    },
+    #[error("{at}「{column}」：加分、扣分和备注由考评办填报，{provider}的账号不能上传")]
+    NotYourColumn {
+        at: CellRef,
+        column: String,
+        provider: String,
+    },
     /// The file was read, but the database refuses it as a whole (shown with its errors).
     #[error("{reason}")]
     Refused { reason: String },

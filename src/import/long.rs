@@ -69,6 +69,11 @@ impl Planner<'_> {
                 }
             }
         };
+        if let Some(t) = target
+            && !self.check_owner(at_ind, t, ind_raw)
+        {
+            return;
+        }
         let (header, max, min) = match target {
             Some(Target::Indicator(i)) => {
                 let ind = &self.catalog.indicators[i as usize];

@@ -188,6 +188,32 @@ impl Planner<'_> {
         }
     }
 
+    /// For an upload by a 报送单位: refuses, cell by cell, what it does not report.
+    pub(super) fn check_owner(&mut self, at: CellRef, target: super::Target, column: &str) -> bool {
+        let indicator = match target {
+            super::Target::Indicator(i) => Some(i as usize),
+            _ => None,
+        };
+        let Err(why) = self.catalog.may_write(indicator) else {
+            return true;
+        };
+        let provider = self.catalog.provider().unwrap_or_default().to_string();
+        self.errors.push(match why {
+            crate::competition::NotOwned::Indicator { owner } => ImportError::NotYourIndicator {
+                at,
+                indicator: column.to_string(),
+                owner,
+                provider,
+            },
+            crate::competition::NotOwned::Adjustment => ImportError::NotYourColumn {
+                at,
+                column: column.to_string(),
+                provider,
+            },
+        });
+        false
+    }
+
     pub(super) fn check_group(&mut self, at: CellRef, unit: usize, groups: &[usize]) -> bool {
         let g = self.catalog.units[unit].group;
         if groups.contains(&g) {

@@ -40,12 +40,20 @@ impl Planner<'_> {
                 Col::Bonus => (Target::Bonus, Some(MAX_ADJUSTMENT)),
                 Col::Penalty => (Target::Penalty, Some(MAX_ADJUSTMENT)),
                 Col::Remark => {
+                    if self.catalog.provider().is_some() {
+                        self.check_owner(at, Target::Bonus, &h.names[i]);
+                        continue;
+                    }
                     let t = trim_cell(raw);
                     remark = Some((!t.is_empty()).then(|| t.to_string()));
                     continue;
                 }
                 _ => continue,
             };
+            // A blank cell clears a value: it is refused in another's column too.
+            if !self.check_owner(at, target, &h.names[i]) {
+                continue;
+            }
             let min = if target == Target::Penalty {
                 Points(-MAX_ADJUSTMENT.0)
             } else {

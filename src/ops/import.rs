@@ -145,7 +145,7 @@ pub(super) fn import_in_tx(
 /// Re-freezes, for a correction, the boards of the corrected periods and of every later
 /// published one (their movement and year-to-date sums depend on them), in the import's
 /// transaction; returns, in words, what changed on the posted boards.
-fn refreeze(
+pub(super) fn refreeze(
     tx: &Transaction<'_>,
     corrected: &[PeriodKey],
     batch_id: i64,

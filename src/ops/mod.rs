@@ -7,6 +7,8 @@
 mod accounts;
 mod import;
 mod publish;
+mod rollback;
+mod schedule;
 mod uploads;
 mod verify;
 
@@ -15,6 +17,8 @@ pub use accounts::{
 };
 pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};
+pub use rollback::{rollback, set_providers};
+pub use schedule::{cancel_schedule, publish_due, schedule};
 pub use uploads::{Actor, GroupPreview, Preview, PreviewRow, confirm, preview, record_upload};
 pub use verify::{Discrepancy, verify};
 

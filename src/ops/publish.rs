@@ -32,9 +32,22 @@ pub fn publish_by(
     detail: &str,
 ) -> store::Result<()> {
     let tx = store::begin_write(conn)?;
-    store::mark_published(&tx, key)?;
+    publish_in_tx(&tx, key, actor, detail)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Marks a period published, audits it, freezes its boards and bumps the data version, in
+/// the caller's transaction.
+pub(super) fn publish_in_tx(
+    tx: &rusqlite::Transaction<'_>,
+    key: PeriodKey,
+    actor: super::Actor<'_>,
+    detail: &str,
+) -> store::Result<()> {
+    store::mark_published(tx, key)?;
     store::audit(
-        &tx,
+        tx,
         &store::AuditEntry {
             actor: actor.name,
             action: store::AuditAction::Publish,
@@ -44,10 +57,8 @@ pub fn publish_by(
         },
     )?;
     // A period is published once, so none of its boards has a snapshot yet.
-    freeze_unfrozen(&tx, &structure(&tx)?, key, &PUBLISHED)?;
-    store::bump_version(&tx)?;
-    tx.commit()?;
-    Ok(())
+    freeze_unfrozen(tx, &structure(tx)?, key, &PUBLISHED)?;
+    store::bump_version(tx)
 }
 
 /// The cause recorded with the snapshots written at 揭榜.

@@ -70,8 +70,9 @@ pub fn preview(
     default_period: Option<PeriodKey>,
     allow_published: bool,
     actor: &str,
+    provider: Option<&str>,
 ) -> store::Result<Preview> {
-    let catalog = structure(conn)?.catalog();
+    let catalog = structure(conn)?.catalog().restricted_to(provider);
     // A first read for the periods the file names, so that their boards can be taken before.
     let planned = plan_import_streaming(
         Source::Bytes(bytes),
@@ -159,6 +160,7 @@ pub fn confirm(
     upload: &Upload,
     actor: Actor<'_>,
     allow_published: bool,
+    provider: Option<&str>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
     if let Some(batch) = upload.batch_id {
         return Err(Refusal::AlreadyConfirmed { batch }.into());
@@ -170,7 +172,7 @@ pub fn confirm(
     if allow_published && reason.is_none() {
         return Err(Refusal::CorrectionNeedsReason.into());
     }
-    let catalog = structure(conn)?.catalog();
+    let catalog = structure(conn)?.catalog().restricted_to(provider);
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
     let opts = ApplyOptions {
         actor: actor.name,

@@ -22,6 +22,7 @@ pub enum AuditAction {
     AccountAdded,
     AccountChanged,
     PasswordChanged,
+    Providers,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -38,10 +39,11 @@ crate::domain::codes!("操作" AuditAction {
     AccountAdded = "account_added",
     AccountChanged = "account_changed",
     PasswordChanged = "password_changed",
+    Providers = "providers",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -55,6 +57,7 @@ impl AuditAction {
         AuditAction::AccountAdded,
         AuditAction::AccountChanged,
         AuditAction::PasswordChanged,
+        AuditAction::Providers,
     ];
 
     #[must_use]
@@ -73,6 +76,7 @@ impl AuditAction {
             AuditAction::AccountAdded => "新建账号",
             AuditAction::AccountChanged => "修改账号",
             AuditAction::PasswordChanged => "修改密码",
+            AuditAction::Providers => "指标报送单位",
         }
     }
 }

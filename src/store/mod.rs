@@ -9,6 +9,8 @@ mod accounts;
 mod audit;
 mod codec;
 mod lobby;
+mod rollback;
+mod schedule;
 mod snapshots;
 mod staging;
 mod structure;
@@ -25,6 +27,11 @@ pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow, audit, audit_ent
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
+};
+pub use rollback::{BatchRow, batch_periods, batches, rollback_batch};
+pub use schedule::{
+    ProgressCell, ScheduleRow, cancel_schedule, due_schedules, finish_schedule, pending_schedules,
+    progress, schedule_publish, set_indicator_provider,
 };
 pub use snapshots::{
     EarlierResult, NewSnapshot, Snapshot, SnapshotCause, SnapshotMeta, has_snapshot, load_snapshot,
@@ -153,6 +160,24 @@ pub enum Refusal {
     LastAdmin,
     #[error("{errors}")]
     ImportRefused { errors: String },
+    #[error("导入批次 #{batch} 不存在")]
+    NoSuchBatch { batch: i64 },
+    #[error("导入批次 #{batch} 已于批次 #{by} 撤销")]
+    AlreadyRolledBack { batch: i64, by: i64 },
+    #[error(
+        "导入批次 #{batch} 的部分数据已被之后的批次 #{later} 修改；请先撤销批次 #{later}，以免一并撤销其修改"
+    )]
+    RollbackSuperseded { batch: i64, later: i64 },
+    #[error("导入批次 #{batch} 没有可撤销的得分数据")]
+    NothingToRollBack { batch: i64 },
+    #[error("撤销需要填写原因")]
+    RollbackNeedsReason,
+    #[error("期间{period}已有待执行的定时揭榜；如需改时间，请先取消")]
+    AlreadyScheduled { period: PeriodKey },
+    #[error("定时揭榜的时间必须晚于现在")]
+    ScheduleInPast,
+    #[error("期间{period}没有待执行的定时揭榜")]
+    NoSchedule { period: PeriodKey },
 }
 
 fn list(periods: &[PeriodKey]) -> String {

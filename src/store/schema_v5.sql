@@ -75,3 +75,13 @@ CREATE UNIQUE INDEX scheduled_publish_pending ON scheduled_publish(period_id) WH
 
 -- Which provider (报送单位) reports an indicator, e.g. 区统计局.
 ALTER TABLE indicator ADD COLUMN provider TEXT;
+
+-- A rolled-back import batch: the batch that undid it (its replaced values are kept in the
+-- history tables under that batch), who, when and why. A batch is rolled back at most once.
+CREATE TABLE batch_rollback (
+    batch_id    INTEGER PRIMARY KEY REFERENCES import_batch(id),
+    rollback_id INTEGER NOT NULL REFERENCES import_batch(id),
+    reason      TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);

@@ -42,6 +42,8 @@ pub struct IndicatorRow {
     pub weight: Option<Points>,
     pub direction: Direction,
     pub groups: Vec<GroupId>,
+    /// Who reports it (报送单位), if assigned.
+    pub provider: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +166,7 @@ impl Structure {
                     id: i.id,
                     code: i.code.clone(),
                     name: i.name.clone(),
+                    provider: i.provider.clone(),
                     max: i.max,
                     groups: i.groups.iter().map(|&g| group_index(g)).collect(),
                 })
@@ -220,9 +223,9 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
         // `parse` checked the direction.
         let dir: Direction = ind.direction.parse().unwrap_or(Direction::Higher);
         tx.execute(
-            "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64),
+            "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order, provider)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64, ind.provider.as_deref().map(str::trim).filter(|p| !p.is_empty())),
         )?;
         let id = tx.last_insert_rowid();
         ind_ids.push(id);
@@ -319,7 +322,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     }
     let mut indicators: Vec<IndicatorRow> = conn
         .prepare(
-            "SELECT id, code, name, max_points, weight, direction FROM indicator
+            "SELECT id, code, name, max_points, weight, direction, provider FROM indicator
              WHERE competition_id = ?1 ORDER BY display_order, id",
         )?
         .query_map([competition.id], |r| {
@@ -331,6 +334,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                 weight: r.get::<_, Option<i64>>(4)?.map(Points),
                 direction: r.get(5)?,
                 groups: Vec::new(),
+                provider: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -51,6 +51,7 @@ pub fn build_with(
         admin,
         logins: Arc::default(),
     });
+    actix_web::rt::spawn(admin::scheduler(state.clone()));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -201,6 +201,8 @@ fn concrete(path: &str) -> String {
     path.replace("{token}", "0000")
         .replace("{period}", "2023Q4")
         .replace("{name}", "nobody")
+        .replace("{group}", "1")
+        .replace("{batch}", "1")
 }
 
 #[test]
@@ -503,4 +505,306 @@ fn uploads_confirms_and_failed_logins_are_audited() {
     assert!(has("logout", ""));
     // After logout the session is gone.
     assert_eq!(s.get("/admin").status, 303);
+}
+
+/// A clock the test moves.
+fn clock_app() -> (TestApp, std::sync::Arc<std::sync::atomic::AtomicI64>) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let now = std::sync::Arc::new(AtomicI64::new(chrono::Utc::now().timestamp()));
+    let t = now.clone();
+    let db = structure_db();
+    let cli = Actor {
+        name: "test",
+        address: None,
+    };
+    let mut conn = db.store.conn().unwrap();
+    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
+    drop(conn);
+    let app = spawn_app_with(
+        db,
+        AdminConfig {
+            clock: shaibang::web::admin::Clock(std::sync::Arc::new(move || {
+                t.load(Ordering::SeqCst)
+            })),
+            schedule_tick: std::time::Duration::from_millis(100),
+            ..AdminConfig::default()
+        },
+    );
+    (app, now)
+}
+
+fn local_input(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .unwrap()
+        .with_timezone(&chrono::Local)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Polls until `f` holds or 5 s pass.
+fn eventually(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..50 {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn a_scheduled_publish_fires_at_its_time_and_a_cancelled_one_never() {
+    use std::sync::atomic::Ordering;
+    let (app, now) = clock_app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let t0 = now.load(Ordering::SeqCst);
+    let at = (t0 / 60 + 60) * 60; // about an hour ahead, on a whole minute
+    let r = admin.post(
+        "/admin/periods/2023Q4/schedule",
+        &[("csrf", &csrf), ("at", &local_input(at))],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        admin.get("/admin").body.contains("自动揭榜"),
+        "shown on the overview"
+    );
+    let mut public = Browser::new(&app);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(
+        public.get("/api/v1/boards/2023Q4/1").status,
+        404,
+        "not before its time"
+    );
+    now.store(at - 1, Ordering::SeqCst);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(
+        public.get("/api/v1/boards/2023Q4/1").status,
+        404,
+        "one second early"
+    );
+    now.store(at, Ordering::SeqCst);
+    let fired = eventually(|| public.get("/api/v1/boards/2023Q4/1").status == 200);
+    let rows: Vec<String> = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .prepare("SELECT at || ' ' || state || ' ' || COALESCE(outcome, '') FROM scheduled_publish")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        fired,
+        "published at its time {at}, with nobody logged in doing it: {rows:?}"
+    );
+    // An hour passed on the server's clock: the idle session ended with it.
+    assert_eq!(
+        admin.get("/admin").status,
+        303,
+        "the session expired with the clock"
+    );
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let audit = admin.get("/admin/audit?action=publish").body;
+    assert!(
+        audit.contains("定时揭榜") && audit.contains(ADMIN.0),
+        "{audit}"
+    );
+
+    // A cancelled schedule never fires.
+    crate::helpers::import_all_groups(&app.db, PeriodKey::parse("2024Q1").unwrap());
+    let at2 = at + 3600;
+    admin.post(
+        "/admin/periods/2024Q1/schedule",
+        &[("csrf", &csrf), ("at", &local_input(at2))],
+    );
+    let r = admin.post("/admin/periods/2024Q1/schedule/cancel", &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    now.store(at2 + 60, Ordering::SeqCst);
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(public.get("/api/v1/boards/2024Q1/1").status, 404);
+    // A time in the past is refused.
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let past = admin.post(
+        "/admin/periods/2024Q1/schedule",
+        &[("csrf", &csrf), ("at", &local_input(at2 - 7200))],
+    );
+    assert_eq!(past.status, 400);
+    assert!(past.body.contains("必须晚于现在"), "{}", past.body);
+}
+
+fn all_values(db: &TestDb) -> String {
+    let conn = db.store.conn().unwrap();
+    let mut out = String::new();
+    for q in [
+        "SELECT period_id, unit_id, indicator_id, points, note, batch_id FROM score ORDER BY 1, 2, 3",
+        "SELECT period_id, unit_id, kind, points, reason, batch_id FROM adjustment ORDER BY 1, 2, 3",
+        "SELECT period_id, unit_id, text, batch_id FROM remark ORDER BY 1, 2",
+    ] {
+        let mut stmt = conn.prepare(q).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        for r in rows {
+            out.push_str(&r.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn a_rollback_restores_the_exact_previous_values() {
+    let app = app();
+    let opts = shaibang::store::ApplyOptions {
+        actor: "t",
+        allow_published: false,
+        dry_run: false,
+    };
+    let mut conn = app.db.store.conn().unwrap();
+    shaibang::ops::import_file(
+        &mut conn,
+        &fixture("streets-gbk.csv"),
+        "a.csv",
+        Some(Q4),
+        &opts,
+    )
+    .unwrap();
+    let before = all_values(&app.db);
+    // A second file changes, clears and adds values.
+    let second = "单位,固定资产投资,工业投资,招商引资到位资金,加分,扣分,备注\n金碧街道,1,,3,0.5,,新备注\n永昌街道,2,2,2,,1,\n";
+    let (_, outcome) =
+        shaibang::ops::import_file(&mut conn, second.as_bytes(), "b.csv", Some(Q4), &opts).unwrap();
+    let shaibang::store::ApplyOutcome::Applied { batch_id, .. } = outcome else {
+        panic!("applied expected");
+    };
+    drop(conn);
+    assert_ne!(before, all_values(&app.db));
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    assert!(admin.get("/admin/batches").body.contains("b.csv"));
+    let no_reason = admin.post(
+        &format!("/admin/batches/{batch_id}/rollback"),
+        &[("csrf", &csrf), ("reason", " ")],
+    );
+    assert_eq!(no_reason.status, 400, "a reason is required");
+    let r = admin.post(
+        &format!("/admin/batches/{batch_id}/rollback"),
+        &[("csrf", &csrf), ("reason", "报送单位报错数据")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(before, all_values(&app.db), "exactly the values before");
+    let again = admin.post(
+        &format!("/admin/batches/{batch_id}/rollback"),
+        &[("csrf", &csrf), ("reason", "再来一次")],
+    );
+    assert_eq!(again.status, 400, "a batch is rolled back once");
+    let audit = admin.get("/admin/audit?action=rollback").body;
+    assert!(audit.contains("报送单位报错数据"), "{audit}");
+}
+
+#[test]
+fn a_rollback_of_a_published_period_is_a_correction_with_its_reason() {
+    let app = app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let opts = shaibang::store::ApplyOptions {
+        actor: "t",
+        allow_published: true,
+        dry_run: false,
+    };
+    let mut conn = app.db.store.conn().unwrap();
+    shaibang::ops::publish(&mut conn, Q4).unwrap();
+    let posted = shaibang::store::dump(&conn).unwrap();
+    let _ = posted;
+    let fix = "单位,固定资产投资\n金碧街道,1\n";
+    let (_, outcome) =
+        shaibang::ops::import_file(&mut conn, fix.as_bytes(), "fix.csv", Some(Q4), &opts).unwrap();
+    let shaibang::store::ApplyOutcome::Applied { batch_id, .. } = outcome else {
+        panic!("applied expected");
+    };
+    drop(conn);
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.post(
+        &format!("/admin/batches/{batch_id}/rollback"),
+        &[("csrf", &csrf), ("reason", "更正有误，恢复原榜")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let board = admin.get("/boards/2023Q4/1").body;
+    assert!(
+        board.contains("更正有误，恢复原榜"),
+        "the correction record shows why"
+    );
+    let audit = admin.get("/admin/audit?action=correction").body;
+    assert!(audit.contains("撤销导入批次"), "{audit}");
+}
+
+#[test]
+fn a_provider_cannot_write_another_providers_indicator() {
+    let app = app();
+    let (mut admin, acsrf) = Browser::logged_in(&app, ADMIN);
+    // 管理员 assigns 固定资产投资 to 区统计局 (the provider account's), nothing else.
+    let page = admin.get("/admin/indicators").body;
+    let id_of = |name: &str| {
+        let at = page.find(&format!("<td>{name}</td>")).expect(name);
+        let rest = &page[at..];
+        let p = rest.find("name=\"p_").unwrap() + 8;
+        rest[p..].split('"').next().unwrap().to_string()
+    };
+    let gd = id_of("固定资产投资");
+    let r = admin.post(
+        "/admin/indicators",
+        &[("csrf", &acsrf), (&format!("p_{gd}"), "区统计局")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (mut p, csrf) = Browser::logged_in(&app, PROVIDER);
+    let before = data_dump(&app.db);
+    let mixed = "单位,固定资产投资,工业投资\n金碧街道,18,9\n永昌街道,17,\n";
+    let r = p.upload(&csrf, "2023Q4", "mixed.csv", mixed.as_bytes());
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("第2行 C列「工业投资」"), "{}", r.body);
+    assert!(
+        r.body.contains("第3行 C列「工业投资」"),
+        "a blank cell would clear: refused too"
+    );
+    assert!(
+        !r.body.contains("B列「固定资产投资」"),
+        "its own column is fine"
+    );
+    assert_eq!(before, data_dump(&app.db));
+    let own = "单位,固定资产投资\n金碧街道,18\n永昌街道,17\n";
+    let token = preview_token(&p.upload(&csrf, "2023Q4", "own.csv", own.as_bytes()));
+    let c = p.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(c.status, 303, "{}", c.body);
+    assert_eq!(scores(&app.db).len(), 2);
+    // The progress page shows who sent what.
+    let progress = p.get("/admin/periods/2023Q4/progress").body;
+    assert!(
+        progress.contains("2/10") && progress.contains(PROVIDER.0),
+        "{progress}"
+    );
+    assert!(progress.contains("未报送"));
+}
+
+#[test]
+fn drafts_are_shown_to_staff_marked_and_never_to_the_public() {
+    let app = app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    let draft = staff.get("/admin/periods/2023Q4/boards/1");
+    assert_eq!(draft.status, 200);
+    assert!(draft.body.contains("草稿") && draft.body.contains("尚未揭榜"));
+    let mut public = Browser::new(&app);
+    assert_eq!(public.get("/boards/2023Q4/1").status, 404);
+    assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
+    assert_eq!(public.get("/admin/periods/2023Q4/boards/1").status, 303);
 }

@@ -4,6 +4,7 @@
 import { startServer, launch, watchedPage, reporter, assert, SHOTS } from './lib.mjs';
 import { join } from 'node:path';
 import { lobbyTests } from './lobby.mjs';
+import { adminTests } from './admin.mjs';
 
 const server = await startServer();
 const browser = await launch();
@@ -60,6 +61,7 @@ await t.test('print view fits an A4 page width', async () => {
 });
 
 await lobbyTests(t, browser, server);
+await adminTests(t, browser);
 
 await browser.close();
 await server.stop();

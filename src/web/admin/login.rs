@@ -2,7 +2,7 @@
 //! double-submit token (a cookie and a form field that must match), since there is no session
 //! yet; failed logins are limited per account and per address.
 
-use super::{Staff, address, now_secs, session_cookie};
+use super::{Staff, address, session_cookie};
 use crate::auth::{self, LoginLimiter, MAX_FAILED_PER_ACCOUNT, MAX_FAILED_PER_ADDRESS};
 use crate::web::{AppError, AppState};
 use actix_web::cookie::{Cookie, SameSite};
@@ -151,7 +151,7 @@ pub(super) async fn log_in(
     let (n, a, pw) = (name.clone(), addr.clone(), form.password);
     let opened = web::block(move || {
         let mut conn = st.store.conn()?;
-        crate::ops::log_in(&mut conn, &n, &pw, Some(&a), now_secs())
+        crate::ops::log_in(&mut conn, &n, &pw, Some(&a), st.admin.clock.now())
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;

@@ -9,6 +9,7 @@
 
 mod login;
 mod pages;
+mod periods;
 mod upload;
 
 use super::{AppError, AppState};
@@ -20,6 +21,29 @@ use actix_web::{FromRequest, HttpRequest, web};
 use std::future::Future;
 use std::pin::Pin;
 
+/// The server's clock in Unix seconds (tests set their own to fire a scheduled 揭榜).
+#[derive(Clone)]
+pub struct Clock(pub std::sync::Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock(std::sync::Arc::new(|| chrono::Utc::now().timestamp()))
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
 /// Settings of the staff area.
 #[derive(Debug, Clone)]
 pub struct AdminConfig {
@@ -28,6 +52,9 @@ pub struct AdminConfig {
     pub sessions: SessionLimits,
     /// Largest upload accepted, in bytes.
     pub upload_limit: usize,
+    pub clock: Clock,
+    /// How often due scheduled publishes are looked for.
+    pub schedule_tick: std::time::Duration,
 }
 
 impl Default for AdminConfig {
@@ -39,6 +66,8 @@ impl Default for AdminConfig {
                 absolute_secs: 12 * 3600,
             },
             upload_limit: 10 << 20,
+            clock: Clock::default(),
+            schedule_tick: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -83,6 +112,14 @@ admin_routes! {
     get "/admin/uploads/{token}" => upload::preview_page, Some(Role::Provider);
     post "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
     post "/admin/periods/{period}/publish" => pages::publish, Some(Role::Admin);
+    post "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);
+    post "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
+    get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
+    get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
+    get "/admin/batches" => periods::batches, Some(Role::Admin);
+    post "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);
+    get "/admin/indicators" => periods::indicators, Some(Role::Admin);
+    post "/admin/indicators" => periods::save_indicators, Some(Role::Admin);
     get "/admin/audit" => pages::audit, Some(Role::Staff);
     get "/admin/users" => pages::users, Some(Role::Admin);
     post "/admin/users" => pages::add_user, Some(Role::Admin);
@@ -109,8 +146,23 @@ pub fn allowed_methods(pattern: &str) -> Option<String> {
 
 pub(super) const SESSION_COOKIE: &str = "sb_session";
 
-pub(super) fn now_secs() -> i64 {
-    chrono::Utc::now().timestamp()
+/// Publishes due scheduled periods every `schedule_tick`, whoever is logged in or not.
+pub(super) async fn scheduler(state: web::Data<AppState>) {
+    let mut tick = actix_web::rt::time::interval(state.admin.schedule_tick);
+    loop {
+        tick.tick().await;
+        let st = state.clone();
+        let done = web::block(move || {
+            let mut conn = st.store.conn()?;
+            crate::ops::publish_due(&mut conn, st.admin.clock.now())
+        })
+        .await;
+        match done {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!("scheduled publish: {e}"),
+            Err(e) => tracing::warn!("scheduled publish: {e}"),
+        }
+    }
 }
 
 /// The client's address, for the audit log and the login limiter.
@@ -160,6 +212,13 @@ impl Staff {
         }
     }
 
+    /// For a 报送单位: the provider its uploads are restricted to.
+    #[must_use]
+    pub fn provider(&self) -> Option<String> {
+        (self.role() == Role::Provider)
+            .then(|| self.session.account.provider.clone().unwrap_or_default())
+    }
+
     pub fn actor(&self) -> crate::ops::Actor<'_> {
         crate::ops::Actor {
             name: &self.session.account.name,
@@ -198,7 +257,7 @@ pub(super) async fn current_session(
         Ok(crate::store::live_session(
             &conn,
             &hash,
-            now_secs(),
+            st.admin.clock.now(),
             st.admin.sessions,
         )?)
     })

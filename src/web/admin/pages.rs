@@ -62,6 +62,8 @@ pub struct PeriodLine {
     pub label: String,
     pub published: bool,
     pub published_at: String,
+    /// A pending scheduled 揭榜, as local time.
+    pub scheduled: Option<String>,
 }
 
 #[derive(Template)]
@@ -71,6 +73,7 @@ struct Home {
     me: Me,
     competition: String,
     periods: Vec<PeriodLine>,
+    groups: Vec<(i64, String)>,
     message: Option<String>,
 }
 
@@ -87,6 +90,8 @@ fn message(code: Option<&str>) -> Option<String> {
             "confirmed" => "已确认导入。",
             "user-added" => "已创建账号。",
             "user-disabled" => "已停用账号。",
+            "scheduled" => "已设定定时揭榜：到时服务器会自动揭榜，无需有人登录。",
+            "cancelled" => "已取消定时揭榜。",
             _ => return None,
         }
         .to_string(),
@@ -98,8 +103,23 @@ pub(super) async fn home(
     staff: Staff,
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let s = blocking(&state, |conn| Ok(store::load_structure(conn)?)).await?;
-    let (competition, periods) = match s {
+    let (s, pending) = blocking(&state, |conn| {
+        Ok((
+            store::load_structure(conn)?,
+            store::pending_schedules(conn)?,
+        ))
+    })
+    .await?;
+    let local = |at: i64| {
+        chrono::DateTime::from_timestamp(at, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let (competition, periods, groups) = match s {
         Some(s) => (
             s.competition.name.clone(),
             s.periods
@@ -110,16 +130,19 @@ pub(super) async fn home(
                     label: p.key.label(),
                     published: p.status == PeriodStatus::Published,
                     published_at: p.published_at.clone().unwrap_or_default(),
+                    scheduled: pending.iter().find(|x| x.key == p.key).map(|x| local(x.at)),
                 })
                 .collect(),
+            s.groups.iter().map(|g| (g.id.0, g.name.clone())).collect(),
         ),
-        None => ("尚未配置竞赛".into(), Vec::new()),
+        None => ("尚未配置竞赛".into(), Vec::new(), Vec::new()),
     };
     page(&Home {
         title: "工作台".into(),
         me: Me::of(&staff),
         competition,
         periods,
+        groups,
         message: message(q.msg.as_deref()),
     })
 }

@@ -31,21 +31,28 @@ pub(super) async fn upload_page(
     staff: Staff,
 ) -> Result<HttpResponse, AppError> {
     let s = blocking(&state, |conn| Ok(store::load_structure(conn)?)).await?;
-    let periods = s
-        .map(|s| {
-            s.periods
-                .iter()
-                .rev()
-                .map(|p| {
-                    (
-                        p.key.to_string(),
-                        p.key.label(),
-                        p.status == PeriodStatus::Published,
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut periods: Vec<(String, String, bool)> = Vec::new();
+    if let Some(s) = &s {
+        // The quarter after the latest one, for a new draft; then the existing ones.
+        let next = s.periods.iter().map(|p| p.key).max().map_or_else(
+            || {
+                let y = s.competition.year;
+                PeriodKey {
+                    year: y,
+                    quarter: 1,
+                }
+            },
+            PeriodKey::next,
+        );
+        periods.push((next.to_string(), format!("{}（新建）", next.label()), false));
+        periods.extend(s.periods.iter().rev().map(|p| {
+            (
+                p.key.to_string(),
+                p.key.label(),
+                p.status == PeriodStatus::Published,
+            )
+        }));
+    }
     page(&UploadPage {
         title: "上传得分".into(),
         me: Me::of(&staff),
@@ -183,7 +190,8 @@ pub(super) async fn upload(
     let file_name = clean_file_name(&form.file_name);
     let token = auth::new_token();
     let account_id = staff.session.account.id;
-    let st = state.clone();
+    let provider = staff.provider();
+    let now = state.admin.clock.now();
     let (preview, errors) = blocking(&state, move |conn| {
         let result = crate::ops::preview(
             conn,
@@ -192,6 +200,7 @@ pub(super) async fn upload(
             period,
             correction,
             &staff.session.account.name,
+            provider.as_deref(),
         );
         let sha = crate::import::sha256_hex(&form.file);
         let (preview, errors, detail, periods) = match result {
@@ -230,7 +239,7 @@ pub(super) async fn upload(
             period: form.period.as_str().get(..).filter(|p| !p.is_empty()),
             correction: Some(reason.as_str()).filter(|r| !r.is_empty()),
             data_version: p.data_version,
-            now: super::now_secs(),
+            now,
         });
         crate::ops::record_upload(conn, keep.as_ref(), staff.actor(), &periods, &detail)?;
         let staff_me = Me::of(&staff);
@@ -240,7 +249,6 @@ pub(super) async fn upload(
         ))
     })
     .await?;
-    let _ = st;
     match preview {
         Some((p, token, _, _)) if !p.unchanged => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/admin/uploads/{token}")))
@@ -422,6 +430,7 @@ pub(super) async fn preview_page(
     let upload = my_upload(&state, &staff, path.into_inner()).await?;
     let me = Me::of(&staff);
     let name = staff.session.account.name.clone();
+    let provider = staff.provider();
     let u = upload.clone();
     let result = blocking(&state, move |conn| {
         let period = u.period.as_deref().and_then(PeriodKey::parse);
@@ -432,6 +441,7 @@ pub(super) async fn preview_page(
             period,
             u.correction.is_some(),
             &name,
+            provider.as_deref(),
         ) {
             Ok(p) => Ok(Ok(p)),
             Err(StoreError::Import(e)) => Ok(Err(e.0)),
@@ -463,9 +473,16 @@ pub(super) async fn confirm(
     staff.check_csrf(&form.csrf)?;
     let upload = my_upload(&state, &staff, path.into_inner()).await?;
     let admin = staff.role() >= Role::Admin;
+    let provider = staff.provider();
     let result = blocking(&state, move |conn| {
         let allow_published = admin && upload.correction.is_some();
-        match crate::ops::confirm(conn, &upload, staff.actor(), allow_published) {
+        match crate::ops::confirm(
+            conn,
+            &upload,
+            staff.actor(),
+            allow_published,
+            provider.as_deref(),
+        ) {
             Ok(_) => Ok(Ok(())),
             Err(StoreError::Refused(r)) => Ok(Err(r)),
             Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {

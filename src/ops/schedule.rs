@@ -1,0 +1,117 @@
+//! 揭榜 at a set time: scheduling and cancelling (管理员, audited), and `publish_due`, which the
+//! server runs every few seconds with its clock: each due period is published in one
+//! transaction with its schedule marked done (or failed, with why) and its audit entry.
+
+use super::publish::publish_in_tx;
+use super::structure;
+use super::uploads::Actor;
+use crate::domain::PeriodKey;
+use crate::store::{self, AuditAction, AuditEntry, Refusal, StoreError};
+use rusqlite::Connection;
+
+fn when(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Schedules a draft period's 揭榜 for `at` (Unix seconds, later than `now`).
+pub fn schedule(
+    conn: &mut Connection,
+    key: PeriodKey,
+    at: i64,
+    now: i64,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    if at <= now {
+        return Err(Refusal::ScheduleInPast.into());
+    }
+    store::write_tx(conn, |tx| {
+        let s = structure(tx)?;
+        let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
+        if p.status == store::PeriodStatus::Published {
+            return Err(Refusal::AlreadyPublished { period: key }.into());
+        }
+        store::schedule_publish(tx, p.id, key, at, actor.name)?;
+        store::audit(
+            tx,
+            &AuditEntry {
+                actor: actor.name,
+                action: AuditAction::Schedule,
+                period: Some(key),
+                detail: &format!("定于{}揭榜", when(at)),
+                address: actor.address,
+            },
+        )
+    })
+}
+
+pub fn cancel_schedule(
+    conn: &mut Connection,
+    key: PeriodKey,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        let s = structure(tx)?;
+        let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
+        let at = store::cancel_schedule(tx, p.id, key)?;
+        store::audit(
+            tx,
+            &AuditEntry {
+                actor: actor.name,
+                action: AuditAction::CancelSchedule,
+                period: Some(key),
+                detail: &format!("取消了定于{}的揭榜", when(at)),
+                address: actor.address,
+            },
+        )
+    })
+}
+
+/// Publishes every period whose scheduled time has come; returns what happened to each.
+pub fn publish_due(conn: &mut Connection, now: i64) -> store::Result<Vec<(PeriodKey, String)>> {
+    let due = store::due_schedules(conn, now)?;
+    let mut out = Vec::new();
+    for d in due {
+        let detail = format!("按{}设定的时间（{}）自动揭榜", d.by, when(d.at));
+        let actor = Actor {
+            name: "定时揭榜",
+            address: None,
+        };
+        let tx = store::begin_write(conn)?;
+        let outcome = match publish_in_tx(&tx, d.key, actor, &detail) {
+            Ok(()) => {
+                store::finish_schedule(&tx, d.id, true, "已揭榜")?;
+                tx.commit()?;
+                "已揭榜".to_string()
+            }
+            Err(StoreError::Refused(r)) => {
+                // Nothing of the publish is kept; the failure is recorded, with its audit.
+                drop(tx);
+                let why = r.to_string();
+                store::write_tx(conn, |tx| {
+                    store::finish_schedule(tx, d.id, false, &why)?;
+                    store::audit(
+                        tx,
+                        &AuditEntry {
+                            actor: actor.name,
+                            action: AuditAction::Publish,
+                            period: Some(d.key),
+                            detail: &format!("{detail}未成功：{why}"),
+                            address: None,
+                        },
+                    )
+                })?;
+                format!("未能揭榜：{why}")
+            }
+            Err(e) => return Err(e),
+        };
+        tracing::info!(period = %d.key, outcome = %outcome, "scheduled publish");
+        out.push((d.key, outcome));
+    }
+    Ok(out)
+}

@@ -1,0 +1,127 @@
+//! Rolling back an import batch: every value it wrote is moved to history (under a new batch
+//! that records the rollback) and every value it replaced or cleared is put back, exactly.
+//! Refused when a later batch has since replaced one of its values (undoing it would silently
+//! undo that one too).
+
+use super::{Refusal, Result};
+use crate::domain::PeriodId;
+use rusqlite::{Connection, OptionalExtension};
+
+/// An import batch, for the list a rollback is chosen from.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    pub id: i64,
+    pub file_name: String,
+    pub actor: String,
+    pub created_at: String,
+    pub value_count: i64,
+    pub layout: String,
+    /// Set when it was rolled back: by which batch, and why.
+    pub rolled_back: Option<(i64, String)>,
+}
+
+/// The latest import batches, newest first.
+pub fn batches(conn: &Connection, limit: usize) -> Result<Vec<BatchRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT b.id, b.file_name, b.actor, b.created_at, b.value_count, b.layout, r.rollback_id, r.reason
+         FROM import_batch b LEFT JOIN batch_rollback r ON r.batch_id = b.id
+         ORDER BY b.id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        let by: Option<i64> = r.get(6)?;
+        let reason: Option<String> = r.get(7)?;
+        Ok(BatchRow {
+            id: r.get(0)?,
+            file_name: r.get(1)?,
+            actor: r.get(2)?,
+            created_at: r.get(3)?,
+            value_count: r.get(4)?,
+            layout: r.get(5)?,
+            rolled_back: by.zip(reason),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The periods whose values a batch wrote or replaced.
+pub fn batch_periods(conn: &Connection, batch: i64) -> Result<Vec<PeriodId>> {
+    let mut stmt = conn.prepare(
+        "SELECT period_id FROM score WHERE batch_id = ?1
+         UNION SELECT period_id FROM adjustment WHERE batch_id = ?1
+         UNION SELECT period_id FROM remark WHERE batch_id = ?1
+         UNION SELECT period_id FROM score_history WHERE replaced_by = ?1
+         UNION SELECT period_id FROM adjustment_history WHERE replaced_by = ?1
+         UNION SELECT period_id FROM remark_history WHERE replaced_by = ?1
+         ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([batch], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Undoes batch `batch` in the caller's transaction; returns the id of the batch that records
+/// the rollback. The caller re-freezes published boards and bumps the data version.
+pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) -> Result<i64> {
+    let file: Option<String> = tx
+        .query_row(
+            "SELECT file_name FROM import_batch WHERE id = ?1",
+            [batch],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(file) = file else {
+        return Err(Refusal::NoSuchBatch { batch }.into());
+    };
+    if let Some(by) = tx
+        .query_row(
+            "SELECT rollback_id FROM batch_rollback WHERE batch_id = ?1",
+            [batch],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    {
+        return Err(Refusal::AlreadyRolledBack { batch, by }.into());
+    }
+    // A value this batch wrote that a later batch replaced: undoing this one would undo that.
+    let later: Option<i64> = tx.query_row(
+        "SELECT MIN(replaced_by) FROM (
+                SELECT replaced_by FROM score_history WHERE batch_id = ?1
+                UNION ALL SELECT replaced_by FROM adjustment_history WHERE batch_id = ?1
+                UNION ALL SELECT replaced_by FROM remark_history WHERE batch_id = ?1)",
+        [batch],
+        |r| r.get(0),
+    )?;
+    if let Some(later) = later {
+        return Err(Refusal::RollbackSuperseded { batch, later }.into());
+    }
+    if batch_periods(tx, batch)?.is_empty() {
+        return Err(Refusal::NothingToRollBack { batch }.into());
+    }
+    tx.execute(
+        "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
+         VALUES (?1, '', '', 'rollback', 0, 0, ?2, ?3)",
+        (format!("撤销导入批次#{batch}（{file}）"), actor, super::now()),
+    )?;
+    let rb = tx.last_insert_rowid();
+    tx.execute_batch(&format!(
+        "INSERT INTO score_history (period_id, unit_id, indicator_id, points, note, batch_id, replaced_by)
+           SELECT period_id, unit_id, indicator_id, points, note, batch_id, {rb} FROM score WHERE batch_id = {batch};
+         DELETE FROM score WHERE batch_id = {batch};
+         INSERT INTO score (period_id, unit_id, indicator_id, points, note, batch_id)
+           SELECT period_id, unit_id, indicator_id, points, note, batch_id FROM score_history WHERE replaced_by = {batch};
+         INSERT INTO adjustment_history (period_id, unit_id, kind, points, reason, batch_id, replaced_by)
+           SELECT period_id, unit_id, kind, points, reason, batch_id, {rb} FROM adjustment WHERE batch_id = {batch};
+         DELETE FROM adjustment WHERE batch_id = {batch};
+         INSERT INTO adjustment (period_id, unit_id, kind, points, reason, batch_id)
+           SELECT period_id, unit_id, kind, points, reason, batch_id FROM adjustment_history WHERE replaced_by = {batch};
+         INSERT INTO remark_history (period_id, unit_id, text, batch_id, replaced_by)
+           SELECT period_id, unit_id, text, batch_id, {rb} FROM remark WHERE batch_id = {batch};
+         DELETE FROM remark WHERE batch_id = {batch};
+         INSERT INTO remark (period_id, unit_id, text, batch_id)
+           SELECT period_id, unit_id, text, batch_id FROM remark_history WHERE replaced_by = {batch};"
+    ))?;
+    tx.execute(
+        "INSERT INTO batch_rollback (batch_id, rollback_id, reason, actor, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (batch, rb, reason, actor, super::now()),
+    )?;
+    Ok(rb)
+}

@@ -1,0 +1,134 @@
+//! Scheduled 揭榜 (times in Unix seconds), and the indicator's provider (报送单位).
+
+use super::{Refusal, Result};
+use crate::domain::{IndicatorId, PeriodId, PeriodKey};
+use rusqlite::Connection;
+
+/// A pending scheduled publish.
+#[derive(Debug, Clone)]
+pub struct ScheduleRow {
+    pub id: i64,
+    pub period_id: PeriodId,
+    pub key: PeriodKey,
+    pub at: i64,
+    pub by: String,
+}
+
+pub fn schedule_publish(
+    tx: &Connection,
+    period_id: PeriodId,
+    key: PeriodKey,
+    at: i64,
+    by: &str,
+) -> Result<()> {
+    let pending: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM scheduled_publish WHERE period_id = ?1 AND state = 'pending'",
+        [period_id],
+        |r| r.get(0),
+    )?;
+    if pending > 0 {
+        return Err(Refusal::AlreadyScheduled { period: key }.into());
+    }
+    tx.execute(
+        "INSERT INTO scheduled_publish (period_id, at, by_account, created_at) VALUES (?1, ?2, ?3, ?4)",
+        (period_id, at, by, super::now()),
+    )?;
+    Ok(())
+}
+
+/// Cancels a period's pending schedule; returns its time.
+pub fn cancel_schedule(tx: &Connection, period_id: PeriodId, key: PeriodKey) -> Result<i64> {
+    let at: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT at FROM scheduled_publish WHERE period_id = ?1 AND state = 'pending'",
+        [period_id],
+        |r| r.get(0),
+    ))?;
+    let Some(at) = at else {
+        return Err(Refusal::NoSchedule { period: key }.into());
+    };
+    tx.execute(
+        "UPDATE scheduled_publish SET state = 'cancelled' WHERE period_id = ?1 AND state = 'pending'",
+        [period_id],
+    )?;
+    Ok(at)
+}
+
+fn rows(conn: &Connection, due_by: Option<i64>) -> Result<Vec<ScheduleRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.id, s.period_id, p.year, p.quarter, s.at, s.by_account FROM scheduled_publish s
+         JOIN period p ON p.id = s.period_id
+         WHERE s.state = 'pending' AND (?1 IS NULL OR s.at <= ?1) ORDER BY s.at, s.id",
+    )?;
+    let rows = stmt.query_map([due_by], |r| {
+        let (year, quarter): (i32, u8) = (r.get(2)?, r.get(3)?);
+        Ok(ScheduleRow {
+            id: r.get(0)?,
+            period_id: r.get(1)?,
+            key: PeriodKey { year, quarter },
+            at: r.get(4)?,
+            by: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn pending_schedules(conn: &Connection) -> Result<Vec<ScheduleRow>> {
+    rows(conn, None)
+}
+
+pub fn due_schedules(conn: &Connection, now: i64) -> Result<Vec<ScheduleRow>> {
+    rows(conn, Some(now))
+}
+
+/// Marks a schedule done or failed, with what happened.
+pub fn finish_schedule(tx: &Connection, id: i64, done: bool, outcome: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE scheduled_publish SET state = ?2, outcome = ?3 WHERE id = ?1",
+        (id, if done { "done" } else { "failed" }, outcome),
+    )?;
+    Ok(())
+}
+
+pub fn set_indicator_provider(
+    tx: &Connection,
+    id: IndicatorId,
+    provider: Option<&str>,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE indicator SET provider = ?2 WHERE id = ?1",
+        (id, provider),
+    )? == 1)
+}
+
+/// What is in for one indicator of one group in a period (the 报送进度 matrix).
+#[derive(Debug, Clone)]
+pub struct ProgressCell {
+    pub group_id: crate::domain::GroupId,
+    pub indicator_id: IndicatorId,
+    /// Units of the group with a value.
+    pub units: i64,
+    /// Who imported them (distinct, joined with 、) and when last.
+    pub actors: String,
+    pub last_at: String,
+}
+
+pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCell>> {
+    let mut stmt = conn.prepare(
+        "SELECT u.group_id, s.indicator_id, COUNT(*), GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
+         FROM score s JOIN unit u ON u.id = s.unit_id JOIN import_batch b ON b.id = s.batch_id
+         WHERE s.period_id = ?1 GROUP BY u.group_id, s.indicator_id",
+    )?;
+    let rows = stmt.query_map([period_id], |r| {
+        Ok(ProgressCell {
+            group_id: r.get(0)?,
+            indicator_id: r.get(1)?,
+            units: r.get(2)?,
+            actors: r
+                .get::<_, Option<String>>(3)?
+                .unwrap_or_default()
+                .replace(',', "、"),
+            last_at: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,384 @@
+//! Per-period work: scheduling 揭榜, the 报送进度 matrix, draft boards for staff; import
+//! batches and their rollback; which provider reports each indicator.
+
+use super::Staff;
+use super::pages::{Me, blocking, page};
+use crate::boards::{self, View};
+use crate::domain::{IndicatorId, PeriodKey};
+use crate::present::{ChangeText, TierText};
+use crate::store::{self, PeriodStatus, StoreError};
+use crate::web::{AppError, AppState};
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
+    PeriodKey::parse(raw).ok_or_else(|| AppError::NotFound(format!("期间「{raw}」不存在")))
+}
+
+fn back(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+/// Runs a write; a refusal becomes a 400 page with its Chinese reason.
+async fn refusable<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    what: &'static str,
+    f: impl FnOnce(&mut rusqlite::Connection) -> store::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    let r = blocking(state, move |conn| match f(conn) {
+        Ok(v) => Ok(Ok(v)),
+        Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+        Err(e) => Err(e.into()),
+    })
+    .await?;
+    r.map_err(|m| AppError::BadRequest(format!("{what}：{m}")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ScheduleForm {
+    #[serde(default)]
+    csrf: String,
+    /// `2026-12-01T09:00`, local time (an `<input type="datetime-local">`).
+    #[serde(default)]
+    at: String,
+}
+
+/// Local date and time from a `datetime-local` field, as Unix seconds.
+fn parse_local(at: &str) -> Option<i64> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    chrono::Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.timestamp())
+}
+
+pub(super) async fn schedule(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<ScheduleForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let key = period_of(&path)?;
+    let at = parse_local(&form.at).ok_or_else(|| {
+        AppError::BadRequest("揭榜时间格式不对：请选择日期和时间（如 2026-12-01 09:00）".into())
+    })?;
+    let now = state.admin.clock.now();
+    refusable(&state, "未能设定定时揭榜", move |conn| {
+        crate::ops::schedule(conn, key, at, now, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin?msg=scheduled"))
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn cancel(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let key = period_of(&path)?;
+    refusable(&state, "未能取消定时揭榜", move |conn| {
+        crate::ops::cancel_schedule(conn, key, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin?msg=cancelled"))
+}
+
+pub struct ProgressRow {
+    pub indicator: String,
+    pub provider: String,
+    pub cells: String,
+    pub state: &'static str,
+    pub css: &'static str,
+    pub who: String,
+    pub when: String,
+}
+
+pub struct ProgressGroup {
+    pub name: String,
+    pub units: usize,
+    pub rows: Vec<ProgressRow>,
+    pub complete: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/progress.html")]
+struct ProgressPage {
+    title: String,
+    me: Me,
+    period: String,
+    groups: Vec<ProgressGroup>,
+    complete: bool,
+}
+
+pub(super) async fn progress(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = period_of(&path)?;
+    let (s, cells) = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let p = s
+            .period(key)
+            .ok_or_else(|| AppError::NotFound(format!("期间{key}还没有任何数据")))?;
+        let cells = store::progress(conn, p.id)?;
+        Ok((s, cells))
+    })
+    .await?;
+    let by: HashMap<_, _> = cells
+        .iter()
+        .map(|c| ((c.group_id, c.indicator_id), c))
+        .collect();
+    let groups: Vec<ProgressGroup> = s
+        .groups
+        .iter()
+        .map(|g| {
+            let units = s.units.iter().filter(|u| u.group_id == g.id).count();
+            let rows: Vec<ProgressRow> = s
+                .group_indicators(g.id)
+                .into_iter()
+                .map(|i| {
+                    let c = by.get(&(g.id, i.id));
+                    let n = c.map_or(0, |c| c.units as usize);
+                    let (state, css) = if n == 0 {
+                        ("未报送", "missing")
+                    } else if n < units {
+                        ("部分报送", "partial")
+                    } else {
+                        ("已报送", "done")
+                    };
+                    ProgressRow {
+                        indicator: i.name.clone(),
+                        provider: i.provider.clone().unwrap_or_else(|| "（未指定）".into()),
+                        cells: format!("{n}/{units}"),
+                        state,
+                        css,
+                        who: c.map(|c| c.actors.clone()).unwrap_or_default(),
+                        when: c.map(|c| c.last_at.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            ProgressGroup {
+                name: g.name.clone(),
+                units,
+                complete: rows.iter().all(|r| r.css == "done"),
+                rows,
+            }
+        })
+        .collect();
+    page(&ProgressPage {
+        title: format!("{}报送进度", key.label()),
+        me: Me::of(&staff),
+        period: key.label(),
+        complete: groups.iter().all(|g| g.complete),
+        groups,
+    })
+}
+
+pub struct DraftRow {
+    pub rank: String,
+    pub unit: String,
+    pub total: String,
+    pub tier: &'static str,
+    pub tier_css: &'static str,
+    pub change: String,
+    pub missing: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/draft_board.html")]
+struct DraftBoard {
+    title: String,
+    me: Me,
+    draft: bool,
+    rules: String,
+    rows: Vec<DraftRow>,
+}
+
+pub(super) async fn draft_board(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (raw, group) = path.into_inner();
+    let key = period_of(&raw)?;
+    let b = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        Ok(boards::group_board(
+            conn,
+            &s,
+            key,
+            crate::domain::GroupId(group),
+            View::Quarter,
+        )?)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound("没有这个期间或组别的榜单".into()))?;
+    let draft = b.period.status != PeriodStatus::Published;
+    page(&DraftBoard {
+        title: format!(
+            "{}{} · {}",
+            if draft { "【草稿】" } else { "" },
+            key.label(),
+            b.group.name
+        ),
+        me: Me::of(&staff),
+        draft,
+        rules: b.rules_text.clone(),
+        rows: b
+            .board
+            .rows
+            .iter()
+            .map(|r| DraftRow {
+                rank: match r.rank {
+                    Some(n) if r.tied => format!("{n}（并列）"),
+                    Some(n) => n.to_string(),
+                    None => "不参与排名".into(),
+                },
+                unit: r.name.clone(),
+                total: r.total.to_string(),
+                tier: r.tier.label(),
+                tier_css: r.tier.css(),
+                change: r.change.label(),
+                missing: !r.missing.is_empty(),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/batches.html")]
+struct BatchesPage {
+    title: String,
+    me: Me,
+    batches: Vec<store::BatchRow>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct MsgQuery {
+    msg: Option<String>,
+}
+
+pub(super) async fn batches(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<MsgQuery>,
+) -> Result<HttpResponse, AppError> {
+    let batches = blocking(&state, |conn| Ok(store::batches(conn, 200)?)).await?;
+    page(&BatchesPage {
+        title: "导入批次".into(),
+        me: Me::of(&staff),
+        batches,
+        message: (q.msg.as_deref() == Some("rolled-back"))
+            .then(|| "已撤销该批次，被它替换的数值已恢复。".to_string()),
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct RollbackForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn rollback(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<i64>,
+    form: web::Form<RollbackForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let batch = path.into_inner();
+    let reason = form.into_inner().reason;
+    refusable(&state, "未能撤销", move |conn| {
+        crate::ops::rollback(conn, batch, &reason, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin/batches?msg=rolled-back"))
+}
+
+#[derive(Template)]
+#[template(path = "admin/indicators.html")]
+struct IndicatorsPage {
+    title: String,
+    me: Me,
+    rows: Vec<(i64, String, String, String)>,
+    message: Option<String>,
+}
+
+pub(super) async fn indicators(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<MsgQuery>,
+) -> Result<HttpResponse, AppError> {
+    let s = blocking(&state, |conn| Ok(store::load_structure(conn)?))
+        .await?
+        .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+    let rows = s
+        .indicators
+        .iter()
+        .map(|i| {
+            let groups = i
+                .groups
+                .iter()
+                .filter_map(|g| s.group(*g).map(|g| g.name.clone()))
+                .collect::<Vec<_>>()
+                .join("、");
+            (
+                i.id.0,
+                i.name.clone(),
+                groups,
+                i.provider.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    page(&IndicatorsPage {
+        title: "指标报送单位".into(),
+        me: Me::of(&staff),
+        rows,
+        message: (q.msg.as_deref() == Some("saved")).then(|| "已保存。".to_string()),
+    })
+}
+
+pub(super) async fn save_indicators(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let providers: Vec<(IndicatorId, Option<String>)> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("p_")?.parse::<i64>().ok()?;
+            let v: String = v.trim().chars().take(40).collect();
+            Some((IndicatorId(id), (!v.is_empty()).then_some(v)))
+        })
+        .collect();
+    refusable(&state, "未能保存", move |conn| {
+        crate::ops::set_providers(conn, &providers, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin/indicators?msg=saved"))
+}
