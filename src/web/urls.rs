@@ -22,6 +22,11 @@ pub fn board_view(period: PeriodKey, group: GroupId, view: View) -> String {
     format!("{}{}", board(period, group), view_query(view))
 }
 
+/// `/boards/2023Q3/1/versions/1?view=cumulative`: a board as posted before a correction.
+pub fn board_version(period: PeriodKey, group: GroupId, view: View, n: usize) -> String {
+    format!("{}/versions/{n}{}", board(period, group), view_query(view))
+}
+
 /// `/boards/2023Q3/1?sort=total&dir=desc&view=cumulative`
 pub fn board_sorted(
     period: PeriodKey,

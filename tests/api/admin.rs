@@ -808,3 +808,90 @@ fn drafts_are_shown_to_staff_marked_and_never_to_the_public() {
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
     assert_eq!(public.get("/admin/periods/2023Q4/boards/1").status, 303);
 }
+
+impl Browser {
+    fn upload_with_reason(
+        &mut self,
+        csrf: &str,
+        period: &str,
+        name: &str,
+        file: &[u8],
+        reason: &str,
+    ) -> Resp {
+        let boundary = "----shaibangtestboundary7MA4YWxk";
+        let mut body = Vec::new();
+        for (k, v) in [("csrf", csrf), ("period", period), ("reason", reason)] {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .agent
+            .post(&format!("{}/admin/upload", self.base))
+            .header("cookie", &self.cookie_header())
+            .header(
+                "content-type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..]);
+        self.finish(r)
+    }
+}
+
+#[test]
+fn a_published_period_is_corrected_only_by_an_admin_with_a_reason() {
+    let app = app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    shaibang::ops::publish(&mut app.db.store.conn().unwrap(), Q4).unwrap();
+    let fix = "单位,固定资产投资\n金碧街道,1\n";
+    // 考评办: the preview says the period is published; nothing to confirm.
+    let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
+    let r = staff.upload(&scsrf, "2023Q4", "fix.csv", fix.as_bytes());
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("已经揭榜") || r.body.contains("已揭榜"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("确认导入</button>"));
+    let denied = staff.upload_with_reason(&scsrf, "2023Q4", "fix.csv", fix.as_bytes(), "笔误");
+    assert_eq!(denied.status, 403, "only 管理员 corrects");
+    // 管理员 with a reason: the preview shows the correction of the posted board.
+    let (mut admin, acsrf) = Browser::logged_in(&app, ADMIN);
+    let token = preview_token(&admin.upload_with_reason(
+        &acsrf,
+        "2023Q4",
+        "fix.csv",
+        fix.as_bytes(),
+        "区统计局更正固定资产投资数据",
+    ));
+    let preview = admin.get(&format!("/admin/uploads/{token}")).body;
+    assert!(
+        preview.contains("将更正已揭榜的2023年第四季度"),
+        "{preview}"
+    );
+    assert!(preview.contains("已揭榜，将更正公开榜单"));
+    let c = admin.post(
+        &format!("/admin/uploads/{token}/confirm"),
+        &[("csrf", &acsrf)],
+    );
+    assert_eq!(c.status, 303, "{}", c.body);
+    let board = admin.get("/boards/2023Q4/1").body;
+    assert!(
+        board.contains("区统计局更正固定资产投资数据") && board.contains(ADMIN.0),
+        "the 本榜已更正 record shows why and who"
+    );
+    assert_eq!(
+        admin.get("/boards/2023Q4/1/versions/1").status,
+        200,
+        "the board before stays viewable"
+    );
+}

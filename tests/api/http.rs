@@ -18,6 +18,7 @@ fn every_route() -> Vec<&'static str> {
         "/",
         "/boards/2023Q2/1",
         "/boards/2023Q2/1/why/1",
+        "/boards/2023Q2/1/versions/1",
         "/units/1",
         "/indicators/1",
         "/compare?units=1&units=2",

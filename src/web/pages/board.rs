@@ -81,20 +81,28 @@ struct BoardPage<'a> {
 
 /// The notice on a published board that was corrected after 揭榜.
 pub struct CorrectionNotice {
-    /// One line per correction, oldest first.
-    pub lines: Vec<String>,
+    /// One line per version, oldest first, with a link to it if it was superseded.
+    pub lines: Vec<(String, Option<String>)>,
     /// Units whose rank or total the latest correction changed.
     pub changes: Vec<String>,
 }
 
 impl CorrectionNotice {
-    pub fn new(c: &crate::boards::Correction) -> CorrectionNotice {
+    /// `link(n)` is the address of version `n` (1: as posted at 揭榜).
+    pub fn new(c: &crate::boards::Correction, link: impl Fn(usize) -> String) -> CorrectionNotice {
         let mut lines = vec![format!("{} 揭榜", c.first_published)];
         lines.extend(
             c.history
                 .iter()
                 .map(|m| format!("{} {}", m.created_at, m.reason)),
         );
+        // Every version but the last (the board shown) can be opened as it was posted.
+        let last = lines.len();
+        let lines = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (l, (i + 1 < last).then(|| link(i + 1))))
+            .collect();
         let changes = c
             .changes
             .iter()
@@ -305,7 +313,9 @@ pub fn board_page(
             } else {
                 String::new()
             },
-            correction: b.corrected.as_ref().map(CorrectionNotice::new),
+            correction: b.corrected.as_ref().map(|c| {
+                CorrectionNotice::new(c, |n| urls::board_version(period.key, g.id, view, n))
+            }),
         })
     }
 }

@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod indicator;
 mod unit;
+mod version;
 mod why;
 
 pub use board::{BoardQuery, CorrectionNotice, board_page};
@@ -26,6 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/boards/{period}/{group}/why/{unit}",
             web::get().to(why::why),
+        )
+        .route(
+            "/boards/{period}/{group}/versions/{n}",
+            web::get().to(version::version),
         )
         .route("/units/{id}", web::get().to(unit::unit))
         .route("/indicators/{id}", web::get().to(indicator::indicator))
