@@ -161,6 +161,12 @@ pub struct ServeArgs {
     /// Largest file accepted by the upload page, in MB.
     #[arg(long, env = "SHAIBANG_UPLOAD_LIMIT_MB", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
     pub upload_limit_mb: u32,
+    /// Boards, API and exports require a logged-in account (the lobby stays open).
+    #[arg(long, env = "SHAIBANG_PRIVATE")]
+    pub private: bool,
+    /// The lobby screens require this token (`/lobby?token=…`); at least 16 characters.
+    #[arg(long, env = "SHAIBANG_LOBBY_TOKEN")]
+    pub lobby_token: Option<String>,
 }
 
 /// What a command fails with, printed as `错误：…`.

@@ -14,8 +14,19 @@ pub fn serve(store: Store, args: &ServeArgs) -> Result<ExitCode, CliError> {
             crate::demo::load(&mut conn)?;
         }
     }
+    if args
+        .lobby_token
+        .as_ref()
+        .is_some_and(|t| t.chars().count() < 16)
+    {
+        return Err(CliError::Input(
+            "大屏授权码（--lobby-token）至少需要16个字符".into(),
+        ));
+    }
     let admin = crate::web::admin::AdminConfig {
         secure_cookies: args.secure_cookies,
+        private_pages: args.private,
+        lobby_token: args.lobby_token.clone(),
         upload_limit: args.upload_limit_mb as usize * 1024 * 1024,
         ..crate::web::admin::AdminConfig::default()
     };

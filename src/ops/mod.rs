@@ -19,7 +19,9 @@ pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
-pub use uploads::{Actor, GroupPreview, Preview, PreviewRow, confirm, preview, record_upload};
+pub use uploads::{
+    Actor, GroupPreview, Preview, PreviewRow, confirm, confirm_honors, preview, record_upload,
+};
 pub use verify::{Discrepancy, verify};
 
 use crate::competition::{Catalog, CompetitionSpec};

@@ -263,3 +263,44 @@ pub fn record_upload(
         Ok(())
     })
 }
+
+/// Applies an uploaded honors list (实干先锋) as previewed: refused if the data changed since;
+/// audited in the same transaction. Returns how many people were listed.
+pub fn confirm_honors(
+    conn: &mut Connection,
+    upload: &Upload,
+    actor: Actor<'_>,
+) -> store::Result<usize> {
+    if let Some(batch) = upload.batch_id {
+        return Err(Refusal::AlreadyConfirmed { batch }.into());
+    }
+    let catalog = structure(conn)?.catalog();
+    let period = upload.period.as_deref().and_then(PeriodKey::parse);
+    let plan = crate::import::honors::plan_honors(&upload.bytes, &catalog, period)
+        .map_err(StoreError::Import)?;
+    let tx = store::begin_write(conn)?;
+    if store::data_version(&tx)?.0 != upload.data_version {
+        return Err(Refusal::StalePreview.into());
+    }
+    let n = store::replace_honors(&tx, &catalog, &plan, &upload.file_name, actor.name)?;
+    let batch: i64 = tx.query_row("SELECT MAX(id) FROM import_batch", [], |r| r.get(0))?;
+    store::mark_upload_confirmed(&tx, upload.id, batch)?;
+    for &p in &plan.periods() {
+        store::audit(
+            &tx,
+            &AuditEntry {
+                actor: actor.name,
+                action: AuditAction::Confirm,
+                period: Some(p),
+                detail: &format!(
+                    "确认导入实干先锋名单「{}」（sha256 {}），{n}人",
+                    upload.file_name, upload.sha256
+                ),
+                address: actor.address,
+            },
+        )?;
+    }
+    store::bump_version(&tx)?;
+    tx.commit()?;
+    Ok(n)
+}

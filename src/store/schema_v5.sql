@@ -49,6 +49,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TABLE upload (
     id           INTEGER PRIMARY KEY,
     token        TEXT NOT NULL UNIQUE,
+    kind         TEXT NOT NULL DEFAULT 'scores' CHECK (kind IN ('scores', 'honors')),
     account_id   INTEGER NOT NULL REFERENCES account(id),
     file_name    TEXT NOT NULL,
     sha256       TEXT NOT NULL,

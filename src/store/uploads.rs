@@ -9,6 +9,8 @@ use rusqlite::{Connection, OptionalExtension};
 pub struct Upload {
     pub id: i64,
     pub token: String,
+    /// `scores` or `honors`.
+    pub kind: String,
     pub account_id: i64,
     pub file_name: String,
     pub sha256: String,
@@ -26,6 +28,8 @@ pub struct Upload {
 /// What an upload is saved with.
 pub struct NewUpload<'a> {
     pub token: &'a str,
+    /// `scores` or `honors`.
+    pub kind: &'a str,
     pub account_id: i64,
     pub file_name: &'a str,
     pub sha256: &'a str,
@@ -45,8 +49,8 @@ pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
         [u.now - UPLOAD_TTL_SECS],
     )?;
     conn.execute(
-        "INSERT INTO upload (token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO upload (token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         (
             u.token,
             u.account_id,
@@ -57,6 +61,7 @@ pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
             u.correction,
             u.data_version,
             u.now,
+            u.kind,
         ),
     )?;
     Ok(conn.last_insert_rowid())
@@ -65,7 +70,7 @@ pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
 pub fn upload_by_token(conn: &Connection, token: &str) -> Result<Option<Upload>> {
     Ok(conn
         .query_row(
-            "SELECT id, token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at, batch_id
+            "SELECT id, token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at, batch_id, kind
              FROM upload WHERE token = ?1",
             [token],
             |r| {
@@ -81,6 +86,7 @@ pub fn upload_by_token(conn: &Connection, token: &str) -> Result<Option<Upload>>
                     data_version: r.get(8)?,
                     created_at: r.get(9)?,
                     batch_id: r.get(10)?,
+                    kind: r.get(11)?,
                 })
             },
         )

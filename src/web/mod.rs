@@ -56,6 +56,7 @@ pub fn build_with(
         App::new()
             .app_data(state.clone())
             .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(admin::access::gate))
             .wrap(actix_web::middleware::from_fn(head_as_get))
             .wrap(security_headers())
             .configure(configure)

@@ -895,3 +895,140 @@ fn a_published_period_is_corrected_only_by_an_admin_with_a_reason() {
         "the board before stays viewable"
     );
 }
+
+#[test]
+fn private_pages_need_a_login_but_the_lobby_does_not() {
+    let db = crate::helpers::demo_db();
+    let cli = Actor {
+        name: "test",
+        address: None,
+    };
+    shaibang::ops::add_user(
+        &mut db.store.conn().unwrap(),
+        STAFF.0,
+        Role::Staff,
+        None,
+        STAFF.1,
+        cli,
+    )
+    .unwrap();
+    let app = spawn_app_with(
+        db,
+        AdminConfig {
+            private_pages: true,
+            ..AdminConfig::default()
+        },
+    );
+    let mut anon = Browser::new(&app);
+    let home = anon.get("/boards/2023Q3/1?sort=total");
+    assert_eq!(home.status, 303);
+    assert!(
+        home.location.starts_with("/admin/login?next="),
+        "{}",
+        home.location
+    );
+    assert_eq!(anon.get("/api/v1/periods").status, 401);
+    assert_eq!(anon.get("/boards/2023Q3/1/export.csv").status, 303);
+    assert_eq!(
+        anon.get("/lobby").status,
+        200,
+        "a TV never lands on a login page"
+    );
+    assert_eq!(anon.get("/healthz").status, 200);
+    // After login the page it asked for opens.
+    let t = anon.login_form_token();
+    let r = anon.post(
+        "/admin/login",
+        &[
+            ("csrf", &t),
+            ("name", STAFF.0),
+            ("password", STAFF.1),
+            ("next", "/boards/2023Q3/1?sort=total"),
+        ],
+    );
+    assert_eq!(r.location, "/boards/2023Q3/1?sort=total");
+    assert_eq!(anon.get("/boards/2023Q3/1").status, 200);
+    assert_eq!(anon.get("/api/v1/periods").status, 200);
+    // No open redirect through `next`.
+    let mut other = Browser::new(&app);
+    let t = other.login_form_token();
+    let r = other.post(
+        "/admin/login",
+        &[
+            ("csrf", &t),
+            ("name", STAFF.0),
+            ("password", STAFF.1),
+            ("next", "//evil.example/x"),
+        ],
+    );
+    assert_eq!(r.location, "/admin");
+}
+
+#[test]
+fn a_lobby_token_guards_the_screens() {
+    let app = spawn_app_with(
+        crate::helpers::demo_db(),
+        AdminConfig {
+            lobby_token: Some("screen-token-0123456789".into()),
+            ..AdminConfig::default()
+        },
+    );
+    let mut tv = Browser::new(&app);
+    let denied = tv.get("/lobby");
+    assert_eq!(denied.status, 403);
+    assert!(denied.body.contains("未授权"));
+    assert_eq!(tv.get("/lobby?token=wrong").status, 403);
+    assert_eq!(tv.get("/lobby?token=screen-token-0123456789").status, 200);
+    // The screen's polling carries the cookie it was given.
+    assert_eq!(tv.get("/lobby/content").status, 200);
+    assert_eq!(Browser::new(&app).get("/lobby/content").status, 403);
+    // The boards stay public unless the pages are made private.
+    assert_eq!(Browser::new(&app).get("/boards/2023Q3/1").status, 200);
+}
+
+#[test]
+fn honors_are_uploaded_previewed_and_confirmed() {
+    let app = app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let upload = |b: &mut Browser, body: &[u8]| {
+        let boundary = "----honorsboundary";
+        let mut m = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"honors.csv\"\r\n\r\n").into_bytes();
+        m.extend_from_slice(body);
+        m.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = b
+            .agent
+            .post(&format!("{}/admin/honors", b.base))
+            .header("cookie", &b.cookie_header())
+            .header(
+                "content-type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&m[..]);
+        b.finish(r)
+    };
+    let bad = upload(
+        &mut b,
+        "期间,姓名,单位,称号,事迹\n2023Q4,,金碧街道,实干先锋,事迹\n".as_bytes(),
+    );
+    assert_eq!(bad.status, 200);
+    assert!(bad.body.contains("第2行"), "{}", bad.body);
+    let good = "期间,姓名,单位,称号,事迹\n2023Q4,周晓梅,金碧街道,实干先锋,牵头完成重点项目\n";
+    let r = upload(&mut b, good.as_bytes());
+    assert_eq!(r.status, 303, "{}", r.body);
+    let preview = b.get(&r.location);
+    assert!(preview.body.contains("周晓梅") && preview.body.contains("确认导入"));
+    let token = r.location.rsplit('/').next().unwrap();
+    let c = b.post(
+        &format!("/admin/honors/{token}/confirm"),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(c.status, 303, "{}", c.body);
+    let n: i64 = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM honor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+}

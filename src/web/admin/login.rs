@@ -29,10 +29,15 @@ pub(super) struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path inside the staff area is followed after login (no open redirect).
+/// Only a path on this server is followed after login (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains('\\') => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
             n.to_string()
         }
         _ => "/admin".to_string(),

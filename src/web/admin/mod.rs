@@ -7,6 +7,8 @@
 //! POST carries the session's CSRF token in a form field, checked before anything is done
 //! (`Staff::check_csrf`); no GET changes data.
 
+pub mod access;
+mod honors;
 mod login;
 mod pages;
 mod periods;
@@ -55,6 +57,10 @@ pub struct AdminConfig {
     pub clock: Clock,
     /// How often due scheduled publishes are looked for.
     pub schedule_tick: std::time::Duration,
+    /// Boards, API and exports require a logged-in account (the lobby does not).
+    pub private_pages: bool,
+    /// The lobby requires this token (`?token=…` once, then a cookie).
+    pub lobby_token: Option<String>,
 }
 
 impl Default for AdminConfig {
@@ -68,6 +74,8 @@ impl Default for AdminConfig {
             upload_limit: 10 << 20,
             clock: Clock::default(),
             schedule_tick: std::time::Duration::from_secs(10),
+            private_pages: false,
+            lobby_token: None,
         }
     }
 }
@@ -120,6 +128,10 @@ admin_routes! {
     post "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);
     get "/admin/indicators" => periods::indicators, Some(Role::Admin);
     post "/admin/indicators" => periods::save_indicators, Some(Role::Admin);
+    get "/admin/honors" => honors::honors_page, Some(Role::Staff);
+    post "/admin/honors" => honors::upload_honors, Some(Role::Staff);
+    get "/admin/honors/{token}" => honors::honors_preview, Some(Role::Staff);
+    post "/admin/honors/{token}/confirm" => honors::honors_confirm, Some(Role::Staff);
     get "/admin/audit" => pages::audit, Some(Role::Staff);
     get "/admin/users" => pages::users, Some(Role::Admin);
     post "/admin/users" => pages::add_user, Some(Role::Admin);

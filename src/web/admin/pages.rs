@@ -88,6 +88,7 @@ fn message(code: Option<&str>) -> Option<String> {
         match code? {
             "published" => "已揭榜：公开页面和大厅屏幕已切换到新的榜单。",
             "confirmed" => "已确认导入。",
+            "honors" => "已导入实干先锋名单。",
             "user-added" => "已创建账号。",
             "user-disabled" => "已停用账号。",
             "scheduled" => "已设定定时揭榜：到时服务器会自动揭榜，无需有人登录。",

@@ -64,18 +64,18 @@ pub(super) async fn upload_page(
 /// Longest text field of the upload form.
 const MAX_FIELD: usize = 4096;
 /// Bytes read past the limit before the request is answered 413 and the connection closed.
-const DRAIN_LIMIT: usize = 64 << 20;
+pub(super) const DRAIN_LIMIT: usize = 64 << 20;
 
 #[derive(Default)]
-struct UploadForm {
-    csrf: String,
-    period: String,
-    reason: String,
-    file_name: String,
-    file: Vec<u8>,
+pub(super) struct UploadForm {
+    pub csrf: String,
+    pub period: String,
+    pub reason: String,
+    pub file_name: String,
+    pub file: Vec<u8>,
 }
 
-async fn read_form(mut mp: Multipart, limit: usize) -> Result<UploadForm, AppError> {
+pub(super) async fn read_form(mut mp: Multipart, limit: usize) -> Result<UploadForm, AppError> {
     let mut form = UploadForm::default();
     let (mut total, mut too_large) = (0usize, false);
     while let Some(field) = mp.next().await {
@@ -130,7 +130,7 @@ async fn read_form(mut mp: Multipart, limit: usize) -> Result<UploadForm, AppErr
 }
 
 /// Keeps the last part of a browser-supplied file name, without path or control characters.
-fn clean_file_name(name: &str) -> String {
+pub(super) fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     if clean.trim().is_empty() {
@@ -232,6 +232,7 @@ pub(super) async fn upload(
         };
         let keep = preview.as_ref().filter(|p| !p.unchanged).map(|p| store::NewUpload {
             token: &token,
+            kind: "scores",
             account_id,
             file_name: &file_name,
             sha256: &sha,
@@ -415,7 +416,12 @@ async fn my_upload(
 ) -> Result<store::Upload, AppError> {
     let up = blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?)).await?;
     match up {
-        Some(u) if u.account_id == staff.session.account.id || staff.role() >= Role::Staff => Ok(u),
+        Some(u)
+            if u.kind == "scores"
+                && (u.account_id == staff.session.account.id || staff.role() >= Role::Staff) =>
+        {
+            Ok(u)
+        }
         _ => Err(AppError::NotFound(
             "找不到这次上传（可能已超过24小时被清理）。请重新上传。".into(),
         )),

@@ -1,0 +1,228 @@
+//! Uploading the 实干先锋 honors list: the same bounded multipart upload, a preview of the
+//! people listed (or every error with its row and column), and confirm.
+
+use super::Staff;
+use super::pages::{Me, blocking, page};
+use super::upload::{clean_file_name, read_form};
+use crate::auth;
+use crate::domain::PeriodKey;
+use crate::import::honors::{HonorEntry, plan_honors};
+use crate::store::{self, Refusal, StoreError};
+use crate::web::{AppError, AppState};
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin/honors.html")]
+struct HonorsPage {
+    title: String,
+    me: Me,
+    file_name: String,
+    token: Option<String>,
+    entries: Vec<(String, String, String, String, String)>,
+    errors: Vec<String>,
+    stale: bool,
+    form: bool,
+}
+
+fn view(
+    me: Me,
+    file_name: &str,
+    token: Option<String>,
+    entries: &[HonorEntry],
+    errors: Vec<String>,
+    stale: bool,
+) -> Result<HttpResponse, AppError> {
+    page(&HonorsPage {
+        title: "实干先锋名单".into(),
+        me,
+        file_name: file_name.to_string(),
+        token,
+        entries: entries
+            .iter()
+            .map(|e| {
+                (
+                    e.period.label(),
+                    e.name.clone(),
+                    e.unit_text.clone(),
+                    e.title.clone(),
+                    e.citation.clone(),
+                )
+            })
+            .collect(),
+        errors,
+        stale,
+        form: false,
+    })
+}
+
+pub(super) async fn honors_page(staff: Staff) -> Result<HttpResponse, AppError> {
+    page(&HonorsPage {
+        title: "上传实干先锋名单".into(),
+        me: Me::of(&staff),
+        file_name: String::new(),
+        token: None,
+        entries: Vec::new(),
+        errors: Vec::new(),
+        stale: false,
+        form: true,
+    })
+}
+
+pub(super) async fn upload_honors(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    staff: Staff,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let mp = Multipart::new(req.headers(), payload);
+    let form = match read_form(mp, state.admin.upload_limit).await {
+        Err(AppError::BadRequest(m)) => return Err(AppError::Forbidden(m)),
+        other => other?,
+    };
+    staff.check_csrf(&form.csrf)?;
+    let period = match form.period.as_str() {
+        "" => None,
+        p => Some(
+            PeriodKey::parse(p).ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
+        ),
+    };
+    let file_name = clean_file_name(&form.file_name);
+    let shown = file_name.clone();
+    let token = auth::new_token();
+    let now = state.admin.clock.now();
+    let me = Me::of(&staff);
+    let (entries, errors, keep) = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let version = store::data_version(conn)?.0;
+        let sha = crate::import::sha256_hex(&form.file);
+        let (entries, errors, periods) = match plan_honors(&form.file, &s.catalog(), period) {
+            Ok(p) => {
+                let periods = p.periods();
+                (p.entries, Vec::new(), periods)
+            }
+            Err(e) => (
+                Vec::new(),
+                e.0.iter().map(ToString::to_string).collect(),
+                Vec::new(),
+            ),
+        };
+        let ok = errors.is_empty();
+        let detail = if ok {
+            format!(
+                "上传实干先锋名单「{file_name}」（sha256 {sha}），{}人，待确认",
+                entries.len()
+            )
+        } else {
+            format!(
+                "上传实干先锋名单「{file_name}」（sha256 {sha}）：有{}处错误，未导入",
+                errors.len()
+            )
+        };
+        let new = store::NewUpload {
+            token: &token,
+            kind: "honors",
+            account_id: staff.session.account.id,
+            file_name: &file_name,
+            sha256: &sha,
+            bytes: &form.file,
+            period: Some(form.period.as_str()).filter(|p| !p.is_empty()),
+            correction: None,
+            data_version: version,
+            now,
+        };
+        crate::ops::record_upload(conn, ok.then_some(&new), staff.actor(), &periods, &detail)?;
+        Ok((
+            entries,
+            errors,
+            ok.then(|| (token.clone(), file_name.clone())),
+        ))
+    })
+    .await?;
+    match keep {
+        Some((token, _)) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/admin/honors/{token}")))
+            .finish()),
+        None => view(me, &shown, None, &entries, errors, false),
+    }
+}
+
+async fn honors_upload(
+    state: &web::Data<AppState>,
+    token: String,
+) -> Result<store::Upload, AppError> {
+    blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?))
+        .await?
+        .filter(|u| u.kind == "honors")
+        .ok_or_else(|| AppError::NotFound("找不到这次上传。请重新上传。".into()))
+}
+
+pub(super) async fn honors_preview(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let u = honors_upload(&state, path.into_inner()).await?;
+    let u2 = u.clone();
+    let (entries, errors, version) = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let period = u2.period.as_deref().and_then(PeriodKey::parse);
+        let version = store::data_version(conn)?.0;
+        Ok(match plan_honors(&u2.bytes, &s.catalog(), period) {
+            Ok(p) => (p.entries, Vec::new(), version),
+            Err(e) => (
+                Vec::new(),
+                e.0.iter().map(ToString::to_string).collect(),
+                version,
+            ),
+        })
+    })
+    .await?;
+    let token = u.batch_id.is_none().then(|| u.token.clone());
+    view(
+        Me::of(&staff),
+        &u.file_name,
+        token,
+        &entries,
+        errors,
+        version != u.data_version,
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn honors_confirm(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let u = honors_upload(&state, path.into_inner()).await?;
+    let r = blocking(&state, move |conn| {
+        match crate::ops::confirm_honors(conn, &u, staff.actor()) {
+            Ok(n) => Ok(Ok(n)),
+            Err(StoreError::Refused(r)) => Ok(Err(r)),
+            Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {
+                errors: e.to_string(),
+            })),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match r {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin?msg=honors"))
+            .finish()),
+        Err(r @ Refusal::StalePreview) => Err(AppError::Conflict(r.to_string())),
+        Err(r) => Err(AppError::BadRequest(format!("未能导入：{r}"))),
+    }
+}
