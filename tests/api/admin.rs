@@ -1032,3 +1032,112 @@ fn honors_are_uploaded_previewed_and_confirmed() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+/// Runs the binary with `input` on standard input (a password, as scripts give it).
+fn shaibang_with_input(db: &std::path::Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shaibang"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SHAIBANG_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_from_the_command_line() {
+    use crate::helpers::{shaibang, text};
+    let db = structure_db();
+    let add = shaibang_with_input(
+        &db.path,
+        &["user", "add", "王主任", "--role", "admin"],
+        "first-admin-pass\n",
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let weak = shaibang_with_input(
+        &db.path,
+        &["user", "add", "李四", "--role", "staff"],
+        "short\n",
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak.stderr).contains("至少需要10个字符"));
+    let no_provider = shaibang_with_input(
+        &db.path,
+        &["user", "add", "统计", "--role", "provider"],
+        "provider-pass-1\n",
+    );
+    assert!(text(&no_provider.stderr).contains("报送单位名称"));
+    let list = shaibang(&db.path, &["user", "list"]);
+    assert!(
+        text(&list.stdout).contains("王主任\t管理员"),
+        "{}",
+        text(&list.stdout)
+    );
+    let last = shaibang(&db.path, &["user", "disable", "王主任"]);
+    assert!(!last.status.success());
+    assert!(text(&last.stderr).contains("最后一个管理员"));
+    let stored: String = db
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT password_hash FROM account", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("first-admin-pass"));
+    // A consistent copy while the database is open elsewhere.
+    let copy = db.path.with_file_name("backup.db");
+    let b = shaibang(&db.path, &["backup", copy.to_str().unwrap()]);
+    assert!(b.status.success(), "{}", text(&b.stderr));
+    let again = shaibang(&db.path, &["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success(), "never overwrites");
+    let n: i64 = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM account", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn changing_ones_password_ends_the_sessions() {
+    let app = app();
+    let (mut a, csrf) = Browser::logged_in(&app, STAFF);
+    let (mut other, _) = Browser::logged_in(&app, STAFF);
+    let wrong = a.post(
+        "/admin/password",
+        &[
+            ("csrf", &csrf),
+            ("current", "nope-nope-nope"),
+            ("new", "new-password-22"),
+            ("again", "new-password-22"),
+        ],
+    );
+    assert!(wrong.body.contains("当前密码不正确"));
+    let r = a.post(
+        "/admin/password",
+        &[
+            ("csrf", &csrf),
+            ("current", STAFF.1),
+            ("new", "new-password-22"),
+            ("again", "new-password-22"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(other.get("/admin").status, 303, "every session ended");
+    let mut b = Browser::new(&app);
+    assert_eq!(
+        b.log_in(STAFF).status,
+        401,
+        "the old password no longer works"
+    );
+    assert_eq!(b.log_in((STAFF.0, "new-password-22")).status, 303);
+}
