@@ -16,7 +16,7 @@ pub fn neutralise(text: &str) -> String {
 }
 
 fn header(b: &GroupBoard) -> Vec<String> {
-    let mut h: Vec<String> = ["名次", "并列", "单位", "总分", "变化", "榜单"]
+    let mut h: Vec<String> = ["名次", "并列或同分", "单位", "总分", "变化", "榜单"]
         .map(String::from)
         .to_vec();
     h.extend(b.indicators.iter().map(|i| i.name.clone()));
@@ -35,11 +35,7 @@ pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
         let mut rec = vec![
             r.rank
                 .map_or_else(|| "不参与排名".into(), |x| x.to_string()),
-            if r.tied {
-                "并列".into()
-            } else {
-                String::new()
-            },
+            crate::present::tie_cell(b, r),
             neutralise(&r.name),
             r.total.to_string(),
             r.change.label(),
@@ -84,8 +80,9 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
             Some(x) => ws.write_number(row, 0, f64::from(x))?,
             None => ws.write_string(row, 0, "不参与排名")?,
         };
-        if r.tied {
-            ws.write_string(row, 1, "并列")?;
+        let tie = crate::present::tie_cell(b, r);
+        if !tie.is_empty() {
+            ws.write_string(row, 1, &tie)?;
         }
         ws.write_string(row, 2, &r.name)?;
         ws.write_number_with_format(row, 3, r.total.as_f64(), &num)?;

@@ -61,6 +61,59 @@ impl TierText for Tier {
     }
 }
 
+/// A place decided by a tie-break: the total equals another unit's, the rank does not (the
+/// mark 同分 wherever the rank appears).
+#[must_use]
+pub fn tie_broken(r: &BoardRow) -> bool {
+    r.equal_total > 0 && !r.tied && !r.decided_by.is_empty()
+}
+
+/// Why a tie-broken place is what it is: `与1个单位总分相同，按「固定资产投资」排定名次`
+/// (empty for any other row).
+#[must_use]
+pub fn tie_note(b: &GroupBoard, r: &BoardRow) -> String {
+    if !tie_broken(r) {
+        return String::new();
+    }
+    format!(
+        "与{}个单位总分相同，按{}排定名次",
+        r.equal_total,
+        r.decided_by
+            .iter()
+            .filter_map(|&k| b.indicators.get(k))
+            .map(|i| format!("「{}」", i.name))
+            .collect::<Vec<_>>()
+            .join("、")
+    )
+}
+
+/// The 并列/同分 cell of an export: `并列`, `同分：…按「X」排定名次`, or empty.
+#[must_use]
+pub fn tie_cell(b: &GroupBoard, r: &BoardRow) -> String {
+    if r.tied {
+        "并列".into()
+    } else if tie_broken(r) {
+        format!("同分：{}", tie_note(b, r))
+    } else {
+        String::new()
+    }
+}
+
+/// The tie-break chain in a few words for a lobby footer: `总分相同比「A」「B」，仍同则并列`.
+#[must_use]
+pub fn tie_chain_short(b: &GroupBoard, tie_breaks: &[crate::domain::IndicatorId]) -> String {
+    let names: Vec<String> = tie_breaks
+        .iter()
+        .filter_map(|id| b.indicators.iter().find(|i| i.id == *id))
+        .map(|i| format!("「{}」", i.name))
+        .collect();
+    if names.is_empty() {
+        "总分相同者并列".into()
+    } else {
+        format!("总分相同依次比{}，仍同则并列", names.join(""))
+    }
+}
+
 /// What is missing from a unit's result, in words (empty when nothing is): the indicators
 /// without a score and, year to date, the quarters in which it was not ranked.
 pub fn missing_note(b: &GroupBoard, r: &BoardRow) -> String {

@@ -231,6 +231,6 @@ pub fn group_history(
 pub(crate) fn title(key: PeriodKey, view: View) -> String {
     match view {
         View::Quarter => key.label(),
-        View::Cumulative => format!("{}年1–{}季度累计", key.year, key.quarter),
+        View::Cumulative => key.year_to_date_label(),
     }
 }

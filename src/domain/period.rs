@@ -87,6 +87,23 @@ impl PeriodKey {
         }
     }
 
+    /// The year so far up to this quarter: `2023年1–3季度累计`; for the first quarter there is
+    /// nothing to add up, so just `2023年第一季度`.
+    #[must_use]
+    pub fn year_to_date_label(self) -> String {
+        format!("{}年{}", self.year, self.year_to_date_short())
+    }
+
+    /// `1–3季度累计`, or `第一季度` for the first quarter.
+    #[must_use]
+    pub fn year_to_date_short(self) -> String {
+        if self.quarter == 1 {
+            "第一季度".into()
+        } else {
+            format!("1–{}季度累计", self.quarter)
+        }
+    }
+
     /// `2023年第三季度`
     #[must_use]
     pub fn label(self) -> String {

@@ -152,6 +152,9 @@ pub enum ImportError {
         found: usize,
         expected: usize,
     },
+    /// A worksheet cell with content to the right of the header's last column.
+    #[error("{at}有内容，但表头只有{expected}列：请删除表格右侧多余的单元格")]
+    StrayCell { at: CellRef, expected: usize },
     #[error("{at}「{header}」：不能为空")]
     BlankCell { at: CellRef, header: String },
     #[error("{at}「{header}」：有{len}个字，最多{max}个字（大屏上只显示一行）")]

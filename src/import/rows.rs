@@ -37,6 +37,15 @@ impl Planner<'_> {
         // A worksheet row keeps only its non-empty cells, so it may end before the header
         // does; a CSV row must have every separator.
         let short = cells.len() < width && matches!(cells, RowRef::Csv(_));
+        if let RowRef::Sparse(_) = cells
+            && let Some(col) = (width..cells.len()).find(|&i| !trim_cell(cells.get(i)).is_empty())
+        {
+            self.errors.push(ImportError::StrayCell {
+                at: CellRef { row, col },
+                expected: width,
+            });
+            return Ok(());
+        }
         if short || (width..cells.len()).any(|i| !trim_cell(cells.get(i)).is_empty()) {
             self.errors.push(ImportError::Ragged {
                 row,

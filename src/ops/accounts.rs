@@ -187,3 +187,12 @@ pub fn record_locked_login(conn: &mut Connection, actor: Actor<'_>) -> store::Re
         )
     })
 }
+
+/// Removes sessions past their idle or absolute limit (run by the server now and then).
+pub fn purge_sessions(
+    conn: &mut Connection,
+    now: i64,
+    limits: store::SessionLimits,
+) -> store::Result<usize> {
+    store::write_tx(conn, |tx| store::purge_sessions(tx, now, limits))
+}

@@ -13,7 +13,8 @@ mod uploads;
 mod verify;
 
 pub use accounts::{
-    NewSession, add_user, log_in, log_out, record_locked_login, set_disabled, set_password,
+    NewSession, add_user, log_in, log_out, purge_sessions, record_locked_login, set_disabled,
+    set_password,
 };
 pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};

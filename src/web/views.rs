@@ -76,6 +76,12 @@ pub struct PeriodInfo {
 pub struct BriefRow {
     pub rank: String,
     pub tied: bool,
+    /// Placed by a tie-break (同分), and why.
+    pub tie_broken: bool,
+    pub tie_note: String,
+    /// 数据缺失, and what.
+    pub missing: bool,
+    pub missing_list: String,
     pub unit: String,
     pub unit_id: UnitId,
     pub total: String,
@@ -84,10 +90,14 @@ pub struct BriefRow {
 }
 
 impl BriefRow {
-    pub fn new(r: &BoardRow) -> BriefRow {
+    pub fn new(b: &GroupBoard, r: &BoardRow) -> BriefRow {
         BriefRow {
             rank: rank_text(r),
             tied: r.tied,
+            tie_broken: crate::present::tie_broken(r),
+            tie_note: crate::present::tie_note(b, r),
+            missing: r.has_missing(),
+            missing_list: crate::present::missing_note(b, r),
             unit: r.name.clone(),
             unit_id: r.unit_id,
             total: r.total.to_string(),
@@ -135,10 +145,18 @@ impl Card {
             group_name: b.group.name.clone(),
             unit_count: b.board.rows.len(),
             board_url: super::urls::board(b.period.key, b.group.id),
-            red: b.board.in_tier(Tier::Red).map(BriefRow::new).collect(),
-            black: b.board.in_tier(Tier::Black).map(BriefRow::new).collect(),
-            climbers: up.into_iter().map(BriefRow::new).collect(),
-            fallers: down.into_iter().map(BriefRow::new).collect(),
+            red: b
+                .board
+                .in_tier(Tier::Red)
+                .map(|r| BriefRow::new(b, r))
+                .collect(),
+            black: b
+                .board
+                .in_tier(Tier::Black)
+                .map(|r| BriefRow::new(b, r))
+                .collect(),
+            climbers: up.into_iter().map(|r| BriefRow::new(b, r)).collect(),
+            fallers: down.into_iter().map(|r| BriefRow::new(b, r)).collect(),
         }
     }
 }

@@ -363,7 +363,7 @@ fn csv_export_opens_in_excel_and_neutralises_formulas() {
     assert!(r.content_type.starts_with("text/csv"));
     assert!(r.body.starts_with('\u{FEFF}'), "UTF-8 BOM");
     let lines: Vec<&str> = r.body.trim_start_matches('\u{FEFF}').lines().collect();
-    assert!(lines[0].starts_with("名次,并列,单位,总分,变化,榜单,指标甲,指标乙,加分,扣分"));
+    assert!(lines[0].starts_with("名次,并列或同分,单位,总分,变化,榜单,指标甲,指标乙,加分,扣分"));
     assert!(
         lines
             .iter()

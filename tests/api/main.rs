@@ -13,4 +13,5 @@ mod import;
 mod lobby;
 mod ranking_props;
 mod snapshots;
+mod trust;
 mod web;

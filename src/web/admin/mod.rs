@@ -158,15 +158,25 @@ pub fn allowed_methods(pattern: &str) -> Option<String> {
 
 pub(super) const SESSION_COOKIE: &str = "sb_session";
 
-/// Publishes due scheduled periods every `schedule_tick`, whoever is logged in or not.
+/// Publishes due scheduled periods every `schedule_tick`, whoever is logged in or not, and
+/// removes expired sessions.
 pub(super) async fn scheduler(state: web::Data<AppState>) {
     let mut tick = actix_web::rt::time::interval(state.admin.schedule_tick);
+    let mut last_purge = i64::MIN;
     loop {
         tick.tick().await;
         let st = state.clone();
+        let now = st.admin.clock.now();
+        let purge = now.saturating_sub(last_purge) >= 3600;
+        if purge {
+            last_purge = now;
+        }
         let done = web::block(move || {
             let mut conn = st.store.conn()?;
-            crate::ops::publish_due(&mut conn, st.admin.clock.now())
+            if purge {
+                crate::ops::purge_sessions(&mut conn, now, st.admin.sessions)?;
+            }
+            crate::ops::publish_due(&mut conn, now)
         })
         .await;
         match done {

@@ -163,7 +163,10 @@ fn as_of(p: &PeriodRow) -> String {
     format!(
         "{}（{}揭榜）",
         p.key.label(),
-        p.published_at.as_deref().unwrap_or("")
+        // To the minute: seconds mean nothing on a lobby screen.
+        p.published_at
+            .as_deref()
+            .map_or("", |t| t.get(..16).unwrap_or(t))
     )
 }
 

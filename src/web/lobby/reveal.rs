@@ -58,7 +58,7 @@ pub(super) async fn reveal(
             theme: theme.as_str(),
             css: crate::web::assets::lobby_css_url().to_string(),
             js: crate::web::assets::lobby_js_url().to_string(),
-            rows: b.board.rows.iter().map(LobbyRow::new).collect(),
+            rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
             per_page: ROWS_PER_SLIDE,
         }
         .render()

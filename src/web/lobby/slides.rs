@@ -58,7 +58,10 @@ pub(super) fn build_slides(
                             seconds,
                             current: false,
                             body: SlideBody::Board {
-                                rows: b.board.rows[a..z].iter().map(LobbyRow::new).collect(),
+                                rows: b.board.rows[a..z]
+                                    .iter()
+                                    .map(|r| LobbyRow::new(&b, r))
+                                    .collect(),
                                 roomy: b.board.rows.len() <= 10,
                                 page: if n > 1 {
                                     format!("第{}/{}页 · 第{}–{}名", i + 1, n, a + 1, z)
@@ -66,7 +69,8 @@ pub(super) fn build_slides(
                                     String::new()
                                 },
                                 rules: format!(
-                                    "总分相同者并列 · 前{}名红榜 · 后{}名黑榜{}",
+                                    "{} · 前{}名红榜 · 后{}名黑榜{}",
+                                    crate::present::tie_chain_short(&b, &grp.tie_breaks),
                                     grp.red,
                                     grp.black,
                                     // A corrected board never changes silently, not even here.
@@ -89,8 +93,16 @@ pub(super) fn build_slides(
                     let b = board(grp.id)?;
                     columns.push(TierColumn {
                         group: grp.name.clone(),
-                        red: b.board.in_tier(Tier::Red).map(LobbyRow::new).collect(),
-                        black: b.board.in_tier(Tier::Black).map(LobbyRow::new).collect(),
+                        red: b
+                            .board
+                            .in_tier(Tier::Red)
+                            .map(|r| LobbyRow::new(&b, r))
+                            .collect(),
+                        black: b
+                            .board
+                            .in_tier(Tier::Black)
+                            .map(|r| LobbyRow::new(&b, r))
+                            .collect(),
                     });
                 }
                 out.push(SlideView {
@@ -107,8 +119,8 @@ pub(super) fn build_slides(
                     let (up, down) = analysis::movers(&b.board, 3);
                     columns.push(MoverColumn {
                         group: grp.name.clone(),
-                        up: up.into_iter().map(LobbyRow::new).collect(),
-                        down: down.into_iter().map(LobbyRow::new).collect(),
+                        up: up.into_iter().map(|r| LobbyRow::new(&b, r)).collect(),
+                        down: down.into_iter().map(|r| LobbyRow::new(&b, r)).collect(),
                     });
                 }
                 let prev = board(s.groups.first().map_or(GroupId(0), |g| g.id))

@@ -1,11 +1,18 @@
 //! The lobby's view models: a row, a tier column, a mover, an honor, a slide.
 
+use crate::boards::GroupBoard;
 use crate::present::{ChangeText, TierText};
 use crate::ranking::BoardRow;
 
 pub struct LobbyRow {
     pub rank: String,
     pub tied: bool,
+    /// Placed by a tie-break (同分), and why.
+    pub tie_broken: bool,
+    pub tie_note: String,
+    /// 数据缺失, and what.
+    pub missing: bool,
+    pub missing_list: String,
     pub unit: String,
     pub total: String,
     pub change: String,
@@ -15,10 +22,14 @@ pub struct LobbyRow {
 }
 
 impl LobbyRow {
-    pub fn new(r: &BoardRow) -> LobbyRow {
+    pub fn new(b: &GroupBoard, r: &BoardRow) -> LobbyRow {
         LobbyRow {
             rank: r.rank.map_or_else(|| "—".into(), |x| x.to_string()),
             tied: r.tied,
+            tie_broken: crate::present::tie_broken(r),
+            tie_note: crate::present::tie_note(b, r),
+            missing: r.has_missing(),
+            missing_list: crate::present::missing_note(b, r),
             unit: r.name.clone(),
             total: r.total.to_string(),
             change: r.change.label(),

@@ -234,24 +234,11 @@ pub fn board_page(
             .iter()
             .map(|&i| {
                 let r = &b.board.rows[i];
-                let tie_broken = r.equal_total > 0 && !r.tied && !r.decided_by.is_empty();
                 FullRow {
                     rank: rank_text(r),
                     tied: r.tied,
-                    tie_broken,
-                    tie_note: if tie_broken {
-                        format!(
-                            "与{}个单位总分相同，按{}排定名次",
-                            r.equal_total,
-                            r.decided_by
-                                .iter()
-                                .map(|&k| format!("「{}」", b.indicators[k].name))
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        )
-                    } else {
-                        String::new()
-                    },
+                    tie_broken: crate::present::tie_broken(r),
+                    tie_note: crate::present::tie_note(&b, r),
                     unit: r.name.clone(),
                     unit_id: r.unit_id,
                     missing: r.has_missing(),
@@ -286,7 +273,7 @@ pub fn board_page(
             status: period.status.label(),
             compared_with: b.previous.map(|p| {
                 if view == View::Cumulative {
-                    format!("{}年1–{}季度累计", p.year, p.quarter)
+                    p.year_to_date_label()
                 } else {
                     p.label()
                 }
@@ -294,7 +281,7 @@ pub fn board_page(
             cumulative: view == View::Cumulative,
             quarter_url: urls::board(period.key, g.id),
             cumulative_url: urls::board_view(period.key, g.id, View::Cumulative),
-            cumulative_label: format!("1–{}季度累计", period.key.quarter),
+            cumulative_label: period.key.year_to_date_short(),
             csv_url: urls::export(period.key, g.id, view, "csv"),
             xlsx_url: urls::export(period.key, g.id, view, "xlsx"),
             print_url: urls::board_print(period.key, g.id, view),
