@@ -51,6 +51,47 @@ async function checkFits(page, what) {
   assert(r.outside.length === 0, `${what}: content outside the slide: ${r.outside.slice(0, 5).join(', ')}`);
 }
 
+/** Every visible text on the screen is at least 2.2% of the viewport height (computed sizes),
+ *  so that it reads from 5 m; returns the smallest found. */
+async function checkLegible(page, what) {
+  const r = await page.evaluate(() => {
+    const min = window.innerHeight * 0.022 - 0.5;
+    const root = document.getElementById('lobby') || document.getElementById('reveal');
+    const small = [];
+    let smallest = Infinity;
+    for (const e of root.querySelectorAll('*')) {
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+      if (!own) continue;
+      const st = getComputedStyle(e);
+      const b = e.getBoundingClientRect();
+      if (b.width === 0 || b.height === 0 || st.visibility === 'hidden' || st.color === 'rgba(0, 0, 0, 0)') continue;
+      if (e.closest('.slide') && !e.closest('.slide.current')) continue;
+      if (e.closest('[hidden]')) continue;
+      const px = parseFloat(st.fontSize);
+      smallest = Math.min(smallest, px);
+      if (px < min) small.push(`${e.tagName}.${e.className}「${e.textContent.trim().slice(0, 12)}」${px.toFixed(1)}px`);
+    }
+    // A name cut short with "…" is not legible either.
+    const cut = [...root.querySelectorAll('.slide.current *, .reveal-main *')]
+      .filter((e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.textContent.trim().slice(0, 12));
+    return { small, smallest, min, cut };
+  });
+  assert(r.small.length === 0, `${what}: text under ${r.min.toFixed(1)}px: ${r.small.slice(0, 6).join(', ')}`);
+  assert(r.cut.length === 0, `${what}: names cut short: ${r.cut.slice(0, 6).join(', ')}`);
+  return r.smallest;
+}
+
+/** The 红榜·黑榜 panels cover most of the slide. */
+async function tierCoverage(page) {
+  return page.evaluate(() => {
+    const slide = document.querySelector('.slide.current');
+    const s = slide.getBoundingClientRect();
+    const boxes = [...slide.querySelectorAll('.tier-box')].map((e) => e.getBoundingClientRect());
+    return boxes.reduce((a, b) => a + b.width * b.height, 0) / (s.width * s.height);
+  });
+}
+
 export async function lobbyTests(t, browser, demo) {
   const big = await startServer({ db: bigGroupsDb() });
 
@@ -66,6 +107,11 @@ export async function lobbyTests(t, browser, demo) {
         await page.waitForFunction((i) => document.querySelectorAll('.slide')[i].classList.contains('current'), i);
         await page.waitForFunction(() => [...document.images].every((im) => im.complete));
         await checkFits(page, `slide ${i + 1}`);
+        await checkLegible(page, `slide ${i + 1}`);
+        if (await page.locator('.slide.current .tier-box').count() > 0) {
+          const cover = await tierCoverage(page);
+          assert(cover > 0.5, `红榜·黑榜 panels cover ${(cover * 100).toFixed(0)}% of the slide`);
+        }
         await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-slide${i + 1}.png`) });
         await page.keyboard.press('ArrowRight');
       }
@@ -84,6 +130,7 @@ export async function lobbyTests(t, browser, demo) {
         });
         assert(visible === 20, `slide ${i + 1}: ${visible} of 20 rows visible`);
         await checkFits(page, `big slide ${i + 1}`);
+        await checkLegible(page, `big slide ${i + 1}`);
         await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-big${i + 1}.png`) });
         await page.keyboard.press('PageDown');
       }
@@ -103,6 +150,7 @@ export async function lobbyTests(t, browser, demo) {
       });
       assert(state.hidden === 57 && state.lastShown && state.firstHidden, JSON.stringify(state));
       await checkFits(page, 'reveal');
+      await checkLegible(page, 'reveal');
       await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-reveal.png`) });
       assert(problems.length === 0, problems.join('\n'));
       await context.close();

@@ -105,11 +105,19 @@ pub(super) fn build_slides(
                             .collect(),
                     });
                 }
+                let most = columns
+                    .iter()
+                    .map(|c| c.red.len() + c.black.len())
+                    .max()
+                    .unwrap_or(0);
                 out.push(SlideView {
                     heading: format!("{label} 红榜 · 黑榜"),
                     seconds,
                     current: false,
-                    body: SlideBody::Tiers { columns },
+                    body: SlideBody::Tiers {
+                        density: density(most),
+                        columns,
+                    },
                 });
             }
             SlideKind::Movers => {
@@ -192,4 +200,14 @@ pub(super) fn build_slides(
         });
     }
     Ok(out)
+}
+
+/// How large a column slide's names can be: as large as the board slide's roomy rows when
+/// each column holds a few units, smaller as the lists grow, so the panels fill the screen.
+fn density(rows_in_longest_column: usize) -> &'static str {
+    match rows_in_longest_column {
+        0..=6 => "d-large",
+        7..=12 => "d-medium",
+        _ => "d-small",
+    }
 }

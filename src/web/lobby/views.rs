@@ -68,6 +68,8 @@ pub enum SlideBody {
     },
     Tiers {
         columns: Vec<TierColumn>,
+        /// `d-large`, `d-medium` or `d-small`.
+        density: &'static str,
     },
     Movers {
         columns: Vec<MoverColumn>,
