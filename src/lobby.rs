@@ -23,6 +23,8 @@ pub enum SlideKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SlideSpec {
     pub kind: SlideKind,
+    /// The year so far (1–N季度累计) instead of the quarter: board, tiers and movers.
+    pub cumulative: bool,
     /// Overrides the screen's seconds per slide.
     pub seconds: Option<u32>,
 }
@@ -37,6 +39,9 @@ impl fmt::Display for SlideSpec {
             SlideKind::Chart(None) => write!(f, "chart")?,
             SlideKind::Chart(Some(g)) => write!(f, "chart:{g}")?,
             SlideKind::Honors => write!(f, "honors")?,
+        }
+        if self.cumulative {
+            write!(f, ":cumulative")?;
         }
         if let Some(s) = self.seconds {
             write!(f, "@{s}")?;
@@ -58,6 +63,7 @@ pub fn default_slides() -> Vec<SlideSpec> {
     .into_iter()
     .map(|kind| SlideSpec {
         kind,
+        cumulative: false,
         seconds: None,
     })
     .collect()
@@ -84,11 +90,26 @@ pub fn parse_slides(text: &str) -> Result<Vec<SlideSpec>, String> {
             Some((b, s)) => (b, Some(parse_seconds(s)?)),
             None => (raw, None),
         };
-        let (name, arg) = match body.split_once(':') {
-            Some((n, a)) => (n, Some(a.trim().to_string()).filter(|a| !a.is_empty())),
-            None => (body, None),
-        };
-        let kind = match (name.trim(), arg) {
+        // `board:街道组:cumulative`, `tiers:累计`: the year-so-far flag may follow any group.
+        let mut parts = body.split(':').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let mut arg = None;
+        let mut cumulative = false;
+        for p in parts.filter(|p| !p.is_empty()) {
+            if matches!(p, "cumulative" | "累计") {
+                cumulative = true;
+            } else if arg.is_none() {
+                arg = Some(p.to_string());
+            } else {
+                return Err(format!("无法识别的幻灯片「{raw}」：组别只能写一个"));
+            }
+        }
+        if cumulative && !matches!(name, "board" | "tiers" | "movers") {
+            return Err(format!(
+                "「{raw}」：只有 board、tiers、movers 可以显示年度累计（:cumulative）"
+            ));
+        }
+        let kind = match (name, arg) {
             ("board", g) => SlideKind::Board(g),
             ("chart", g) => SlideKind::Chart(g),
             ("tiers", None) => SlideKind::Tiers,
@@ -96,11 +117,15 @@ pub fn parse_slides(text: &str) -> Result<Vec<SlideSpec>, String> {
             ("honors", None) => SlideKind::Honors,
             _ => {
                 return Err(format!(
-                    "无法识别的幻灯片「{raw}」：可用 board[:组别]、tiers、movers、chart[:组别]、honors，可加 @秒数"
+                    "无法识别的幻灯片「{raw}」：可用 board[:组别][:cumulative]、tiers[:cumulative]、movers[:cumulative]、chart[:组别]、honors，可加 @秒数"
                 ));
             }
         };
-        out.push(SlideSpec { kind, seconds });
+        out.push(SlideSpec {
+            kind,
+            cumulative,
+            seconds,
+        });
     }
     if out.is_empty() {
         return Err("幻灯片列表为空".into());
@@ -209,6 +234,14 @@ mod tests {
             format_slides(&s),
             "board:1,tiers,movers@10,chart:街道组,honors@30,board"
         );
+        let c = parse_slides("board:街道组:cumulative,tiers:累计,movers").unwrap();
+        assert_eq!(c[0].kind, SlideKind::Board(Some("街道组".into())));
+        assert!(c[0].cumulative && c[1].cumulative && !c[2].cumulative);
+        assert_eq!(
+            format_slides(&c),
+            "board:街道组:cumulative,tiers:cumulative,movers"
+        );
+        assert!(parse_slides("honors:cumulative").is_err());
         assert!(parse_slides("bogus").is_err());
         assert!(parse_slides("tiers@0").is_err());
         assert!(parse_slides("").is_err());

@@ -219,3 +219,41 @@ fn honors_import_and_show_on_the_unit_profile() {
     let r = get(&format!("{}/units/{id}", app.base));
     assert!(r.body.contains("马志远（示例）") && r.body.contains("到位资金居全区前列"));
 }
+
+#[test]
+fn cumulative_slides_show_the_year_so_far() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let one = get(&format!(
+        "{}/lobby?slides=board:%E8%A1%97%E9%81%93%E7%BB%84:cumulative,tiers:cumulative,movers",
+        app.base
+    ));
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert!(one.body.contains("街道组 2023年1–3季度累计"), "board slide");
+    assert!(one.body.contains("2023年1–3季度累计 红榜"), "tiers slide");
+    assert!(
+        one.body.contains("2023年第三季度 名次变化"),
+        "movers stays quarterly"
+    );
+    let all = get(&format!(
+        "{}/lobby?view=cumulative&slides=board,tiers",
+        app.base
+    ));
+    assert!(all.body.contains("经济发展类部门 2023年1–3季度累计"));
+    assert!(
+        all.body.contains("view=cumulative"),
+        "the content feed keeps the setting"
+    );
+    let q1 = get(&format!(
+        "{}/lobby?view=cumulative&period=2023Q1&slides=board",
+        app.base
+    ));
+    assert!(
+        q1.body.contains("街道组 2023年第一季度"),
+        "a Q1 year so far is the first quarter"
+    );
+    assert!(!q1.body.contains("1–1"));
+    let bad = get(&format!("{}/lobby?view=junk", app.base));
+    assert_eq!(bad.status, 400);
+    let bad_slide = get(&format!("{}/lobby?slides=honors:cumulative", app.base));
+    assert_eq!(bad_slide.status, 400);
+}

@@ -38,11 +38,15 @@ pub struct LobbyQuery {
     seconds: Option<String>,
     theme: Option<String>,
     period: Option<String>,
+    /// `cumulative`: every board, 红榜·黑榜 and movers slide shows the year so far.
+    view: Option<String>,
     /// The slide to show (used by the no-JavaScript rotation).
     slide: Option<usize>,
 }
 
 struct Settings {
+    /// Every board, tiers and movers slide shows the year so far.
+    cumulative: bool,
     slides: Vec<SlideSpec>,
     seconds: u32,
     theme: Theme,
@@ -56,6 +60,7 @@ fn settings(
 ) -> Result<Settings, AppError> {
     let bad = AppError::BadRequest;
     let mut s = Settings {
+        cumulative: false,
         slides: lobby::default_slides(),
         seconds: lobby::DEFAULT_SECONDS,
         theme: Theme::Red,
@@ -71,6 +76,15 @@ fn settings(
     }
     if let Some(v) = q.slides.as_deref().filter(|v| !v.is_empty()) {
         s.slides = lobby::parse_slides(v).map_err(bad)?;
+    }
+    match q.view.as_deref().filter(|v| !v.is_empty()) {
+        None | Some("quarter") => {}
+        Some("cumulative") => s.cumulative = true,
+        Some(v) => {
+            return Err(bad(format!(
+                "view「{v}」应为 quarter（单季度）或 cumulative（年度累计）"
+            )));
+        }
     }
     if let Some(v) = q.seconds.as_deref().filter(|v| !v.is_empty()) {
         s.seconds = lobby::parse_seconds(v).map_err(bad)?;
@@ -151,6 +165,7 @@ fn query_string(q: &LobbyQuery) -> String {
         ("seconds", &q.seconds),
         ("theme", &q.theme),
         ("period", &q.period),
+        ("view", &q.view),
     ] {
         if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
             pairs.push((k, v.clone()));

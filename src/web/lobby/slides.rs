@@ -40,12 +40,41 @@ pub(super) fn build_slides(
     set: &Settings,
 ) -> Result<Vec<SlideView>, AppError> {
     let mut out = Vec::new();
-    let board = |gid: GroupId| -> Result<Arc<GroupBoard>, AppError> {
-        extract::board_of(ctx, s, period.key, gid, View::Quarter)
-    };
-    let label = period.key.label();
     for spec in &set.slides {
         let seconds = spec.seconds.unwrap_or(set.seconds);
+        let ranked = !matches!(spec.kind, SlideKind::Chart(_) | SlideKind::Honors);
+        let view = if ranked && (spec.cumulative || set.cumulative) {
+            View::Cumulative
+        } else {
+            View::Quarter
+        };
+        let board = |gid: GroupId| -> Result<Arc<GroupBoard>, AppError> {
+            extract::board_of(ctx, s, period.key, gid, view)
+        };
+        let label = match view {
+            View::Quarter => period.key.label(),
+            View::Cumulative => period.key.year_to_date_label(),
+        };
+        // A year-so-far board exists only once every quarter of the year so far is
+        // published: the slide says so instead of failing the whole screen.
+        let has_cumulative = view == View::Quarter
+            || s.groups.first().is_none_or(|g| {
+                ctx.board(s, period.key, g.id, View::Cumulative)
+                    .ok()
+                    .flatten()
+                    .is_some()
+            });
+        if !has_cumulative {
+            out.push(SlideView {
+                heading: label.clone(),
+                seconds,
+                current: false,
+                body: SlideBody::Empty {
+                    message: "年度累计榜单要在本年此前各季度都揭榜后才有".into(),
+                },
+            });
+            continue;
+        }
         match &spec.kind {
             SlideKind::Board(g) => {
                 for grp in groups_for(s, g)? {
@@ -191,7 +220,7 @@ pub(super) fn build_slides(
     }
     if out.is_empty() {
         out.push(SlideView {
-            heading: label,
+            heading: period.key.label(),
             seconds: set.seconds,
             current: false,
             body: SlideBody::Empty {
