@@ -177,6 +177,89 @@ pub fn totals_bar(title: &str, desc: &str, bars: &[TotalBar]) -> String {
     })
 }
 
+/// The colours of a lobby chart: drawn on the slide's own panel (no background of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LobbyTheme {
+    /// Dark ink on the red theme's cream panel.
+    Red,
+    /// White ink on the dark theme's black panel.
+    Dark,
+}
+
+const LOBBY_W: u32 = 1600;
+const LOBBY_H: u32 = 800;
+const WHITE_INK: RGBColor = RGBColor(255, 255, 255);
+const PALE: RGBColor = RGBColor(200, 200, 200);
+const BLACK_BAR: RGBColor = RGBColor(150, 150, 150);
+
+/// The totals chart for a lobby slide: one page of a group (at most `ROWS_PER_SLIDE` bars), a
+/// 2:1 canvas the slide scales to its own size, no title (the slide has one), a transparent
+/// background and type large enough to read from 5 m once scaled.
+pub fn totals_lobby(desc: &str, bars: &[TotalBar], theme: LobbyTheme) -> String {
+    let (ink, muted, black): (&'static RGBColor, &'static RGBColor, &'static RGBColor) = match theme
+    {
+        LobbyTheme::Red => (&INK, &MUTED, &DARK),
+        LobbyTheme::Dark => (&WHITE_INK, &PALE, &BLACK_BAR),
+    };
+    let n = bars.len().max(1);
+    let top = 10usize;
+    let row = ((LOBBY_H as usize - top - 10) / n).min(120);
+    let font = (row as f64 * 0.66).clamp(26.0, 44.0);
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&b.label, font))
+        .fold(100.0, f64::max)
+        .min(760.0)
+        + 30.0;
+    let max = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::max);
+    let min = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::min);
+    let span = (max - min).max(1.0);
+    let x0 = label_w;
+    let x1 = f64::from(LOBBY_W) - font * 4.5;
+    let scale = |v: f64| x0 + (v - min) / span * (x1 - x0);
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (LOBBY_W, LOBBY_H)).into_drawing_area();
+        let drawn = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+            let zero = scale(0.0) as i32;
+            for (i, b) in bars.iter().enumerate() {
+                let y = (top + i * row) as i32;
+                let v = b.total.as_f64();
+                let color = match b.tier {
+                    1 => &RED,
+                    2 => black,
+                    _ => &BLUE,
+                };
+                let (a, z) = if v >= 0.0 {
+                    (zero, scale(v) as i32)
+                } else {
+                    (scale(v) as i32, zero)
+                };
+                let pad = (row as i32 / 6).max(2);
+                root.draw(&Rectangle::new(
+                    [(a, y + pad), (z.max(a + 1), y + row as i32 - pad)],
+                    color.filled(),
+                ))?;
+                root.draw(&Text::new(
+                    fit(&b.label, font, label_w - 24.0),
+                    (label_w as i32 - 14, y + row as i32 / 2),
+                    style(font, ink, HPos::Right, VPos::Center),
+                ))?;
+                root.draw(&Text::new(
+                    b.total.to_string(),
+                    (z.max(zero) + 10, y + row as i32 / 2),
+                    style(font, muted, HPos::Left, VPos::Center),
+                ))?;
+            }
+            root.present()
+        })();
+        if let Err(e) = drawn {
+            tracing::error!("chart drawing failed: {e}");
+        }
+    }
+    label_svg(buf, "总分", desc)
+}
+
 /// One unit's line in a bump chart: its rank in each period (`None` where not ranked).
 pub struct BumpSeries {
     pub label: String,

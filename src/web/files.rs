@@ -39,6 +39,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct Q {
     view: Option<String>,
     period: Option<String>,
+    /// `red` or `dark`: the lobby's variant of the totals chart (no title, no background).
+    lobby: Option<String>,
+    /// `0-20`: the rows of one lobby page.
+    rows: Option<String>,
 }
 
 fn svg(body: String) -> Rendered {
@@ -95,7 +99,22 @@ async fn totals_chart(
     q: web::Query<Q>,
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw) = path.into_inner();
-    let view_raw = q.into_inner().view;
+    let Q {
+        view: view_raw,
+        lobby,
+        rows,
+        ..
+    } = q.into_inner();
+    let theme = match lobby.as_deref() {
+        None => None,
+        Some("red") => Some(charts::LobbyTheme::Red),
+        Some("dark") => Some(charts::LobbyTheme::Dark),
+        Some(t) => {
+            return Err(AppError::BadRequest(format!(
+                "lobby「{t}」应为 red 或 dark"
+            )));
+        }
+    };
     cached_with(&req, &state, move |ctx, s| {
         let (_, g, _, b) = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let bars: Vec<TotalBar> = b
@@ -121,6 +140,10 @@ async fn totals_chart(
             "按名次排列的各单位总分，红色为红榜，深灰为黑榜。共{}个单位。",
             bars.len()
         );
+        if let Some(theme) = theme {
+            let (a, z) = page_rows(rows.as_deref(), bars.len())?;
+            return Ok(svg(charts::totals_lobby(&desc, &bars[a..z], theme)));
+        }
         Ok(svg(charts::totals_bar(&title, &desc, &bars)))
     })
     .await
@@ -250,4 +273,21 @@ async fn indicators_chart(
         Ok(svg(charts::unit_indicators(&title, &desc, &rows)))
     })
     .await
+}
+
+/// `0-20` → rows 0..20 of `n` (a lobby page of at most `ROWS_PER_SLIDE`); all rows if absent.
+fn page_rows(raw: Option<&str>, n: usize) -> Result<(usize, usize), AppError> {
+    let Some(raw) = raw else {
+        return Ok((0, n.min(crate::lobby::ROWS_PER_SLIDE)));
+    };
+    let bad = || AppError::BadRequest(format!("rows「{raw}」应为如 0-20 的行范围"));
+    let (a, z) = raw.split_once('-').ok_or_else(bad)?;
+    let (a, z): (usize, usize) = (
+        a.trim().parse().map_err(|_| bad())?,
+        z.trim().parse().map_err(|_| bad())?,
+    );
+    if a >= z || z > n || z - a > crate::lobby::ROWS_PER_SLIDE {
+        return Err(bad());
+    }
+    Ok((a, z))
 }

@@ -85,6 +85,19 @@ pub fn totals_chart(period: PeriodKey, group: GroupId, view: View) -> String {
     format!("/charts/{period}/{group}/totals.svg{}", view_query(view))
 }
 
+/// `/charts/2023Q3/1/totals.svg?lobby=dark&rows=0-20`: one page of the lobby's chart.
+pub fn lobby_totals_chart(
+    period: PeriodKey,
+    group: GroupId,
+    theme: &str,
+    rows: (usize, usize),
+) -> String {
+    format!(
+        "/charts/{period}/{group}/totals.svg?lobby={theme}&rows={}-{}",
+        rows.0, rows.1
+    )
+}
+
 /// `/charts/groups/1/bump.svg`
 pub fn bump_chart(group: GroupId) -> String {
     format!("/charts/groups/{group}/bump.svg")

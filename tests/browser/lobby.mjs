@@ -82,6 +82,30 @@ async function checkLegible(page, what) {
   return r.smallest;
 }
 
+/** Text drawn inside a chart image, scaled as shown, is as legible as the rest; the chart has
+ *  no background of its own (no white box on the dark theme). */
+async function checkCharts(page, what) {
+  const r = await page.evaluate(async () => {
+    const out = [];
+    for (const img of document.querySelectorAll('.slide.current img')) {
+      const text = await (await fetch(img.src)).text();
+      const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+      const h = parseFloat(svg.getAttribute('height'));
+      const scale = img.getBoundingClientRect().height / h;
+      const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size')));
+      const white = [...svg.querySelectorAll('rect')].some((r) => /^#?fff(fff)?$|white/i.test(r.getAttribute('fill') || ''));
+      out.push({ smallest: Math.min(...sizes) * scale, white, labels: sizes.length });
+    }
+    return { out, min: window.innerHeight * 0.022 - 0.5 };
+  });
+  for (const c of r.out) {
+    assert(c.labels > 0, `${what}: a chart without labels`);
+    assert(c.smallest >= r.min, `${what}: chart text ${c.smallest.toFixed(1)}px under ${r.min.toFixed(1)}px`);
+    assert(!c.white, `${what}: the chart paints a white background`);
+  }
+  return r.out.length;
+}
+
 /** The 红榜·黑榜 panels cover most of the slide. */
 async function tierCoverage(page) {
   return page.evaluate(() => {
@@ -108,6 +132,7 @@ export async function lobbyTests(t, browser, demo) {
         await page.waitForFunction(() => [...document.images].every((im) => im.complete));
         await checkFits(page, `slide ${i + 1}`);
         await checkLegible(page, `slide ${i + 1}`);
+        await checkCharts(page, `slide ${i + 1}`);
         if (await page.locator('.slide.current .tier-box').count() > 0) {
           const cover = await tierCoverage(page);
           assert(cover > 0.5, `红榜·黑榜 panels cover ${(cover * 100).toFixed(0)}% of the slide`);
@@ -132,6 +157,25 @@ export async function lobbyTests(t, browser, demo) {
         await checkFits(page, `big slide ${i + 1}`);
         await checkLegible(page, `big slide ${i + 1}`);
         await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-big${i + 1}.png`) });
+        await page.keyboard.press('PageDown');
+      }
+      assert(problems.length === 0, problems.join('\n'));
+      await context.close();
+    });
+
+    await t.test(`lobby: dark-theme charts page long groups, legible, no white box, at ${size.tag}`, async () => {
+      const { context, page, problems } = await watchedPage(browser, viewport);
+      await page.goto(`${big.base}/lobby?slides=chart&seconds=3600&theme=dark`, { waitUntil: 'networkidle' });
+      const n = await page.locator('.slide').count();
+      assert(n === 4, `one chart for 20 units, three pages for 60; got ${n}`);
+      for (let i = 0; i < n; i++) {
+        await page.waitForFunction(() => [...document.images].every((im) => im.complete));
+        await checkFits(page, `chart ${i + 1}`);
+        await checkLegible(page, `chart ${i + 1}`);
+        assert(await checkCharts(page, `chart ${i + 1}`) === 1, 'one chart per slide');
+        const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.slide.current .chart')).backgroundColor);
+        assert(bg === 'rgba(0, 0, 0, 0)', `chart box background ${bg}`);
+        await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-chart-dark${i + 1}.png`) });
         await page.keyboard.press('PageDown');
       }
       assert(problems.length === 0, problems.join('\n'));

@@ -175,16 +175,32 @@ pub(super) fn build_slides(
                 });
             }
             SlideKind::Chart(g) => {
+                // Paged like the board, so that every label stays legible; drawn in the
+                // screen's theme on the slide's own panel.
                 for grp in groups_for(s, g)? {
-                    out.push(SlideView {
-                        heading: format!("{} {} 总分", grp.name, label),
-                        seconds,
-                        current: false,
-                        body: SlideBody::Chart {
-                            src: crate::web::urls::totals_chart(period.key, grp.id, View::Quarter),
-                            alt: format!("{}{}各单位总分条形图", grp.name, label),
-                        },
-                    });
+                    let b = board(grp.id)?;
+                    let pages = lobby::paginate(b.board.rows.len(), ROWS_PER_SLIDE);
+                    let n = pages.len();
+                    for (a, z) in pages {
+                        out.push(SlideView {
+                            heading: if n > 1 {
+                                format!("{} {} 总分（第{}–{}名）", grp.name, label, a + 1, z)
+                            } else {
+                                format!("{} {} 总分", grp.name, label)
+                            },
+                            seconds,
+                            current: false,
+                            body: SlideBody::Chart {
+                                src: crate::web::urls::lobby_totals_chart(
+                                    period.key,
+                                    grp.id,
+                                    set.theme.as_str(),
+                                    (a, z),
+                                ),
+                                alt: format!("{}{}各单位总分条形图", grp.name, label),
+                            },
+                        });
+                    }
                 }
             }
             SlideKind::Honors => {
