@@ -112,29 +112,86 @@
   schedule();
   refresh();
 
-  // Reveal (揭榜): rows appear one by one from the last rank up to the first.
+  // Reveal (揭榜): group after group, rows appear from the last rank up to the first; units
+  // tied on a rank appear together. A 黑榜 or 红榜 place and first place get their moment.
+  // Operator hints show only while H is held; Enter after the last step publishes a
+  // rehearsed draft (administrators only: the form is on the page only for them).
   function revealMode(box) {
-    var rows = box.querySelectorAll('tbody tr');
     var perPage = parseInt(box.getAttribute('data-per-page'), 10) || 20;
+    var sections = Array.prototype.slice.call(box.querySelectorAll('.reveal-section'));
     var count = document.getElementById('reveal-count');
-    var shown = 0;
-    function render(flash) {
-      var first = rows.length - shown; // index of the best revealed row
-      var top = Math.max(0, Math.min(first, rows.length - perPage));
-      if (shown === 0) { top = Math.max(0, rows.length - perPage); }
-      for (var i = 0; i < rows.length; i++) {
-        rows[i].classList.toggle('hidden-row', i < first);
-        rows[i].classList.toggle('off-page', i < top || i >= top + perPage);
-        rows[i].classList.toggle('just-revealed', flash && i === first);
+    var operator = document.getElementById('operator');
+    var nextText = document.getElementById('operator-next');
+    var moment = document.getElementById('moment');
+    var publish = document.getElementById('publish-form');
+    // The steps: for each section, an opening step (its heading, no rows), then one step per
+    // rank from the bottom, all rows of that rank at once.
+    var steps = [];
+    sections.forEach(function (sec, si) {
+      var rows = Array.prototype.slice.call(sec.querySelectorAll('tbody tr'));
+      steps.push({ section: si, upTo: rows.length });
+      var i = rows.length - 1;
+      while (i >= 0) {
+        var rank = rows[i].getAttribute('data-rank');
+        var j = i;
+        while (j > 0 && rows[j - 1].getAttribute('data-rank') === rank && rank !== '—') { j--; }
+        steps.push({ section: si, upTo: j });
+        i = j - 1;
       }
-      count.textContent = '已揭晓 ' + shown + ' / ' + rows.length;
+    });
+    var at = 0;
+    function describe(step) {
+      if (!step) { return publish ? '已全部揭晓：按 Enter 正式揭榜' : '已全部揭晓'; }
+      var sec = sections[step.section];
+      var rows = sec.querySelectorAll('tbody tr');
+      if (step.upTo === rows.length) { return '下一步：' + sec.querySelector('.slide-title').textContent; }
+      var r = rows[step.upTo];
+      return '下一步：第' + r.getAttribute('data-rank') + '名 ' + r.getAttribute('data-unit');
+    }
+    function render(flash) {
+      var step = steps[at];
+      sections.forEach(function (sec, si) { sec.hidden = !step || si !== step.section; });
+      if (step) {
+        var rows = sec_rows(step.section);
+        var first = step.upTo;
+        var top = Math.max(0, Math.min(first, rows.length - perPage));
+        for (var i = 0; i < rows.length; i++) {
+          rows[i].classList.toggle('hidden-row', i < first);
+          rows[i].classList.toggle('off-page', i < top || i >= top + perPage);
+          rows[i].classList.toggle('just-revealed', flash && i >= first && (i === first || rows[i].getAttribute('data-rank') === rows[first].getAttribute('data-rank')));
+        }
+        var revealed = rows.length - first;
+        count.textContent = (sections.length > 1 ? (step.section + 1) + ' / ' + sections.length + ' 组 · ' : '') + '已揭晓 ' + revealed + ' / ' + rows.length;
+        showMoment(flash && first < rows.length ? rows[first] : null);
+      }
+      nextText.textContent = describe(steps[at + 1]);
+    }
+    function sec_rows(si) { return sections[si].querySelectorAll('tbody tr'); }
+    var momentTimer = null;
+    function showMoment(row) {
+      clearTimeout(momentTimer);
+      moment.hidden = true;
+      if (!row) { return; }
+      var tier = row.getAttribute('data-tier');
+      var rank = row.getAttribute('data-rank');
+      var text = rank === '1' ? '第一名' : tier === 'red' ? '红榜' : tier === 'black' ? '黑榜' : '';
+      if (!text) { return; }
+      moment.textContent = text + ' · ' + row.getAttribute('data-unit');
+      moment.className = 'moment moment-' + (rank === '1' ? 'first' : tier);
+      moment.hidden = false;
+      momentTimer = setTimeout(function () { moment.hidden = true; }, 2500);
     }
     document.addEventListener('keydown', function (e) {
       var k = e.key;
-      if (k === 'ArrowRight' || k === 'PageDown' || k === ' ' || k === 'ArrowDown') { shown = Math.min(rows.length, shown + 1); render(true); }
-      else if (k === 'ArrowLeft' || k === 'PageUp' || k === 'ArrowUp') { shown = Math.max(0, shown - 1); render(false); }
+      if (k === 'h' || k === 'H') { operator.hidden = false; }
+      else if (k === 'ArrowRight' || k === 'PageDown' || k === ' ' || k === 'ArrowDown') { at = Math.min(steps.length - 1, at + 1); render(true); }
+      else if (k === 'ArrowLeft' || k === 'PageUp' || k === 'ArrowUp') { at = Math.max(0, at - 1); render(false); }
+      else if (k === 'Enter' && publish && at === steps.length - 1) { publish.submit(); }
       else { return; }
       e.preventDefault();
+    });
+    document.addEventListener('keyup', function (e) {
+      if (e.key === 'h' || e.key === 'H') { operator.hidden = true; }
     });
     render(false);
   }

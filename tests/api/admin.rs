@@ -1141,3 +1141,44 @@ fn changing_ones_password_ends_the_sessions() {
     );
     assert_eq!(b.log_in((STAFF.0, "new-password-22")).status, 303);
 }
+
+#[test]
+fn a_reveal_rehearsal_on_a_draft_leaks_nothing_until_it_is_published() {
+    let app = app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let mut public = Browser::new(&app);
+    assert_eq!(
+        public.get("/lobby/reveal?period=2023Q4").status,
+        404,
+        "no rehearsal for the public"
+    );
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    let r = staff.get("/lobby/reveal?period=2023Q4");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("彩排") && r.body.contains("尚未公布"),
+        "marked as a rehearsal"
+    );
+    assert_eq!(
+        r.body.matches("class=\"reveal-section\"").count(),
+        3,
+        "every group in turn"
+    );
+    assert!(
+        !r.body.contains("publish-form"),
+        "考评办 cannot publish from it"
+    );
+    // Nothing public changed by the rehearsal.
+    assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
+    assert_eq!(public.get("/boards/2023Q4/1").status, 404);
+    assert_eq!(public.get("/lobby?period=2023Q4").status, 404);
+    // 管理员's rehearsal carries the publish form; publishing from it makes it public.
+    let (mut admin, _) = Browser::logged_in(&app, ADMIN);
+    let page = admin.get("/lobby/reveal?period=2023Q4").body;
+    assert!(page.contains("id=\"publish-form\""));
+    let csrf = token_in(&page);
+    let r = admin.post("/admin/periods/2023Q4/publish", &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 200);
+    assert_eq!(public.get("/lobby/reveal?period=2023Q4").status, 200);
+}

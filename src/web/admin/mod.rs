@@ -265,7 +265,7 @@ fn required_role(req: &HttpRequest) -> Option<Role> {
 }
 
 /// The session of this request, if its cookie names a live one.
-pub(super) async fn current_session(
+pub(crate) async fn current_session(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<Option<SessionInfo>, AppError> {

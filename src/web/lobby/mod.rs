@@ -26,6 +26,7 @@ use std::sync::Arc;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/lobby", web::get().to(screen_default))
         .route("/lobby/content", web::get().to(content_default))
+        .route("/lobby/reveal", web::get().to(reveal::reveal_all))
         .route("/lobby/reveal/{group}", web::get().to(reveal::reveal))
         .route("/lobby/{playlist}", web::get().to(screen_named))
         .route("/lobby/{playlist}/content", web::get().to(content_named));

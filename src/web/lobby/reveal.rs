@@ -1,13 +1,29 @@
-//! `/lobby/reveal/{group}`: 揭榜 mode, the board revealed from the last rank up.
+//! 揭榜 mode: `/lobby/reveal/{group}` reveals one group's board from the last rank up;
+//! `/lobby/reveal` goes through every group in turn (`view=cumulative`: the year so far).
+//! Units tied on a rank appear together; a 黑榜 or 红榜 place and first place each get their
+//! moment. The audience sees no operator text: the hints (and what comes next) show only while
+//! the operator holds H.
+//!
+//! Rehearsal: a logged-in staff member may open the reveal of a draft period; the public still
+//! gets 404 for it. For an administrator the end of a rehearsal offers 揭榜 (Enter), which
+//! publishes the period through the staff area's form (with its CSRF token).
 
 use super::views::LobbyRow;
 use super::{LobbyQuery, no_store, run};
+use crate::auth::Role;
 use crate::boards::View;
 use crate::lobby::{ROWS_PER_SLIDE, Theme};
+use crate::store::PeriodStatus;
 use crate::web::extract::{self, published, structure};
 use crate::web::{AppError, AppState};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+
+pub struct RevealSection {
+    pub heading: String,
+    pub rows: Vec<LobbyRow>,
+    pub roomy: bool,
+}
 
 #[derive(Template)]
 #[template(path = "lobby_reveal.html")]
@@ -18,48 +34,114 @@ struct RevealPage {
     theme: &'static str,
     css: String,
     js: String,
-    rows: Vec<LobbyRow>,
+    sections: Vec<RevealSection>,
     per_page: usize,
+    /// A draft shown to staff: marked on the screen, never public.
+    rehearsal: bool,
+    /// For an administrator's rehearsal: the period to publish and the session's CSRF token.
+    publish: Option<(String, String)>,
+}
+
+pub(super) async fn reveal_all(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<LobbyQuery>,
+) -> Result<HttpResponse, AppError> {
+    page(req, state, None, q.into_inner()).await
 }
 
 pub(super) async fn reveal(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<LobbyQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let group_raw = path.into_inner();
-    let q = q.into_inner();
+    page(req, state, Some(path.into_inner()), q.into_inner()).await
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    group_raw: Option<String>,
+    q: LobbyQuery,
+) -> Result<HttpResponse, AppError> {
+    let session = crate::web::admin::current_session(&req, &state).await?;
+    let staff = session
+        .as_ref()
+        .is_some_and(|s| s.account.role >= Role::Staff);
+    let admin = session
+        .as_ref()
+        .filter(|s| s.account.role >= Role::Admin)
+        .map(|s| s.csrf.clone());
     let html = run(&state, move |ctx| {
         let st = structure(ctx)?;
         let s = st
             .as_ref()
             .as_ref()
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
-        let g = s
-            .group_by_name(&group_raw)
-            .ok_or_else(|| AppError::NotFound(format!("组别「{group_raw}」不存在")))?;
+        let groups = match &group_raw {
+            Some(raw) => vec![
+                s.group_by_name(raw)
+                    .ok_or_else(|| AppError::NotFound(format!("组别「{raw}」不存在")))?,
+            ],
+            None => s.groups.iter().collect(),
+        };
         let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-            Some(raw) => published(s, raw)?,
+            // A draft only for staff (a rehearsal); to anybody else it does not exist.
+            Some(raw) => match s
+                .periods
+                .iter()
+                .find(|p| Some(p.key) == crate::domain::PeriodKey::parse(raw))
+            {
+                Some(p) if p.status != PeriodStatus::Published && staff => p,
+                _ => published(s, raw)?,
+            },
             None => s
                 .latest_published()
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
         };
-        let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;
+        let view = match q.view.as_deref() {
+            Some("cumulative") => View::Cumulative,
+            None | Some("" | "quarter") => View::Quarter,
+            Some(v) => {
+                return Err(AppError::BadRequest(format!(
+                    "view「{v}」应为 quarter 或 cumulative"
+                )));
+            }
+        };
+        let label = match view {
+            View::Quarter => period.key.label(),
+            View::Cumulative => period.key.year_to_date_label(),
+        };
+        let mut sections = Vec::new();
+        for g in groups {
+            let b = extract::board_of(ctx, s, period.key, g.id, view)?;
+            sections.push(RevealSection {
+                heading: format!("{} {}", g.name, label),
+                roomy: b.board.rows.len() <= 10,
+                rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
+            });
+        }
         let theme = q
             .theme
             .as_deref()
             .unwrap_or("red")
             .parse()
             .unwrap_or(Theme::Red);
+        let rehearsal = period.status != PeriodStatus::Published;
         RevealPage {
             competition: s.competition.name.clone(),
-            heading: format!("{} {} 考评结果揭榜", g.name, period.key.label()),
+            heading: format!("{label}考评结果揭榜"),
             demo: s.competition.is_demo,
             theme: theme.as_str(),
             css: crate::web::assets::lobby_css_url().to_string(),
             js: crate::web::assets::lobby_js_url().to_string(),
-            rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
+            sections,
             per_page: ROWS_PER_SLIDE,
+            rehearsal,
+            publish: admin
+                .filter(|_| rehearsal)
+                .map(|csrf| (period.key.to_string(), csrf)),
         }
         .render()
         .map_err(|e| AppError::Internal(e.to_string()))
