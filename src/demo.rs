@@ -88,6 +88,7 @@ pub fn load(conn: &mut Connection) -> Result<(), DemoError> {
             theme: "red".into(),
             seconds: 15,
             slides: crate::lobby::format_slides(&crate::lobby::default_slides()),
+            token: None,
         },
     )?;
     Ok(())

@@ -86,6 +86,9 @@ pub enum Command {
         /// Shown under the competition name, e.g. the screen's location.
         #[arg(long)]
         title: Option<String>,
+        /// This screen's token: /lobby/NAME then shows only with ?token=… (at least 16 characters).
+        #[arg(long)]
+        token: Option<String>,
     },
     /// List the lobby playlists.
     Playlists,
@@ -224,7 +227,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             seconds,
             theme,
             title,
-        } => setup::playlist(&store, name, slides, seconds, &theme, title),
+            token,
+        } => setup::playlist(&store, name, slides, seconds, &theme, title, token),
         Command::Playlists => setup::playlists(&store),
         Command::Import {
             file,

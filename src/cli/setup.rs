@@ -57,7 +57,13 @@ pub fn playlist(
     seconds: u32,
     theme: &str,
     title: Option<String>,
+    token: Option<String>,
 ) -> Result<ExitCode, CliError> {
+    if token.as_ref().is_some_and(|t| t.chars().count() < 16) {
+        return Err(CliError::Input(
+            "屏幕授权码（--token）至少需要16个字符".into(),
+        ));
+    }
     let slides = match slides {
         Some(s) => crate::lobby::parse_slides(&s).map_err(CliError::Input)?,
         None => crate::lobby::default_slides(),
@@ -72,6 +78,7 @@ pub fn playlist(
         theme: theme.as_str().into(),
         seconds,
         slides: crate::lobby::format_slides(&slides),
+        token,
     };
     crate::ops::save_playlist(&mut *store.conn()?, &row)?;
     println!("播放列表「{name}」已保存：/lobby/{name}（{}）", row.slides);

@@ -116,6 +116,36 @@ pub fn set_disabled(
     })
 }
 
+/// Changes an account's role (its sessions end); the last enabled administrator keeps hers.
+pub fn set_role(
+    conn: &mut Connection,
+    name: &str,
+    role: Role,
+    provider: Option<&str>,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if (role == Role::Provider) != provider.is_some() {
+        return Err(Refusal::ProviderNeedsName.into());
+    }
+    store::write_tx(conn, |tx| {
+        let account = find(tx, name)?;
+        if account.role == Role::Admin
+            && role != Role::Admin
+            && !account.disabled
+            && store::active_admins(tx)? <= 1
+        {
+            return Err(Refusal::LastAdmin.into());
+        }
+        store::set_role(tx, account.id, role, provider)?;
+        let detail = match provider {
+            Some(p) => format!("账号「{name}」的角色改为{}（{p}）", role.label()),
+            None => format!("账号「{name}」的角色改为{}", role.label()),
+        };
+        audit(tx, actor, AuditAction::AccountChanged, &detail)
+    })
+}
+
 /// A session just opened: the cookie's token (only its hash is stored) and the CSRF token.
 pub struct NewSession {
     pub account: Account,

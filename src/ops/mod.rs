@@ -14,7 +14,7 @@ mod verify;
 
 pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_locked_login, set_disabled,
-    set_password,
+    set_password, set_role,
 };
 pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};

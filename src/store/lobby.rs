@@ -118,9 +118,11 @@ pub struct PlaylistRow {
     pub theme: String,
     pub seconds: u32,
     pub slides: String,
+    /// The screen's token, if it needs one (`/lobby/{name}?token=…`).
+    pub token: Option<String>,
 }
 
-const PLAYLIST_COLUMNS: &str = "name, title, theme, seconds, slides";
+const PLAYLIST_COLUMNS: &str = "name, title, theme, seconds, slides, token";
 
 fn playlist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlaylistRow> {
     Ok(PlaylistRow {
@@ -129,6 +131,7 @@ fn playlist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlaylistRow> {
         theme: r.get(2)?,
         seconds: r.get(3)?,
         slides: r.get(4)?,
+        token: r.get(5)?,
     })
 }
 
@@ -155,10 +158,11 @@ pub fn playlists(conn: &Connection) -> Result<Vec<PlaylistRow>> {
 /// Creates or updates a playlist (the caller validates slides and theme).
 pub fn save_playlist(tx: &Transaction<'_>, p: &PlaylistRow) -> Result<()> {
     tx.execute(
-        "INSERT INTO playlist (name, title, theme, seconds, slides, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO playlist (name, title, theme, seconds, slides, updated_at, token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(name) DO UPDATE SET title = excluded.title, theme = excluded.theme,
-             seconds = excluded.seconds, slides = excluded.slides, updated_at = excluded.updated_at",
-        (&p.name, &p.title, &p.theme, p.seconds, &p.slides, super::now()),
+             seconds = excluded.seconds, slides = excluded.slides, updated_at = excluded.updated_at,
+             token = excluded.token",
+        (&p.name, &p.title, &p.theme, p.seconds, &p.slides, super::now(), &p.token),
     )?;
     bump_version(tx)
 }

@@ -156,7 +156,7 @@ pub enum Refusal {
     NameTaken { name: String },
     #[error("账号「{name}」不存在")]
     NoSuchAccount { name: String },
-    #[error("不能停用最后一个管理员账号")]
+    #[error("不能停用或降级最后一个管理员账号")]
     LastAdmin,
     #[error("{errors}")]
     ImportRefused { errors: String },

@@ -86,3 +86,7 @@ CREATE TABLE batch_rollback (
     actor       TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
+
+-- A screen's own token: when set, /lobby/{name} shows only with it (`?token=…` once, then a
+-- cookie), so one screen's address does not open another's.
+ALTER TABLE playlist ADD COLUMN token TEXT;

@@ -1182,3 +1182,77 @@ fn a_reveal_rehearsal_on_a_draft_leaks_nothing_until_it_is_published() {
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 200);
     assert_eq!(public.get("/lobby/reveal?period=2023Q4").status, 200);
 }
+
+#[test]
+fn a_screens_own_token_guards_only_that_screen() {
+    use crate::helpers::{shaibang, text};
+    let db = crate::helpers::demo_db();
+    let out = shaibang(
+        &db.path,
+        &[
+            "playlist",
+            "大厅",
+            "--slides",
+            "board",
+            "--token",
+            "hall-screen-token-42",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let short = shaibang(&db.path, &["playlist", "二楼", "--token", "short"]);
+    assert!(!short.status.success());
+    let app = spawn_app_with(db, AdminConfig::default());
+    let mut tv = Browser::new(&app);
+    assert_eq!(
+        tv.get("/lobby/%E5%A4%A7%E5%8E%85").status,
+        403,
+        "the hall screen needs its token"
+    );
+    assert_eq!(tv.get("/lobby/%E5%A4%A7%E5%8E%85/content").status, 403);
+    assert_eq!(
+        tv.get("/lobby/%E5%A4%A7%E5%8E%85?token=hall-screen-token-42")
+            .status,
+        200
+    );
+    assert_eq!(
+        tv.get("/lobby/%E5%A4%A7%E5%8E%85/content").status,
+        200,
+        "then its cookie"
+    );
+    assert_eq!(
+        Browser::new(&app).get("/lobby").status,
+        200,
+        "other screens stay open"
+    );
+}
+
+#[test]
+fn an_admin_changes_a_role_and_the_last_admin_stays() {
+    let app = app();
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.post(
+        &format!("/admin/users/{}/role", pct(STAFF.0)),
+        &[
+            ("csrf", &csrf),
+            ("role", "provider"),
+            ("provider", "区统计局"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(staff.get("/admin").status, 303, "its sessions ended");
+    let (mut again, _) = Browser::logged_in(&app, STAFF);
+    assert_eq!(again.get("/admin/audit").status, 403, "now a 报送单位");
+    let last = admin.post(
+        &format!("/admin/users/{}/role", pct(ADMIN.0)),
+        &[("csrf", &csrf), ("role", "staff")],
+    );
+    assert_eq!(last.status, 400);
+    assert!(last.body.contains("最后一个管理员"));
+    assert!(admin.get("/admin/audit").body.contains("角色改为报送单位"));
+}
+
+/// Percent-encodes a path segment (the names are Chinese).
+fn pct(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}

@@ -37,7 +37,12 @@ pub async fn gate(
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     if path == "/lobby" || path.starts_with("/lobby/") {
-        let Some(expected) = state.admin.lobby_token.clone() else {
+        // A named screen's own token, else the token of all screens, else none.
+        let own = match screen_name(&path) {
+            Some(name) => screen_token(&state, name).await,
+            None => None,
+        };
+        let Some(expected) = own.or_else(|| state.admin.lobby_token.clone()) else {
             return Ok(next.call(req).await?.map_into_boxed_body());
         };
         let given = lobby_token_given(&req);
@@ -107,4 +112,43 @@ pub async fn gate(
             .finish()
     };
     Ok(req.into_response(res))
+}
+
+/// `/lobby/大厅` or `/lobby/大厅/content` → `大厅` (not the lobby's own routes).
+fn screen_name(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/lobby/")?;
+    let name = rest.split('/').next()?;
+    if name.is_empty() || matches!(name, "content" | "reveal") {
+        return None;
+    }
+    percent_decode(name)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The named screen's token, if it has one.
+async fn screen_token(state: &web::Data<AppState>, name: String) -> Option<String> {
+    let st = state.clone();
+    web::block(move || -> Option<String> {
+        let conn = st.store.conn().ok()?;
+        crate::store::playlist(&conn, &name).ok().flatten()?.token
+    })
+    .await
+    .ok()
+    .flatten()
 }

@@ -136,6 +136,7 @@ admin_routes! {
     get "/admin/users" => pages::users, Some(Role::Admin);
     post "/admin/users" => pages::add_user, Some(Role::Admin);
     post "/admin/users/{name}/disable" => pages::disable_user, Some(Role::Admin);
+    post "/admin/users/{name}/role" => pages::change_role, Some(Role::Admin);
 }
 
 /// The allowed methods of a staff-area path pattern, for a 405's `Allow`.

@@ -91,6 +91,7 @@ fn message(code: Option<&str>) -> Option<String> {
             "honors" => "已导入实干先锋名单。",
             "user-added" => "已创建账号。",
             "user-disabled" => "已停用账号。",
+            "role-changed" => "已修改角色；该账号需要重新登录。",
             "scheduled" => "已设定定时揭榜：到时服务器会自动揭榜，无需有人登录。",
             "cancelled" => "已取消定时揭榜。",
             _ => return None,
@@ -353,5 +354,43 @@ pub(super) async fn disable_user(
             .insert_header((header::LOCATION, "/admin/users?msg=user-disabled"))
             .finish()),
         Err(m) => Err(AppError::BadRequest(format!("未能停用账号：{m}"))),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+    provider: Option<String>,
+}
+
+pub(super) async fn change_role(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
+    staff.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|e: crate::domain::UnknownCode| AppError::BadRequest(e.to_string()))?;
+    let name = path.into_inner();
+    let result = blocking(&state, move |conn| {
+        match crate::ops::set_role(conn, &name, role, form.provider.as_deref(), staff.actor()) {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/users?msg=role-changed"))
+            .finish()),
+        Err(m) => Err(AppError::BadRequest(format!("未能修改角色：{m}"))),
     }
 }
