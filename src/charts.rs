@@ -186,8 +186,12 @@ pub enum LobbyTheme {
     Dark,
 }
 
-const LOBBY_W: u32 = 1600;
-const LOBBY_H: u32 = 800;
+/// The canvas of a lobby chart: 2:1 for landscape screens, 5:8 for portrait ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LobbyShape {
+    Wide,
+    Tall,
+}
 const WHITE_INK: RGBColor = RGBColor(255, 255, 255);
 const PALE: RGBColor = RGBColor(200, 200, 200);
 const BLACK_BAR: RGBColor = RGBColor(150, 150, 150);
@@ -195,7 +199,13 @@ const BLACK_BAR: RGBColor = RGBColor(150, 150, 150);
 /// The totals chart for a lobby slide: one page of a group (at most `ROWS_PER_SLIDE` bars), a
 /// 2:1 canvas the slide scales to its own size, no title (the slide has one), a transparent
 /// background and type large enough to read from 5 m once scaled.
-pub fn totals_lobby(desc: &str, bars: &[TotalBar], theme: LobbyTheme) -> String {
+pub fn totals_lobby(desc: &str, bars: &[TotalBar], theme: LobbyTheme, shape: LobbyShape) -> String {
+    // The floor of the type keeps it at 2.2% of the screen height once the slide scales the
+    // canvas to its panel (measured by the browser tests).
+    let (w, h, floor, ceiling) = match shape {
+        LobbyShape::Wide => (1600u32, 800u32, 26.0, 44.0),
+        LobbyShape::Tall => (1000u32, 1600u32, 52.0, 66.0),
+    };
     let (ink, muted, black): (&'static RGBColor, &'static RGBColor, &'static RGBColor) = match theme
     {
         LobbyTheme::Red => (&INK, &MUTED, &DARK),
@@ -203,23 +213,23 @@ pub fn totals_lobby(desc: &str, bars: &[TotalBar], theme: LobbyTheme) -> String 
     };
     let n = bars.len().max(1);
     let top = 10usize;
-    let row = ((LOBBY_H as usize - top - 10) / n).min(120);
-    let font = (row as f64 * 0.66).clamp(26.0, 44.0);
+    let row = ((h as usize - top - 10) / n).min(150);
+    let font = (row as f64 * 0.66).clamp(floor, ceiling);
     let label_w = bars
         .iter()
         .map(|b| text_width(&b.label, font))
         .fold(100.0, f64::max)
-        .min(760.0)
+        .min(f64::from(w) * 0.5)
         + 30.0;
     let max = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::max);
     let min = bars.iter().map(|b| b.total.as_f64()).fold(0.0, f64::min);
     let span = (max - min).max(1.0);
     let x0 = label_w;
-    let x1 = f64::from(LOBBY_W) - font * 4.5;
+    let x1 = f64::from(w) - font * 3.6;
     let scale = |v: f64| x0 + (v - min) / span * (x1 - x0);
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, (LOBBY_W, LOBBY_H)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         let drawn = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
             let zero = scale(0.0) as i32;
             for (i, b) in bars.iter().enumerate() {

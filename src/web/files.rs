@@ -43,6 +43,8 @@ pub struct Q {
     lobby: Option<String>,
     /// `0-20`: the rows of one lobby page.
     rows: Option<String>,
+    /// `tall`: the lobby chart for a portrait screen.
+    shape: Option<String>,
 }
 
 fn svg(body: String) -> Rendered {
@@ -103,8 +105,18 @@ async fn totals_chart(
         view: view_raw,
         lobby,
         rows,
+        shape,
         ..
     } = q.into_inner();
+    let shape = match shape.as_deref() {
+        None | Some("wide") => charts::LobbyShape::Wide,
+        Some("tall") => charts::LobbyShape::Tall,
+        Some(t) => {
+            return Err(AppError::BadRequest(format!(
+                "shape「{t}」应为 wide 或 tall"
+            )));
+        }
+    };
     let theme = match lobby.as_deref() {
         None => None,
         Some("red") => Some(charts::LobbyTheme::Red),
@@ -142,7 +154,7 @@ async fn totals_chart(
         );
         if let Some(theme) = theme {
             let (a, z) = page_rows(rows.as_deref(), bars.len())?;
-            return Ok(svg(charts::totals_lobby(&desc, &bars[a..z], theme)));
+            return Ok(svg(charts::totals_lobby(&desc, &bars[a..z], theme, shape)));
         }
         Ok(svg(charts::totals_bar(&title, &desc, &bars)))
     })

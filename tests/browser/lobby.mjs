@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const SIZES = [
   { width: 1920, height: 1080, tag: '1080p' },
   { width: 3840, height: 2160, tag: '4k' },
+  { width: 1080, height: 1920, tag: 'portrait' },
+  { width: 2160, height: 3840, tag: 'portrait-4k' },
 ];
 
 /** A database with a 20-unit group and a 60-unit group, made with the real CLI. */
@@ -88,7 +90,7 @@ async function checkCharts(page, what) {
   const r = await page.evaluate(async () => {
     const out = [];
     for (const img of document.querySelectorAll('.slide.current img')) {
-      const text = await (await fetch(img.src)).text();
+      const text = await (await fetch(img.currentSrc || img.src)).text();
       const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
       const h = parseFloat(svg.getAttribute('height'));
       const scale = img.getBoundingClientRect().height / h;
