@@ -173,6 +173,13 @@ impl LoginLimiter {
     pub fn succeed(&mut self, key: &str) {
         self.failures.remove(key);
     }
+
+    /// Takes back the latest failure counted for `key` (an attempt that succeeded after all).
+    pub fn forget_last(&mut self, key: &str) {
+        if let Some(t) = self.failures.get_mut(key) {
+            t.pop();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -172,6 +172,8 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// A single CSV record longer than this is refused (no score table has one), so that a file
 /// without line breaks cannot make the reader hold all of it.
 pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+/// Line breaks held between two records at most (16 bytes each).
+const MAX_PENDING_BREAKS: usize = 1 << 20;
 
 /// Decodes bytes in memory (see `decode_source`).
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, TabularError> {
@@ -727,7 +729,11 @@ struct Tracked<R> {
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.handed - self.record_start.min(self.handed) > MAX_RECORD_BYTES {
+        // A record, or a run of blank lines between two, longer than any table has; the
+        // second bound keeps the queue of line breaks small too.
+        if self.handed - self.record_start.min(self.handed) > MAX_RECORD_BYTES
+            || self.breaks.len() > MAX_PENDING_BREAKS
+        {
             self.too_long = true;
             return Err(io::Error::other("record too long"));
         }

@@ -152,6 +152,8 @@ pub enum ImportError {
         found: usize,
         expected: usize,
     },
+    #[error("{at}：文件中的期间超过{max}个，不是一份得分表；请按年度拆分文件")]
+    TooManyPeriods { at: CellRef, max: usize },
     /// A worksheet cell with content to the right of the header's last column.
     #[error("{at}有内容，但表头只有{expected}列：请删除表格右侧多余的单元格")]
     StrayCell { at: CellRef, expected: usize },

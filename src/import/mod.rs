@@ -30,6 +30,8 @@ pub use summary::{ChangeSummary, CurrentEntry};
 pub const MAX_ADJUSTMENT: Points = Points(10_000 * crate::domain::SCALE);
 /// At most this many errors are listed; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 200;
+/// Most periods one file may carry (thirty years of quarters).
+pub const MAX_PERIODS_PER_FILE: usize = 120;
 /// The header is looked for in the first rows, below any title rows.
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -185,6 +187,7 @@ pub fn plan_import_streaming<'c>(
         last_period: None,
         rows: 0,
         values: 0,
+        too_many_periods: false,
         allowed_groups: Vec::new(),
         sink,
     };
@@ -222,6 +225,8 @@ struct Planner<'c> {
     last_period: Option<(String, PeriodKey)>,
     rows: usize,
     values: usize,
+    /// `TooManyPeriods` was reported (once).
+    too_many_periods: bool,
     /// Wide layout: groups that every indicator column applies to.
     allowed_groups: Vec<usize>,
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
@@ -344,6 +349,14 @@ impl Seen {
             }
         }
         self.recent.push(period);
+    }
+
+    fn has(&self, period: PeriodKey) -> bool {
+        self.periods.contains_key(&period)
+    }
+
+    fn count(&self) -> usize {
+        self.periods.len()
     }
 
     fn periods(&self) -> Vec<PeriodKey> {

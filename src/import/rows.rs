@@ -88,6 +88,17 @@ impl Planner<'_> {
             return Some(*p);
         }
         match PeriodKey::parse(raw) {
+            // Memory and the preview's work grow with the periods of a file: bounded.
+            Some(p) if !self.seen.has(p) && self.seen.count() >= super::MAX_PERIODS_PER_FILE => {
+                if !self.too_many_periods {
+                    self.too_many_periods = true;
+                    self.errors.push(ImportError::TooManyPeriods {
+                        at: CellRef { row, col: c },
+                        max: super::MAX_PERIODS_PER_FILE,
+                    });
+                }
+                None
+            }
             Some(p) => {
                 self.last_period = Some((raw.to_string(), p));
                 Some(p)

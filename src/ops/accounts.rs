@@ -34,7 +34,12 @@ pub fn add_user(
     actor: Actor<'_>,
 ) -> store::Result<i64> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+    if name.is_empty()
+        || name.chars().count() > 40
+        || name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'))
+    {
         return Err(Refusal::BadAccountName.into());
     }
     let provider = provider.map(str::trim).filter(|p| !p.is_empty());

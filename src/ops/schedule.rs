@@ -83,9 +83,12 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> store::Result<Vec<(Period
             address: None,
         };
         let tx = store::begin_write(conn)?;
+        // Claimed inside the transaction: a cancel that came first wins.
+        if !store::finish_schedule(&tx, d.id, true, "已揭榜")? {
+            continue;
+        }
         let outcome = match publish_in_tx(&tx, d.key, actor, &detail) {
             Ok(()) => {
-                store::finish_schedule(&tx, d.id, true, "已揭榜")?;
                 tx.commit()?;
                 "已揭榜".to_string()
             }
@@ -94,7 +97,9 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> store::Result<Vec<(Period
                 drop(tx);
                 let why = r.to_string();
                 store::write_tx(conn, |tx| {
-                    store::finish_schedule(tx, d.id, false, &why)?;
+                    if !store::finish_schedule(tx, d.id, false, &why)? {
+                        return Ok(());
+                    }
                     store::audit(
                         tx,
                         &AuditEntry {

@@ -146,7 +146,7 @@ pub enum Refusal {
     AlreadyConfirmed { batch: i64 },
     #[error("更正已揭榜的期间需要管理员填写更正原因")]
     CorrectionNeedsReason,
-    #[error("账号名不能为空，最多40个字符，且不能含控制字符")]
+    #[error("账号名不能为空，最多40个字符，且不能含控制字符或 / \\ ? # %")]
     BadAccountName,
     #[error("报送单位账号必须指定所属的报送单位名称（如 区统计局）；其他角色不指定")]
     ProviderNeedsName,

@@ -71,6 +71,15 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
     let Some(file) = file else {
         return Err(Refusal::NoSuchBatch { batch }.into());
     };
+    let layout: String = tx.query_row(
+        "SELECT layout FROM import_batch WHERE id = ?1",
+        [batch],
+        |r| r.get(0),
+    )?;
+    if layout == "rollback" {
+        // Undoing a rollback would be a rollback of a rollback: import the file again instead.
+        return Err(Refusal::NothingToRollBack { batch }.into());
+    }
     if let Some(by) = tx
         .query_row(
             "SELECT rollback_id FROM batch_rollback WHERE batch_id = ?1",
@@ -81,12 +90,25 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
     {
         return Err(Refusal::AlreadyRolledBack { batch, by }.into());
     }
-    // A value this batch wrote that a later batch replaced: undoing this one would undo that.
+    // A value this batch wrote that a later batch replaced (a later batch that was itself
+    // rolled back does not count), or a cell it cleared that a later batch filled: undoing
+    // this one would undo that one too.
     let later: Option<i64> = tx.query_row(
-        "SELECT MIN(replaced_by) FROM (
-                SELECT replaced_by FROM score_history WHERE batch_id = ?1
-                UNION ALL SELECT replaced_by FROM adjustment_history WHERE batch_id = ?1
-                UNION ALL SELECT replaced_by FROM remark_history WHERE batch_id = ?1)",
+        "SELECT MIN(b) FROM (
+            SELECT replaced_by AS b FROM score_history WHERE batch_id = ?1
+            UNION ALL SELECT replaced_by FROM adjustment_history WHERE batch_id = ?1
+            UNION ALL SELECT replaced_by FROM remark_history WHERE batch_id = ?1
+            UNION ALL SELECT s.batch_id FROM score s JOIN score_history h
+                ON h.period_id = s.period_id AND h.unit_id = s.unit_id AND h.indicator_id = s.indicator_id
+                WHERE h.replaced_by = ?1 AND s.batch_id <> ?1
+            UNION ALL SELECT a.batch_id FROM adjustment a JOIN adjustment_history h
+                ON h.period_id = a.period_id AND h.unit_id = a.unit_id AND h.kind = a.kind
+                WHERE h.replaced_by = ?1 AND a.batch_id <> ?1
+            UNION ALL SELECT m.batch_id FROM remark m JOIN remark_history h
+                ON h.period_id = m.period_id AND h.unit_id = m.unit_id
+                WHERE h.replaced_by = ?1 AND m.batch_id <> ?1)
+         WHERE b NOT IN (SELECT batch_id FROM batch_rollback)
+           AND b NOT IN (SELECT rollback_id FROM batch_rollback)",
         [batch],
         |r| r.get(0),
     )?;

@@ -80,13 +80,13 @@ pub fn due_schedules(conn: &Connection, now: i64) -> Result<Vec<ScheduleRow>> {
     rows(conn, Some(now))
 }
 
-/// Marks a schedule done or failed, with what happened.
-pub fn finish_schedule(tx: &Connection, id: i64, done: bool, outcome: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE scheduled_publish SET state = ?2, outcome = ?3 WHERE id = ?1",
+/// Marks a still-pending schedule done or failed, with what happened; `false` when it is no
+/// longer pending (cancelled meanwhile).
+pub fn finish_schedule(tx: &Connection, id: i64, done: bool, outcome: &str) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE scheduled_publish SET state = ?2, outcome = ?3 WHERE id = ?1 AND state = 'pending'",
         (id, if done { "done" } else { "failed" }, outcome),
-    )?;
-    Ok(())
+    )? == 1)
 }
 
 pub fn set_indicator_provider(

@@ -58,6 +58,10 @@ pub(super) struct Writer<'t, 'c> {
     /// The stored values of the periods used last (at most `LOADED_PERIODS`), by unit: what a
     /// value of the file is compared with and what it replaces.
     current: Vec<(PeriodKey, HashMap<usize, CurrentEntry>)>,
+    /// Periods pushed out of `current`: a file that comes back to one is looked up cell by
+    /// cell from then on, never reloaded whole (a file alternating between periods would
+    /// otherwise reload a period on every row).
+    evicted: std::collections::HashSet<PeriodKey>,
     unit_index: HashMap<UnitId, usize>,
     indicator_index: HashMap<IndicatorId, u32>,
     summary: ChangeSummary,
@@ -88,6 +92,7 @@ impl<'t, 'c> Writer<'t, 'c> {
             known,
             new_periods: Vec::new(),
             current: Vec::new(),
+            evicted: std::collections::HashSet::new(),
             unit_index: catalog
                 .units
                 .iter()
@@ -204,10 +209,14 @@ impl<'t, 'c> Writer<'t, 'c> {
     /// comes back after others pushed it out, so memory follows a few periods, not the file.
     /// Reloading reads this import's own writes too, which is right: the planner lets no
     /// cell through twice, so no value of the file is compared with one the file wrote.
-    fn current(&mut self, key: PeriodKey) -> Result<&HashMap<usize, CurrentEntry>> {
+    fn current(&mut self, key: PeriodKey) -> Result<Option<&HashMap<usize, CurrentEntry>>> {
         if let Some(i) = self.current.iter().position(|(k, _)| *k == key) {
             let last = self.current.len() - 1;
             self.current.swap(i, last);
+        } else if self.evicted.contains(&key) {
+            // Looked up cell by cell (see `evicted`); buffered rows go to the table first.
+            self.scores.flush()?;
+            return Ok(None);
         } else {
             let id = self.periods.get(&key).map(|p| p.id);
             let loaded = match id {
@@ -220,11 +229,58 @@ impl<'t, 'c> Writer<'t, 'c> {
                 None => HashMap::new(),
             };
             if self.current.len() == LOADED_PERIODS {
-                self.current.remove(0);
+                let (gone, _) = self.current.remove(0);
+                self.evicted.insert(gone);
             }
             self.current.push((key, loaded));
         }
-        Ok(&self.current[self.current.len() - 1].1)
+        Ok(Some(&self.current[self.current.len() - 1].1))
+    }
+
+    /// The stored value of one cell of a period that is not held in memory.
+    fn stored_cell(
+        &self,
+        key: PeriodKey,
+        unit: usize,
+        target: Target,
+    ) -> Result<Option<(crate::domain::Points, Option<String>)>> {
+        use rusqlite::OptionalExtension;
+        let Some(p) = self.periods.get(&key) else {
+            return Ok(None);
+        };
+        let uid = self.catalog.units[unit].id;
+        let row = |r: &rusqlite::Row<'_>| Ok((crate::domain::Points(r.get(0)?), r.get(1)?));
+        Ok(match target {
+            Target::Indicator(i) => self
+                .tx
+                .prepare_cached(
+                    "SELECT points, note FROM score WHERE period_id = ?1 AND unit_id = ?2 AND indicator_id = ?3",
+                )?
+                .query_row((p.id, uid, self.catalog.indicators[i as usize].id), row)
+                .optional()?,
+            Target::Bonus | Target::Penalty => self
+                .tx
+                .prepare_cached(
+                    "SELECT points, reason FROM adjustment WHERE period_id = ?1 AND unit_id = ?2 AND kind = ?3",
+                )?
+                .query_row(
+                    (p.id, uid, if target == Target::Bonus { "bonus" } else { "penalty" }),
+                    row,
+                )
+                .optional()?,
+        })
+    }
+
+    fn stored_remark(&self, key: PeriodKey, unit: usize) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        let Some(p) = self.periods.get(&key) else {
+            return Ok(None);
+        };
+        Ok(self
+            .tx
+            .prepare_cached("SELECT text FROM remark WHERE period_id = ?1 AND unit_id = ?2")?
+            .query_row((p.id, self.catalog.units[unit].id), |r| r.get(0))
+            .optional()?)
     }
 
     /// The stored values of one period, by unit.
@@ -268,11 +324,13 @@ impl<'t, 'c> Writer<'t, 'c> {
                 let Some(dest) = self.period(period)? else {
                     return Ok(());
                 };
-                let old = self
-                    .current(period)?
-                    .get(&unit)
-                    .and_then(|c| c.values.get(&cell.target))
-                    .cloned();
+                let old = match self.current(period)? {
+                    Some(map) => map
+                        .get(&unit)
+                        .and_then(|c| c.values.get(&cell.target))
+                        .cloned(),
+                    None => self.stored_cell(period, unit, cell.target)?,
+                };
                 if self
                     .summary
                     .cell(self.catalog, period, unit, old.as_ref(), &cell)
@@ -292,10 +350,10 @@ impl<'t, 'c> Writer<'t, 'c> {
                 let Some(dest) = self.period(period)? else {
                     return Ok(());
                 };
-                let old = self
-                    .current(period)?
-                    .get(&unit)
-                    .and_then(|c| c.remark.clone());
+                let old = match self.current(period)? {
+                    Some(map) => map.get(&unit).and_then(|c| c.remark.clone()),
+                    None => self.stored_remark(period, unit)?,
+                };
                 if self.summary.remark(
                     self.catalog,
                     period,

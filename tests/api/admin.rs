@@ -1256,3 +1256,115 @@ fn an_admin_changes_a_role_and_the_last_admin_stays() {
 fn pct(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+#[test]
+fn review_fixes_hold() {
+    let app = app_with(10 << 20);
+    let opts = shaibang::store::ApplyOptions {
+        actor: "t",
+        allow_published: false,
+        dry_run: false,
+    };
+    let mut conn = app.db.store.conn().unwrap();
+    let batch = |o: shaibang::store::ApplyOutcome| match o {
+        shaibang::store::ApplyOutcome::Applied { batch_id, .. } => batch_id,
+        other => panic!("applied expected: {other:?}"),
+    };
+    let a = batch(
+        shaibang::ops::import_file(
+            &mut conn,
+            "单位,工业投资\n金碧街道,9\n".as_bytes(),
+            "a.csv",
+            Some(Q4),
+            &opts,
+        )
+        .unwrap()
+        .1,
+    );
+    // b clears the cell, c fills it again: undoing b would clash with c.
+    let b = batch(
+        shaibang::ops::import_file(
+            &mut conn,
+            "单位,工业投资\n金碧街道,\n".as_bytes(),
+            "b.csv",
+            Some(Q4),
+            &opts,
+        )
+        .unwrap()
+        .1,
+    );
+    let c = batch(
+        shaibang::ops::import_file(
+            &mut conn,
+            "单位,工业投资\n金碧街道,5\n".as_bytes(),
+            "c.csv",
+            Some(Q4),
+            &opts,
+        )
+        .unwrap()
+        .1,
+    );
+    drop(conn);
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.post(
+        &format!("/admin/batches/{b}/rollback"),
+        &[("csrf", &csrf), ("reason", "试")],
+    );
+    assert_eq!(r.status, 400, "refused cleanly, not a 500: {}", r.body);
+    assert!(r.body.contains(&format!("#{c}")), "names the later batch");
+    // Roll back c, then b; a rollback itself cannot be rolled back.
+    let r = admin.post(
+        &format!("/admin/batches/{c}/rollback"),
+        &[("csrf", &csrf), ("reason", "错")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = admin.post(
+        &format!("/admin/batches/{b}/rollback"),
+        &[("csrf", &csrf), ("reason", "错")],
+    );
+    assert_eq!(r.status, 303, "once c is undone, b can be: {}", r.body);
+    let rb: i64 = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT MAX(id) FROM import_batch", [], |r| r.get(0))
+        .unwrap();
+    let r = admin.post(
+        &format!("/admin/batches/{rb}/rollback"),
+        &[("csrf", &csrf), ("reason", "再撤")],
+    );
+    assert_eq!(r.status, 400, "a rollback is not rolled back");
+    let _ = a;
+    // A file naming more periods than any score table is refused.
+    let mut many = String::from("期间,单位,指标,得分\n");
+    for y in 0..40 {
+        for q in 1..=4 {
+            many.push_str(&format!("{}Q{q},金碧街道,工业投资,1\n", 1900 + y));
+        }
+    }
+    let err = shaibang::ops::import_file(
+        &mut app.db.store.conn().unwrap(),
+        many.as_bytes(),
+        "m.csv",
+        None,
+        &opts,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("期间超过120个"), "{err}");
+}
+
+#[test]
+fn an_encoded_lobby_path_does_not_pass_the_token() {
+    let app = spawn_app_with(
+        crate::helpers::demo_db(),
+        AdminConfig {
+            lobby_token: Some("screen-token-0123456789".into()),
+            ..AdminConfig::default()
+        },
+    );
+    let mut tv = Browser::new(&app);
+    assert_eq!(tv.get("/lobb%79").status, 403);
+    assert_eq!(tv.get("/%6Cobby/content").status, 403);
+}

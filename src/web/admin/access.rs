@@ -28,7 +28,9 @@ pub async fn gate(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let path = req.path().to_string();
+    // Decided on the path as the router will match it (percent-decoded); a path that does not
+    // decode is judged as written.
+    let path = percent_decode(req.path()).unwrap_or_else(|| req.path().to_string());
     let open = path.starts_with("/admin")
         || path.starts_with("/assets/")
         || path == "/healthz"
@@ -36,10 +38,23 @@ pub async fn gate(
     if open {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    if path == "/lobby" || path.starts_with("/lobby/") {
+    // The lobby's own chart images go with the lobby.
+    let lobby_chart = path.starts_with("/charts/") && req.query_string().contains("lobby=");
+    if path == "/lobby" || path.starts_with("/lobby/") || lobby_chart {
         // A named screen's own token, else the token of all screens, else none.
         let own = match screen_name(&path) {
-            Some(name) => screen_token(&state, name).await,
+            Some(name) => match screen_token(&state, name).await {
+                Ok(t) => t,
+                // Cannot tell whether the screen needs a token: refuse rather than open it.
+                Err(()) => {
+                    let page = crate::web::pages::error_page(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "暂时无法显示".into(),
+                        "服务器暂时无法读取屏幕设置，请稍后再试。".into(),
+                    );
+                    return Ok(req.into_response(page));
+                }
+            },
             None => None,
         };
         let Some(expected) = own.or_else(|| state.admin.lobby_token.clone()) else {
@@ -63,8 +78,9 @@ pub async fn gate(
         let secure = state.admin.secure_cookies;
         let mut res = next.call(req).await?.map_into_boxed_body();
         if by_query && !by_cookie {
+            // Path `/`: the lobby's chart images (under /charts/) need it too.
             let c = Cookie::build(LOBBY_COOKIE, expected)
-                .path("/lobby")
+                .path("/")
                 .http_only(true)
                 .same_site(SameSite::Strict)
                 .secure(secure)
@@ -114,14 +130,15 @@ pub async fn gate(
     Ok(req.into_response(res))
 }
 
-/// `/lobby/大厅` or `/lobby/大厅/content` → `大厅` (not the lobby's own routes).
+/// `/lobby/大厅` or `/lobby/大厅/content` → `大厅` (not the lobby's own routes); the path is
+/// already decoded.
 fn screen_name(path: &str) -> Option<String> {
     let rest = path.strip_prefix("/lobby/")?;
     let name = rest.split('/').next()?;
     if name.is_empty() || matches!(name, "content" | "reveal") {
         return None;
     }
-    percent_decode(name)
+    Some(name.to_string())
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -141,14 +158,15 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The named screen's token, if it has one.
-async fn screen_token(state: &web::Data<AppState>, name: String) -> Option<String> {
+/// The named screen's token, if it has one; `Err` when the database cannot say.
+async fn screen_token(state: &web::Data<AppState>, name: String) -> Result<Option<String>, ()> {
     let st = state.clone();
-    web::block(move || -> Option<String> {
-        let conn = st.store.conn().ok()?;
-        crate::store::playlist(&conn, &name).ok().flatten()?.token
+    web::block(move || -> Result<Option<String>, ()> {
+        let conn = st.store.conn().map_err(|_| ())?;
+        Ok(crate::store::playlist(&conn, &name)
+            .map_err(|_| ())?
+            .and_then(|p| p.token))
     })
     .await
-    .ok()
-    .flatten()
+    .map_err(|_| ())?
 }

@@ -154,9 +154,11 @@ async fn honors_upload(
     state: &web::Data<AppState>,
     token: String,
 ) -> Result<store::Upload, AppError> {
+    let now = state.admin.clock.now();
     blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?))
         .await?
         .filter(|u| u.kind == "honors")
+        .filter(|u| u.batch_id.is_some() || now - u.created_at <= store::UPLOAD_TTL_SECS)
         .ok_or_else(|| AppError::NotFound("找不到这次上传。请重新上传。".into()))
 }
 

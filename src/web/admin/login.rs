@@ -118,17 +118,27 @@ pub(super) async fn log_in(
     }
     let next = safe_next(form.next.as_deref());
     let addr = address(&req);
-    let name = form.name.trim().to_string();
+    // Account names are at most 40 characters: a longer one is no account, and never a
+    // large key in the limiter.
+    let name: String = form.name.trim().chars().take(41).collect();
     let account_key = format!("account:{name}");
     let address_key = format!("address:{addr}");
+    // Each attempt counts as a failure before the password is checked (and is taken back on
+    // success), so a burst of parallel attempts cannot slip past the limit.
     let locked = {
-        let l = state
+        let mut l = state
             .logins
             .lock()
             .map_err(|_| AppError::Internal("login limiter poisoned".into()))?;
         let now = Instant::now();
-        l.locked_for(&account_key, MAX_FAILED_PER_ACCOUNT, now)
-            .or_else(|| l.locked_for(&address_key, MAX_FAILED_PER_ADDRESS, now))
+        let locked = l
+            .locked_for(&account_key, MAX_FAILED_PER_ACCOUNT, now)
+            .or_else(|| l.locked_for(&address_key, MAX_FAILED_PER_ADDRESS, now));
+        if locked.is_none() {
+            l.fail(&account_key, now);
+            l.fail(&address_key, now);
+        }
+        locked
     };
     let st = state.clone();
     if let Some(wait) = locked {
@@ -153,6 +163,16 @@ pub(super) async fn log_in(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
         );
     }
+    // Password hashing is deliberately costly: only a few checks run at once.
+    let Some(_permit) = LoginPermit::take() else {
+        return render_login(
+            &state,
+            &next,
+            Some("登录请求过多，请稍后再试。".into()),
+            &name,
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        );
+    };
     let (n, a, pw) = (name.clone(), addr.clone(), form.password);
     let opened = web::block(move || {
         let mut conn = st.store.conn()?;
@@ -167,18 +187,18 @@ pub(super) async fn log_in(
     };
     match opened {
         Some(s) => {
-            limiter(&|l| l.succeed(&account_key));
+            limiter(&|l| {
+                l.succeed(&account_key);
+                l.forget_last(&address_key);
+            });
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, next))
                 .cookie(session_cookie(&state, &s.token, false))
                 .finish())
         }
         None => {
-            let now = Instant::now();
-            limiter(&|l| {
-                l.fail(&account_key, now);
-                l.fail(&address_key, now);
-            });
+            // Already counted before the check.
+            let _ = &limiter;
             render_login(
                 &state,
                 &next,
@@ -290,5 +310,30 @@ pub(super) async fn change_password(
             .insert_header((header::LOCATION, "/admin/login"))
             .cookie(session_cookie(&state, "", true))
             .finish()),
+    }
+}
+
+/// Password checks running at once (argon2 takes memory and time by design).
+const MAX_CONCURRENT_LOGINS: usize = 4;
+static LOGINS_RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A slot for one password check, given back when dropped.
+struct LoginPermit;
+
+impl LoginPermit {
+    fn take() -> Option<LoginPermit> {
+        use std::sync::atomic::Ordering;
+        let prev = LOGINS_RUNNING.fetch_add(1, Ordering::SeqCst);
+        if prev >= MAX_CONCURRENT_LOGINS {
+            LOGINS_RUNNING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(LoginPermit)
+    }
+}
+
+impl Drop for LoginPermit {
+    fn drop(&mut self) {
+        LOGINS_RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }

@@ -355,6 +355,7 @@ fn render_preview(
         (Some(p), Some(u)) => p.data_version != u.data_version,
         _ => false,
     };
+    let me_staff = me.staff;
     page(&PreviewPage {
         title: "导入预览".into(),
         me,
@@ -400,7 +401,9 @@ fn render_preview(
         correction_reason: upload
             .and_then(|u| u.correction.clone())
             .unwrap_or_default(),
+        // Draft rankings are for 考评办 and above; a 报送单位 sees its own cells only.
         groups: p
+            .filter(|_| me_staff)
             .map(|p| p.groups.iter().map(group_view).collect())
             .unwrap_or_default(),
         errors: errors.iter().map(ToString::to_string).collect(),
@@ -415,6 +418,9 @@ async fn my_upload(
     token: String,
 ) -> Result<store::Upload, AppError> {
     let up = blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?)).await?;
+    // An unconfirmed upload is kept a day: after that it cannot be confirmed either.
+    let now = state.admin.clock.now();
+    let up = up.filter(|u| u.batch_id.is_some() || now - u.created_at <= store::UPLOAD_TTL_SECS);
     match up {
         Some(u)
             if u.kind == "scores"
