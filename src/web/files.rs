@@ -134,9 +134,17 @@ async fn totals_chart(
             .rows
             .iter()
             .map(|r| TotalBar {
+                // The marks every rank carries: 并列, 同分 (placed by the tie-break).
                 label: format!(
-                    "{} {}",
+                    "{}{} {}",
                     r.rank.map_or_else(|| "—".into(), |x| x.to_string()),
+                    if r.tied {
+                        "（并列）"
+                    } else if crate::present::tie_broken(r) {
+                        "（同分）"
+                    } else {
+                        ""
+                    },
                     r.name
                 ),
                 total: r.total,

@@ -51,6 +51,14 @@ fn a_tie_decided_by_a_tie_break_is_marked_everywhere() {
         lobby.contains("总分相同依次比"),
         "the lobby's rule line states the chain"
     );
+    let movers = get(&format!("{}/lobby/content?slides=movers", app.base)).body;
+    assert!(movers.contains("tiebreak"), "movers slide");
+    let chart = get(&format!(
+        "{}/charts/2023Q3/{g}/totals.svg?lobby=red&rows=0-2",
+        app.base
+    ))
+    .body;
+    assert!(chart.contains("（同分）"), "chart slide: {chart}");
     let reveal = get(&format!("{}/lobby/reveal/{g}", app.base)).body;
     assert!(reveal.contains("class=\"tiebreak\""), "reveal");
     let csv = get(&format!("{}/boards/2023Q3/{g}/export.csv", app.base)).body;

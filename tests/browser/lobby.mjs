@@ -73,12 +73,41 @@ async function checkLegible(page, what) {
       smallest = Math.min(smallest, px);
       if (px < min) small.push(`${e.tagName}.${e.className}「${e.textContent.trim().slice(0, 12)}」${px.toFixed(1)}px`);
     }
+    // No two pieces of text overlap (text boxes, not element boxes: a badge inside its cell is
+    // fine). The reveal's moment and the operator's hints lie over the board by design.
+    const boxes = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const el = n.parentElement;
+      if (el.closest('.moment, #operator, [hidden]') || (el.closest('.slide') && !el.closest('.slide.current'))) continue;
+      const st = getComputedStyle(el);
+      if (st.visibility === 'hidden' || st.color === 'rgba(0, 0, 0, 0)' || st.display === 'none') continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const b of range.getClientRects()) {
+        if (b.width > 0 && b.height > 0) boxes.push({ b, n, t: n.textContent.trim().slice(0, 10) });
+      }
+    }
+    const overlaps = [];
+    for (let i = 0; i < boxes.length && overlaps.length < 5; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        if (boxes[i].n === boxes[j].n) continue; // the lines of one wrapped text
+        const a = boxes[i].b, c = boxes[j].b;
+        const w = Math.min(a.right, c.right) - Math.max(a.left, c.left);
+        const h = Math.min(a.bottom, c.bottom) - Math.max(a.top, c.top);
+        // A text box spans the font's whole ascent and descent (large for CJK fonts), so
+        // adjacent lines touch; a real collision covers a good part of the glyphs.
+        if (w > 2 && h > 0.35 * Math.min(a.height, c.height)) { overlaps.push(`「${boxes[i].t}」×「${boxes[j].t}」`); break; }
+      }
+    }
     // A name cut short with "…" is not legible either.
     const cut = [...root.querySelectorAll('.slide.current *, .reveal-main *')]
       .filter((e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
       .map((e) => e.textContent.trim().slice(0, 12));
-    return { small, smallest, min, cut };
+    return { small, smallest, min, cut, overlaps };
   });
+  assert(r.overlaps.length === 0, `${what}: overlapping text: ${r.overlaps.join(', ')}`);
   assert(r.small.length === 0, `${what}: text under ${r.min.toFixed(1)}px: ${r.small.slice(0, 6).join(', ')}`);
   assert(r.cut.length === 0, `${what}: names cut short: ${r.cut.slice(0, 6).join(', ')}`);
   return r.smallest;

@@ -219,6 +219,11 @@ pub(super) fn build_slides(
                         seconds,
                         current: false,
                         body: SlideBody::Honors {
+                            density: if chunk.len() <= 4 {
+                                "h-large"
+                            } else {
+                                "h-medium"
+                            },
                             honors: chunk
                                 .iter()
                                 .map(|h| HonorView {

@@ -80,6 +80,8 @@ pub enum SlideBody {
     },
     Honors {
         honors: Vec<HonorView>,
+        /// `h-large` (up to four cards) or `h-medium`.
+        density: &'static str,
     },
     Empty {
         message: String,
