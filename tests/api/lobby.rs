@@ -257,3 +257,22 @@ fn cumulative_slides_show_the_year_so_far() {
     let bad_slide = get(&format!("{}/lobby?slides=honors:cumulative", app.base));
     assert_eq!(bad_slide.status, 400);
 }
+
+#[test]
+fn the_reveal_goes_through_the_quarter_and_then_the_year_so_far() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let both = get(&format!("{}/lobby/reveal?view=both", app.base));
+    assert_eq!(both.status, 200);
+    assert_eq!(
+        both.body.matches("class=\"reveal-section\"").count(),
+        6,
+        "3 groups × 2 views"
+    );
+    let q = both.body.find("街道组 2023年第三季度").unwrap();
+    let c = both.body.find("街道组 2023年1–3季度累计").unwrap();
+    assert!(q < c, "the quarter first, then the year so far");
+    assert_eq!(
+        get(&format!("{}/lobby/reveal?view=junk", app.base)).status,
+        400
+    );
+}

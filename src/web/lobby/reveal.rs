@@ -100,28 +100,47 @@ async fn page(
                 .latest_published()
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
         };
-        let view = match q.view.as_deref() {
-            Some("cumulative") => View::Cumulative,
-            None | Some("" | "quarter") => View::Quarter,
+        // `both`: the quarter's boards, then the year so far (from the second quarter on).
+        let views: Vec<View> = match q.view.as_deref() {
+            Some("cumulative") => vec![View::Cumulative],
+            None | Some("" | "quarter") => vec![View::Quarter],
+            Some("both") if period.key.quarter > 1 => vec![View::Quarter, View::Cumulative],
+            Some("both") => vec![View::Quarter],
             Some(v) => {
                 return Err(AppError::BadRequest(format!(
-                    "view「{v}」应为 quarter 或 cumulative"
+                    "view「{v}」应为 quarter、cumulative 或 both"
                 )));
             }
         };
+        let view = views[views.len() - 1];
         let label = match view {
             View::Quarter => period.key.label(),
             View::Cumulative => period.key.year_to_date_label(),
         };
         let mut sections = Vec::new();
-        for g in groups {
-            let b = extract::board_of(ctx, s, period.key, g.id, view)?;
-            sections.push(RevealSection {
-                heading: format!("{} {}", g.name, label),
-                roomy: b.board.rows.len() <= 10,
-                rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
-            });
+        for &v in &views {
+            let label = match v {
+                View::Quarter => period.key.label(),
+                View::Cumulative => period.key.year_to_date_label(),
+            };
+            for g in &groups {
+                let b = extract::board_of(ctx, s, period.key, g.id, v)?;
+                sections.push(RevealSection {
+                    heading: format!("{} {}", g.name, label),
+                    roomy: b.board.rows.len() <= 10,
+                    rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
+                });
+            }
         }
+        let label = if views.len() > 1 {
+            format!(
+                "{}及{}",
+                period.key.label(),
+                period.key.year_to_date_short()
+            )
+        } else {
+            label
+        };
         let theme = q
             .theme
             .as_deref()
