@@ -140,10 +140,11 @@ impl Browser {
         self.finish(r)
     }
 
-    fn upload(&mut self, csrf: &str, period: &str, name: &str, file: &[u8]) -> Resp {
+    /// A multipart POST: text fields, then the file.
+    fn multipart(&mut self, path: &str, fields: &[(&str, &str)], name: &str, file: &[u8]) -> Resp {
         let boundary = "----shaibangtestboundary7MA4YWxk";
         let mut body = Vec::new();
-        for (k, v) in [("csrf", csrf), ("period", period)] {
+        for (k, v) in fields {
             body.extend_from_slice(
                 format!(
                     "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
@@ -158,7 +159,7 @@ impl Browser {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let r = self
             .agent
-            .post(&format!("{}/admin/upload", self.base))
+            .post(&format!("{}{path}", self.base))
             .header("cookie", &self.cookie_header())
             .header(
                 "content-type",
@@ -166,6 +167,15 @@ impl Browser {
             )
             .send(&body[..]);
         self.finish(r)
+    }
+
+    fn upload(&mut self, csrf: &str, period: &str, name: &str, file: &[u8]) -> Resp {
+        self.multipart(
+            "/admin/upload",
+            &[("csrf", csrf), ("period", period)],
+            name,
+            file,
+        )
     }
 
     fn login_form_token(&mut self) -> String {
@@ -818,31 +828,12 @@ impl Browser {
         file: &[u8],
         reason: &str,
     ) -> Resp {
-        let boundary = "----shaibangtestboundary7MA4YWxk";
-        let mut body = Vec::new();
-        for (k, v) in [("csrf", csrf), ("period", period), ("reason", reason)] {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(file);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let r = self
-            .agent
-            .post(&format!("{}/admin/upload", self.base))
-            .header("cookie", &self.cookie_header())
-            .header(
-                "content-type",
-                &format!("multipart/form-data; boundary={boundary}"),
-            )
-            .send(&body[..]);
-        self.finish(r)
+        self.multipart(
+            "/admin/upload",
+            &[("csrf", csrf), ("period", period), ("reason", reason)],
+            name,
+            file,
+        )
     }
 }
 
@@ -991,20 +982,7 @@ fn honors_are_uploaded_previewed_and_confirmed() {
     let app = app();
     let (mut b, csrf) = Browser::logged_in(&app, STAFF);
     let upload = |b: &mut Browser, body: &[u8]| {
-        let boundary = "----honorsboundary";
-        let mut m = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"honors.csv\"\r\n\r\n").into_bytes();
-        m.extend_from_slice(body);
-        m.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let r = b
-            .agent
-            .post(&format!("{}/admin/honors", b.base))
-            .header("cookie", &b.cookie_header())
-            .header(
-                "content-type",
-                &format!("multipart/form-data; boundary={boundary}"),
-            )
-            .send(&m[..]);
-        b.finish(r)
+        b.multipart("/admin/honors", &[("csrf", &csrf)], "honors.csv", body)
     };
     let bad = upload(
         &mut b,

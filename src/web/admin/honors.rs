@@ -2,7 +2,7 @@
 //! people listed (or every error with its row and column), and confirm.
 
 use super::Staff;
-use super::pages::{Me, blocking, page};
+use super::pages::{CsrfOnly, Me, blocking, page};
 use super::upload::{clean_file_name, read_form};
 use crate::auth;
 use crate::domain::PeriodKey;
@@ -193,12 +193,6 @@ pub(super) async fn honors_preview(
         errors,
         version != u.data_version,
     )
-}
-
-#[derive(serde::Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub(super) async fn honors_confirm(

@@ -210,16 +210,10 @@ pub(super) async fn log_in(
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn log_out(
     state: web::Data<AppState>,
     staff: Staff,
-    form: web::Form<CsrfForm>,
+    form: web::Form<super::pages::CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     staff.check_csrf(&form.csrf)?;
     let st = state.clone();

@@ -57,6 +57,35 @@ pub(super) async fn blocking<T: Send + 'static>(
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
+/// Runs a write; a refusal becomes a 400 page with its Chinese reason after `what`.
+pub(super) async fn refusable<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    what: &'static str,
+    f: impl FnOnce(&mut rusqlite::Connection) -> store::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    let r = blocking(state, move |conn| match f(conn) {
+        Ok(v) => Ok(Ok(v)),
+        Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
+        Err(e) => Err(e.into()),
+    })
+    .await?;
+    r.map_err(|m| AppError::BadRequest(format!("{what}：{m}")))
+}
+
+/// 303 to a page of the staff area (after a POST).
+pub(super) fn back(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+/// A form that carries only the CSRF token.
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 pub struct PeriodLine {
     pub key: String,
     pub label: String,
@@ -149,12 +178,6 @@ pub(super) async fn home(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// 揭榜 now (管理员).
 pub(super) async fn publish(
     state: web::Data<AppState>,
@@ -165,20 +188,11 @@ pub(super) async fn publish(
     staff.check_csrf(&form.csrf)?;
     let key = PeriodKey::parse(&path)
         .ok_or_else(|| AppError::NotFound(format!("期间「{path}」不存在")))?;
-    let result = blocking(&state, move |conn| {
-        match crate::ops::publish_by(conn, key, staff.actor(), "在工作台揭榜") {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-            Err(e) => Err(e.into()),
-        }
+    refusable(&state, "未能揭榜", move |conn| {
+        crate::ops::publish_by(conn, key, staff.actor(), "在工作台揭榜")
     })
     .await?;
-    match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin?msg=published"))
-            .finish()),
-        Err(m) => Err(AppError::BadRequest(format!("未能揭榜：{m}"))),
-    }
+    Ok(back("/admin?msg=published"))
 }
 
 #[derive(Template)]
@@ -310,27 +324,18 @@ pub(super) async fn add_user(
         .role
         .parse()
         .map_err(|e: crate::domain::UnknownCode| AppError::BadRequest(e.to_string()))?;
-    let result = blocking(&state, move |conn| {
-        match crate::ops::add_user(
+    refusable(&state, "未能创建账号", move |conn| {
+        crate::ops::add_user(
             conn,
             &form.name,
             role,
             form.provider.as_deref(),
             &form.password,
             staff.actor(),
-        ) {
-            Ok(_) => Ok(Ok(())),
-            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-            Err(e) => Err(e.into()),
-        }
+        )
     })
     .await?;
-    match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/users?msg=user-added"))
-            .finish()),
-        Err(m) => Err(AppError::BadRequest(format!("未能创建账号：{m}"))),
-    }
+    Ok(back("/admin/users?msg=user-added"))
 }
 
 pub(super) async fn disable_user(
@@ -341,20 +346,11 @@ pub(super) async fn disable_user(
 ) -> Result<HttpResponse, AppError> {
     staff.check_csrf(&form.csrf)?;
     let name = path.into_inner();
-    let result = blocking(&state, move |conn| {
-        match crate::ops::set_disabled(conn, &name, true, staff.actor()) {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-            Err(e) => Err(e.into()),
-        }
+    refusable(&state, "未能停用账号", move |conn| {
+        crate::ops::set_disabled(conn, &name, true, staff.actor())
     })
     .await?;
-    match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/users?msg=user-disabled"))
-            .finish()),
-        Err(m) => Err(AppError::BadRequest(format!("未能停用账号：{m}"))),
-    }
+    Ok(back("/admin/users?msg=user-disabled"))
 }
 
 #[derive(Deserialize)]
@@ -379,18 +375,9 @@ pub(super) async fn change_role(
         .parse()
         .map_err(|e: crate::domain::UnknownCode| AppError::BadRequest(e.to_string()))?;
     let name = path.into_inner();
-    let result = blocking(&state, move |conn| {
-        match crate::ops::set_role(conn, &name, role, form.provider.as_deref(), staff.actor()) {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-            Err(e) => Err(e.into()),
-        }
+    refusable(&state, "未能修改角色", move |conn| {
+        crate::ops::set_role(conn, &name, role, form.provider.as_deref(), staff.actor())
     })
     .await?;
-    match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/users?msg=role-changed"))
-            .finish()),
-        Err(m) => Err(AppError::BadRequest(format!("未能修改角色：{m}"))),
-    }
+    Ok(back("/admin/users?msg=role-changed"))
 }

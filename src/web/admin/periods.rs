@@ -2,13 +2,12 @@
 //! batches and their rollback; which provider reports each indicator.
 
 use super::Staff;
-use super::pages::{Me, blocking, page};
+use super::pages::{CsrfOnly, Me, back, blocking, page, refusable};
 use crate::boards::{self, View};
 use crate::domain::{IndicatorId, PeriodKey};
 use crate::present::{ChangeText, TierText};
-use crate::store::{self, PeriodStatus, StoreError};
+use crate::store::{self, PeriodStatus};
 use crate::web::{AppError, AppState};
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -16,27 +15,6 @@ use std::collections::HashMap;
 
 fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
     PeriodKey::parse(raw).ok_or_else(|| AppError::NotFound(format!("期间「{raw}」不存在")))
-}
-
-fn back(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_string()))
-        .finish()
-}
-
-/// Runs a write; a refusal becomes a 400 page with its Chinese reason.
-async fn refusable<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    what: &'static str,
-    f: impl FnOnce(&mut rusqlite::Connection) -> store::Result<T> + Send + 'static,
-) -> Result<T, AppError> {
-    let r = blocking(state, move |conn| match f(conn) {
-        Ok(v) => Ok(Ok(v)),
-        Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-        Err(e) => Err(e.into()),
-    })
-    .await?;
-    r.map_err(|m| AppError::BadRequest(format!("{what}：{m}")))
 }
 
 #[derive(Deserialize)]
@@ -77,12 +55,6 @@ pub(super) async fn schedule(
     })
     .await?;
     Ok(back("/admin?msg=scheduled"))
-}
-
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub(super) async fn cancel(

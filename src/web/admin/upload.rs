@@ -3,7 +3,7 @@
 //! would change and each group's ranking before and after), and confirm.
 
 use super::Staff;
-use super::pages::{Me, blocking, page};
+use super::pages::{CsrfOnly, Me, blocking, page};
 use crate::auth::{self, Role};
 use crate::domain::PeriodKey;
 use crate::import::ImportError;
@@ -470,17 +470,11 @@ pub(super) async fn preview_page(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub(super) struct ConfirmForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn confirm(
     state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
-    form: web::Form<ConfirmForm>,
+    form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     staff.check_csrf(&form.csrf)?;
     let upload = my_upload(&state, &staff, path.into_inner()).await?;
