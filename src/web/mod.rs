@@ -207,6 +207,9 @@ pub enum AppError {
     LoginRequired(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A body that did not arrive in time (answered 408, connection closed).
+    #[error("{0}")]
+    RequestTimeout(String),
     /// The data changed under a request (a preview confirmed after another import).
     #[error("{0}")]
     Conflict(String),
@@ -234,6 +237,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Api(e) => e.status_code(),
@@ -262,8 +266,22 @@ impl ResponseError for AppError {
             AppError::Forbidden(m) => {
                 pages::error_page(self.status_code(), "无权访问".into(), m.clone())
             }
+            // The rest of such a body is not read: the connection is closed after the answer.
             AppError::PayloadTooLarge(m) => {
-                pages::error_page(self.status_code(), "文件过大".into(), m.clone())
+                let mut r = pages::error_page(self.status_code(), "文件过大".into(), m.clone());
+                r.headers_mut().insert(
+                    header::CONNECTION,
+                    header::HeaderValue::from_static("close"),
+                );
+                r
+            }
+            AppError::RequestTimeout(m) => {
+                let mut r = pages::error_page(self.status_code(), "连接超时".into(), m.clone());
+                r.headers_mut().insert(
+                    header::CONNECTION,
+                    header::HeaderValue::from_static("close"),
+                );
+                r
             }
             AppError::Conflict(m) => {
                 pages::error_page(self.status_code(), "数据已有变化".into(), m.clone())

@@ -6,17 +6,18 @@ use crate::helpers::{TestApp, TestDb, fixture, spawn_app_with, structure_db};
 use shaibang::auth::Role;
 use shaibang::domain::PeriodKey;
 use shaibang::ops::Actor;
+use shaibang::web::admin::guard::BodyKind;
 use shaibang::web::admin::{AdminConfig, ROUTES};
 
-const ADMIN: (&str, &str) = ("管理员甲", "admin-password-1");
-const STAFF: (&str, &str) = ("考评办乙", "staff-password-1");
-const PROVIDER: (&str, &str) = ("统计局丙", "provider-password-1");
+pub const ADMIN: (&str, &str) = ("管理员甲", "admin-password-1");
+pub const STAFF: (&str, &str) = ("考评办乙", "staff-password-1");
+pub const PROVIDER: (&str, &str) = ("统计局丙", "provider-password-1");
 const Q4: PeriodKey = PeriodKey {
     year: 2023,
     quarter: 4,
 };
 
-fn app_with(limit: usize) -> TestApp {
+pub fn app_with(limit: usize) -> TestApp {
     let db = structure_db();
     let cli = Actor {
         name: "test",
@@ -44,28 +45,28 @@ fn app_with(limit: usize) -> TestApp {
     )
 }
 
-fn app() -> TestApp {
+pub fn app() -> TestApp {
     app_with(10 << 20)
 }
 
 /// A browser: keeps the cookies the server sets, follows no redirects.
-struct Browser {
+pub struct Browser {
     base: String,
     agent: ureq::Agent,
-    cookies: std::collections::BTreeMap<String, String>,
+    pub cookies: std::collections::BTreeMap<String, String>,
 }
 
-struct Resp {
-    status: u16,
-    location: String,
-    body: String,
+pub struct Resp {
+    pub status: u16,
+    pub location: String,
+    pub body: String,
     /// Content-Security-Policy and X-Frame-Options, to check the security headers.
-    csp: String,
-    frame: String,
+    pub csp: String,
+    pub frame: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub fn new(app: &TestApp) -> Browser {
         Browser {
             base: app.base.clone(),
             agent: ureq::Agent::config_builder()
@@ -120,7 +121,7 @@ impl Browser {
         }
     }
 
-    fn get(&mut self, path: &str) -> Resp {
+    pub fn get(&mut self, path: &str) -> Resp {
         let r = self
             .agent
             .get(&format!("{}{path}", self.base))
@@ -129,7 +130,7 @@ impl Browser {
         self.finish(r)
     }
 
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
         let body = serde_urlencoded::to_string(form).unwrap();
         let r = self
             .agent
@@ -141,7 +142,13 @@ impl Browser {
     }
 
     /// A multipart POST: text fields, then the file.
-    fn multipart(&mut self, path: &str, fields: &[(&str, &str)], name: &str, file: &[u8]) -> Resp {
+    pub fn multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        file: &[u8],
+    ) -> Resp {
         let boundary = "----shaibangtestboundary7MA4YWxk";
         let mut body = Vec::new();
         for (k, v) in fields {
@@ -169,7 +176,7 @@ impl Browser {
         self.finish(r)
     }
 
-    fn upload(&mut self, csrf: &str, period: &str, name: &str, file: &[u8]) -> Resp {
+    pub fn upload(&mut self, csrf: &str, period: &str, name: &str, file: &[u8]) -> Resp {
         self.multipart(
             "/admin/upload",
             &[("csrf", csrf), ("period", period)],
@@ -178,13 +185,13 @@ impl Browser {
         )
     }
 
-    fn login_form_token(&mut self) -> String {
+    pub fn login_form_token(&mut self) -> String {
         let page = self.get("/admin/login");
         assert_eq!(page.status, 200);
         token_in(&page.body)
     }
 
-    fn log_in(&mut self, who: (&str, &str)) -> Resp {
+    pub fn log_in(&mut self, who: (&str, &str)) -> Resp {
         let t = self.login_form_token();
         self.post(
             "/admin/login",
@@ -192,7 +199,7 @@ impl Browser {
         )
     }
 
-    fn logged_in(app: &TestApp, who: (&str, &str)) -> (Browser, String) {
+    pub fn logged_in(app: &TestApp, who: (&str, &str)) -> (Browser, String) {
         let mut b = Browser::new(app);
         let r = b.log_in(who);
         assert_eq!(r.status, 303, "login of {}: {}", who.0, r.body);
@@ -201,7 +208,7 @@ impl Browser {
     }
 }
 
-fn token_in(html: &str) -> String {
+pub fn token_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
@@ -259,21 +266,80 @@ fn every_admin_route_refuses_anonymous_users_and_lower_roles() {
     }
 }
 
+/// Sends a POST route of the table in its own body format, with the given token.
+fn post_as_declared(b: &mut Browser, r: &shaibang::web::admin::AdminRoute, token: &str) -> Resp {
+    let url = concrete(r.path);
+    match r.body.expect("every POST route declares its body") {
+        BodyKind::Form => b.post(
+            &url,
+            &[
+                ("csrf", token),
+                ("name", "x"),
+                ("reason", "理由"),
+                ("at", "2030-01-01T09:00"),
+            ],
+        ),
+        BodyKind::Multipart => b.multipart(
+            &url,
+            &[("csrf", token), ("period", "2023Q4")],
+            "a.csv",
+            &fixture("streets-gbk.csv"),
+        ),
+    }
+}
+
 #[test]
-fn every_post_without_a_valid_csrf_token_is_403() {
+fn every_post_route_checks_its_token_in_its_own_body_format() {
     let app = app();
     let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
-    for r in ROUTES.iter().filter(|r| r.method == "post") {
-        let url = concrete(r.path);
-        let none = admin.post(&url, &[("x", "1")]);
-        assert_eq!(none.status, 403, "no token: {url}");
-        let wrong = admin.post(&url, &[("csrf", "0123"), ("name", "x")]);
-        assert_eq!(wrong.status, 403, "wrong token: {url}");
+    let before = data_dump(&app.db);
+    let posts: Vec<_> = ROUTES.iter().filter(|r| r.method == "post").collect();
+    assert!(posts.len() >= 14, "the table lists every POST route");
+    for r in &posts {
+        // The login form's token is the login page's own (double submit), not a session's.
+        for token in ["", "0123", &"f".repeat(64)] {
+            let resp = post_as_declared(&mut admin, r, token);
+            assert_eq!(
+                resp.status, 403,
+                "{} with token {token:?}: {}",
+                r.path, resp.body
+            );
+            assert!(
+                resp.body.contains("安全令牌不符"),
+                "{}: refused by the CSRF guard, not by something else: {}",
+                r.path,
+                resp.body
+            );
+        }
     }
-    let upload = admin.upload("wrong", "", "a.csv", b"x");
-    assert_eq!(upload.status, 403, "multipart with a wrong token");
-    // The right token is accepted (the session is still live after all that).
+    assert_eq!(
+        before,
+        data_dump(&app.db),
+        "no refused POST changed anything"
+    );
+    // The session is still live after all that, and the right token is accepted.
     assert_eq!(admin.post("/admin/logout", &[("csrf", &csrf)]).status, 303);
+}
+
+#[test]
+fn the_route_table_gives_every_post_route_a_guarded_body() {
+    // The table only compiles a POST handler whose last argument is a guard of the declared
+    // format (`post_form` / `post_multipart`); here: every POST route declares one, and every
+    // GET route none.
+    for r in ROUTES {
+        match r.method {
+            "post" => assert!(r.body.is_some(), "{} declares its body", r.path),
+            "get" => assert!(r.body.is_none(), "{} reads no body", r.path),
+            m => panic!("unexpected method {m} for {}", r.path),
+        }
+    }
+    // The uploads are multipart, everything else a form.
+    let multipart: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.body == Some(BodyKind::Multipart))
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(multipart, ["/admin/upload", "/admin/honors"]);
 }
 
 #[test]
@@ -303,7 +369,7 @@ fn an_upload_over_the_limit_gets_413_with_a_message() {
 }
 
 /// Every table except the staff area's own bookkeeping (sessions, the audit log, uploads).
-fn data_dump(db: &TestDb) -> String {
+pub fn data_dump(db: &TestDb) -> String {
     let dump = shaibang::store::dump(&db.store.conn().unwrap()).unwrap();
     let mut out = String::new();
     let mut keep = true;

@@ -1,6 +1,7 @@
 //! Integration tests: real `SQLite` files in temp dirs, real fixture files, the real binary, and
 //! real HTTP against the app bound to port 0. One test binary keeps link time down.
 
+mod abuse;
 mod admin;
 mod boards;
 mod cli;

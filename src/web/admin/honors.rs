@@ -2,16 +2,16 @@
 //! people listed (or every error with its row and column), and confirm.
 
 use super::Staff;
-use super::pages::{CsrfOnly, Me, blocking, page};
-use super::upload::{clean_file_name, read_form};
+use super::guard::{NoFields, StaffForm, StaffUpload};
+use super::pages::{Me, blocking, page};
+use super::upload::clean_file_name;
 use crate::auth;
 use crate::domain::PeriodKey;
 use crate::import::honors::{HonorEntry, plan_honors};
 use crate::store::{self, Refusal, StoreError};
 use crate::web::{AppError, AppState};
-use actix_multipart::Multipart;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 #[derive(Template)]
@@ -72,17 +72,9 @@ pub(super) async fn honors_page(staff: Staff) -> Result<HttpResponse, AppError> 
 }
 
 pub(super) async fn upload_honors(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    staff: Staff,
-    payload: web::Payload,
+    StaffUpload { staff, form }: StaffUpload,
 ) -> Result<HttpResponse, AppError> {
-    let mp = Multipart::new(req.headers(), payload);
-    let form = match read_form(mp, state.admin.upload_limit).await {
-        Err(AppError::BadRequest(m)) => return Err(AppError::Forbidden(m)),
-        other => other?,
-    };
-    staff.check_csrf(&form.csrf)?;
     let period = match form.period.as_str() {
         "" => None,
         p => Some(
@@ -197,11 +189,9 @@ pub(super) async fn honors_preview(
 
 pub(super) async fn honors_confirm(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let u = honors_upload(&state, path.into_inner()).await?;
     let r = blocking(&state, move |conn| {
         match crate::ops::confirm_honors(conn, &u, staff.actor()) {

@@ -12,7 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 use std::time::Instant;
 
-const PRE_COOKIE: &str = "sb_login";
+use super::guard::{LoginForm, NoFields, PRE_COOKIE, StaffForm};
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -89,9 +89,7 @@ pub(super) async fn login_page(
 }
 
 #[derive(Deserialize)]
-pub(super) struct LoginForm {
-    #[serde(default)]
-    csrf: String,
+pub(super) struct LoginFields {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -107,15 +105,8 @@ fn wait_text(d: std::time::Duration) -> String {
 pub(super) async fn log_in(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<LoginForm>,
+    LoginForm { form }: LoginForm<LoginFields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let pre = req.cookie(PRE_COOKIE).map(|c| c.value().to_string());
-    if !pre.is_some_and(|p: String| !form.csrf.is_empty() && auth::same_secret(&p, &form.csrf)) {
-        return Err(AppError::Forbidden(
-            "登录页已过期或来源无效。请重新打开登录页后再试。".into(),
-        ));
-    }
     let next = safe_next(form.next.as_deref());
     let addr = address(&req);
     // Account names are at most 40 characters: a longer one is no account, and never a
@@ -212,10 +203,8 @@ pub(super) async fn log_in(
 
 pub(super) async fn log_out(
     state: web::Data<AppState>,
-    staff: Staff,
-    form: web::Form<super::pages::CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let st = state.clone();
     web::block(move || {
         let mut conn = st.store.conn()?;
@@ -248,8 +237,6 @@ pub(super) async fn password_page(staff: Staff) -> Result<HttpResponse, AppError
 #[derive(Deserialize)]
 pub(super) struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     #[serde(default)]
     new: String,
@@ -259,11 +246,8 @@ pub(super) struct PasswordForm {
 
 pub(super) async fn change_password(
     state: web::Data<AppState>,
-    staff: Staff,
-    form: web::Form<PasswordForm>,
+    StaffForm { staff, form }: StaffForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
-    let form = form.into_inner();
     let me = super::pages::Me::of(&staff);
     let fail = |m: String| {
         super::pages::page(&PasswordPage {

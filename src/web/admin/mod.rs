@@ -4,10 +4,12 @@
 //!
 //! Access: a `Staff` extractor loads the session from its cookie and checks the role the
 //! table gives the matched route (anonymous GET → the login page, anything else → 403). Every
-//! POST carries the session's CSRF token in a form field, checked before anything is done
-//! (`Staff::check_csrf`); no GET changes data.
+//! POST handler takes a guard (`guard::StaffForm`, `guard::StaffUpload`, `guard::LoginForm`)
+//! that checks the CSRF token before the handler runs; the table only accepts such handlers
+//! for POST routes. No GET changes data.
 
 pub mod access;
+pub mod guard;
 mod honors;
 mod login;
 mod pages;
@@ -61,6 +63,8 @@ pub struct AdminConfig {
     pub private_pages: bool,
     /// The lobby requires this token (`?token=…` once, then a cookie).
     pub lobby_token: Option<String>,
+    /// How long a client may pause while sending a body before it is cut off (408).
+    pub body_idle: std::time::Duration,
 }
 
 impl Default for AdminConfig {
@@ -76,67 +80,109 @@ impl Default for AdminConfig {
             schedule_tick: std::time::Duration::from_secs(10),
             private_pages: false,
             lobby_token: None,
+            body_idle: std::time::Duration::from_secs(20),
         }
     }
 }
 
-/// One route of the staff area and the least role it needs (`None`: anybody, the login page).
+/// One route of the staff area and the least role it needs (`None`: anybody, the login page);
+/// a POST route declares its body format, and the table registers it only with a handler whose
+/// last argument is a guard reading that format (see `guard`).
 #[derive(Debug, Clone, Copy)]
 pub struct AdminRoute {
     pub method: &'static str,
     pub path: &'static str,
     pub role: Option<Role>,
+    pub body: Option<guard::BodyKind>,
+}
+
+/// A GET route: any handler.
+fn get_route<F, Args>(handler: F) -> actix_web::Route
+where
+    F: actix_web::Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::get().to(handler)
+}
+
+/// A POST route with an urlencoded form: only a handler whose last argument is a form guard.
+fn post_form<F, Args>(handler: F) -> actix_web::Route
+where
+    F: actix_web::Handler<Args>,
+    Args: FromRequest + guard::GuardedArgs<Body = guard::FormBody> + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::post().to(handler)
+}
+
+/// A POST route with a multipart upload: only a handler whose last argument is the upload
+/// guard.
+fn post_multipart<F, Args>(handler: F) -> actix_web::Route
+where
+    F: actix_web::Handler<Args>,
+    Args: FromRequest + guard::GuardedArgs<Body = guard::MultipartBody> + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::post().to(handler)
 }
 
 macro_rules! admin_routes {
-    ($($method:ident $path:literal => $handler:path, $role:expr;)+) => {
+    (@body get) => { None };
+    (@body form) => { Some(guard::BodyKind::Form) };
+    (@body multipart) => { Some(guard::BodyKind::Multipart) };
+    (@method get) => { "get" };
+    (@method form) => { "post" };
+    (@method multipart) => { "post" };
+    (@route get $h:path) => { get_route($h) };
+    (@route form $h:path) => { post_form($h) };
+    (@route multipart $h:path) => { post_multipart($h) };
+    ($($kind:ident $path:literal => $handler:path, $role:expr;)+) => {
         /// Every route of the staff area.
         pub const ROUTES: &[AdminRoute] = &[
-            $(AdminRoute { method: stringify!($method), path: $path, role: $role },)+
+            $(AdminRoute {
+                method: admin_routes!(@method $kind),
+                path: $path,
+                role: $role,
+                body: admin_routes!(@body $kind),
+            },)+
         ];
 
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            // A form that cannot be read carries no valid CSRF token: 403, like a wrong one.
-            cfg.app_data(web::FormConfig::default().limit(64 * 1024).error_handler(|e, _| {
-                AppError::Forbidden(format!(
-                    "表单无法读取或缺少安全令牌（{e}）。请返回上一页刷新后重试。"
-                ))
-                .into()
-            }));
-            $(cfg.route($path, web::$method().to($handler));)+
+            $(cfg.route($path, admin_routes!(@route $kind $handler));)+
         }
     };
 }
 
 admin_routes! {
     get "/admin/login" => login::login_page, None;
-    post "/admin/login" => login::log_in, None;
-    post "/admin/logout" => login::log_out, Some(Role::Provider);
+    form "/admin/login" => login::log_in, None;
+    form "/admin/logout" => login::log_out, Some(Role::Provider);
     get "/admin/password" => login::password_page, Some(Role::Provider);
-    post "/admin/password" => login::change_password, Some(Role::Provider);
+    form "/admin/password" => login::change_password, Some(Role::Provider);
     get "/admin" => pages::home, Some(Role::Provider);
     get "/admin/upload" => upload::upload_page, Some(Role::Provider);
-    post "/admin/upload" => upload::upload, Some(Role::Provider);
+    multipart "/admin/upload" => upload::upload, Some(Role::Provider);
     get "/admin/uploads/{token}" => upload::preview_page, Some(Role::Provider);
-    post "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
-    post "/admin/periods/{period}/publish" => pages::publish, Some(Role::Admin);
-    post "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);
-    post "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
+    form "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
+    form "/admin/periods/{period}/publish" => pages::publish, Some(Role::Admin);
+    form "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);
+    form "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
     get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
     get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
     get "/admin/batches" => periods::batches, Some(Role::Admin);
-    post "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);
+    form "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);
     get "/admin/indicators" => periods::indicators, Some(Role::Admin);
-    post "/admin/indicators" => periods::save_indicators, Some(Role::Admin);
+    form "/admin/indicators" => periods::save_indicators, Some(Role::Admin);
     get "/admin/honors" => honors::honors_page, Some(Role::Staff);
-    post "/admin/honors" => honors::upload_honors, Some(Role::Staff);
+    multipart "/admin/honors" => honors::upload_honors, Some(Role::Staff);
     get "/admin/honors/{token}" => honors::honors_preview, Some(Role::Staff);
-    post "/admin/honors/{token}/confirm" => honors::honors_confirm, Some(Role::Staff);
+    form "/admin/honors/{token}/confirm" => honors::honors_confirm, Some(Role::Staff);
     get "/admin/audit" => pages::audit, Some(Role::Staff);
     get "/admin/users" => pages::users, Some(Role::Admin);
-    post "/admin/users" => pages::add_user, Some(Role::Admin);
-    post "/admin/users/{name}/disable" => pages::disable_user, Some(Role::Admin);
-    post "/admin/users/{name}/role" => pages::change_role, Some(Role::Admin);
+    form "/admin/users" => pages::add_user, Some(Role::Admin);
+    form "/admin/users/{name}/disable" => pages::disable_user, Some(Role::Admin);
+    form "/admin/users/{name}/role" => pages::change_role, Some(Role::Admin);
 }
 
 /// The allowed methods of a staff-area path pattern, for a 405's `Allow`.
@@ -224,17 +270,6 @@ impl Staff {
         self.session.account.role
     }
 
-    /// Refuses a state-changing request whose form did not carry this session's token.
-    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if auth::same_secret(token, &self.session.csrf) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "表单已过期或来源无效（缺少安全令牌）。请返回上一页刷新后重试。".into(),
-            ))
-        }
-    }
-
     /// For a 报送单位: the provider its uploads are restricted to.
     #[must_use]
     pub fn provider(&self) -> Option<String> {
@@ -266,7 +301,7 @@ fn required_role(req: &HttpRequest) -> Option<Role> {
 }
 
 /// The session of this request, if its cookie names a live one.
-pub(crate) async fn current_session(
+pub(super) async fn current_session(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<Option<SessionInfo>, AppError> {
@@ -286,6 +321,26 @@ pub(crate) async fn current_session(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// The session of whoever is logged in, if anybody (pages open to all that show staff a
+/// little more, like the reveal's rehearsal).
+pub struct MaybeStaff(pub Option<SessionInfo>);
+
+impl FromRequest for MaybeStaff {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::Internal("no app state".into()))?
+                .clone();
+            Ok(MaybeStaff(current_session(&req, &state).await?))
+        })
+    }
 }
 
 impl FromRequest for Staff {

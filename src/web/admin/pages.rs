@@ -2,6 +2,7 @@
 //! log and the accounts.
 
 use super::Staff;
+use super::guard::{NoFields, StaffForm};
 use crate::auth::Role;
 use crate::domain::PeriodKey;
 use crate::store::{self, AuditAction, AuditFilter, PeriodStatus, StoreError};
@@ -77,13 +78,6 @@ pub(super) fn back(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.to_string()))
         .finish()
-}
-
-/// A form that carries only the CSRF token.
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
 }
 
 pub struct PeriodLine {
@@ -181,11 +175,9 @@ pub(super) async fn home(
 /// 揭榜 now (管理员).
 pub(super) async fn publish(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let key = PeriodKey::parse(&path)
         .ok_or_else(|| AppError::NotFound(format!("期间「{path}」不存在")))?;
     refusable(&state, "未能揭榜", move |conn| {
@@ -303,8 +295,6 @@ pub(super) async fn users(
 #[derive(Deserialize)]
 pub(super) struct AddUserForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     role: String,
@@ -315,11 +305,8 @@ pub(super) struct AddUserForm {
 
 pub(super) async fn add_user(
     state: web::Data<AppState>,
-    staff: Staff,
-    form: web::Form<AddUserForm>,
+    StaffForm { staff, form }: StaffForm<AddUserForm>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
-    let form = form.into_inner();
     let role: Role = form
         .role
         .parse()
@@ -340,11 +327,9 @@ pub(super) async fn add_user(
 
 pub(super) async fn disable_user(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let name = path.into_inner();
     refusable(&state, "未能停用账号", move |conn| {
         crate::ops::set_disabled(conn, &name, true, staff.actor())
@@ -356,20 +341,15 @@ pub(super) async fn disable_user(
 #[derive(Deserialize)]
 pub(super) struct RoleForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     role: String,
     provider: Option<String>,
 }
 
 pub(super) async fn change_role(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<RoleForm>,
+    StaffForm { staff, form }: StaffForm<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
-    let form = form.into_inner();
     let role: Role = form
         .role
         .parse()

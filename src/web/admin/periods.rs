@@ -2,7 +2,8 @@
 //! batches and their rollback; which provider reports each indicator.
 
 use super::Staff;
-use super::pages::{CsrfOnly, Me, back, blocking, page, refusable};
+use super::guard::{NoFields, StaffForm};
+use super::pages::{Me, back, blocking, page, refusable};
 use crate::boards::{self, View};
 use crate::domain::{IndicatorId, PeriodKey};
 use crate::present::{ChangeText, TierText};
@@ -19,8 +20,6 @@ fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
 
 #[derive(Deserialize)]
 pub(super) struct ScheduleForm {
-    #[serde(default)]
-    csrf: String,
     /// `2026-12-01T09:00`, local time (an `<input type="datetime-local">`).
     #[serde(default)]
     at: String,
@@ -40,11 +39,9 @@ fn parse_local(at: &str) -> Option<i64> {
 
 pub(super) async fn schedule(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<ScheduleForm>,
+    StaffForm { staff, form }: StaffForm<ScheduleForm>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let key = period_of(&path)?;
     let at = parse_local(&form.at).ok_or_else(|| {
         AppError::BadRequest("揭榜时间格式不对：请选择日期和时间（如 2026-12-01 09:00）".into())
@@ -59,11 +56,9 @@ pub(super) async fn schedule(
 
 pub(super) async fn cancel(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let key = period_of(&path)?;
     refusable(&state, "未能取消定时揭榜", move |conn| {
         crate::ops::cancel_schedule(conn, key, staff.actor())
@@ -269,20 +264,16 @@ pub(super) async fn batches(
 #[derive(Deserialize)]
 pub(super) struct RollbackForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     reason: String,
 }
 
 pub(super) async fn rollback(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<i64>,
-    form: web::Form<RollbackForm>,
+    StaffForm { staff, form }: StaffForm<RollbackForm>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let batch = path.into_inner();
-    let reason = form.into_inner().reason;
+    let reason = form.reason;
     refusable(&state, "未能撤销", move |conn| {
         crate::ops::rollback(conn, batch, &reason, staff.actor())
     })
@@ -335,11 +326,8 @@ pub(super) async fn indicators(
 
 pub(super) async fn save_indicators(
     state: web::Data<AppState>,
-    staff: Staff,
-    form: web::Form<HashMap<String, String>>,
+    StaffForm { staff, form }: StaffForm<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let providers: Vec<(IndicatorId, Option<String>)> = form
         .iter()
         .filter_map(|(k, v)| {

@@ -3,7 +3,8 @@
 //! would change and each group's ranking before and after), and confirm.
 
 use super::Staff;
-use super::pages::{CsrfOnly, Me, blocking, page};
+use super::guard::{NoFields, StaffForm, StaffUpload};
+use super::pages::{Me, blocking, page};
 use crate::auth::{self, Role};
 use crate::domain::PeriodKey;
 use crate::import::ImportError;
@@ -11,11 +12,9 @@ use crate::ops::{GroupPreview, Preview};
 use crate::present::{ChangeText, TierText};
 use crate::store::{self, PeriodStatus, Refusal, StoreError};
 use crate::web::{AppError, AppState};
-use actix_multipart::Multipart;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 
 #[derive(Template)]
 #[template(path = "admin/upload.html")]
@@ -61,74 +60,6 @@ pub(super) async fn upload_page(
     })
 }
 
-/// Longest text field of the upload form.
-const MAX_FIELD: usize = 4096;
-/// Bytes read past the limit before the request is answered 413 and the connection closed.
-pub(super) const DRAIN_LIMIT: usize = 64 << 20;
-
-#[derive(Default)]
-pub(super) struct UploadForm {
-    pub csrf: String,
-    pub period: String,
-    pub reason: String,
-    pub file_name: String,
-    pub file: Vec<u8>,
-}
-
-pub(super) async fn read_form(mut mp: Multipart, limit: usize) -> Result<UploadForm, AppError> {
-    let mut form = UploadForm::default();
-    let (mut total, mut too_large) = (0usize, false);
-    while let Some(field) = mp.next().await {
-        let mut field =
-            field.map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?;
-            total += chunk.len();
-            if total > limit {
-                too_large = true;
-                if total > limit + DRAIN_LIMIT {
-                    break;
-                }
-                continue;
-            }
-            let cap = if name == "file" { limit } else { MAX_FIELD };
-            if buf.len() + chunk.len() > cap {
-                too_large = true;
-                continue;
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        if too_large && total > limit + DRAIN_LIMIT {
-            break;
-        }
-        let text = || String::from_utf8_lossy(&buf).trim().to_string();
-        match name.as_str() {
-            "csrf" => form.csrf = text(),
-            "period" => form.period = text(),
-            "reason" => form.reason = text(),
-            "file" => {
-                form.file_name = file_name.unwrap_or_default();
-                form.file = std::mem::take(&mut buf);
-            }
-            _ => {}
-        }
-    }
-    if too_large {
-        return Err(AppError::PayloadTooLarge(format!(
-            "上传的文件超过{}MB的上限，未读取。请拆分文件，或请管理员调整上限（--upload-limit-mb）。",
-            limit >> 20
-        )));
-    }
-    Ok(form)
-}
-
 /// Keeps the last part of a browser-supplied file name, without path or control characters.
 pub(super) fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
@@ -141,36 +72,9 @@ pub(super) fn clean_file_name(name: &str) -> String {
 }
 
 pub(super) async fn upload(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    staff: Staff,
-    payload: web::Payload,
+    StaffUpload { staff, form }: StaffUpload,
 ) -> Result<HttpResponse, AppError> {
-    let mp = Multipart::new(req.headers(), payload);
-    let limit = state.admin.upload_limit;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let form = read_form(mp, limit).await;
-    let form = match form {
-        Err(AppError::PayloadTooLarge(m)) => {
-            // Declared far beyond the limit: answered without reading it all; the
-            // connection is closed after the answer.
-            let mut r = HttpResponse::PayloadTooLarge();
-            if declared.is_some_and(|d| d > limit + DRAIN_LIMIT) {
-                r.insert_header((header::CONNECTION, "close"));
-            }
-            return Ok(r
-                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-                .body(crate::web::pages::error_body("文件过大", &m)));
-        }
-        // Not a readable form: it cannot carry a valid CSRF token either.
-        Err(AppError::BadRequest(m)) => return Err(AppError::Forbidden(m)),
-        other => other?,
-    };
-    staff.check_csrf(&form.csrf)?;
     if form.file.is_empty() && form.file_name.is_empty() {
         return Err(AppError::BadRequest("请选择要上传的文件。".into()));
     }
@@ -472,11 +376,9 @@ pub(super) async fn preview_page(
 
 pub(super) async fn confirm(
     state: web::Data<AppState>,
-    staff: Staff,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    staff.check_csrf(&form.csrf)?;
     let upload = my_upload(&state, &staff, path.into_inner()).await?;
     let admin = staff.role() >= Role::Admin;
     let provider = staff.provider();

@@ -14,9 +14,10 @@ use crate::auth::Role;
 use crate::boards::View;
 use crate::lobby::{ROWS_PER_SLIDE, Theme};
 use crate::store::PeriodStatus;
+use crate::web::admin::MaybeStaff;
 use crate::web::extract::{self, published, structure};
 use crate::web::{AppError, AppState};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub struct RevealSection {
@@ -43,29 +44,28 @@ struct RevealPage {
 }
 
 pub(super) async fn reveal_all(
-    req: HttpRequest,
     state: web::Data<AppState>,
     q: web::Query<LobbyQuery>,
+    who: MaybeStaff,
 ) -> Result<HttpResponse, AppError> {
-    page(req, state, None, q.into_inner()).await
+    page(state, None, q.into_inner(), who).await
 }
 
 pub(super) async fn reveal(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     q: web::Query<LobbyQuery>,
+    who: MaybeStaff,
 ) -> Result<HttpResponse, AppError> {
-    page(req, state, Some(path.into_inner()), q.into_inner()).await
+    page(state, Some(path.into_inner()), q.into_inner(), who).await
 }
 
 async fn page(
-    req: HttpRequest,
     state: web::Data<AppState>,
     group_raw: Option<String>,
     q: LobbyQuery,
+    MaybeStaff(session): MaybeStaff,
 ) -> Result<HttpResponse, AppError> {
-    let session = crate::web::admin::current_session(&req, &state).await?;
     let staff = session
         .as_ref()
         .is_some_and(|s| s.account.role >= Role::Staff);
