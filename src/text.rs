@@ -41,3 +41,53 @@ mod tests {
         assert_eq!(to_half_width('。'), '.');
     }
 }
+
+/// Longest cell text echoed whole in a message.
+pub const SHOWN_CHARS: usize = 40;
+
+/// A cell's text as a message shows it: whole when short, else its first characters and its
+/// length (「某某某…（共5,000,000字）」), so that an error never echoes a huge cell back.
+#[must_use]
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = s.char_indices();
+    match chars.nth(SHOWN_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => {
+            let head_end = s
+                .char_indices()
+                .nth(SHOWN_CHARS - 8)
+                .map_or(s.len(), |(i, _)| i);
+            let n = s.chars().count();
+            std::borrow::Cow::Owned(format!("{}…（共{}字）", &s[..head_end], thousands(n)))
+        }
+    }
+}
+
+/// 5000000 → 5,000,000.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip;
+
+    #[test]
+    fn long_cells_are_clipped_with_their_length() {
+        assert_eq!(clip("马街街道"), "马街街道");
+        let huge = "街".repeat(5_000_000);
+        let c = clip(&huge);
+        assert!(c.ends_with("…（共5,000,000字）"), "{c}");
+        assert_eq!(c.chars().count(), 32 + "…（共5,000,000字）".chars().count());
+        let forty = "a".repeat(40);
+        assert_eq!(clip(&forty), forty.as_str());
+    }
+}

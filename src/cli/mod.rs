@@ -145,6 +145,9 @@ pub enum UserCommand {
     Disable { name: String },
     /// Enable a disabled account.
     Enable { name: String },
+    /// Lift an account's login locks (after too many wrong passwords); a running server
+    /// honours it at the account's next login.
+    Unlock { name: String },
     /// List the accounts.
     List,
 }
@@ -264,6 +267,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             UserCommand::Passwd { name } => users::passwd(&store, &name),
             UserCommand::Disable { name } => users::disable(&store, &name, true),
             UserCommand::Enable { name } => users::disable(&store, &name, false),
+            UserCommand::Unlock { name } => users::unlock(&store, &name),
             UserCommand::List => users::list(&store),
         },
         Command::Backup { file } => users::backup(&store, &file),

@@ -56,6 +56,13 @@ pub fn disable(store: &Store, name: &str, disabled: bool) -> Result<ExitCode, Cl
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn unlock(store: &Store, name: &str) -> Result<ExitCode, CliError> {
+    let now = chrono::Utc::now().timestamp();
+    crate::ops::unlock_account(&mut *store.conn()?, name, now, CLI)?;
+    println!("已解除账号「{name}」的登录锁定；可以立即重新登录");
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn list(store: &Store) -> Result<ExitCode, CliError> {
     let accounts = crate::store::accounts(&*store.conn()?)?;
     if accounts.is_empty() {

@@ -205,6 +205,9 @@ impl Catalog {
     }
 }
 
+/// Longest input a name is suggested for (names are at most a few dozen characters).
+const MAX_SUGGESTED_CHARS: usize = 64;
+
 /// The closest candidate by edit distance over characters, when it is close enough to be a typo.
 /// Candidates are (text to compare, name to suggest).
 fn nearest<'a>(
@@ -212,7 +215,9 @@ fn nearest<'a>(
     candidates: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Option<String> {
     let len = input.chars().count();
-    if len == 0 {
+    // A typo is close to a name in length too; the edit distance of a huge cell against every
+    // name would cost seconds and suggest nothing.
+    if len == 0 || len > MAX_SUGGESTED_CHARS {
         return None;
     }
     let mut best: Option<(usize, &str)> = None;

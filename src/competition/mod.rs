@@ -31,6 +31,9 @@ pub struct CompetitionHead {
     pub missing: String,
     /// Totals are rounded to this many decimals before ranking (保留N位小数); absent: exact.
     pub total_decimals: Option<u8>,
+    /// The office's time zone, in which 定时揭榜 is entered and times are shown (default
+    /// Asia/Shanghai, whatever the server's own zone).
+    pub time_zone: Option<String>,
 }
 
 fn default_missing() -> String {
@@ -98,6 +101,11 @@ impl CompetitionSpec {
                 "[competition] missing 应为 \"zero\" 或 \"exclude\"，而不是「{}」",
                 spec.competition.missing
             ));
+        }
+        if let Some(z) = &spec.competition.time_zone
+            && let Err(e) = z.parse::<crate::domain::Zone>()
+        {
+            errs.push(format!("[competition] time_zone：{e}"));
         }
         if let Some(d) = spec.competition.total_decimals
             && d > 4

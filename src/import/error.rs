@@ -2,6 +2,7 @@
 
 pub use crate::tabular::CellRef;
 use crate::tabular::TabularError;
+use crate::text::clip;
 use serde::Serialize;
 
 impl From<TabularError> for ImportError {
@@ -37,7 +38,10 @@ pub enum ImportError {
         owner: Option<String>,
         provider: String,
     },
-    #[error("{at}「{column}」：加分、扣分和备注由考评办填报，{provider}的账号不能上传")]
+    #[error(
+        "{at}「{}」：加分、扣分和备注由考评办填报，{provider}的账号不能上传",
+        clip(column)
+    )]
     NotYourColumn {
         at: CellRef,
         column: String,
@@ -57,7 +61,8 @@ pub enum ImportError {
         expected: String,
     },
     #[error(
-        "{at}「{header}」：不是本竞赛的指标，也不是「加分」「扣分」「备注」「期间」{}",
+        "{at}「{}」：不是本竞赛的指标，也不是「加分」「扣分」「备注」「期间」{}",
+        clip(header),
         suggest(suggestion)
     )]
     UnknownColumn {
@@ -65,7 +70,7 @@ pub enum ImportError {
         header: String,
         suggestion: Option<String>,
     },
-    #[error("{at}「{header}」：与{first}重复，同一列名只能出现一次")]
+    #[error("{at}「{}」：与{first}重复，同一列名只能出现一次", clip(header))]
     DuplicateColumn {
         at: CellRef,
         header: String,
@@ -75,11 +80,18 @@ pub enum ImportError {
     MixedGroups { header_row: usize, detail: String },
     #[error("{}", no_period(at))]
     NoPeriod { at: Option<CellRef> },
-    #[error("{at}「期间」：无法识别「{value}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法")]
+    #[error(
+        "{at}「期间」：无法识别「{}」，应为 2023Q3、2023-Q3 或 2023年第三季度 这样的写法",
+        clip(value)
+    )]
     BadPeriod { at: CellRef, value: String },
     #[error("{at}「单位」：单位名称为空，但本行有数据")]
     BlankUnit { at: CellRef },
-    #[error("{at}「单位」：找不到参赛单位「{name}」{}", suggest(suggestion))]
+    #[error(
+        "{at}「单位」：找不到参赛单位「{}」{}",
+        clip(name),
+        suggest(suggestion)
+    )]
     UnknownUnit {
         at: CellRef,
         name: String,
@@ -87,7 +99,8 @@ pub enum ImportError {
     },
     /// A name that several units answer to (a database from before `init` refused that).
     #[error(
-        "{at}「单位」：「{name}」同时是{}的名称或简称，无法确定是哪个单位，请写全称",
+        "{at}「单位」：「{}」同时是{}的名称或简称，无法确定是哪个单位，请写全称",
+        clip(name),
         quoted(units)
     )]
     AmbiguousUnit {
@@ -95,13 +108,16 @@ pub enum ImportError {
         name: String,
         units: Vec<String>,
     },
-    #[error("{at}「指标」：找不到指标「{name}」{}", suggest(suggestion))]
+    #[error("{at}「指标」：找不到指标「{}」{}", clip(name), suggest(suggestion))]
     UnknownIndicator {
         at: CellRef,
         name: String,
         suggestion: Option<String>,
     },
-    #[error("{at}「单位」：「{name}」在{period}已出现在第{first_row}行，同一单位只能出现一次")]
+    #[error(
+        "{at}「单位」：「{}」在{period}已出现在第{first_row}行，同一单位只能出现一次",
+        clip(name)
+    )]
     DuplicateUnit {
         at: CellRef,
         name: String,
@@ -124,19 +140,27 @@ pub enum ImportError {
         unit_group: String,
         expected: String,
     },
-    #[error("{at}「{header}」：「{value}」不是数字，应填写分值（如 18.5），缺项请留空")]
+    #[error(
+        "{at}「{}」：「{}」不是数字，应填写分值（如 18.5），缺项请留空",
+        clip(header),
+        clip(value)
+    )]
     NotANumber {
         at: CellRef,
         header: String,
         value: String,
     },
-    #[error("{at}「{header}」：「{value}」小数位过多，最多4位小数")]
+    #[error("{at}「{}」：「{}」小数位过多，最多4位小数", clip(header), clip(value))]
     TooManyDecimals {
         at: CellRef,
         header: String,
         value: String,
     },
-    #[error("{at}「{header}」：{value} 超出范围，应在 {min} 到 {max} 之间")]
+    #[error(
+        "{at}「{}」：{} 超出范围，应在 {min} 到 {max} 之间",
+        clip(header),
+        clip(value)
+    )]
     OutOfRange {
         at: CellRef,
         header: String,
@@ -157,9 +181,12 @@ pub enum ImportError {
     /// A worksheet cell with content to the right of the header's last column.
     #[error("{at}有内容，但表头只有{expected}列：请删除表格右侧多余的单元格")]
     StrayCell { at: CellRef, expected: usize },
-    #[error("{at}「{header}」：不能为空")]
+    #[error("{at}「{}」：不能为空", clip(header))]
     BlankCell { at: CellRef, header: String },
-    #[error("{at}「{header}」：有{len}个字，最多{max}个字（大屏上只显示一行）")]
+    #[error(
+        "{at}「{}」：有{len}个字，最多{max}个字（大屏上只显示一行）",
+        clip(header)
+    )]
     TooLong {
         at: CellRef,
         header: String,
@@ -220,7 +247,9 @@ impl ImportErrors {
     }
 }
 
-fn count(errors: &[ImportError]) -> usize {
+/// Number of distinct errors in a list, counting those left off it (`TooManyErrors`).
+#[must_use]
+pub fn count(errors: &[ImportError]) -> usize {
     errors
         .iter()
         .map(|e| match e {

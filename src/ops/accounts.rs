@@ -158,14 +158,17 @@ pub struct NewSession {
     pub csrf: String,
 }
 
-/// Checks a name and password; on success opens a session. Both outcomes are audited.
-/// `None` for a wrong name, a wrong password or a disabled account alike.
+/// Checks a name and password; on success opens a session, audited. `None` for a wrong name,
+/// a wrong password or a disabled account alike; a failure is written only when
+/// `audit_failure` says so (the limiter decides which failures the log needs:
+/// `record_failed_login`, `record_refusals`).
 pub fn log_in(
     conn: &mut Connection,
     name: &str,
     password: &str,
     address: Option<&str>,
     now: i64,
+    audit_failure: Option<&str>,
 ) -> store::Result<Option<NewSession>> {
     let found = store::account_by_name(conn, name)?;
     // A missing account costs the same hashing as a wrong password.
@@ -195,12 +198,60 @@ pub fn log_in(
             }))
         }
         _ => {
-            store::write_tx(conn, |tx| {
-                audit(tx, actor, AuditAction::LoginFailed, "账号或密码错误")
-            })?;
+            if let Some(detail) = audit_failure {
+                record_failed_login(conn, actor, detail)?;
+            }
             Ok(None)
         }
     }
+}
+
+/// A refused login worth its own line in the log (the first of a desk's failures, the one
+/// that locks it).
+pub fn record_failed_login(
+    conn: &mut Connection,
+    actor: Actor<'_>,
+    detail: &str,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        audit(tx, actor, AuditAction::LoginFailed, detail)
+    })
+}
+
+/// The refused logins not written one by one since the last summary, in one line.
+pub fn record_refusals(conn: &mut Connection, count: u64, addresses: usize) -> store::Result<()> {
+    let detail =
+        format!("另有{count}次登录被拒绝（密码错误或已锁定，来自{addresses}个地址），未逐条记录");
+    store::write_tx(conn, |tx| {
+        audit(
+            tx,
+            Actor {
+                name: "系统",
+                address: None,
+            },
+            AuditAction::LoginFailed,
+            &detail,
+        )
+    })
+}
+
+/// Lifts an account's login locks: the server honours no lock counted before `now`.
+pub fn unlock_account(
+    conn: &mut Connection,
+    name: &str,
+    now: i64,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        let account = find(tx, name)?;
+        store::set_unlocked(tx, account.id, now)?;
+        audit(
+            tx,
+            actor,
+            AuditAction::AccountChanged,
+            &format!("解除账号「{name}」的登录锁定"),
+        )
+    })
 }
 
 /// Ends a session.
@@ -208,18 +259,6 @@ pub fn log_out(conn: &mut Connection, token_hash: &str, actor: Actor<'_>) -> sto
     store::write_tx(conn, |tx| {
         store::end_session(tx, token_hash)?;
         audit(tx, actor, AuditAction::Logout, "退出登录")
-    })
-}
-
-/// A failed login that was not even checked (the account or address is locked).
-pub fn record_locked_login(conn: &mut Connection, actor: Actor<'_>) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
-        audit(
-            tx,
-            actor,
-            AuditAction::LoginFailed,
-            "失败次数过多，已暂时锁定，未核对密码",
-        )
     })
 }
 

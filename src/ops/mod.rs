@@ -13,15 +13,16 @@ mod uploads;
 mod verify;
 
 pub use accounts::{
-    NewSession, add_user, log_in, log_out, purge_sessions, record_locked_login, set_disabled,
-    set_password, set_role,
+    NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
+    set_disabled, set_password, set_role, unlock_account,
 };
 pub use import::{import_file, import_source};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
 pub use uploads::{
-    Actor, GroupPreview, Preview, PreviewRow, confirm, confirm_honors, preview, record_upload,
+    Actor, GroupPreview, Preview, PreviewRow, confirm, confirm_honors, preview, purge_uploads,
+    record_upload,
 };
 pub use verify::{Discrepancy, verify};
 

@@ -238,11 +238,20 @@ pub fn record_upload(
     actor: Actor<'_>,
     periods: &[PeriodKey],
     detail: &str,
-) -> store::Result<()> {
+) -> store::Result<Vec<String>> {
     store::write_tx(conn, |tx| {
-        if let Some(u) = upload {
-            store::save_upload(tx, u)?;
-        }
+        let replaced = match upload {
+            Some(u) => store::save_upload(tx, u)?,
+            None => Vec::new(),
+        };
+        let detail = if replaced.is_empty() {
+            detail.to_string()
+        } else {
+            format!(
+                "{detail}；取代了此前未确认的上传「{}」",
+                replaced.join("」「")
+            )
+        };
         let periods: Vec<Option<PeriodKey>> = if periods.is_empty() {
             vec![None]
         } else {
@@ -255,13 +264,18 @@ pub fn record_upload(
                     actor: actor.name,
                     action: AuditAction::Upload,
                     period,
-                    detail,
+                    detail: &detail,
                     address: actor.address,
                 },
             )?;
         }
-        Ok(())
+        Ok(replaced)
     })
+}
+
+/// Removes unconfirmed uploads past their day (run by the server hourly).
+pub fn purge_uploads(conn: &mut Connection, now: i64) -> store::Result<usize> {
+    store::write_tx(conn, |tx| store::purge_uploads(tx, now))
 }
 
 /// Applies an uploaded honors list (实干先锋) as previewed: refused if the data changed since;

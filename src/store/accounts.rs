@@ -117,6 +117,27 @@ pub fn set_role(conn: &Connection, id: i64, role: Role, provider: Option<&str>) 
     Ok(n == 1)
 }
 
+/// Records that an account's login locks were lifted at `now` (Unix seconds).
+pub fn set_unlocked(conn: &Connection, id: i64, now: i64) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE account SET unlocked_at = ?2 WHERE id = ?1",
+        (id, now),
+    )?;
+    Ok(n == 1)
+}
+
+/// When a 管理员 last lifted the named account's login locks, if ever.
+pub fn unlocked_at(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT unlocked_at FROM account WHERE name = ?1",
+            [name],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// Enabled administrators, so the last one cannot be disabled or demoted.
 pub fn active_admins(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(

@@ -21,7 +21,7 @@ mod writer;
 pub use accounts::{
     Account, Credentials, SessionInfo, SessionLimits, account, account_by_name, accounts,
     active_admins, add_account, create_session, end_session, live_session, purge_sessions,
-    set_disabled, set_password, set_role,
+    set_disabled, set_password, set_role, set_unlocked, unlocked_at,
 };
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow, audit, audit_entries};
 pub use lobby::{
@@ -46,7 +46,8 @@ pub use structure::{
     install_structure, load_structure,
 };
 pub use uploads::{
-    NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed, save_upload, upload_by_token,
+    MAX_PENDING_UPLOAD_BYTES, NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed,
+    purge_uploads, save_upload, upload_by_token,
 };
 pub use values::{
     Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, unit_adjustments,
@@ -66,6 +67,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
     M::up(include_str!("schema_v5.sql")),
+    M::up(include_str!("schema_v6.sql")),
 ];
 
 /// What a store operation can fail with.
@@ -110,6 +112,10 @@ impl From<rusqlite::Error> for StoreError {
 pub enum Refusal {
     #[error("数据库中还没有竞赛：请先初始化竞赛结构")]
     NoCompetition,
+    #[error(
+        "服务器上待确认的上传已有{pending_mb}MB，达到{limit_mb}MB的上限：请先确认或放弃已上传的文件（未确认的上传24小时后自动删除），或稍后再试"
+    )]
+    PendingUploadsFull { pending_mb: u64, limit_mb: u64 },
     #[error("数据库中已有竞赛，不能重复初始化；请使用新的数据库文件")]
     AlreadyInstalled,
     #[error("期间{period}不存在：尚未导入任何得分")]

@@ -18,6 +18,9 @@ pub struct CompetitionRow {
     pub missing: MissingPolicy,
     /// Totals are rounded to this many decimals before ranking; `None`: exact.
     pub total_decimals: Option<u8>,
+    /// The office's time zone (定时揭榜 and times shown).
+    #[serde(skip)]
+    pub zone: crate::domain::Zone,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,8 +186,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     }
     let c = &spec.competition;
     tx.execute(
-        "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         (
             &c.name,
             c.year,
@@ -192,6 +195,7 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             spec.missing_policy().as_str(),
             super::now(),
             c.total_decimals,
+            c.time_zone.as_deref().map_or("Asia/Shanghai", str::trim),
         ),
     )?;
     let comp = tx.last_insert_rowid();
@@ -276,10 +280,11 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
 pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     let competition = conn
         .query_row(
-            "SELECT id, name, year, is_demo, missing_policy, total_decimals FROM competition
+            "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone FROM competition
              ORDER BY id LIMIT 1",
             [],
             |r| {
+                let zone: String = r.get(6)?;
                 Ok(CompetitionRow {
                     id: r.get(0)?,
                     name: r.get(1)?,
@@ -287,6 +292,14 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     is_demo: r.get(3)?,
                     missing: r.get(4)?,
                     total_decimals: r.get(5)?,
+                    // A stored zone that is not known is an error, never a silent default.
+                    zone: zone.parse().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            6,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
                 })
             },
         )

@@ -38,16 +38,46 @@ pub struct NewUpload<'a> {
     pub correction: Option<&'a str>,
     pub data_version: i64,
     pub now: i64,
+    /// Bytes of unconfirmed uploads kept at most, all accounts together.
+    pub max_pending: u64,
 }
 
-/// Unconfirmed uploads older than this are removed when a new one is saved.
+/// Unconfirmed uploads older than this are removed (when a new one is saved, and hourly).
 pub const UPLOAD_TTL_SECS: i64 = 24 * 3600;
+/// Bytes of unconfirmed uploads kept at most, all accounts together, unless the server is
+/// told otherwise. Each account keeps one unconfirmed upload per kind (a newer one replaces
+/// it), so one account holds at most two upload limits' worth.
+pub const MAX_PENDING_UPLOAD_BYTES: u64 = 256 << 20;
 
-pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
+/// Saves an upload for confirmation; returns the file names of the account's earlier
+/// unconfirmed uploads of the same kind, which it replaces. Refused when the unconfirmed
+/// uploads of all accounts would exceed `max_pending`.
+pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<Vec<String>> {
+    purge_uploads(conn, u.now)?;
+    let replaced: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT file_name FROM upload WHERE batch_id IS NULL AND account_id = ?1 AND kind = ?2 ORDER BY id",
+        )?;
+        stmt.query_map((u.account_id, u.kind), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
     conn.execute(
-        "DELETE FROM upload WHERE batch_id IS NULL AND created_at < ?1",
-        [u.now - UPLOAD_TTL_SECS],
+        "DELETE FROM upload WHERE batch_id IS NULL AND account_id = ?1 AND kind = ?2",
+        (u.account_id, u.kind),
     )?;
+    let pending: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(length(bytes)), 0) FROM upload WHERE batch_id IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let pending = pending.max(0) as u64;
+    if pending + u.bytes.len() as u64 > u.max_pending {
+        return Err(super::Refusal::PendingUploadsFull {
+            pending_mb: pending.div_ceil(1 << 20),
+            limit_mb: u.max_pending >> 20,
+        }
+        .into());
+    }
     conn.execute(
         "INSERT INTO upload (token, account_id, file_name, sha256, bytes, period, correction, data_version, created_at, kind)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -64,7 +94,15 @@ pub fn save_upload(conn: &Connection, u: &NewUpload<'_>) -> Result<i64> {
             u.kind,
         ),
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(replaced)
+}
+
+/// Removes unconfirmed uploads past `UPLOAD_TTL_SECS`; returns how many.
+pub fn purge_uploads(conn: &Connection, now: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM upload WHERE batch_id IS NULL AND created_at < ?1",
+        [now - UPLOAD_TTL_SECS],
+    )?)
 }
 
 pub fn upload_by_token(conn: &Connection, token: &str) -> Result<Option<Upload>> {

@@ -32,6 +32,10 @@ pub struct AppState {
     pub cache: Arc<Cache>,
     pub admin: admin::AdminConfig,
     pub logins: Arc<std::sync::Mutex<crate::auth::LoginLimiter>>,
+    /// Refused logins not yet summarised in the audit log.
+    pub refusals: Arc<std::sync::Mutex<crate::auth::RefusalLog>>,
+    /// Where argon2 runs (a few threads of its own).
+    pub passwords: Arc<admin::passwords::PasswordPool>,
 }
 
 /// Builds the server on an already bound listener (tests bind port 0).
@@ -50,6 +54,8 @@ pub fn build_with(
         cache: Arc::new(Cache::default()),
         admin,
         logins: Arc::default(),
+        refusals: Arc::default(),
+        passwords: Arc::default(),
     });
     actix_web::rt::spawn(admin::scheduler(state.clone()));
     let server = HttpServer::new(move || {
@@ -349,7 +355,12 @@ where
     F: FnOnce(&Ctx<'_>) -> Result<Rendered, AppError> + Send + 'static,
 {
     let key = req.uri().to_string();
-    let (version, changed_at) = cache::current_version(&state.store)?;
+    // A database read, so on the blocking pool like every other (never on the async worker,
+    // where a wait for a pooled connection would stall every request it serves).
+    let st = state.clone();
+    let (version, changed_at) = web::block(move || cache::current_version(&st.store))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
     let etag = format!(
         "\"{:x}-{version}-{:x}\"",
         boot_id() % 0xFFFF_FFFF,

@@ -346,7 +346,7 @@ fn the_route_table_gives_every_post_route_a_guarded_body() {
 fn repeated_wrong_passwords_are_rate_limited() {
     let app = app();
     let mut b = Browser::new(&app);
-    for _ in 0..shaibang::auth::MAX_FAILED_PER_ACCOUNT {
+    for _ in 0..shaibang::auth::limiter::MAX_FAILED_PER_PAIR {
         let r = b.log_in((STAFF.0, "wrong-password-x"));
         assert_eq!(r.status, 401);
         assert!(r.body.contains("账号或密码错误"));
@@ -521,7 +521,39 @@ fn publishing_needs_an_admin_and_goes_public_with_an_audit_trail() {
     let mut public = Browser::new(&app);
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
     let (mut admin, acsrf) = Browser::logged_in(&app, ADMIN);
-    let r = admin.post("/admin/periods/2023Q4/publish", &[("csrf", &acsrf)]);
+    // 揭榜 is a confirm page first: what will be posted, and the period's name to type.
+    let confirm = admin.get("/admin/periods/2023Q4/publish");
+    assert_eq!(confirm.status, 200);
+    for text in [
+        "揭榜确认",
+        "红榜",
+        "黑榜",
+        "请输入期间名称「2023年第四季度」",
+    ] {
+        assert!(confirm.body.contains(text), "{text}");
+    }
+    assert!(
+        confirm.body.contains("马街街道"),
+        "every group's units are listed"
+    );
+    assert!(
+        !confirm.body.contains("报送未齐"),
+        "a complete import has no gaps"
+    );
+    // No name, or a wrong one: nothing is published, and the page says what to type.
+    for typed in ["", "2023年第三季度"] {
+        let r = admin.post(
+            "/admin/periods/2023Q4/publish",
+            &[("csrf", &acsrf), ("confirm", typed)],
+        );
+        assert_eq!(r.status, 400, "{typed}: {}", r.body);
+        assert!(r.body.contains("以确认揭榜"));
+        assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
+    }
+    let r = admin.post(
+        "/admin/periods/2023Q4/publish",
+        &[("csrf", &acsrf), ("confirm", "2023年第四季度")],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 200);
     let audit = admin.get("/admin/audit?action=publish");
@@ -609,10 +641,11 @@ fn clock_app() -> (TestApp, std::sync::Arc<std::sync::atomic::AtomicI64>) {
     (app, now)
 }
 
+/// A time as the office enters it: Beijing time, whatever this machine's zone.
 fn local_input(at: i64) -> String {
     chrono::DateTime::from_timestamp(at, 0)
         .unwrap()
-        .with_timezone(&chrono::Local)
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
@@ -1221,7 +1254,11 @@ fn a_reveal_rehearsal_on_a_draft_leaks_nothing_until_it_is_published() {
     let page = admin.get("/lobby/reveal?period=2023Q4").body;
     assert!(page.contains("id=\"publish-form\""));
     let csrf = token_in(&page);
-    let r = admin.post("/admin/periods/2023Q4/publish", &[("csrf", &csrf)]);
+    assert!(page.contains(r#"name="confirm" value="2023Q4""#));
+    let r = admin.post(
+        "/admin/periods/2023Q4/publish",
+        &[("csrf", &csrf), ("confirm", "2023Q4")],
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 200);
     assert_eq!(public.get("/lobby/reveal?period=2023Q4").status, 200);

@@ -85,6 +85,7 @@ pub(super) async fn upload_honors(
     let shown = file_name.clone();
     let token = auth::new_token();
     let now = state.admin.clock.now();
+    let max_pending = state.admin.max_pending_uploads;
     let me = Me::of(&staff);
     let (entries, errors, keep) = blocking(&state, move |conn| {
         let s = store::load_structure(conn)?
@@ -125,8 +126,16 @@ pub(super) async fn upload_honors(
             correction: None,
             data_version: version,
             now,
+            max_pending,
         };
-        crate::ops::record_upload(conn, ok.then_some(&new), staff.actor(), &periods, &detail)?;
+        match crate::ops::record_upload(conn, ok.then_some(&new), staff.actor(), &periods, &detail)
+        {
+            Ok(_) => {}
+            Err(StoreError::Refused(r)) => {
+                return Err(AppError::BadRequest(format!("未能保存上传：{r}")));
+            }
+            Err(e) => return Err(e.into()),
+        }
         Ok((
             entries,
             errors,

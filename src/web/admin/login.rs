@@ -1,16 +1,17 @@
 //! Logging in and out, and changing one's own password. The login form is protected by a
 //! double-submit token (a cookie and a form field that must match), since there is no session
-//! yet; failed logins are limited per account and per address.
+//! yet. Every password check (a login, the current password when changing it) goes through
+//! the limiter (`auth::limiter`) and runs on the password threads (`passwords`).
 
+use super::passwords::{Busy, Lane};
 use super::{Staff, address, session_cookie};
-use crate::auth::{self, LoginLimiter, MAX_FAILED_PER_ACCOUNT, MAX_FAILED_PER_ADDRESS};
+use crate::auth::{self, Failure, LoginLimiter, Verdict};
 use crate::web::{AppError, AppState};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use std::time::Instant;
 
 use super::guard::{LoginForm, NoFields, PRE_COOKIE, StaffForm};
 
@@ -97,9 +98,66 @@ pub(super) struct LoginFields {
     next: Option<String>,
 }
 
-fn wait_text(d: std::time::Duration) -> String {
-    let mins = d.as_secs().div_ceil(60).max(1);
-    format!("登录失败次数过多，已暂时锁定。请{mins}分钟后再试，或联系管理员。")
+fn wait_text(wait_secs: i64) -> String {
+    let mins = (wait_secs.max(1) + 59) / 60;
+    format!(
+        "登录失败次数过多，本账号在此电脑上已暂时锁定。请{mins}分钟后再试，或请管理员在「账号管理」中解除锁定（命令行：shaibang user unlock 账号名）。"
+    )
+}
+
+const BUSY_TEXT: &str = "登录请求过多，请稍候片刻再试。";
+
+fn limiter(state: &AppState) -> Result<std::sync::MutexGuard<'_, LoginLimiter>, AppError> {
+    state
+        .logins
+        .lock()
+        .map_err(|_| AppError::Internal("login limiter poisoned".into()))
+}
+
+/// Notes a refused login for the summary line (it gets no line of its own).
+fn count_refusal(state: &AppState, address: &str) {
+    if let Ok(mut r) = state.refusals.lock() {
+        r.count(address);
+    }
+}
+
+/// Whether a refused login may have its own line in the audit log now (else it is counted).
+fn may_write(state: &AppState, address: &str, now: i64) -> bool {
+    let Ok(mut r) = state.refusals.lock() else {
+        return false;
+    };
+    if r.may_write(now) {
+        return true;
+    }
+    r.count(address);
+    false
+}
+
+/// The limiter's verdict, after honouring an unlock a 管理员 made since the lock began (from
+/// the accounts page or the command line).
+async fn verdict(
+    state: &web::Data<AppState>,
+    name: &str,
+    address: &str,
+    now: i64,
+) -> Result<Verdict, AppError> {
+    let v = limiter(state)?.verdict(name, address, now);
+    let since = match v {
+        Verdict::Locked { since, .. } | Verdict::AccountUnderAttack { since, .. } => since,
+        other => return Ok(other),
+    };
+    let (st, n) = (state.clone(), name.to_string());
+    let unlocked = web::block(move || -> Result<Option<i64>, AppError> {
+        Ok(crate::store::unlocked_at(&*st.store.conn()?, &n)?)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    if unlocked.is_some_and(|u| u >= since) {
+        let mut l = limiter(state)?;
+        l.unlock_account(name);
+        return Ok(l.verdict(name, address, now));
+    }
+    Ok(v)
 }
 
 pub(super) async fn log_in(
@@ -112,84 +170,79 @@ pub(super) async fn log_in(
     // Account names are at most 40 characters: a longer one is no account, and never a
     // large key in the limiter.
     let name: String = form.name.trim().chars().take(41).collect();
-    let account_key = format!("account:{name}");
-    let address_key = format!("address:{addr}");
+    let now = state.admin.clock.now();
+    let refuse = |message: String| {
+        render_login(
+            &state,
+            &next,
+            Some(message),
+            &name,
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        )
+    };
+    match verdict(&state, &name, &addr, now).await? {
+        Verdict::Check => {}
+        Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. } => {
+            count_refusal(&state, &addr);
+            return refuse(wait_text(wait_secs));
+        }
+        Verdict::Busy => {
+            count_refusal(&state, &addr);
+            return refuse(BUSY_TEXT.into());
+        }
+    }
     // Each attempt counts as a failure before the password is checked (and is taken back on
     // success), so a burst of parallel attempts cannot slip past the limit.
-    let locked = {
-        let mut l = state
-            .logins
-            .lock()
-            .map_err(|_| AppError::Internal("login limiter poisoned".into()))?;
-        let now = Instant::now();
-        let locked = l
-            .locked_for(&account_key, MAX_FAILED_PER_ACCOUNT, now)
-            .or_else(|| l.locked_for(&address_key, MAX_FAILED_PER_ADDRESS, now));
-        if locked.is_none() {
-            l.fail(&account_key, now);
-            l.fail(&address_key, now);
-        }
-        locked
+    let (failure, lane) = {
+        let mut l = limiter(&state)?;
+        let lane = if l.is_trusted(&name, &addr, now) {
+            Lane::Trusted
+        } else {
+            Lane::General
+        };
+        (l.fail(&name, &addr, now), lane)
     };
-    let st = state.clone();
-    if let Some(wait) = locked {
-        let (n, a) = (name.clone(), addr.clone());
-        web::block(move || {
+    let detail = match failure {
+        Failure::First => Some("账号或密码错误"),
+        Failure::NowLocked => Some("账号或密码错误，失败次数过多，已暂时锁定"),
+        Failure::Counted => None,
+    };
+    let detail = detail.filter(|_| may_write(&state, &addr, now));
+    let (st, n, a, pw) = (state.clone(), name.clone(), addr.clone(), form.password);
+    let opened = state
+        .passwords
+        .run(lane, move || -> Result<_, AppError> {
             let mut conn = st.store.conn()?;
-            crate::ops::record_locked_login(
+            Ok(crate::ops::log_in(
                 &mut conn,
-                crate::ops::Actor {
-                    name: &n,
-                    address: Some(&a),
-                },
-            )
+                &n,
+                &pw,
+                Some(&a),
+                now,
+                detail,
+            )?)
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-        return render_login(
-            &state,
-            &next,
-            Some(wait_text(wait)),
-            &name,
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    // Password hashing is deliberately costly: only a few checks run at once.
-    let Some(_permit) = LoginPermit::take() else {
-        return render_login(
-            &state,
-            &next,
-            Some("登录请求过多，请稍后再试。".into()),
-            &name,
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        );
-    };
-    let (n, a, pw) = (name.clone(), addr.clone(), form.password);
-    let opened = web::block(move || {
-        let mut conn = st.store.conn()?;
-        crate::ops::log_in(&mut conn, &n, &pw, Some(&a), st.admin.clock.now())
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
-    let limiter = |f: &dyn Fn(&mut LoginLimiter)| {
-        if let Ok(mut l) = state.logins.lock() {
-            f(&mut l);
+        .await;
+    let opened = match opened {
+        Ok(r) => r?,
+        Err(Busy) => {
+            limiter(&state)?.retract(&name, &addr, now);
+            count_refusal(&state, &addr);
+            return refuse(BUSY_TEXT.into());
         }
     };
     match opened {
         Some(s) => {
-            limiter(&|l| {
-                l.succeed(&account_key);
-                l.forget_last(&address_key);
-            });
+            limiter(&state)?.succeed(&name, &addr, now);
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, next))
                 .cookie(session_cookie(&state, &s.token, false))
                 .finish())
         }
         None => {
-            // Already counted before the check.
-            let _ = &limiter;
+            if detail.is_none() {
+                count_refusal(&state, &addr);
+            }
             render_login(
                 &state,
                 &next,
@@ -259,59 +312,68 @@ pub(super) async fn change_password(
     if form.new != form.again {
         return fail("两次输入的新密码不一致。".into());
     }
-    let st = state.clone();
+    // The current password is checked like a login: counted, locked after repeated mistakes,
+    // and on the password threads.
     let name = staff.name().to_string();
     let address = staff.address.clone();
-    let result = web::block(move || -> Result<Result<(), String>, AppError> {
-        let mut conn = st.store.conn()?;
-        let ok = crate::store::account_by_name(&conn, &name)?
-            .is_some_and(|c| auth::verify_password(&form.current, &c.password_hash));
-        if !ok {
-            return Ok(Err("当前密码不正确。".into()));
+    let now = state.admin.clock.now();
+    match verdict(&state, &name, &address, now).await? {
+        Verdict::Check => {}
+        Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. } => {
+            let mins = (wait_secs.max(1) + 59) / 60;
+            return fail(format!(
+                "当前密码错误次数过多，已暂时锁定。请{mins}分钟后再试，或请管理员解除锁定。"
+            ));
         }
-        let actor = crate::ops::Actor {
-            name: &name,
-            address: Some(&address),
-        };
-        match crate::ops::set_password(&mut conn, &name, &form.new, actor) {
-            Ok(()) => Ok(Ok(())),
-            Err(crate::store::StoreError::Refused(r)) => Ok(Err(r.to_string())),
-            Err(e) => Err(e.into()),
+        Verdict::Busy => return fail(BUSY_TEXT.into()),
+    }
+    limiter(&state)?.fail(&name, &address, now);
+    let (st, n, a) = (state.clone(), name.clone(), address.clone());
+    let result = state
+        .passwords
+        .run(
+            Lane::Trusted,
+            move || -> Result<Result<(), String>, AppError> {
+                let mut conn = st.store.conn()?;
+                let ok = crate::store::account_by_name(&conn, &n)?
+                    .is_some_and(|c| auth::verify_password(&form.current, &c.password_hash));
+                if !ok {
+                    return Ok(Err("当前密码不正确。".into()));
+                }
+                let actor = crate::ops::Actor {
+                    name: &n,
+                    address: Some(&a),
+                };
+                match crate::ops::set_password(&mut conn, &n, &form.new, actor) {
+                    Ok(()) => Ok(Ok(())),
+                    Err(crate::store::StoreError::Refused(r)) => Ok(Err(r.to_string())),
+                    Err(e) => Err(e.into()),
+                }
+            },
+        )
+        .await;
+    let result = match result {
+        Ok(r) => r?,
+        Err(Busy) => {
+            limiter(&state)?.retract(&name, &address, now);
+            return fail(BUSY_TEXT.into());
         }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    };
     match result {
-        Err(m) => fail(m),
-        // Every session of the account ended with the change: log in again.
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin/login"))
-            .cookie(session_cookie(&state, "", true))
-            .finish()),
-    }
-}
-
-/// Password checks running at once (argon2 takes memory and time by design).
-const MAX_CONCURRENT_LOGINS: usize = 4;
-static LOGINS_RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// A slot for one password check, given back when dropped.
-struct LoginPermit;
-
-impl LoginPermit {
-    fn take() -> Option<LoginPermit> {
-        use std::sync::atomic::Ordering;
-        let prev = LOGINS_RUNNING.fetch_add(1, Ordering::SeqCst);
-        if prev >= MAX_CONCURRENT_LOGINS {
-            LOGINS_RUNNING.fetch_sub(1, Ordering::SeqCst);
-            return None;
+        Err(m) => {
+            if m != "当前密码不正确。" {
+                // The current password was right: only the new one was refused.
+                limiter(&state)?.succeed(&name, &address, now);
+            }
+            fail(m)
         }
-        Some(LoginPermit)
-    }
-}
-
-impl Drop for LoginPermit {
-    fn drop(&mut self) {
-        LOGINS_RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        // Every session of the account ended with the change: log in again.
+        Ok(()) => {
+            limiter(&state)?.succeed(&name, &address, now);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/admin/login"))
+                .cookie(session_cookie(&state, "", true))
+                .finish())
+        }
     }
 }

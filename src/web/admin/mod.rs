@@ -13,7 +13,9 @@ pub mod guard;
 mod honors;
 mod login;
 mod pages;
+pub mod passwords;
 mod periods;
+mod publish;
 mod upload;
 
 use super::{AppError, AppState};
@@ -65,6 +67,8 @@ pub struct AdminConfig {
     pub lobby_token: Option<String>,
     /// How long a client may pause while sending a body before it is cut off (408).
     pub body_idle: std::time::Duration,
+    /// Bytes of unconfirmed uploads kept at most, all accounts together.
+    pub max_pending_uploads: u64,
 }
 
 impl Default for AdminConfig {
@@ -81,6 +85,7 @@ impl Default for AdminConfig {
             private_pages: false,
             lobby_token: None,
             body_idle: std::time::Duration::from_secs(20),
+            max_pending_uploads: crate::store::MAX_PENDING_UPLOAD_BYTES,
         }
     }
 }
@@ -165,7 +170,8 @@ admin_routes! {
     multipart "/admin/upload" => upload::upload, Some(Role::Provider);
     get "/admin/uploads/{token}" => upload::preview_page, Some(Role::Provider);
     form "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
-    form "/admin/periods/{period}/publish" => pages::publish, Some(Role::Admin);
+    get "/admin/periods/{period}/publish" => publish::confirm_page, Some(Role::Admin);
+    form "/admin/periods/{period}/publish" => publish::publish, Some(Role::Admin);
     form "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);
     form "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
     get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
@@ -183,6 +189,7 @@ admin_routes! {
     form "/admin/users" => pages::add_user, Some(Role::Admin);
     form "/admin/users/{name}/disable" => pages::disable_user, Some(Role::Admin);
     form "/admin/users/{name}/role" => pages::change_role, Some(Role::Admin);
+    form "/admin/users/{name}/unlock" => pages::unlock_user, Some(Role::Admin);
 }
 
 /// The allowed methods of a staff-area path pattern, for a 405's `Allow`.
@@ -218,10 +225,16 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
         if purge {
             last_purge = now;
         }
+        // Refused logins that got no line of their own, in one line per tick.
+        let refusals = st.refusals.lock().ok().and_then(|mut r| r.take_summary());
         let done = web::block(move || {
             let mut conn = st.store.conn()?;
             if purge {
                 crate::ops::purge_sessions(&mut conn, now, st.admin.sessions)?;
+                crate::ops::purge_uploads(&mut conn, now)?;
+            }
+            if let Some((count, addresses)) = refusals {
+                crate::ops::record_refusals(&mut conn, count, addresses)?;
             }
             crate::ops::publish_due(&mut conn, now)
         })

@@ -98,6 +98,8 @@ struct Home {
     periods: Vec<PeriodLine>,
     groups: Vec<(i64, String)>,
     message: Option<String>,
+    /// The zone 定时揭榜 is entered in (北京时间).
+    zone: String,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +117,7 @@ fn message(code: Option<&str>) -> Option<String> {
             "user-added" => "已创建账号。",
             "user-disabled" => "已停用账号。",
             "role-changed" => "已修改角色；该账号需要重新登录。",
+            "unlocked" => "已解除该账号的登录锁定，可以立即重新登录。",
             "scheduled" => "已设定定时揭榜：到时服务器会自动揭榜，无需有人登录。",
             "cancelled" => "已取消定时揭榜。",
             _ => return None,
@@ -135,15 +138,11 @@ pub(super) async fn home(
         ))
     })
     .await?;
-    let local = |at: i64| {
-        chrono::DateTime::from_timestamp(at, 0)
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default()
-    };
+    let zone = zone_label(
+        &s.as_ref()
+            .map(|s| s.competition.zone.clone())
+            .unwrap_or_default(),
+    );
     let (competition, periods, groups) = match s {
         Some(s) => (
             s.competition.name.clone(),
@@ -155,7 +154,13 @@ pub(super) async fn home(
                     label: p.key.label(),
                     published: p.status == PeriodStatus::Published,
                     published_at: p.published_at.clone().unwrap_or_default(),
-                    scheduled: pending.iter().find(|x| x.key == p.key).map(|x| local(x.at)),
+                    scheduled: pending.iter().find(|x| x.key == p.key).map(|x| {
+                        format!(
+                            "{}（{}）",
+                            s.competition.zone.minute(x.at),
+                            zone_label(&s.competition.zone)
+                        )
+                    }),
                 })
                 .collect(),
             s.groups.iter().map(|g| (g.id.0, g.name.clone())).collect(),
@@ -169,22 +174,17 @@ pub(super) async fn home(
         periods,
         groups,
         message: message(q.msg.as_deref()),
+        zone,
     })
 }
 
-/// 揭榜 now (管理员).
-pub(super) async fn publish(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    StaffForm { staff, .. }: StaffForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let key = PeriodKey::parse(&path)
-        .ok_or_else(|| AppError::NotFound(format!("期间「{path}」不存在")))?;
-    refusable(&state, "未能揭榜", move |conn| {
-        crate::ops::publish_by(conn, key, staff.actor(), "在工作台揭榜")
-    })
-    .await?;
-    Ok(back("/admin?msg=published"))
+/// How the zone is named beside a time: 北京时间 for China's offset, else its name.
+fn zone_label(z: &crate::domain::Zone) -> String {
+    if z.minute(0) == "1970-01-01 08:00" {
+        "北京时间".into()
+    } else {
+        z.to_string()
+    }
 }
 
 #[derive(Template)]
@@ -275,6 +275,8 @@ struct UsersPage {
     title: String,
     me: Me,
     accounts: Vec<store::Account>,
+    /// Accounts with a running login lock.
+    locked: Vec<String>,
     message: Option<String>,
 }
 
@@ -284,10 +286,17 @@ pub(super) async fn users(
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let accounts = blocking(&state, |conn| Ok(store::accounts(conn)?)).await?;
+    let now = state.admin.clock.now();
+    let locked = state
+        .logins
+        .lock()
+        .map(|l| l.locked_accounts(now))
+        .unwrap_or_default();
     page(&UsersPage {
         title: "账号管理".into(),
         me: Me::of(&staff),
         accounts,
+        locked,
         message: message(q.msg.as_deref()),
     })
 }
@@ -323,6 +332,25 @@ pub(super) async fn add_user(
     })
     .await?;
     Ok(back("/admin/users?msg=user-added"))
+}
+
+/// Lifts an account's login locks (管理员): at once in this server, and for the record.
+pub(super) async fn unlock_user(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let name = path.into_inner();
+    let now = state.admin.clock.now();
+    let n = name.clone();
+    refusable(&state, "未能解除锁定", move |conn| {
+        crate::ops::unlock_account(conn, &n, now, staff.actor())
+    })
+    .await?;
+    if let Ok(mut l) = state.logins.lock() {
+        l.unlock_account(&name);
+    }
+    Ok(back("/admin/users?msg=unlocked"))
 }
 
 pub(super) async fn disable_user(

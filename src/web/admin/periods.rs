@@ -20,21 +20,9 @@ fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
 
 #[derive(Deserialize)]
 pub(super) struct ScheduleForm {
-    /// `2026-12-01T09:00`, local time (an `<input type="datetime-local">`).
+    /// `2026-12-01T09:00` in the competition's time zone (an `<input type="datetime-local">`).
     #[serde(default)]
     at: String,
-}
-
-/// Local date and time from a `datetime-local` field, as Unix seconds.
-fn parse_local(at: &str) -> Option<i64> {
-    use chrono::TimeZone;
-    let naive = chrono::NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
-    chrono::Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.timestamp())
 }
 
 pub(super) async fn schedule(
@@ -43,7 +31,11 @@ pub(super) async fn schedule(
     StaffForm { staff, form }: StaffForm<ScheduleForm>,
 ) -> Result<HttpResponse, AppError> {
     let key = period_of(&path)?;
-    let at = parse_local(&form.at).ok_or_else(|| {
+    let zone = blocking(&state, |conn| Ok(store::load_structure(conn)?))
+        .await?
+        .map(|s| s.competition.zone)
+        .unwrap_or_default();
+    let at = zone.parse_local(&form.at).ok_or_else(|| {
         AppError::BadRequest("揭榜时间格式不对：请选择日期和时间（如 2026-12-01 09:00）".into())
     })?;
     let now = state.admin.clock.now();

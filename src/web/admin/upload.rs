@@ -96,7 +96,8 @@ pub(super) async fn upload(
     let account_id = staff.session.account.id;
     let provider = staff.provider();
     let now = state.admin.clock.now();
-    let (preview, errors) = blocking(&state, move |conn| {
+    let max_pending = state.admin.max_pending_uploads;
+    let (preview, errors, replaced) = blocking(&state, move |conn| {
         let result = crate::ops::preview(
             conn,
             &form.file,
@@ -124,7 +125,7 @@ pub(super) async fn upload(
             Err(StoreError::Import(errs)) => {
                 let detail = format!(
                     "上传「{file_name}」（sha256 {sha}）：有{}处错误，未导入",
-                    errs.0.len()
+                    errs.count()
                 );
                 (None, errs.0, detail, Vec::new())
             }
@@ -145,23 +146,40 @@ pub(super) async fn upload(
             correction: Some(reason.as_str()).filter(|r| !r.is_empty()),
             data_version: p.data_version,
             now,
+            max_pending,
         });
-        crate::ops::record_upload(conn, keep.as_ref(), staff.actor(), &periods, &detail)?;
+        let replaced =
+            match crate::ops::record_upload(conn, keep.as_ref(), staff.actor(), &periods, &detail)
+            {
+                Ok(r) => !r.is_empty(),
+                Err(StoreError::Refused(r)) => {
+                    return Err(AppError::BadRequest(format!("未能保存上传：{r}")));
+                }
+                Err(e) => return Err(e.into()),
+            };
         let staff_me = Me::of(&staff);
         Ok((
             preview.map(|p| (p, token.clone(), staff_me.clone(), file_name.clone())),
             (errors, staff_me, file_name),
+            replaced,
         ))
     })
     .await?;
     match preview {
         Some((p, token, _, _)) if !p.unchanged => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/admin/uploads/{token}")))
+            .insert_header((
+                header::LOCATION,
+                if replaced {
+                    format!("/admin/uploads/{token}?replaced=1")
+                } else {
+                    format!("/admin/uploads/{token}")
+                },
+            ))
             .finish()),
-        Some((p, _, me, file_name)) => render_preview(me, &file_name, Some(&p), &[], None),
+        Some((p, _, me, file_name)) => render_preview(me, &file_name, Some(&p), &[], None, None),
         None => {
             let (errors, me, file_name) = errors;
-            render_preview(me, &file_name, None, &errors, None)
+            render_preview(me, &file_name, None, &errors, None, None)
         }
     }
 }
@@ -245,7 +263,10 @@ struct PreviewPage {
     correction_reason: String,
     groups: Vec<GroupView>,
     errors: Vec<String>,
+    /// Errors in all, the ones left off the list included (as the command line counts them).
+    error_count: usize,
     stale: bool,
+    notice: Option<String>,
 }
 
 fn render_preview(
@@ -254,6 +275,7 @@ fn render_preview(
     p: Option<&Preview>,
     errors: &[ImportError],
     upload: Option<&store::Upload>,
+    notice: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let stale = match (p, upload) {
         (Some(p), Some(u)) => p.data_version != u.data_version,
@@ -311,7 +333,9 @@ fn render_preview(
             .map(|p| p.groups.iter().map(group_view).collect())
             .unwrap_or_default(),
         errors: errors.iter().map(ToString::to_string).collect(),
+        error_count: crate::import::error::count(errors),
         stale,
+        notice,
     })
 }
 
@@ -338,11 +362,21 @@ async fn my_upload(
     }
 }
 
+#[derive(serde::Deserialize)]
+pub(super) struct PreviewQuery {
+    replaced: Option<String>,
+}
+
+/// Said on the preview when the upload replaced the account's earlier unconfirmed one.
+const REPLACED: &str = "您此前上传但未确认的文件已被本次上传取代：每个账号同时只保留一份待确认的文件，未确认的上传24小时后自动删除。";
+
 pub(super) async fn preview_page(
     state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<String>,
+    q: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let notice = q.replaced.is_some().then(|| REPLACED.to_string());
     let upload = my_upload(&state, &staff, path.into_inner()).await?;
     let me = Me::of(&staff);
     let name = staff.session.account.name.clone();
@@ -369,8 +403,8 @@ pub(super) async fn preview_page(
     })
     .await?;
     match result {
-        Ok(p) => render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload)),
-        Err(errors) => render_preview(me, &upload.file_name, None, &errors, Some(&upload)),
+        Ok(p) => render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload), notice),
+        Err(errors) => render_preview(me, &upload.file_name, None, &errors, Some(&upload), notice),
     }
 }
 

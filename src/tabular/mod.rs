@@ -6,14 +6,19 @@
 //! (a superset of the GBK that Chinese Excel and WPS write) — never by statistical guessing.
 
 use crate::text::trim_cell;
-use calamine::{Data, DataRef, Reader};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
+
+mod encoding;
+mod workbook;
+mod zip_guard;
+
+use encoding::{DecodeReader, Scan, decode_head, looks_binary, scan};
 use std::path::Path;
+use workbook::read_workbook;
 
 /// Why a file cannot be read as a table at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,7 +96,7 @@ impl<'a> Source<'a> {
     }
 }
 
-fn unreadable(e: &io::Error) -> TabularError {
+pub(super) fn unreadable(e: &io::Error) -> TabularError {
     TabularError::Unreadable {
         detail: e.to_string(),
     }
@@ -163,8 +168,6 @@ impl RowRef<'_> {
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// Most non-empty cells read from a worksheet (and largest used range of an older format).
-const MAX_SHEET_CELLS: usize = 20_000_000;
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// How much of a file's start is kept to sniff its type and delimiter.
@@ -172,6 +175,10 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// A single CSV record longer than this is refused (no score table has one), so that a file
 /// without line breaks cannot make the reader hold all of it.
 pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+/// The longest cell text read (Excel's own limit): a longer cell is no score table's, and
+/// refusing it bounds every later step (look-ups, suggestions, messages).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
 /// Line breaks held between two records at most (16 bytes each).
 const MAX_PENDING_BREAKS: usize = 1 << 20;
 
@@ -273,372 +280,6 @@ pub fn decode_source(source: Source<'_>) -> Result<Decoded<'_>, TabularError> {
     })
 }
 
-/// What one pass over a file learns: its hash, its first bytes, whether it is all UTF-8
-/// (else the offset of the first bad byte), and whether it holds anything but whitespace.
-struct Scan {
-    sha256: String,
-    head: Vec<u8>,
-    utf8_error: Option<u64>,
-    blank: bool,
-}
-
-fn scan(input: &mut impl Read) -> io::Result<Scan> {
-    let mut hasher = Sha256::new();
-    let mut head = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    // An incomplete UTF-8 sequence at the end of one chunk, finished by the next.
-    let mut carry: Vec<u8> = Vec::new();
-    let (mut offset, mut utf8_error, mut blank) = (0u64, None, true);
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let chunk = &buf[..n];
-        hasher.update(chunk);
-        if head.len() < HEAD_BYTES {
-            let take = (HEAD_BYTES - head.len()).min(n);
-            head.extend_from_slice(&chunk[..take]);
-        }
-        if blank && !chunk.iter().all(u8::is_ascii_whitespace) {
-            blank = false;
-        }
-        if utf8_error.is_none() {
-            let checked_from = offset - carry.len() as u64;
-            carry.extend_from_slice(chunk);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    carry.drain(..e.valid_up_to());
-                }
-                Err(e) => {
-                    utf8_error = Some(checked_from + e.valid_up_to() as u64);
-                    carry.clear();
-                }
-            }
-        }
-        offset += n as u64;
-    }
-    if utf8_error.is_none() && !carry.is_empty() {
-        utf8_error = Some(offset - carry.len() as u64);
-    }
-    let digest = hasher.finalize();
-    Ok(Scan {
-        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-        head,
-        utf8_error,
-        blank,
-    })
-}
-
-/// The start of the text, for sniffing (a character cut at the end of the head is dropped).
-fn decode_head(head: &[u8], decoder: Option<&'static encoding_rs::Encoding>) -> String {
-    match decoder {
-        Some(enc) => {
-            let mut d = enc.new_decoder_without_bom_handling();
-            let mut out = String::with_capacity(head.len() * 2);
-            let _ = d.decode_to_string(head, &mut out, false);
-            out
-        }
-        None => {
-            let valid = match std::str::from_utf8(head) {
-                Ok(s) => s.len(),
-                Err(e) => e.valid_up_to(),
-            };
-            String::from_utf8_lossy(&head[..valid]).into_owned()
-        }
-    }
-}
-
-/// Turns a stream in a legacy or UTF-16 encoding into UTF-8 as it is read; a malformed
-/// sequence is an `InvalidData` error, never a replacement character.
-struct DecodeReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    input: Vec<u8>,
-    in_start: usize,
-    in_end: usize,
-    eof: bool,
-    done: bool,
-    out: Vec<u8>,
-    out_pos: usize,
-}
-
-impl<R: Read> DecodeReader<R> {
-    fn new(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
-        DecodeReader {
-            inner,
-            decoder: enc.new_decoder_without_bom_handling(),
-            input: vec![0; 16 * 1024],
-            in_start: 0,
-            in_end: 0,
-            eof: false,
-            done: false,
-            out: Vec::new(),
-            out_pos: 0,
-        }
-    }
-}
-
-impl<R: Read> Read for DecodeReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if self.out_pos < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.out_pos);
-                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
-                self.out_pos += n;
-                return Ok(n);
-            }
-            if self.done {
-                return Ok(0);
-            }
-            if self.in_start == self.in_end && !self.eof {
-                let n = self.inner.read(&mut self.input)?;
-                self.eof = n == 0;
-                (self.in_start, self.in_end) = (0, n);
-            }
-            let pending = &self.input[self.in_start..self.in_end];
-            // Three bytes of UTF-8 per input byte at most, plus what the decoder holds.
-            self.out.clear();
-            self.out.resize(pending.len() * 3 + 16, 0);
-            let (result, read, written) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(pending, &mut self.out, self.eof);
-            self.in_start += read;
-            self.out.truncate(written);
-            self.out_pos = 0;
-            match result {
-                encoding_rs::DecoderResult::InputEmpty => self.done = self.eof,
-                encoding_rs::DecoderResult::OutputFull => {}
-                encoding_rs::DecoderResult::Malformed(..) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "文本中有按所判定编码无法解码的字节",
-                    ));
-                }
-            }
-        }
-    }
-}
-
-/// Control characters other than tab, CR and LF do not occur in a spreadsheet's text.
-fn looks_binary(text: &str) -> bool {
-    text.chars()
-        .take(8192)
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{1A}'))
-}
-
-fn read_workbook(
-    mut input: Box<dyn ReadSeek + Send + '_>,
-    zip: bool,
-) -> Result<Vec<SheetRow>, TabularError> {
-    let rewind = |input: &mut Box<dyn ReadSeek + Send + '_>| {
-        input
-            .seek(SeekFrom::Start(0))
-            .map(|_| ())
-            .map_err(|e| unreadable(&e))
-    };
-    if zip {
-        check_zip(&mut input)?;
-        rewind(&mut input)?;
-        if let Ok(mut x) = calamine::Xlsx::new(&mut input) {
-            for name in x.sheet_names().clone() {
-                let rows = stream_xlsx_sheet(&mut x, &name)?;
-                if !rows.is_empty() {
-                    return Ok(rows);
-                }
-            }
-            return Err(TabularError::EmptyFile);
-        }
-        rewind(&mut input)?;
-    }
-    // Older or rarer workbook formats (.xls, .xlsb, .ods) are read from memory.
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(|e| unreadable(&e))?;
-    let mut wb =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.as_slice())).map_err(|e| {
-            TabularError::NotATable {
-                detail: format!("无法作为 Excel 工作簿读取（{e}）"),
-            }
-        })?;
-    read_sheet_range(&mut wb)
-}
-
-/// Reads an .xlsx worksheet cell by cell as it streams out of the archive: empty cells and
-/// rows are skipped, so a stray value far away costs one cell, not the rectangle up to it.
-/// A cell beyond Excel's own limits, or more cells than any score table has, is refused.
-fn stream_xlsx_sheet<RS: Read + Seek>(
-    x: &mut calamine::Xlsx<RS>,
-    name: &str,
-) -> Result<Vec<SheetRow>, TabularError> {
-    let bad = |e: calamine::XlsxError| TabularError::NotATable {
-        detail: format!("无法读取工作表「{name}」（{e}）"),
-    };
-    let mut reader = x.worksheet_cells_reader(name).map_err(bad)?;
-    let mut rows: Vec<SheetRow> = Vec::new();
-    let mut count = 0usize;
-    while let Some(cell) = reader.next_cell().map_err(bad)? {
-        let (r, c) = cell.get_position();
-        let text = cell_text_ref(cell.get_value());
-        if text.is_empty() {
-            continue;
-        }
-        let (row, col) = (r as usize + 1, c as usize);
-        if row > MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
-            return Err(TabularError::NotATable {
-                detail: format!(
-                    "工作表「{name}」的{}有内容，超出 Excel 的范围；请删除远处的多余单元格或另存为 CSV",
-                    CellRef { row, col }
-                ),
-            });
-        }
-        count += 1;
-        if count > MAX_SHEET_CELLS {
-            return Err(TabularError::NotATable {
-                detail: format!(
-                    "工作表「{name}」有超过{MAX_SHEET_CELLS}个非空单元格，过大；请拆分文件或另存为 CSV"
-                ),
-            });
-        }
-        match rows.last_mut() {
-            Some(last) if last.row == row => last.cells.push((col, text)),
-            _ => rows.push(SheetRow {
-                row,
-                cells: vec![(col, text)],
-            }),
-        }
-    }
-    // Excel writes rows and cells in order; a hand-made file may not.
-    rows.sort_by_key(|r| r.row);
-    for r in &mut rows {
-        r.cells.sort_by_key(|(c, _)| *c);
-        r.cells.dedup_by_key(|(c, _)| *c);
-    }
-    Ok(rows)
-}
-
-/// Older workbook formats (.xls, .ods) have no cell stream: their used range is read whole,
-/// after checking its size.
-fn read_sheet_range(
-    wb: &mut calamine::Sheets<Cursor<&[u8]>>,
-) -> Result<Vec<SheetRow>, TabularError> {
-    for name in wb.sheet_names().clone() {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| TabularError::NotATable {
-                detail: format!("无法读取工作表「{name}」（{e}）"),
-            })?;
-        if range.is_empty() {
-            continue;
-        }
-        let (h, w) = range.get_size();
-        if h.saturating_mul(w) > MAX_SHEET_CELLS {
-            return Err(TabularError::NotATable {
-                detail: format!(
-                    "工作表「{name}」的使用范围有{h}行×{w}列，过大；请删除远处的多余单元格或另存为 CSV"
-                ),
-            });
-        }
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::new();
-        for (i, row) in range.rows().enumerate() {
-            let cells: Vec<(usize, String)> = row
-                .iter()
-                .enumerate()
-                .map(|(j, d)| (c0 as usize + j, cell_text(d)))
-                .filter(|(_, t)| !t.is_empty())
-                .collect();
-            if !cells.is_empty() {
-                rows.push(SheetRow {
-                    row: r0 as usize + i + 1,
-                    cells,
-                });
-            }
-        }
-        return Ok(rows);
-    }
-    Err(TabularError::EmptyFile)
-}
-
-/// Refuses an archive that would expand to far more than any workbook of scores: over
-/// `MAX_UNZIPPED` in all, or one member expanding more than `MAX_RATIO` times (a zip bomb).
-/// The sizes are the archive's own declarations, read before anything is decompressed.
-fn check_zip(input: &mut (impl Read + Seek)) -> Result<(), TabularError> {
-    let bomb = |detail: String| TabularError::NotATable { detail };
-    let Ok(mut zip) = zip::ZipArchive::new(input) else {
-        // Not a readable archive: calamine says why.
-        return Ok(());
-    };
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let Ok(f) = zip.by_index_raw(i) else {
-            continue;
-        };
-        let (size, packed) = (f.size(), f.compressed_size().max(1));
-        total = total.saturating_add(size);
-        if size > MAX_RATIO_FLOOR && size / packed > MAX_RATIO {
-            return Err(bomb(format!(
-                "工作簿中的「{}」压缩比异常（{}倍），可能是压缩炸弹，未读取",
-                f.name().unwrap_or_default(),
-                size / packed
-            )));
-        }
-    }
-    if total > MAX_UNZIPPED {
-        return Err(bomb(format!(
-            "工作簿解压后有{}MB，超过{}MB的上限，未读取；请另存为 CSV",
-            total / (1 << 20),
-            MAX_UNZIPPED / (1 << 20)
-        )));
-    }
-    Ok(())
-}
-
-/// Excel's own limits.
-const MAX_SHEET_ROWS: usize = 1_048_576;
-const MAX_SHEET_COLUMNS: usize = 16_384;
-/// An .xlsx may expand to at most this much in all…
-const MAX_UNZIPPED: u64 = 512 << 20;
-/// …and no member more than this many times its packed size, once it is larger than the floor
-/// (XML compresses about 10–30 times; a bomb thousands of times).
-const MAX_RATIO: u64 = 200;
-const MAX_RATIO_FLOOR: u64 = 8 << 20;
-
-/// A streamed cell as the text a user sees (see `cell_text`).
-fn cell_text_ref(d: &DataRef<'_>) -> String {
-    match d {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::SharedString(s) => (*s).to_string(),
-        DataRef::Int(i) => cell_text(&Data::Int(*i)),
-        DataRef::Float(f) => cell_text(&Data::Float(*f)),
-        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
-        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
-        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
-    }
-}
-
-/// A workbook cell as the text a user sees; numbers keep their exact decimal value.
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        // Binary noise (12.300000000000001) is rounded away; a value that really has more
-        // than 4 decimals (=55/3) stays as it is and is rejected, as it would be in a CSV.
-        Data::Float(f) => match crate::domain::Points::from_f64(*f) {
-            Some(p) if (p.as_f64() - f).abs() <= 1e-9 * f.abs().max(1.0) => p.to_string(),
-            _ => f.to_string(),
-        },
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        Data::Error(e) => format!("#{e:?}"),
-        Data::DateTime(dt) => dt.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-    }
-}
-
 /// Walks every row with its 1-based row number as Excel shows it; stops at the first error
 /// `f` returns (a text that cannot be read as CSV stops it too).
 pub fn for_each_row<E: From<TabularError>>(
@@ -679,6 +320,15 @@ pub fn for_each_row<E: From<TabularError>>(
                             t.breaks.pop_front();
                         }
                         t.record_start = start;
+                        if let Some((col, n)) = rec.iter().enumerate().find_map(|(i, c)| {
+                            // Bytes first: most cells are far shorter than the limit.
+                            (c.len() > MAX_CELL_CHARS)
+                                .then(|| c.chars().count())
+                                .filter(|&n| n > MAX_CELL_CHARS)
+                                .map(|n| (i, n))
+                        }) {
+                            return Err(cell_too_long(CellRef { row: line, col }, n).into());
+                        }
                         f(line, RowRef::Csv(&rec))?;
                     }
                     Ok(false) => return Ok(()),
@@ -713,6 +363,15 @@ pub fn for_each_row<E: From<TabularError>>(
             }
             Ok(())
         }
+    }
+}
+
+/// A cell longer than Excel allows: refused, and never echoed.
+pub(super) fn cell_too_long(at: CellRef, chars: usize) -> TabularError {
+    TabularError::NotATable {
+        detail: format!(
+            "{at}有{chars}个字，超过 Excel 单元格的上限（{MAX_CELL_CHARS}字），不是得分表的内容"
+        ),
     }
 }
 
@@ -872,22 +531,6 @@ mod tests {
         })
         .unwrap();
         assert_eq!(rows[1], (2, "马街街道".to_string(), "18.5".to_string()));
-    }
-
-    #[test]
-    fn workbook_floats_keep_their_real_decimals() {
-        assert_eq!(
-            cell_text(&Data::Float(0.1 + 0.2)),
-            "0.30",
-            "binary noise of 0.1 + 0.2"
-        );
-        assert_eq!(cell_text(&Data::Float(18.5)), "18.50");
-        let third = cell_text(&Data::Float(55.0 / 3.0));
-        assert!(third.starts_with("18.3333333"), "{third}");
-        assert!(
-            crate::import::number::parse_points(&third).is_err(),
-            "rejected like a CSV value"
-        );
     }
 
     #[test]

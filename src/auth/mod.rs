@@ -1,11 +1,13 @@
 //! Who may do what: roles, password hashing (argon2), random tokens, and the limiter of failed
-//! logins. Pure apart from the operating system's random numbers; the clock is passed in.
+//! logins (`limiter`). Pure apart from the operating system's random numbers; the clock is
+//! passed in.
+
+pub mod limiter;
+pub use limiter::{Failure, LoginLimiter, RefusalLog, Verdict};
 
 use crate::domain::codes;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 /// What an account may do. Ordered by reach: a 管理员 may do everything a 考评办 may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -128,60 +130,6 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Failed logins allowed per key within `LOGIN_WINDOW` before it is locked for the rest of it.
-pub const MAX_FAILED_PER_ACCOUNT: usize = 5;
-pub const MAX_FAILED_PER_ADDRESS: usize = 20;
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Keys remembered at most (oldest forgotten first), so a flood of names cannot grow memory.
-const MAX_KEYS: usize = 10_000;
-
-/// Counts failed logins per key (an account name, an address) in a sliding window.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: HashMap<String, Vec<Instant>>,
-}
-
-impl LoginLimiter {
-    /// How long `key` must wait before trying again, if it is locked.
-    #[must_use]
-    pub fn locked_for(&self, key: &str, limit: usize, now: Instant) -> Option<Duration> {
-        let times = self.failures.get(key)?;
-        let recent: Vec<&Instant> = times
-            .iter()
-            .filter(|t| now.duration_since(**t) < LOGIN_WINDOW)
-            .collect();
-        if recent.len() < limit {
-            return None;
-        }
-        let oldest = recent.iter().min()?;
-        Some(LOGIN_WINDOW.saturating_sub(now.duration_since(**oldest)))
-    }
-
-    pub fn fail(&mut self, key: &str, now: Instant) {
-        if self.failures.len() >= MAX_KEYS && !self.failures.contains_key(key) {
-            self.failures
-                .retain(|_, t| t.iter().any(|x| now.duration_since(*x) < LOGIN_WINDOW));
-            if self.failures.len() >= MAX_KEYS {
-                self.failures.clear();
-            }
-        }
-        let times = self.failures.entry(key.to_string()).or_default();
-        times.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
-        times.push(now);
-    }
-
-    pub fn succeed(&mut self, key: &str) {
-        self.failures.remove(key);
-    }
-
-    /// Takes back the latest failure counted for `key` (an attempt that succeeded after all).
-    pub fn forget_last(&mut self, key: &str) {
-        if let Some(t) = self.failures.get_mut(key) {
-            t.pop();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,21 +156,5 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_secret(&a, &a.clone()));
         assert!(!same_secret(&a, &b));
-    }
-
-    #[test]
-    fn the_limiter_locks_after_the_limit_and_forgets_after_the_window() {
-        let mut l = LoginLimiter::default();
-        let t0 = Instant::now();
-        for _ in 0..MAX_FAILED_PER_ACCOUNT - 1 {
-            l.fail("kpb", t0);
-        }
-        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0), None);
-        l.fail("kpb", t0);
-        assert!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0).is_some());
-        let later = t0 + LOGIN_WINDOW + Duration::from_secs(1);
-        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, later), None);
-        l.succeed("kpb");
-        assert_eq!(l.locked_for("kpb", MAX_FAILED_PER_ACCOUNT, t0), None);
     }
 }
