@@ -42,6 +42,53 @@ mod tests {
     }
 }
 
+/// Characters that change how text looks without being seen: zero-width characters, joiners,
+/// directional marks and overrides (a right-to-left override makes `gpj.exe` read `exe.jpg`),
+/// the soft hyphen, the byte-order mark.
+#[must_use]
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}')
+        || c.is_control()
+}
+
+/// Text a person typed, as it may be stored and shown: no invisible or control characters
+/// (line breaks kept where `multiline`), and something visible left.
+#[must_use]
+pub fn visible_text(s: &str, multiline: bool) -> Option<String> {
+    if s.chars()
+        .any(|c| is_invisible(c) && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return None;
+    }
+    let t = trim_cell(s);
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Shown text with every invisible and control character removed (a browser's file name).
+#[must_use]
+pub fn strip_invisible(s: &str) -> String {
+    s.chars().filter(|&c| !is_invisible(c)).collect()
+}
+
+/// Letters of scripts that copy Latin ones (Cyrillic а, Greek ο): refused in account names,
+/// where `аdmin` must not pass for `admin`.
+#[must_use]
+pub fn has_lookalike_letters(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}' | '\u{1D00}'..='\u{1DBF}'))
+}
+
+/// The form two names are compared in for "looks like another": full-width folded, spaces
+/// removed, case folded.
+#[must_use]
+pub fn name_skeleton(s: &str) -> String {
+    normalize_name(s).to_lowercase()
+}
+
 /// Longest cell text echoed whole in a message.
 pub const SHOWN_CHARS: usize = 40;
 
@@ -78,7 +125,27 @@ fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod clip_tests {
-    use super::clip;
+    use super::*;
+
+    #[test]
+    fn invisible_and_lookalike_text_is_caught() {
+        assert_eq!(
+            visible_text("  数据有误 ", false).as_deref(),
+            Some("数据有误")
+        );
+        assert_eq!(visible_text("\u{200B}\u{200B}", false), None);
+        assert_eq!(visible_text("\u{202E}原因", false), None);
+        assert_eq!(
+            visible_text("第一行\n第二行", true).as_deref(),
+            Some("第一行\n第二行")
+        );
+        assert_eq!(visible_text("第一行\n第二行", false), None);
+        assert_eq!(visible_text("   ", false), None);
+        assert!(has_lookalike_letters("\u{0430}dmin"));
+        assert!(!has_lookalike_letters("管理员admin"));
+        assert_eq!(name_skeleton("Ａｄｍｉｎ 甲"), name_skeleton("admin甲"));
+        assert_eq!(strip_invisible("a\u{202E}gpj.csv"), "agpj.csv");
+    }
 
     #[test]
     fn long_cells_are_clipped_with_their_length() {

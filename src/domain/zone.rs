@@ -123,12 +123,12 @@ mod tests {
     fn beijing_time_is_the_default_and_offsets_parse() {
         let z = Zone::default();
         // 09:00 in Beijing is 01:00 UTC, whatever the server's own zone.
-        assert_eq!(z.parse_local("2026-12-01T09:00"), Some(1_764_550_800));
-        assert_eq!(z.minute(1_764_550_800), "2026-12-01 09:00");
+        assert_eq!(z.parse_local("2026-12-01T09:00"), Some(1_796_086_800));
+        assert_eq!(z.minute(1_796_086_800), "2026-12-01 09:00");
         let utc: Zone = "UTC".parse().unwrap();
-        assert_eq!(utc.minute(1_764_550_800), "2026-12-01 01:00");
+        assert_eq!(utc.minute(1_796_086_800), "2026-12-01 01:00");
         let off: Zone = "UTC+08:00".parse().unwrap();
-        assert_eq!(off.parse_local("2026-12-01T09:00"), Some(1_764_550_800));
+        assert_eq!(off.parse_local("2026-12-01T09:00"), Some(1_796_086_800));
         assert_eq!(
             "+5:30".parse::<Zone>().map(|z| z.minute(0)).unwrap(),
             "1970-01-01 05:30"

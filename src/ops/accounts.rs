@@ -34,15 +34,18 @@ pub fn add_user(
     actor: Actor<'_>,
 ) -> store::Result<i64> {
     let name = name.trim();
-    if name.is_empty()
+    if crate::text::visible_text(name, false).is_none()
         || name.chars().count() > 40
         || name
             .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'))
+            .any(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
     {
         return Err(Refusal::BadAccountName.into());
     }
-    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if crate::text::has_lookalike_letters(name) {
+        return Err(Refusal::LookalikeAccountName.into());
+    }
+    let provider = visible_provider(provider)?;
     if (role == Role::Provider) != provider.is_some() {
         return Err(Refusal::ProviderNeedsName.into());
     }
@@ -50,6 +53,17 @@ pub fn add_user(
         reason: e.to_string(),
     })?;
     store::write_tx(conn, |tx| {
+        let skeleton = crate::text::name_skeleton(name);
+        if let Some(existing) = store::accounts(tx)?
+            .into_iter()
+            .find(|a| a.name != name && crate::text::name_skeleton(&a.name) == skeleton)
+        {
+            return Err(Refusal::NameTooSimilar {
+                name: name.to_string(),
+                existing: existing.name,
+            }
+            .into());
+        }
         let id = store::add_account(tx, name, role, provider, &hash)?.ok_or_else(|| {
             Refusal::NameTaken {
                 name: name.to_string(),
@@ -62,6 +76,18 @@ pub fn add_user(
         audit(tx, actor, AuditAction::AccountAdded, &detail)?;
         Ok(id)
     })
+}
+
+/// A provider name as typed: trimmed, `None` when blank, refused when it hides characters.
+fn visible_provider(provider: Option<&str>) -> store::Result<Option<&str>> {
+    match provider.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) if crate::text::visible_text(p, false).is_some() => Ok(Some(p)),
+        Some(_) => Err(Refusal::InvisibleText {
+            what: "报送单位名称",
+        }
+        .into()),
+    }
 }
 
 fn find(conn: &Connection, name: &str) -> store::Result<Account> {
@@ -129,7 +155,7 @@ pub fn set_role(
     provider: Option<&str>,
     actor: Actor<'_>,
 ) -> store::Result<()> {
-    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    let provider = visible_provider(provider)?;
     if (role == Role::Provider) != provider.is_some() {
         return Err(Refusal::ProviderNeedsName.into());
     }

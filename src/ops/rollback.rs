@@ -14,10 +14,10 @@ pub fn rollback(
     reason: &str,
     actor: Actor<'_>,
 ) -> store::Result<i64> {
-    let reason = reason.trim();
-    if reason.is_empty() {
+    let Some(reason) = crate::text::visible_text(reason, true) else {
         return Err(Refusal::RollbackNeedsReason.into());
-    }
+    };
+    let reason = reason.as_str();
     store::write_tx(conn, |tx| {
         let s = super::structure(tx)?;
         let periods = store::batch_periods(tx, batch)?;
@@ -64,6 +64,12 @@ pub fn set_providers(
         let mut changed = Vec::new();
         for (id, provider) in providers {
             let provider = provider.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            if provider.is_some_and(|p| crate::text::visible_text(p, false).is_none()) {
+                return Err(Refusal::InvisibleText {
+                    what: "报送单位名称",
+                }
+                .into());
+            }
             let Some(ind) = s.indicators.iter().find(|i| i.id == *id) else {
                 continue;
             };

@@ -168,7 +168,8 @@ pub fn confirm(
     let reason = upload
         .correction
         .as_deref()
-        .filter(|r| !r.trim().is_empty());
+        .and_then(|r| crate::text::visible_text(r, true));
+    let reason = reason.as_deref();
     if allow_published && reason.is_none() {
         return Err(Refusal::CorrectionNeedsReason.into());
     }

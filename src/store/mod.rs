@@ -150,10 +150,18 @@ pub enum Refusal {
     StalePreview,
     #[error("此文件已确认导入（导入批次 #{batch}），不能重复确认")]
     AlreadyConfirmed { batch: i64 },
-    #[error("更正已揭榜的期间需要管理员填写更正原因")]
+    #[error("更正已揭榜的期间需要管理员填写更正原因（不能只有空格或不可见字符）")]
     CorrectionNeedsReason,
-    #[error("账号名不能为空，最多40个字符，且不能含控制字符或 / \\ ? # %")]
+    #[error("账号名不能为空，最多40个字符，且不能含控制字符、不可见字符或 / \\ ? # %")]
     BadAccountName,
+    #[error("账号名不能含西里尔或希腊字母（易与拉丁字母混淆）")]
+    LookalikeAccountName,
+    #[error(
+        "账号名「{name}」与已有账号「{existing}」过于相似（仅全角/半角、大小写或空格不同），请另取一个"
+    )]
+    NameTooSimilar { name: String, existing: String },
+    #[error("{what}不能为空，也不能只有空格或不可见字符（如零宽字符、文字方向控制符）")]
+    InvisibleText { what: &'static str },
     #[error("报送单位账号必须指定所属的报送单位名称（如 区统计局）；其他角色不指定")]
     ProviderNeedsName,
     #[error("密码不符合要求：{reason}")]
@@ -176,7 +184,7 @@ pub enum Refusal {
     RollbackSuperseded { batch: i64, later: i64 },
     #[error("导入批次 #{batch} 没有可撤销的得分数据")]
     NothingToRollBack { batch: i64 },
-    #[error("撤销需要填写原因")]
+    #[error("撤销需要填写原因（不能只有空格或不可见字符）")]
     RollbackNeedsReason,
     #[error("期间{period}已有待执行的定时揭榜；如需改时间，请先取消")]
     AlreadyScheduled { period: PeriodKey },

@@ -7,6 +7,7 @@ mod boards;
 mod cli;
 mod correctness;
 mod fuzz;
+mod gates;
 mod helpers;
 mod hostile;
 mod http;

@@ -38,8 +38,9 @@ pub async fn gate(
     if open {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    // The lobby's own chart images go with the lobby.
-    let lobby_chart = path.starts_with("/charts/") && req.query_string().contains("lobby=");
+    // The lobby's own chart images go with the lobby: only the totals chart, asked for with a
+    // real `lobby` parameter (any other chart, or a look-alike query, is a page like others).
+    let lobby_chart = is_lobby_chart(&path, req.query_string());
     if path == "/lobby" || path.starts_with("/lobby/") || lobby_chart {
         // A named screen's own token, else the token of all screens, else none.
         let own = match screen_name(&path) {
@@ -128,6 +129,18 @@ pub async fn gate(
             .finish()
     };
     Ok(req.into_response(res))
+}
+
+/// `/charts/{period}/{group}/totals.svg` asked with a `lobby` parameter naming a theme.
+fn is_lobby_chart(path: &str, query: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    let totals = matches!(parts.as_slice(), ["", "charts", p, g, "totals.svg"]
+        if !p.is_empty() && !g.is_empty() && *p != "groups" && *p != "units");
+    totals
+        && web::Query::<std::collections::HashMap<String, String>>::from_query(query)
+            .ok()
+            .and_then(|q| q.get("lobby").cloned())
+            .is_some_and(|t| matches!(t.as_str(), "red" | "dark"))
 }
 
 /// `/lobby/大厅` or `/lobby/大厅/content` → `大厅` (not the lobby's own routes); the path is

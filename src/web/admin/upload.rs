@@ -63,7 +63,10 @@ pub(super) async fn upload_page(
 /// Keeps the last part of a browser-supplied file name, without path or control characters.
 pub(super) fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let clean: String = crate::text::strip_invisible(base)
+        .chars()
+        .take(120)
+        .collect();
     if clean.trim().is_empty() {
         "上传文件".into()
     } else {
@@ -86,6 +89,12 @@ pub(super) async fn upload(
     };
     let reason = form.reason.clone();
     let correction = !reason.is_empty();
+    if correction && crate::text::visible_text(&reason, true).is_none() {
+        return Err(AppError::BadRequest(
+            "更正原因不能只有空格或不可见字符（如零宽字符、文字方向控制符）。请返回上一页重新填写。"
+                .into(),
+        ));
+    }
     if correction && staff.role() < Role::Admin {
         return Err(AppError::Forbidden(
             "只有管理员可以更正已揭榜的期间。".into(),
