@@ -109,6 +109,33 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
     wb.save_to_buffer()
 }
 
+/// An import template for one group: a title row naming the competition and period, the
+/// header (单位 and the indicators; the importer finds it below the title) and one row per
+/// unit with its values blank.
+pub fn import_template_xlsx(
+    title: &str,
+    group: &str,
+    units: &[String],
+    indicators: &[String],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(group))?;
+    let bold = Format::new().set_bold();
+    ws.write_string_with_format(0, 0, title, &Format::new().set_bold().set_font_size(14))?;
+    ws.write_string_with_format(1, 0, "单位", &bold)?;
+    for (c, name) in indicators.iter().enumerate() {
+        ws.write_string_with_format(1, 1 + c as u16, name, &bold)?;
+        ws.set_column_width(1 + c as u16, 14)?;
+    }
+    for (r, u) in units.iter().enumerate() {
+        ws.write_string(2 + r as u32, 0, u)?;
+    }
+    ws.set_column_width(0, 18)?;
+    ws.set_freeze_panes(2, 1)?;
+    wb.save_to_buffer()
+}
+
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str) -> String {
     let s: String = name

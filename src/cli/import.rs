@@ -29,12 +29,14 @@ pub fn import(
         allow_published: correct_published,
         dry_run,
     };
-    let (plan, outcome) = crate::ops::import_source(
+    let who = super::operator();
+    let (plan, outcome) = crate::ops::import_source_by(
         &mut *store.conn()?,
         Source::File(file),
         &name,
         period,
         &opts,
+        who.actor(),
     )?;
     let periods: Vec<String> = plan.periods.iter().map(ToString::to_string).collect();
     println!(
@@ -114,7 +116,14 @@ pub fn honors(
     let catalog = structure(&conn)?.catalog();
     let plan =
         crate::import::honors::plan_honors(&bytes, &catalog, period).map_err(StoreError::Import)?;
-    let n = crate::ops::import_honors(&mut conn, &catalog, &plan, &file_name(file), actor)?;
+    let _ = actor;
+    let n = crate::ops::import_honors_by(
+        &mut conn,
+        &catalog,
+        &plan,
+        &file_name(file),
+        super::operator().actor(),
+    )?;
     println!(
         "已导入实干先锋{n}人（{}）",
         plan.periods()

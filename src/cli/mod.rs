@@ -152,6 +152,29 @@ pub enum UserCommand {
     List,
 }
 
+/// Who runs a command, for the audit log: the operating-system user (a command line has no
+/// login; `--actor` is free text and recorded only as what it is).
+pub(crate) struct Operator(String);
+
+impl Operator {
+    pub(crate) fn actor(&self) -> crate::ops::Actor<'_> {
+        crate::ops::Actor {
+            name: &self.0,
+            address: None,
+        }
+    }
+}
+
+pub(crate) fn operator() -> Operator {
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok())
+        .map(|u| crate::text::strip_invisible(u.trim()))
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "未知用户".into());
+    Operator(format!("命令行（{}）", crate::text::clip(&user)))
+}
+
 /// `serve`'s settings; also what running without a command means, read by clap from the
 /// same flags' environment variables, so both agree (`SHAIBANG_NO_DEMO=false` is false).
 #[derive(Parser, Debug)]

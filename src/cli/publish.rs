@@ -6,7 +6,12 @@ use crate::store::Store;
 use std::process::ExitCode;
 
 pub fn publish(store: &Store, period: PeriodKey) -> Result<ExitCode, CliError> {
-    crate::ops::publish(&mut *store.conn()?, period)?;
+    crate::ops::publish_by(
+        &mut *store.conn()?,
+        period,
+        super::operator().actor(),
+        "在命令行揭榜",
+    )?;
     println!("{}（{}）已揭榜", period.label(), period);
     Ok(ExitCode::SUCCESS)
 }

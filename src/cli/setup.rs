@@ -80,7 +80,7 @@ pub fn playlist(
         slides: crate::lobby::format_slides(&slides),
         token,
     };
-    crate::ops::save_playlist(&mut *store.conn()?, &row)?;
+    crate::ops::save_playlist_by(&mut *store.conn()?, &row, super::operator().actor())?;
     println!("播放列表「{name}」已保存：/lobby/{name}（{}）", row.slides);
     Ok(ExitCode::SUCCESS)
 }

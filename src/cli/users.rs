@@ -3,16 +3,10 @@
 
 use super::CliError;
 use crate::auth::Role;
-use crate::ops::Actor;
 use crate::store::Store;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
-
-const CLI: Actor<'static> = Actor {
-    name: "命令行",
-    address: None,
-};
 
 /// Reads a password: without echo from a terminal (asked twice), else the first line of
 /// standard input (for scripts: `echo "$PW" | shaibang user add …`).
@@ -38,27 +32,44 @@ pub fn add(
     provider: Option<&str>,
 ) -> Result<ExitCode, CliError> {
     let password = read_password()?;
-    crate::ops::add_user(&mut *store.conn()?, name, role, provider, &password, CLI)?;
+    crate::ops::add_user(
+        &mut *store.conn()?,
+        name,
+        role,
+        provider,
+        &password,
+        super::operator().actor(),
+    )?;
     println!("已创建账号「{name}」（{}）", role.label());
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn passwd(store: &Store, name: &str) -> Result<ExitCode, CliError> {
     let password = read_password()?;
-    crate::ops::set_password(&mut *store.conn()?, name, &password, CLI)?;
+    crate::ops::set_password(
+        &mut *store.conn()?,
+        name,
+        &password,
+        super::operator().actor(),
+    )?;
     println!("已修改账号「{name}」的密码；该账号已登录的浏览器需要重新登录");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn disable(store: &Store, name: &str, disabled: bool) -> Result<ExitCode, CliError> {
-    crate::ops::set_disabled(&mut *store.conn()?, name, disabled, CLI)?;
+    crate::ops::set_disabled(
+        &mut *store.conn()?,
+        name,
+        disabled,
+        super::operator().actor(),
+    )?;
     println!("已{}账号「{name}」", if disabled { "停用" } else { "启用" });
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn unlock(store: &Store, name: &str) -> Result<ExitCode, CliError> {
     let now = chrono::Utc::now().timestamp();
-    crate::ops::unlock_account(&mut *store.conn()?, name, now, CLI)?;
+    crate::ops::unlock_account(&mut *store.conn()?, name, now, super::operator().actor())?;
     println!("已解除账号「{name}」的登录锁定；可以立即重新登录");
     Ok(ExitCode::SUCCESS)
 }

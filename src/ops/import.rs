@@ -59,6 +59,67 @@ pub fn import_source(
     Ok((plan, outcome))
 }
 
+/// `import_source` from the command line: the import and its audit entries (one per period,
+/// a correction entry per corrected period) in one transaction, under the operating-system
+/// user who ran it (`actor`); the free-text `--actor` is recorded as what it is.
+pub fn import_source_by(
+    conn: &mut Connection,
+    source: Source<'_>,
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+    actor: super::Actor<'_>,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    let catalog = store::load_structure(conn)?
+        .ok_or(Refusal::NoCompetition)?
+        .catalog();
+    let record = |tx: &Transaction<'_>, staged: &StagedImport| {
+        let s = &staged.summary;
+        let detail = format!(
+            "导入「{file_name}」（sha256 {}）为批次 #{}：新增{}项，变更{}项，删除{}项；--actor「{}」",
+            staged.plan.sha256,
+            staged.batch_id,
+            s.added,
+            s.changed,
+            s.removed,
+            crate::text::clip(&crate::text::strip_invisible(opts.actor))
+        );
+        for &p in &staged.plan.periods {
+            let action = if staged.corrected.contains(&p) {
+                store::AuditAction::Correction
+            } else {
+                store::AuditAction::Import
+            };
+            store::audit(
+                tx,
+                &store::AuditEntry {
+                    actor: actor.name,
+                    action,
+                    period: Some(p),
+                    detail: &detail,
+                    address: actor.address,
+                },
+            )?;
+        }
+        Ok(())
+    };
+    store::import_cache(conn, true)?;
+    let result = import_in_tx(
+        conn,
+        &catalog,
+        source,
+        file_name,
+        default_period,
+        opts,
+        &Checks {
+            on_commit: Some(&record),
+            ..Checks::default()
+        },
+    );
+    store::import_cache(conn, false)?;
+    result
+}
+
 /// Records written in an import's transaction just before its commit.
 pub(super) type OnCommit<'a> = dyn Fn(&Transaction<'_>, &StagedImport) -> store::Result<()> + 'a;
 

@@ -16,7 +16,7 @@ pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
     set_disabled, set_password, set_role, unlock_account,
 };
-pub use import::{import_file, import_source};
+pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
@@ -49,9 +49,108 @@ pub fn import_honors(
     })
 }
 
+/// `import_honors` by someone, audited in the same transaction (the command line).
+pub fn import_honors_by(
+    conn: &mut Connection,
+    catalog: &Catalog,
+    plan: &HonorPlan,
+    file_name: &str,
+    actor: Actor<'_>,
+) -> store::Result<usize> {
+    store::write_tx(conn, |tx| {
+        let n = store::replace_honors(tx, catalog, plan, file_name, actor.name)?;
+        let detail = format!("导入实干先锋名单「{file_name}」，{n}人");
+        for p in plan.periods() {
+            store::audit(
+                tx,
+                &store::AuditEntry {
+                    actor: actor.name,
+                    action: store::AuditAction::Honors,
+                    period: Some(p),
+                    detail: &detail,
+                    address: actor.address,
+                },
+            )?;
+        }
+        Ok(n)
+    })
+}
+
 /// Creates or replaces a lobby playlist.
 pub fn save_playlist(conn: &mut Connection, row: &PlaylistRow) -> store::Result<()> {
     store::write_tx(conn, |tx| store::save_playlist(tx, row))
+}
+
+/// `save_playlist` by someone, audited in the same transaction (the command line).
+pub fn save_playlist_by(
+    conn: &mut Connection,
+    row: &PlaylistRow,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        store::save_playlist(tx, row)?;
+        store::audit(
+            tx,
+            &store::AuditEntry {
+                actor: actor.name,
+                action: store::AuditAction::Playlist,
+                period: None,
+                detail: &format!(
+                    "设置大厅屏幕「{}」{}",
+                    row.name,
+                    if row.token.is_some() {
+                        "（带授权码）"
+                    } else {
+                        ""
+                    }
+                ),
+                address: actor.address,
+            },
+        )
+    })
+}
+
+/// Opens a draft period for uploads, audited.
+pub fn open_period(
+    conn: &mut Connection,
+    key: crate::domain::PeriodKey,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        store::open_period(tx, key)?;
+        store::audit(
+            tx,
+            &store::AuditEntry {
+                actor: actor.name,
+                action: store::AuditAction::OpenPeriod,
+                period: Some(key),
+                detail: &format!("新建草稿期间{}，开放报送", key.label()),
+                address: actor.address,
+            },
+        )
+    })
+}
+
+/// Removes a draft period that holds nothing (no value, honor, board or schedule): a typo'd
+/// period created by an import and rolled back leaves no trace on the upload pages.
+pub fn remove_empty_period(
+    conn: &mut Connection,
+    key: crate::domain::PeriodKey,
+    actor: Actor<'_>,
+) -> store::Result<()> {
+    store::write_tx(conn, |tx| {
+        store::remove_empty_period(tx, key)?;
+        store::audit(
+            tx,
+            &store::AuditEntry {
+                actor: actor.name,
+                action: store::AuditAction::RemovePeriod,
+                period: None,
+                detail: &format!("删除空的草稿期间{}", key.label()),
+                address: actor.address,
+            },
+        )
+    })
 }
 
 fn structure(conn: &Connection) -> store::Result<Structure> {

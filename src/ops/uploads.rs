@@ -82,6 +82,9 @@ pub fn preview(
         None,
     )
     .map_err(StoreError::Import)?;
+    if provider.is_some() {
+        open_drafts_only(&structure(conn)?, &planned.periods)?;
+    }
     let tx = store::begin_write(conn)?;
     let data_version = store::data_version(&tx)?.0;
     let s = structure(&tx)?;
@@ -181,6 +184,11 @@ pub fn confirm(
         dry_run: false,
     };
     let record = |tx: &rusqlite::Transaction<'_>, staged: &store::StagedImport| {
+        if provider.is_some()
+            && let Some(&period) = staged.new_periods.first()
+        {
+            return Err(Refusal::PeriodNotOpen { period }.into());
+        }
         store::mark_upload_confirmed(tx, upload.id, staged.batch_id)?;
         let s = &staged.summary;
         let detail = format!(
@@ -229,6 +237,21 @@ pub fn confirm(
     );
     store::import_cache(conn, false)?;
     result
+}
+
+/// A 报送单位 writes into periods the 考评办 opened (drafts that exist), never a new one:
+/// a typo like 2099Q4 would otherwise create a period everybody's upload page offers.
+fn open_drafts_only(s: &store::Structure, periods: &[PeriodKey]) -> store::Result<()> {
+    for &period in periods {
+        if !s
+            .periods
+            .iter()
+            .any(|p| p.key == period && p.status == PeriodStatus::Draft)
+        {
+            return Err(Refusal::PeriodNotOpen { period }.into());
+        }
+    }
+    Ok(())
 }
 
 /// Records an upload in the audit log (whatever came of it) and, when it can be confirmed,

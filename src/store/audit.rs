@@ -23,6 +23,13 @@ pub enum AuditAction {
     AccountChanged,
     PasswordChanged,
     Providers,
+    /// An import from the command line.
+    Import,
+    /// A 实干先锋 list from the command line.
+    Honors,
+    Playlist,
+    OpenPeriod,
+    RemovePeriod,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -40,10 +47,15 @@ crate::domain::codes!("操作" AuditAction {
     AccountChanged = "account_changed",
     PasswordChanged = "password_changed",
     Providers = "providers",
+    Import = "import",
+    Honors = "honors",
+    Playlist = "playlist",
+    OpenPeriod = "open_period",
+    RemovePeriod = "remove_period",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -58,6 +70,11 @@ impl AuditAction {
         AuditAction::AccountChanged,
         AuditAction::PasswordChanged,
         AuditAction::Providers,
+        AuditAction::Import,
+        AuditAction::Honors,
+        AuditAction::Playlist,
+        AuditAction::OpenPeriod,
+        AuditAction::RemovePeriod,
     ];
 
     #[must_use]
@@ -77,6 +94,11 @@ impl AuditAction {
             AuditAction::AccountChanged => "修改账号",
             AuditAction::PasswordChanged => "修改密码",
             AuditAction::Providers => "指标报送单位",
+            AuditAction::Import => "命令行导入",
+            AuditAction::Honors => "实干先锋名单",
+            AuditAction::Playlist => "大厅屏幕设置",
+            AuditAction::OpenPeriod => "新建期间",
+            AuditAction::RemovePeriod => "删除空期间",
         }
     }
 }

@@ -112,6 +112,12 @@ impl From<rusqlite::Error> for StoreError {
 pub enum Refusal {
     #[error("数据库中还没有竞赛：请先初始化竞赛结构")]
     NoCompetition,
+    #[error("期间{}已存在", .period.label())]
+    PeriodExists { period: PeriodKey },
+    #[error("{}不是可删除的空期间：只有尚无任何数据、名单、榜单或定时揭榜的草稿期间才能删除", .period.label())]
+    PeriodNotEmpty { period: PeriodKey },
+    #[error("{}还没有开放报送：报送单位只能上传到考评办已建立的草稿期间；请核对期间，或联系考评办", .period.label())]
+    PeriodNotOpen { period: PeriodKey },
     #[error(
         "服务器上待确认的上传已有{pending_mb}MB，达到{limit_mb}MB的上限：请先确认或放弃已上传的文件（未确认的上传24小时后自动删除），或稍后再试"
     )]
@@ -429,6 +435,71 @@ pub fn backup_to(store: &Store, to: &Path) -> Result<i32> {
 
 pub(crate) fn now() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Opens a new draft period for uploads (by the 考评办, before the 报送单位 upload into it).
+/// Refused when it exists, or is earlier than a published period (a typo, most likely).
+pub fn open_period(tx: &Connection, key: PeriodKey) -> Result<()> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM period WHERE year = ?1 AND quarter = ?2)",
+        (key.year, key.quarter),
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(Refusal::PeriodExists { period: key }.into());
+    }
+    let latest: Option<(i32, u8)> = tx
+        .query_row(
+            "SELECT year, quarter FROM period WHERE status = 'published' ORDER BY year DESC, quarter DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((year, quarter)) = latest {
+        let published = PeriodKey { year, quarter };
+        if key < published {
+            return Err(Refusal::LaterPublished {
+                period: key,
+                published,
+            }
+            .into());
+        }
+    }
+    let c = competition_id(tx)?;
+    create_period(tx, c, key)?;
+    bump_version(tx)?;
+    Ok(())
+}
+
+/// Deletes a draft period with no value, adjustment, remark, honor, snapshot or schedule;
+/// refused otherwise (and for a published or unknown one).
+pub fn remove_empty_period(tx: &Connection, key: PeriodKey) -> Result<()> {
+    let id: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM period WHERE year = ?1 AND quarter = ?2 AND status = 'draft'",
+            (key.year, key.quarter),
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(id) = id else {
+        return Err(Refusal::PeriodNotEmpty { period: key }.into());
+    };
+    let used: i64 = tx.query_row(
+        "SELECT (SELECT COUNT(*) FROM score WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM adjustment WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM remark WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM honor WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM board_snapshot WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM scheduled_publish WHERE period_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if used > 0 {
+        return Err(Refusal::PeriodNotEmpty { period: key }.into());
+    }
+    tx.execute("DELETE FROM period WHERE id = ?1", [id])?;
+    bump_version(tx)?;
+    Ok(())
 }
 
 /// Every row of every table, in a stable order: for comparing the database before and after.

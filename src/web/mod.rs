@@ -61,6 +61,8 @@ pub fn build_with(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            // Innermost: it replaces an error's body before anything encodes it.
+            .wrap(actix_web::middleware::from_fn(admin::staff_errors))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::from_fn(admin::access::gate))
             .wrap(actix_web::middleware::from_fn(head_as_get))

@@ -888,6 +888,16 @@ fn a_provider_cannot_write_another_providers_indicator() {
     );
     assert_eq!(before, data_dump(&app.db));
     let own = "单位,固定资产投资\n金碧街道,18\n永昌街道,17\n";
+    // A 报送单位 writes only into a draft the 考评办 opened: 2023Q4 (or a typo like 2099Q4)
+    // is not open yet, and nothing is created.
+    for period in ["2023Q4", "2099Q4"] {
+        let r = p.upload(&csrf, period, "own.csv", own.as_bytes());
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("还没有开放报送"), "{}", r.body);
+    }
+    assert_eq!(before, data_dump(&app.db));
+    let opened = admin.post("/admin/periods", &[("csrf", &acsrf), ("period", "2023Q4")]);
+    assert_eq!(opened.status, 303, "{}", opened.body);
     let token = preview_token(&p.upload(&csrf, "2023Q4", "own.csv", own.as_bytes()));
     let c = p.post(
         &format!("/admin/uploads/{token}/confirm"),

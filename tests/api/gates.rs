@@ -185,3 +185,110 @@ fn invisible_and_lookalike_names_and_reasons_are_refused() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("不可见字符"), "{}", r.body);
 }
+
+#[test]
+fn an_empty_draft_is_removed_by_an_admin_and_a_full_one_is_not() {
+    let app = crate::admin::app();
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    assert_eq!(
+        admin
+            .post("/admin/periods", &[("csrf", &csrf), ("period", "2099Q4")])
+            .status,
+        303
+    );
+    let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
+    let r = staff.post("/admin/periods/2099Q4/remove", &[("csrf", &scsrf)]);
+    assert_eq!(r.status, 403, "a 考评办 cannot remove a period");
+    crate::helpers::import_all_groups(
+        &app.db,
+        shaibang::domain::PeriodKey {
+            year: 2023,
+            quarter: 4,
+        },
+    );
+    let r = admin.post("/admin/periods/2023Q4/remove", &[("csrf", &csrf)]);
+    assert_eq!(r.status, 400, "a period with data stays");
+    assert!(r.body.contains("不是可删除的空期间"));
+    // The refusal stays in the staff area's layout, with a way back.
+    assert!(
+        r.body.contains("晒榜工作台") && r.body.contains("返回工作台"),
+        "{}",
+        r.body
+    );
+    let r = admin.post("/admin/periods/2099Q4/remove", &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let s = shaibang::store::load_structure(&app.db.store.conn().unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(s.periods.iter().all(|p| p.key.year != 2099), "removed");
+    let logged: i64 = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('open_period', 'remove_period')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 2, "opened and removed, audited");
+}
+
+#[test]
+fn command_line_writes_are_audited_under_the_operating_system_user() {
+    let db = crate::helpers::structure_db();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shaibang"))
+            .arg("--db")
+            .arg(&db.path)
+            .args(args)
+            .env("SHAIBANG_LOG", "warn")
+            .env("USER", "wangli")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            crate::helpers::text(&out.stderr)
+        );
+    };
+    let streets = crate::helpers::fixture_path("streets-gbk.csv");
+    let econ = crate::helpers::fixture_path("econ-utf8-bom.csv");
+    let social = dir.path().join("social.csv");
+    std::fs::write(&social, crate::helpers::SOCIAL_CSV).unwrap();
+    for f in [&streets, &econ, &social] {
+        run(&[
+            "import",
+            f.to_str().unwrap(),
+            "--period",
+            "2023Q3",
+            "--actor",
+            "王主任\u{202E}",
+        ]);
+    }
+    run(&["publish", "2023Q3"]);
+    run(&["playlist", "大厅", "--slides", "board,tiers"]);
+    let rows: Vec<(String, String, String)> = {
+        let conn = db.store.conn().unwrap();
+        let mut st = conn
+            .prepare("SELECT actor, action, detail FROM audit_log ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let actions: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["import", "import", "import", "publish", "playlist"]
+    );
+    assert!(rows.iter().all(|r| r.0 == "命令行（wangli）"), "{rows:?}");
+    assert!(
+        rows[0].2.contains("--actor「王主任」"),
+        "the free text is recorded as what it is, without its override: {}",
+        rows[0].2
+    );
+}

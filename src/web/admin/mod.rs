@@ -9,6 +9,8 @@
 //! for POST routes. No GET changes data.
 
 pub mod access;
+mod errors;
+pub use errors::staff_errors;
 pub mod guard;
 mod honors;
 mod login;
@@ -168,12 +170,15 @@ admin_routes! {
     get "/admin" => pages::home, Some(Role::Provider);
     get "/admin/upload" => upload::upload_page, Some(Role::Provider);
     multipart "/admin/upload" => upload::upload, Some(Role::Provider);
+    get "/admin/upload/template/{group}" => upload::template, Some(Role::Provider);
     get "/admin/uploads/{token}" => upload::preview_page, Some(Role::Provider);
     form "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
     get "/admin/periods/{period}/publish" => publish::confirm_page, Some(Role::Admin);
     form "/admin/periods/{period}/publish" => publish::publish, Some(Role::Admin);
     form "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);
     form "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
+    form "/admin/periods/{period}/remove" => periods::remove, Some(Role::Admin);
+    form "/admin/periods" => periods::open, Some(Role::Staff);
     get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
     get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
     get "/admin/batches" => periods::batches, Some(Role::Admin);

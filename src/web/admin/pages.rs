@@ -100,6 +100,8 @@ struct Home {
     message: Option<String>,
     /// The zone 定时揭榜 is entered in (北京时间).
     zone: String,
+    /// The period after the latest one, offered to open as a draft: (key, label).
+    next: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +122,8 @@ fn message(code: Option<&str>) -> Option<String> {
             "unlocked" => "已解除该账号的登录锁定，可以立即重新登录。",
             "scheduled" => "已设定定时揭榜：到时服务器会自动揭榜，无需有人登录。",
             "cancelled" => "已取消定时揭榜。",
+            "removed" => "已删除该空期间。",
+            "opened" => "已新建草稿期间：各报送单位现在可以上传该期间的数据。",
             _ => return None,
         }
         .to_string(),
@@ -143,6 +147,16 @@ pub(super) async fn home(
             .map(|s| s.competition.zone.clone())
             .unwrap_or_default(),
     );
+    let next = s.as_ref().map(|s| {
+        let k = s.periods.iter().map(|p| p.key).max().map_or(
+            PeriodKey {
+                year: s.competition.year,
+                quarter: 1,
+            },
+            PeriodKey::next,
+        );
+        (k.to_string(), k.label())
+    });
     let (competition, periods, groups) = match s {
         Some(s) => (
             s.competition.name.clone(),
@@ -175,6 +189,7 @@ pub(super) async fn home(
         groups,
         message: message(q.msg.as_deref()),
         zone,
+        next,
     })
 }
 

@@ -46,6 +46,44 @@ pub(super) async fn schedule(
     Ok(back("/admin?msg=scheduled"))
 }
 
+#[derive(Deserialize)]
+pub(super) struct OpenForm {
+    #[serde(default)]
+    period: String,
+}
+
+/// Opens a draft period for uploads (考评办): the 报送单位 upload only into open drafts.
+pub(super) async fn open(
+    state: web::Data<AppState>,
+    StaffForm { staff, form }: StaffForm<OpenForm>,
+) -> Result<HttpResponse, AppError> {
+    let key = PeriodKey::parse(&form.period).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "期间「{}」无法识别，应为 2024Q1 或 2024年第一季度 这样的写法",
+            crate::text::clip(&form.period)
+        ))
+    })?;
+    refusable(&state, "未能新建期间", move |conn| {
+        crate::ops::open_period(conn, key, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin?msg=opened"))
+}
+
+/// Removes an empty draft period (管理员), e.g. one a typo created.
+pub(super) async fn remove(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    StaffForm { staff, .. }: StaffForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let key = period_of(&path)?;
+    refusable(&state, "未能删除期间", move |conn| {
+        crate::ops::remove_empty_period(conn, key, staff.actor())
+    })
+    .await?;
+    Ok(back("/admin?msg=removed"))
+}
+
 pub(super) async fn cancel(
     state: web::Data<AppState>,
     path: web::Path<String>,

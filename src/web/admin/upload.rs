@@ -16,13 +16,76 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+/// A period offered on the upload page.
+pub struct PeriodChoice {
+    pub key: String,
+    pub label: String,
+    pub note: &'static str,
+    pub selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "admin/upload.html")]
 struct UploadPage {
     title: String,
     me: Me,
-    periods: Vec<(String, String, bool)>,
+    periods: Vec<PeriodChoice>,
     limit_mb: usize,
+    /// For a 报送单位: the indicators it may upload.
+    mine: Vec<String>,
+    /// Groups for the template download: (id, name).
+    groups: Vec<(i64, String)>,
+}
+
+/// The choices of the upload page: the open drafts first (the latest selected: that is where
+/// a quarter's file goes), then (考评办 and above) a new period, then (管理员) the published
+/// ones for a correction; the file's own 期间 column last.
+fn period_choices(s: &store::Structure, role: Role) -> Vec<PeriodChoice> {
+    let mut out: Vec<PeriodChoice> = s
+        .periods
+        .iter()
+        .rev()
+        .filter(|p| p.status != PeriodStatus::Published)
+        .map(|p| PeriodChoice {
+            key: p.key.to_string(),
+            label: p.key.label(),
+            note: "（草稿）",
+            selected: false,
+        })
+        .collect();
+    if let Some(first) = out.first_mut() {
+        first.selected = true;
+    }
+    if role >= Role::Staff {
+        let next = s.periods.iter().map(|p| p.key).max().map_or(
+            PeriodKey {
+                year: s.competition.year,
+                quarter: 1,
+            },
+            PeriodKey::next,
+        );
+        out.push(PeriodChoice {
+            key: next.to_string(),
+            label: next.label(),
+            note: "（新建）",
+            selected: out.is_empty(),
+        });
+    }
+    if role >= Role::Admin {
+        out.extend(
+            s.periods
+                .iter()
+                .rev()
+                .filter(|p| p.status == PeriodStatus::Published)
+                .map(|p| PeriodChoice {
+                    key: p.key.to_string(),
+                    label: p.key.label(),
+                    note: "（已揭榜，仅限更正）",
+                    selected: false,
+                }),
+        );
+    }
+    out
 }
 
 pub(super) async fn upload_page(
@@ -30,34 +93,91 @@ pub(super) async fn upload_page(
     staff: Staff,
 ) -> Result<HttpResponse, AppError> {
     let s = blocking(&state, |conn| Ok(store::load_structure(conn)?)).await?;
-    let mut periods: Vec<(String, String, bool)> = Vec::new();
-    if let Some(s) = &s {
-        // The quarter after the latest one, for a new draft; then the existing ones.
-        let next = s.periods.iter().map(|p| p.key).max().map_or_else(
-            || {
-                let y = s.competition.year;
-                PeriodKey {
-                    year: y,
-                    quarter: 1,
-                }
-            },
-            PeriodKey::next,
-        );
-        periods.push((next.to_string(), format!("{}（新建）", next.label()), false));
-        periods.extend(s.periods.iter().rev().map(|p| {
-            (
-                p.key.to_string(),
-                p.key.label(),
-                p.status == PeriodStatus::Published,
-            )
-        }));
-    }
+    let provider = staff.provider();
+    let (periods, mine, groups) = match &s {
+        Some(s) => (
+            period_choices(s, staff.role()),
+            provider
+                .as_deref()
+                .map(|p| {
+                    s.indicators
+                        .iter()
+                        .filter(|i| i.provider.as_deref() == Some(p))
+                        .map(|i| i.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            s.groups.iter().map(|g| (g.id.0, g.name.clone())).collect(),
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
     page(&UploadPage {
         title: "上传得分".into(),
         me: Me::of(&staff),
         periods,
         limit_mb: state.admin.upload_limit >> 20,
+        mine,
+        groups,
     })
+}
+
+/// A group's import template (.xlsx): its units, and its indicators (a 报送单位's only).
+pub(super) async fn template(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let group = crate::domain::GroupId(path.into_inner());
+    let provider = staff.provider();
+    let (bytes, name) = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let g = s
+            .group(group)
+            .ok_or_else(|| AppError::NotFound("没有这个组别".into()))?;
+        let indicators: Vec<String> = s
+            .group_indicators(group)
+            .into_iter()
+            .filter(|i| provider.is_none() || i.provider == provider)
+            .map(|i| i.name.clone())
+            .collect();
+        let units: Vec<String> = s
+            .units
+            .iter()
+            .filter(|u| u.group_id == group)
+            .map(|u| u.name.clone())
+            .collect();
+        let period = s
+            .periods
+            .iter()
+            .rev()
+            .find(|p| p.status != PeriodStatus::Published)
+            .map(|p| p.key.label())
+            .unwrap_or_default();
+        let title = format!("{} {}{} 得分导入模板", s.competition.name, period, g.name);
+        let bytes = crate::export::import_template_xlsx(&title, &g.name, &units, &indicators)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((bytes, format!("{period}{}_导入模板.xlsx", g.name)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(header::ContentDisposition {
+            disposition: header::DispositionType::Attachment,
+            parameters: vec![
+                header::DispositionParam::Filename("template.xlsx".into()),
+                header::DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: name.into_bytes(),
+                }),
+            ],
+        })
+        .body(bytes))
 }
 
 /// Keeps the last part of a browser-supplied file name, without path or control characters.
