@@ -87,6 +87,28 @@ pub fn tie_note(b: &GroupBoard, r: &BoardRow) -> String {
     )
 }
 
+/// The mark after a rank wherever it is shown compactly: （并列）, （同分） (a tie-break
+/// decided the place), or nothing.
+#[must_use]
+pub fn rank_mark(r: &BoardRow) -> &'static str {
+    if r.tied {
+        "（并列）"
+    } else if tie_broken(r) {
+        "（同分）"
+    } else {
+        ""
+    }
+}
+
+/// A rank as a table cell shows it: `3`, `3（并列）`, `3（同分）`, or 不参与排名.
+#[must_use]
+pub fn rank_label(r: &BoardRow) -> String {
+    match r.rank {
+        Some(n) => format!("{n}{}", rank_mark(r)),
+        None => "不参与排名".into(),
+    }
+}
+
 /// The 并列/同分 cell of an export: `并列`, `同分：…按「X」排定名次`, or empty.
 #[must_use]
 pub fn tie_cell(b: &GroupBoard, r: &BoardRow) -> String {

@@ -64,7 +64,7 @@ fn pad(s: &str, w: usize) -> String {
 
 /// Header and rows of one board as text cells (shared by table and CSV output).
 fn cells(b: &GroupBoard) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut head: Vec<String> = ["名次", "单位", "总分", "并列", "变化", "榜单"]
+    let mut head: Vec<String> = ["名次", "单位", "总分", "并列或同分", "变化", "榜单"]
         .map(String::from)
         .to_vec();
     head.extend(b.indicators.iter().map(|i| i.name.clone()));
@@ -78,11 +78,7 @@ fn cells(b: &GroupBoard) -> (Vec<String>, Vec<Vec<String>>) {
                 r.rank.map_or("—".into(), |x| x.to_string()),
                 r.name.clone(),
                 r.total.to_string(),
-                if r.tied {
-                    "并列".into()
-                } else {
-                    String::new()
-                },
+                crate::present::tie_cell(b, r),
                 r.change.label(),
                 r.tier.label().into(),
             ];

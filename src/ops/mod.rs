@@ -18,7 +18,7 @@ pub use accounts::{
 };
 pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
-pub use rollback::{rollback, set_providers};
+pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
 pub use uploads::{
     Actor, GroupPreview, Preview, PreviewRow, confirm, confirm_honors, preview, purge_uploads,

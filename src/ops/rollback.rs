@@ -31,6 +31,7 @@ pub fn rollback(
         published.sort();
         let label = format!("撤销导入批次#{batch}");
         refreeze(tx, &published, rb, &label, actor.name, Some(reason))?;
+        let honors = store::batch_layout(tx, batch)?.as_deref() == Some("honors");
         for p in s.periods.iter().filter(|p| periods.contains(&p.id)) {
             let action = if p.status == PeriodStatus::Published {
                 AuditAction::Correction
@@ -43,13 +44,59 @@ pub fn rollback(
                     actor: actor.name,
                     action,
                     period: Some(p.key),
-                    detail: &format!("撤销导入批次 #{batch}（记录为批次 #{rb}）；原因：{reason}"),
+                    detail: &if honors && p.status == PeriodStatus::Published {
+                        format!(
+                            "{}：撤销导入批次 #{batch}（记录为批次 #{rb}）；原因：{reason}",
+                            store::HONORS_CORRECTION
+                        )
+                    } else {
+                        format!("撤销导入批次 #{batch}（记录为批次 #{rb}）；原因：{reason}")
+                    },
                     address: actor.address,
                 },
             )?;
         }
         store::bump_version(tx)?;
         Ok(rb)
+    })
+}
+
+/// What rolling a batch back would do, computed in a transaction that is then dropped.
+pub struct RollbackPreview {
+    pub batch: store::BatchRow,
+    /// The periods whose values it wrote or replaced, and whether each is published.
+    pub periods: Vec<(crate::domain::PeriodKey, bool)>,
+    /// Each changed group's board before and after.
+    pub groups: Vec<super::GroupPreview>,
+    /// Why it cannot be rolled back, if it cannot (the preview still shows the batch).
+    pub refused: Option<String>,
+}
+
+/// Previews the rollback of `batch`: the boards before and after, nothing written.
+pub fn preview_rollback(conn: &mut Connection, batch: i64) -> store::Result<RollbackPreview> {
+    let tx = store::begin_write(conn)?;
+    let row = store::batch(&tx, batch)?.ok_or(Refusal::NoSuchBatch { batch })?;
+    let s = super::structure(&tx)?;
+    let ids = store::batch_periods(&tx, batch)?;
+    let periods: Vec<(crate::domain::PeriodKey, bool)> = s
+        .periods
+        .iter()
+        .filter(|p| ids.contains(&p.id))
+        .map(|p| (p.key, p.status == PeriodStatus::Published))
+        .collect();
+    let keys: Vec<_> = periods.iter().map(|(k, _)| *k).collect();
+    let before = super::uploads::boards_before(&tx, &keys)?;
+    let (groups, refused) = match store::rollback_batch(&tx, batch, "预览", "预览") {
+        Ok(_) => (super::uploads::compare_boards(&tx, before)?, None),
+        Err(store::StoreError::Refused(r)) => (Vec::new(), Some(r.to_string())),
+        Err(e) => return Err(e),
+    };
+    drop(tx);
+    Ok(RollbackPreview {
+        batch: row,
+        periods,
+        groups,
+        refused,
     })
 }
 

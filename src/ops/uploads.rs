@@ -87,14 +87,7 @@ pub fn preview(
     }
     let tx = store::begin_write(conn)?;
     let data_version = store::data_version(&tx)?.0;
-    let s = structure(&tx)?;
-    let mut before = Vec::new();
-    for &key in &planned.periods {
-        for g in &s.groups {
-            let b = boards::group_board(&tx, &s, key, g.id, View::Quarter)?;
-            before.push((key, g.id, b));
-        }
-    }
+    let before = boards_before(&tx, &planned.periods)?;
     let opts = ApplyOptions {
         actor,
         allow_published,
@@ -108,18 +101,52 @@ pub fn preview(
         default_period,
         &opts,
     )?;
-    let after_s = structure(&tx)?;
+    let groups = compare_boards(&tx, before)?;
+    drop(tx);
+    Ok(Preview {
+        unchanged: staged.summary.is_noop(),
+        plan: staged.plan,
+        summary: staged.summary,
+        new_periods: staged.new_periods,
+        data_version,
+        corrects: staged.corrected,
+        groups,
+    })
+}
+
+/// Each group's board of `periods` as it stands (posted, or ranked for a draft).
+pub(super) type Before = Vec<(
+    PeriodKey,
+    crate::domain::GroupId,
+    Option<boards::GroupBoard>,
+)>;
+
+pub(super) fn boards_before(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Before> {
+    let s = structure(tx)?;
+    let mut before = Vec::new();
+    for &key in periods {
+        for g in &s.groups {
+            let b = boards::group_board(tx, &s, key, g.id, View::Quarter)?;
+            before.push((key, g.id, b));
+        }
+    }
+    Ok(before)
+}
+
+/// Each group of `before` ranked again from what the transaction now holds, row by row
+/// against before; groups without a score or without a change are left out.
+pub(super) fn compare_boards(tx: &Connection, before: Before) -> store::Result<Vec<GroupPreview>> {
+    let after_s = structure(tx)?;
     let mut groups = Vec::new();
     for (key, gid, b) in before {
-        let Some(after) = boards::compute_group_board(&tx, &after_s, key, gid, View::Quarter)?
+        let Some(after) = boards::compute_group_board(tx, &after_s, key, gid, View::Quarter)?
         else {
             continue;
         };
         let published = after.period.status == PeriodStatus::Published;
-        let old: std::collections::HashMap<_, _> = b
+        let mut old: std::collections::HashMap<_, _> = b
             .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
             .unwrap_or_default();
-        let mut old = old;
         let rows: Vec<PreviewRow> = after
             .board
             .rows
@@ -129,7 +156,6 @@ pub fn preview(
                 after: r,
             })
             .collect();
-        // A group the file leaves as it was (or still without a score) is not shown.
         let scored = rows
             .iter()
             .any(|r| r.after.points.iter().any(Option::is_some));
@@ -143,16 +169,7 @@ pub fn preview(
             rows,
         });
     }
-    drop(tx);
-    Ok(Preview {
-        unchanged: staged.summary.is_noop(),
-        plan: staged.plan,
-        summary: staged.summary,
-        new_periods: staged.new_periods,
-        data_version,
-        corrects: staged.corrected,
-        groups,
-    })
+    Ok(groups)
 }
 
 /// Applies an upload exactly as previewed: refused if the data changed since the preview, if
@@ -304,18 +321,40 @@ pub fn purge_uploads(conn: &mut Connection, now: i64) -> store::Result<usize> {
 
 /// Applies an uploaded honors list (实干先锋) as previewed: refused if the data changed since;
 /// audited in the same transaction. Returns how many people were listed.
+/// A published period's list is changed only by a 管理员 (`allow_published`) with the reason
+/// kept on the upload; that is a correction, audited as one (and shown in the lobby).
 pub fn confirm_honors(
     conn: &mut Connection,
     upload: &Upload,
     actor: Actor<'_>,
+    allow_published: bool,
 ) -> store::Result<usize> {
     if let Some(batch) = upload.batch_id {
         return Err(Refusal::AlreadyConfirmed { batch }.into());
     }
-    let catalog = structure(conn)?.catalog();
+    let s = structure(conn)?;
+    let catalog = s.catalog();
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
     let plan = crate::import::honors::plan_honors(&upload.bytes, &catalog, period)
         .map_err(StoreError::Import)?;
+    let reason = upload
+        .correction
+        .as_deref()
+        .and_then(|r| crate::text::visible_text(r, true));
+    let published: Vec<PeriodKey> = plan
+        .periods()
+        .into_iter()
+        .filter(|k| {
+            s.periods
+                .iter()
+                .any(|p| p.key == *k && p.status == PeriodStatus::Published)
+        })
+        .collect();
+    if let Some(&period) = published.first()
+        && !(allow_published && reason.is_some())
+    {
+        return Err(Refusal::HonorsPublished { period }.into());
+    }
     let tx = store::begin_write(conn)?;
     if store::data_version(&tx)?.0 != upload.data_version {
         return Err(Refusal::StalePreview.into());
@@ -324,16 +363,33 @@ pub fn confirm_honors(
     let batch: i64 = tx.query_row("SELECT MAX(id) FROM import_batch", [], |r| r.get(0))?;
     store::mark_upload_confirmed(&tx, upload.id, batch)?;
     for &p in &plan.periods() {
+        let (action, detail) = if published.contains(&p) {
+            (
+                AuditAction::Correction,
+                format!(
+                    "{}「{}」（sha256 {}，批次 #{batch}），{n}人；原因：{}",
+                    store::HONORS_CORRECTION,
+                    upload.file_name,
+                    upload.sha256,
+                    reason.as_deref().unwrap_or("")
+                ),
+            )
+        } else {
+            (
+                AuditAction::Confirm,
+                format!(
+                    "确认导入实干先锋名单「{}」（sha256 {}），{n}人",
+                    upload.file_name, upload.sha256
+                ),
+            )
+        };
         store::audit(
             &tx,
             &AuditEntry {
                 actor: actor.name,
-                action: AuditAction::Confirm,
+                action,
                 period: Some(p),
-                detail: &format!(
-                    "确认导入实干先锋名单「{}」（sha256 {}），{n}人",
-                    upload.file_name, upload.sha256
-                ),
+                detail: &detail,
                 address: actor.address,
             },
         )?;

@@ -126,16 +126,11 @@ pub fn set_unlocked(conn: &Connection, id: i64, now: i64) -> Result<bool> {
     Ok(n == 1)
 }
 
-/// When a 管理员 last lifted the named account's login locks, if ever.
-pub fn unlocked_at(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT unlocked_at FROM account WHERE name = ?1",
-            [name],
-            |r| r.get::<_, Option<i64>>(0),
-        )
-        .optional()?
-        .flatten())
+/// The accounts whose login locks a 管理员 lifted at or after `since` (Unix seconds).
+pub fn unlocked_since(conn: &Connection, since: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM account WHERE unlocked_at >= ?1")?;
+    let rows = stmt.query_map([since], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Enabled administrators, so the last one cannot be disabled or demoted.

@@ -103,6 +103,20 @@ impl AuditAction {
     }
 }
 
+/// The words every correction of a 实干先锋 list carries in its audit entry (how the lobby
+/// knows a published list was corrected).
+pub const HONORS_CORRECTION: &str = "更正实干先锋名单";
+
+/// Whether a published period's 实干先锋 list was corrected (or rolled back) since 揭榜.
+pub fn honors_corrected(conn: &Connection, period: PeriodKey) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM audit_log WHERE action = 'correction' AND period = ?1
+                       AND instr(detail, ?2) = 1)",
+        (period.to_string(), HONORS_CORRECTION),
+        |r| r.get(0),
+    )?)
+}
+
 /// One thing done, by whom, from where.
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {

@@ -21,14 +21,17 @@ mod writer;
 pub use accounts::{
     Account, Credentials, SessionInfo, SessionLimits, account, account_by_name, accounts,
     active_admins, add_account, create_session, end_session, live_session, purge_sessions,
-    set_disabled, set_password, set_role, set_unlocked, unlocked_at,
+    set_disabled, set_password, set_role, set_unlocked, unlocked_since,
 };
-pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditRow, audit, audit_entries};
+pub use audit::{
+    AuditAction, AuditEntry, AuditFilter, AuditRow, HONORS_CORRECTION, audit, audit_entries,
+    honors_corrected,
+};
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
 };
-pub use rollback::{BatchRow, batch_periods, batches, rollback_batch};
+pub use rollback::{BatchRow, batch, batch_layout, batch_periods, batches, rollback_batch};
 pub use schedule::{
     ProgressCell, ScheduleRow, cancel_schedule, due_schedules, finish_schedule, pending_schedules,
     progress, schedule_publish, set_indicator_provider,
@@ -114,6 +117,8 @@ pub enum Refusal {
     NoCompetition,
     #[error("期间{}已存在", .period.label())]
     PeriodExists { period: PeriodKey },
+    #[error("{}已揭榜：更正其实干先锋名单需要管理员填写更正原因", .period.label())]
+    HonorsPublished { period: PeriodKey },
     #[error("{}不是可删除的空期间：只有尚无任何数据、名单、榜单或定时揭榜的草稿期间才能删除", .period.label())]
     PeriodNotEmpty { period: PeriodKey },
     #[error("{}还没有开放报送：报送单位只能上传到考评办已建立的草稿期间；请核对期间，或联系考评办", .period.label())]

@@ -18,16 +18,39 @@ pub struct BatchRow {
     pub layout: String,
     /// Set when it was rolled back: by which batch, and why.
     pub rolled_back: Option<(i64, String)>,
+    /// The periods it wrote or replaced, as `2023Q3、2023Q4`.
+    pub periods: String,
+}
+
+/// One batch, if it exists.
+pub fn batch(conn: &Connection, id: i64) -> Result<Option<BatchRow>> {
+    Ok(batches_where(conn, "WHERE b.id = ?1", id, 1)?
+        .into_iter()
+        .next())
 }
 
 /// The latest import batches, newest first.
 pub fn batches(conn: &Connection, limit: usize) -> Result<Vec<BatchRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT b.id, b.file_name, b.actor, b.created_at, b.value_count, b.layout, r.rollback_id, r.reason
+    batches_where(conn, "WHERE ?1 = ?1", 0, limit)
+}
+
+fn batches_where(conn: &Connection, filter: &str, arg: i64, limit: usize) -> Result<Vec<BatchRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT b.id, b.file_name, b.actor, b.created_at, b.value_count, b.layout, r.rollback_id, r.reason,
+                (SELECT group_concat(key, '、') FROM (
+                    SELECT DISTINCT p.year || 'Q' || p.quarter AS key FROM period p
+                    WHERE p.id IN (SELECT period_id FROM score WHERE batch_id = b.id
+                                   UNION SELECT period_id FROM score_history WHERE replaced_by = b.id
+                                   UNION SELECT period_id FROM adjustment WHERE batch_id = b.id
+                                   UNION SELECT period_id FROM adjustment_history WHERE replaced_by = b.id
+                                   UNION SELECT period_id FROM honor WHERE batch_id = b.id
+                                   UNION SELECT period_id FROM honor_history WHERE replaced_by = b.id)
+                    ORDER BY p.year, p.quarter))
          FROM import_batch b LEFT JOIN batch_rollback r ON r.batch_id = b.id
-         ORDER BY b.id DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit as i64], |r| {
+         {filter}
+         ORDER BY b.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map((arg, limit as i64), |r| {
         let by: Option<i64> = r.get(6)?;
         let reason: Option<String> = r.get(7)?;
         Ok(BatchRow {
@@ -38,9 +61,21 @@ pub fn batches(conn: &Connection, limit: usize) -> Result<Vec<BatchRow>> {
             value_count: r.get(4)?,
             layout: r.get(5)?,
             rolled_back: by.zip(reason),
+            periods: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What kind of file a batch was (`wide`, `long`, `honors`, `rollback`), if it exists.
+pub fn batch_layout(conn: &Connection, batch: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT layout FROM import_batch WHERE id = ?1",
+            [batch],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// The periods whose values a batch wrote or replaced.
@@ -52,6 +87,8 @@ pub fn batch_periods(conn: &Connection, batch: i64) -> Result<Vec<PeriodId>> {
          UNION SELECT period_id FROM score_history WHERE replaced_by = ?1
          UNION SELECT period_id FROM adjustment_history WHERE replaced_by = ?1
          UNION SELECT period_id FROM remark_history WHERE replaced_by = ?1
+         UNION SELECT period_id FROM honor WHERE batch_id = ?1
+         UNION SELECT period_id FROM honor_history WHERE replaced_by = ?1
          ORDER BY 1",
     )?;
     let rows = stmt.query_map([batch], |r| r.get(0))?;
@@ -106,7 +143,11 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
                 WHERE h.replaced_by = ?1 AND a.batch_id <> ?1
             UNION ALL SELECT m.batch_id FROM remark m JOIN remark_history h
                 ON h.period_id = m.period_id AND h.unit_id = m.unit_id
-                WHERE h.replaced_by = ?1 AND m.batch_id <> ?1)
+                WHERE h.replaced_by = ?1 AND m.batch_id <> ?1
+            UNION ALL SELECT replaced_by FROM honor_history WHERE batch_id = ?1
+            UNION ALL SELECT o.batch_id FROM honor o JOIN honor_history h
+                ON h.period_id = o.period_id
+                WHERE h.replaced_by = ?1 AND o.batch_id <> ?1)
          WHERE b NOT IN (SELECT batch_id FROM batch_rollback)
            AND b NOT IN (SELECT rollback_id FROM batch_rollback)",
         [batch],
@@ -139,7 +180,12 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
            SELECT period_id, unit_id, text, batch_id, {rb} FROM remark WHERE batch_id = {batch};
          DELETE FROM remark WHERE batch_id = {batch};
          INSERT INTO remark (period_id, unit_id, text, batch_id)
-           SELECT period_id, unit_id, text, batch_id FROM remark_history WHERE replaced_by = {batch};"
+           SELECT period_id, unit_id, text, batch_id FROM remark_history WHERE replaced_by = {batch};
+         INSERT INTO honor_history (period_id, name, unit_id, unit_text, title, citation, position, batch_id, replaced_by)
+           SELECT period_id, name, unit_id, unit_text, title, citation, position, batch_id, {rb} FROM honor WHERE batch_id = {batch};
+         DELETE FROM honor WHERE batch_id = {batch};
+         INSERT INTO honor (period_id, name, unit_id, unit_text, title, citation, position, batch_id)
+           SELECT period_id, name, unit_id, unit_text, title, citation, position, batch_id FROM honor_history WHERE replaced_by = {batch};"
     ))?;
     tx.execute(
         "INSERT INTO batch_rollback (batch_id, rollback_id, reason, actor, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -138,13 +138,7 @@ async fn totals_chart(
                 label: format!(
                     "{}{} {}",
                     r.rank.map_or_else(|| "—".into(), |x| x.to_string()),
-                    if r.tied {
-                        "（并列）"
-                    } else if crate::present::tie_broken(r) {
-                        "（同分）"
-                    } else {
-                        ""
-                    },
+                    crate::present::rank_mark(r),
                     r.name
                 ),
                 total: r.total,

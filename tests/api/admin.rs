@@ -1,6 +1,8 @@
 //! The staff area over real HTTP: access by role from the app's own route table, CSRF on every
 //! POST, the login limiter, the upload limit, preview that changes nothing, confirm that
 //! writes exactly what was previewed (and refuses after another import), 揭榜 and the audit.
+//! Long: one end-to-end scenario per staff-area feature, sharing the `Browser` client; the
+//! newer cases live in `abuse`, `gates` and their own modules.
 
 use crate::helpers::{TestApp, TestDb, fixture, spawn_app_with, structure_db};
 use shaibang::auth::Role;

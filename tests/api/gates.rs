@@ -292,3 +292,108 @@ fn command_line_writes_are_audited_under_the_operating_system_user() {
         rows[0].2
     );
 }
+
+fn demo_app() -> TestApp {
+    let db = crate::helpers::demo_db();
+    let cli = Actor {
+        name: "test",
+        address: None,
+    };
+    let mut conn = db.store.conn().unwrap();
+    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
+    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
+    drop(conn);
+    spawn_app_with(db, AdminConfig::default())
+}
+
+fn honors_of(app: &TestApp) -> String {
+    let conn = app.db.store.conn().unwrap();
+    let mut st = conn
+        .prepare("SELECT period_id, name, title FROM honor ORDER BY period_id, position")
+        .unwrap();
+    st.query_map([], |r| {
+        Ok(format!(
+            "{}|{}|{}",
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?
+        ))
+    })
+    .unwrap()
+    .collect::<Result<Vec<_>, _>>()
+    .unwrap()
+    .join("\n")
+}
+
+#[test]
+fn a_published_periods_honors_change_only_by_an_admins_correction_and_roll_back() {
+    let app = demo_app();
+    let posted = honors_of(&app);
+    assert!(!posted.is_empty(), "the demo has a published list");
+    let list = "期间,姓名,单位,称号,事迹\n2023Q3,周晓梅,金碧街道,实干先锋,牵头完成重点项目\n";
+    // A 考评办 previews a new list for the published 2023Q3; confirming it is refused.
+    let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
+    let r = staff.multipart(
+        "/admin/honors",
+        &[("csrf", &scsrf)],
+        "先锋.csv",
+        list.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let c = staff.post(&format!("{}/confirm", r.location), &[("csrf", &scsrf)]);
+    assert_eq!(c.status, 400, "{}", c.body);
+    assert!(c.body.contains("需要管理员填写更正原因"), "{}", c.body);
+    // …and with a reason, a 考评办 is told only an administrator may.
+    let r = staff.multipart(
+        "/admin/honors",
+        &[("csrf", &scsrf), ("reason", "名单有误")],
+        "先锋.csv",
+        list.as_bytes(),
+    );
+    assert_eq!(r.status, 403);
+    // An administrator without a reason is refused too.
+    let (mut admin, acsrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.multipart(
+        "/admin/honors",
+        &[("csrf", &acsrf)],
+        "先锋.csv",
+        list.as_bytes(),
+    );
+    let c = admin.post(&format!("{}/confirm", r.location), &[("csrf", &acsrf)]);
+    assert_eq!(c.status, 400);
+    assert_eq!(honors_of(&app), posted, "the posted list is unchanged");
+    let lobby = admin.get("/lobby/content?slides=honors&period=2023Q3");
+    assert!(!lobby.body.contains("已更正"), "{}", lobby.body);
+    // With a reason it is a correction: audited as one, marked in the lobby.
+    let r = admin.multipart(
+        "/admin/honors",
+        &[("csrf", &acsrf), ("reason", "误报一人，按区委通知更正")],
+        "先锋.csv",
+        list.as_bytes(),
+    );
+    let c = admin.post(&format!("{}/confirm", r.location), &[("csrf", &acsrf)]);
+    assert_eq!(c.status, 303, "{}", c.body);
+    assert!(honors_of(&app).contains("周晓梅"));
+    let lobby = admin.get("/lobby/content?slides=honors&period=2023Q3");
+    assert!(lobby.body.contains("实干先锋（已更正）"), "{}", lobby.body);
+    let (batch, detail): (i64, String) = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT MAX(id) FROM import_batch), detail FROM audit_log
+             WHERE action = 'correction' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(detail.contains("按区委通知更正"), "{detail}");
+    // Rolling the correction back restores the posted list exactly.
+    let rb = admin.post(
+        &format!("/admin/batches/{batch}/rollback"),
+        &[("csrf", &acsrf), ("reason", "更正有误，恢复原名单")],
+    );
+    assert_eq!(rb.status, 303, "{}", rb.body);
+    assert_eq!(honors_of(&app), posted);
+}

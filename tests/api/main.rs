@@ -15,5 +15,6 @@ mod import;
 mod lobby;
 mod ranking_props;
 mod snapshots;
+mod tidy;
 mod trust;
 mod web;

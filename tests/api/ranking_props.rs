@@ -1,4 +1,5 @@
 //! A deterministic randomized property test of the ranking engine, end to end: random
+//! (Long: the generator and both oracles belong together; split, each would be unreadable.)
 //! competitions (weights, directions, tie-breaks, missing-data rule, configured rounding) are
 //! installed, their scores imported as staff would upload them, and every group's board is
 //! checked against two oracles that share no code with the engine:

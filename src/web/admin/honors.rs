@@ -81,6 +81,19 @@ pub(super) async fn upload_honors(
             PeriodKey::parse(p).ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
         ),
     };
+    let reason = form.reason.clone();
+    if !reason.is_empty() {
+        if staff.role() < crate::auth::Role::Admin {
+            return Err(AppError::Forbidden(
+                "只有管理员可以更正已揭榜期间的实干先锋名单。".into(),
+            ));
+        }
+        if crate::text::visible_text(&reason, true).is_none() {
+            return Err(AppError::BadRequest(
+                "更正原因不能只有空格或不可见字符。请返回上一页重新填写。".into(),
+            ));
+        }
+    }
     let file_name = clean_file_name(&form.file_name);
     let shown = file_name.clone();
     let token = auth::new_token();
@@ -123,7 +136,7 @@ pub(super) async fn upload_honors(
             sha256: &sha,
             bytes: &form.file,
             period: Some(form.period.as_str()).filter(|p| !p.is_empty()),
-            correction: None,
+            correction: Some(reason.as_str()).filter(|r| !r.is_empty()),
             data_version: version,
             now,
             max_pending,
@@ -203,7 +216,8 @@ pub(super) async fn honors_confirm(
 ) -> Result<HttpResponse, AppError> {
     let u = honors_upload(&state, path.into_inner()).await?;
     let r = blocking(&state, move |conn| {
-        match crate::ops::confirm_honors(conn, &u, staff.actor()) {
+        let admin = staff.role() >= crate::auth::Role::Admin;
+        match crate::ops::confirm_honors(conn, &u, staff.actor(), admin) {
             Ok(n) => Ok(Ok(n)),
             Err(StoreError::Refused(r)) => Ok(Err(r)),
             Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {

@@ -182,6 +182,7 @@ admin_routes! {
     get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
     get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
     get "/admin/batches" => periods::batches, Some(Role::Admin);
+    get "/admin/batches/{batch}" => periods::batch, Some(Role::Admin);
     form "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);
     get "/admin/indicators" => periods::indicators, Some(Role::Admin);
     form "/admin/indicators" => periods::save_indicators, Some(Role::Admin);
@@ -222,6 +223,8 @@ pub(super) const SESSION_COOKIE: &str = "sb_session";
 pub(super) async fn scheduler(state: web::Data<AppState>) {
     let mut tick = actix_web::rt::time::interval(state.admin.schedule_tick);
     let mut last_purge = i64::MIN;
+    // Unlocks from the command line since this time reach the limiter on the next tick.
+    let mut unlocks_from = state.admin.clock.now();
     loop {
         tick.tick().await;
         let st = state.clone();
@@ -232,8 +235,18 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
         }
         // Refused logins that got no line of their own, in one line per tick.
         let refusals = st.refusals.lock().ok().and_then(|mut r| r.take_summary());
+        let from = unlocks_from;
+        unlocks_from = now;
         let done = web::block(move || {
             let mut conn = st.store.conn()?;
+            let unlocked = crate::store::unlocked_since(&conn, from)?;
+            if !unlocked.is_empty()
+                && let Ok(mut l) = st.logins.lock()
+            {
+                for name in &unlocked {
+                    l.unlock_account(name);
+                }
+            }
             if purge {
                 crate::ops::purge_sessions(&mut conn, now, st.admin.sessions)?;
                 crate::ops::purge_uploads(&mut conn, now)?;

@@ -246,11 +246,7 @@ pub(super) async fn draft_board(
             .rows
             .iter()
             .map(|r| DraftRow {
-                rank: match r.rank {
-                    Some(n) if r.tied => format!("{n}（并列）"),
-                    Some(n) => n.to_string(),
-                    None => "不参与排名".into(),
-                },
+                rank: crate::present::rank_label(r),
                 unit: r.name.clone(),
                 total: r.total.to_string(),
                 tier: r.tier.label(),
@@ -288,6 +284,55 @@ pub(super) async fn batches(
         batches,
         message: (q.msg.as_deref() == Some("rolled-back"))
             .then(|| "已撤销该批次，被它替换的数值已恢复。".to_string()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/batch.html")]
+struct BatchPage {
+    title: String,
+    me: Me,
+    batch: store::BatchRow,
+    periods: String,
+    corrects: bool,
+    groups: Vec<super::upload::GroupView>,
+    refused: Option<String>,
+}
+
+/// One batch and what rolling it back would do (管理员): the boards before and after.
+pub(super) async fn batch(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let p = blocking(&state, move |conn| {
+        match crate::ops::preview_rollback(conn, id) {
+            Ok(p) => Ok(p),
+            Err(store::StoreError::Refused(r)) => Err(AppError::NotFound(r.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    page(&BatchPage {
+        title: format!("导入批次 #{id}"),
+        me: Me::of(&staff),
+        periods: p
+            .periods
+            .iter()
+            .map(|(k, published)| {
+                format!(
+                    "{}{}",
+                    k.label(),
+                    if *published { "（已揭榜）" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        corrects: p.periods.iter().any(|(_, published)| *published),
+        groups: p.groups.iter().map(super::upload::group_view).collect(),
+        refused: p.refused,
+        batch: p.batch,
     })
 }
 

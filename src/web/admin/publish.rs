@@ -123,11 +123,7 @@ fn confirm_groups(
                 .rows
                 .iter()
                 .map(|r| ConfirmRow {
-                    rank: match r.rank {
-                        Some(n) if r.tied => format!("{n}（并列）"),
-                        Some(n) => n.to_string(),
-                        None => "不参与排名".into(),
-                    },
+                    rank: present::rank_label(r),
                     unit: r.name.clone(),
                     total: r.total.to_string(),
                     tier: r.tier.label(),

@@ -332,15 +332,7 @@ pub struct GroupView {
     pub changed: usize,
 }
 
-fn rank_text(rank: Option<u32>, tied: bool) -> String {
-    match rank {
-        Some(r) if tied => format!("{r}（并列）"),
-        Some(r) => r.to_string(),
-        None => "不参与排名".into(),
-    }
-}
-
-fn group_view(g: &GroupPreview) -> GroupView {
+pub(super) fn group_view(g: &GroupPreview) -> GroupView {
     let rows: Vec<RowView> = g
         .rows
         .iter()
@@ -351,8 +343,8 @@ fn group_view(g: &GroupPreview) -> GroupView {
                 before_rank: r
                     .before
                     .as_ref()
-                    .map_or("—".into(), |b| rank_text(b.rank, b.tied)),
-                after_rank: rank_text(a.rank, a.tied),
+                    .map_or("—".into(), crate::present::rank_label),
+                after_rank: crate::present::rank_label(a),
                 before_total: r
                     .before
                     .as_ref()

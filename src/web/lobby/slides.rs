@@ -208,13 +208,18 @@ pub(super) fn build_slides(
                 if honors.is_empty() {
                     continue;
                 }
+                let corrected = if store::honors_corrected(ctx.conn, period.key)? {
+                    "（已更正）"
+                } else {
+                    ""
+                };
                 let n = honors.len().div_ceil(6);
                 for (i, chunk) in honors.chunks(6).enumerate() {
                     out.push(SlideView {
                         heading: if n > 1 {
-                            format!("{label} 实干先锋（{}/{}）", i + 1, n)
+                            format!("{label} 实干先锋{corrected}（{}/{}）", i + 1, n)
                         } else {
-                            format!("{label} 实干先锋")
+                            format!("{label} 实干先锋{corrected}")
                         },
                         seconds,
                         current: false,
