@@ -71,6 +71,14 @@ def login(port, source, token, name, password):
     return raw(port, source, head + body)[0]
 
 
+def thread_count(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 0
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -139,6 +147,17 @@ def main():
             t.join()
         time.sleep(11)  # the scheduler's summary line
         after = rss_kb(server.pid)
+        nthreads = thread_count(server.pid)
+        if os.environ.get("FLOOD_MAPS"):
+            with open(f"/proc/{server.pid}/smaps") as f:
+                big, cur = [], None
+                for line in f:
+                    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                        cur = line.strip()
+                    elif line.startswith("Rss:") and int(line.split()[1]) > 8192:
+                        big.append((int(line.split()[1]), cur))
+            for kb, m in sorted(big, reverse=True)[:15]:
+                print(f"  {kb / 1024:.1f} MB  {m}")
         rows = sqlite3.connect(db).execute(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'").fetchone()[0]
         total = sum(counts.values())
@@ -147,7 +166,7 @@ def main():
         print(f"RSS: before {before / 1024:.1f} MB, peak {peak[0] / 1024:.1f} MB, after {after / 1024:.1f} MB")
         print("administrator logins during the flood: " +
               ", ".join(f"{s} in {t:.2f} s" for s, t in admin))
-        print(f"audit rows for failed logins: {rows}")
+        print(f"audit rows for failed logins: {rows}; server threads after: {nthreads}")
         ok = all(s == 303 for s, _ in admin) and peak[0] - before < 64 * 1024
         print("OK" if ok else "FAILED")
         return 0 if ok else 1

@@ -6,7 +6,7 @@ pub mod limiter;
 pub use limiter::{Failure, LoginLimiter, RefusalLog, Verdict};
 
 use crate::domain::codes;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::password_hash::{PasswordHasher, phc::PasswordHash};
 use sha2::{Digest, Sha256};
 
 /// What an account may do. Ordered by reach: a 管理员 may do everything a 考评办 may.
@@ -74,17 +74,70 @@ pub fn hash_password(name: &str, password: &str) -> Result<String, PasswordError
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
+/// Largest argon2 memory a stored hash may ask for (64 MiB, in 1 KiB blocks).
+const MAX_BLOCKS: usize = 64 * 1024;
+
+thread_local! {
+    /// argon2's working memory (19 MiB with the default parameters), kept by each thread that
+    /// checks passwords and reused: allocated per check, a flood of logins left that much in
+    /// every allocator arena it touched; reused, memory stays flat.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Whether `password` matches a stored hash (a malformed hash matches nothing).
 #[must_use]
 pub fn verify_password(password: &str, hash: &str) -> bool {
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return false;
     }
-    PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        argon2::Params::try_from(&h),
+        argon2::Algorithm::try_from(h.algorithm.as_str()),
+    ) else {
+        return false;
+    };
+    let version = match h.version {
+        Some(v) => match argon2::Version::try_from(v) {
+            Ok(v) => v,
+            Err(_) => return false,
+        },
+        None => argon2::Version::default(),
+    };
+    let (Some(salt), Some(expected)) = (&h.salt, &h.hash) else {
+        return false;
+    };
+    let n = params.block_count();
+    let mut out = [0u8; 64];
+    let Some(out) = out.get_mut(..expected.len()) else {
+        return false;
+    };
+    if n > MAX_BLOCKS {
+        return false;
+    }
+    let argon = argon2::Argon2::new(algorithm, version, params);
+    let computed = BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        if blocks.len() < n {
+            blocks.resize(n, argon2::Block::new());
+        }
+        argon
+            .hash_password_into_with_memory(
+                password.as_bytes(),
+                salt.as_ref(),
+                out,
+                &mut blocks[..n],
+            )
             .is_ok()
-    })
+    });
+    computed && same_bytes(out, expected.as_bytes())
+}
+
+/// Compares two byte strings in time that does not depend on where they differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A hash nobody's password matches, verified against when an account does not exist so that
@@ -126,8 +179,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Compares two secrets in time that does not depend on where they differ.
 #[must_use]
 pub fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 #[cfg(test)]

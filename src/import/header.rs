@@ -1,6 +1,7 @@
 //! Finding the header row (below any title rows) and what each column holds; deciding the
 //! wide or long layout.
 
+use super::ColumnUse;
 use super::ImportError;
 use super::Layout;
 use super::Planner;
@@ -21,6 +22,8 @@ pub(super) enum Col {
     /// Long layout: the indicator name column and the score column.
     IndicatorName,
     Score,
+    /// The file's own 总分: never imported, only compared with what the system computes.
+    StatedTotal,
     Ignored,
 }
 
@@ -35,9 +38,8 @@ pub(super) fn header_role(h: &str) -> Option<Col> {
         "备注" | "说明" | "加扣分说明" => Col::Remark,
         "指标" | "指标名称" | "考核指标" => Col::IndicatorName,
         "得分" | "分值" | "分数" => Col::Score,
-        "序号" | "排名" | "名次" | "总分" | "合计" | "得分合计" | "组别" | "类别" | "单位类型" => {
-            Col::Ignored
-        }
+        "总分" | "合计" | "得分合计" => Col::StatedTotal,
+        "序号" | "排名" | "名次" | "组别" | "类别" | "单位类型" => Col::Ignored,
         _ => return None,
     })
 }
@@ -101,7 +103,7 @@ impl Planner<'_> {
             } else if let Some(role) = header_role(&n) {
                 match (layout, role) {
                     (Layout::Wide, Col::IndicatorName | Col::Score) => Col::Ignored,
-                    (Layout::Long, Col::Bonus | Col::Penalty) => Col::Ignored,
+                    (Layout::Long, Col::Bonus | Col::Penalty | Col::StatedTotal) => Col::Ignored,
                     _ => role,
                 }
             } else if layout == Layout::Long {
@@ -171,6 +173,31 @@ impl Planner<'_> {
         if self.default_period.is_none() && !cols.contains(&Col::Period) {
             self.errors.push(ImportError::NoPeriod { at: None });
         }
+        self.columns = names
+            .iter()
+            .zip(&cols)
+            .enumerate()
+            .filter(|(_, (n, _))| !trim_cell(n).is_empty())
+            .map(|(i, (n, c))| ColumnUse {
+                column: crate::tabular::column_letter(i),
+                header: crate::text::clip(n).into_owned(),
+                meaning: match c {
+                    Col::Unit => "单位".into(),
+                    Col::Period => "期间".into(),
+                    Col::Indicator(ind) => {
+                        format!("指标「{}」", self.catalog.indicators[*ind as usize].name)
+                    }
+                    Col::Bonus => "加分".into(),
+                    Col::Penalty => "扣分".into(),
+                    Col::Remark => "备注（加扣分说明）".into(),
+                    Col::IndicatorName => "指标名称".into(),
+                    Col::Score => "得分".into(),
+                    Col::StatedTotal => "文件自带总分：不导入，只与系统计算的总分核对".into(),
+                    Col::Ignored => "忽略".into(),
+                },
+                ignored: matches!(c, Col::Ignored | Col::StatedTotal),
+            })
+            .collect();
         self.header = Some(Header {
             row,
             names,

@@ -108,7 +108,34 @@ pub struct ImportPlan {
     pub values: usize,
     /// The periods the file writes to, oldest first.
     pub periods: Vec<PeriodKey>,
+    /// How each header column was read (the preview shows it).
+    pub columns: Vec<ColumnUse>,
+    /// The file's own 总分 per row (wide layout), to compare with the computed totals.
+    pub stated_totals: Vec<StatedTotal>,
 }
+
+/// One column of the header as the importer read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnUse {
+    /// The column's letter as Excel shows it.
+    pub column: String,
+    pub header: String,
+    /// What it was read as, in words (指标「固定资产投资」, 忽略, …).
+    pub meaning: String,
+    pub ignored: bool,
+}
+
+/// A 总分 the file states for a unit: compared with the computed total, never imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedTotal {
+    pub row: usize,
+    pub period: PeriodKey,
+    pub unit: crate::domain::UnitId,
+    pub text: String,
+}
+
+/// Stated totals kept at most (a score file has a few hundred rows).
+pub(crate) const MAX_STATED_TOTALS: usize = 5_000;
 
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -190,6 +217,8 @@ pub fn plan_import_streaming<'c>(
         too_many_periods: false,
         allowed_groups: Vec::new(),
         sink,
+        columns: Vec::new(),
+        stated_totals: Vec::new(),
     };
     tabular::for_each_row(decoded.body, |row, cells| planner.row(row, cells)).map_err(one)?;
     let Some(header) = &planner.header else {
@@ -210,6 +239,8 @@ pub fn plan_import_streaming<'c>(
         rows: planner.rows,
         values: planner.values,
         periods: planner.seen.periods(),
+        columns: planner.columns,
+        stated_totals: planner.stated_totals,
     })
 }
 
@@ -230,6 +261,8 @@ struct Planner<'c> {
     /// Wide layout: groups that every indicator column applies to.
     allowed_groups: Vec<usize>,
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
+    columns: Vec<ColumnUse>,
+    stated_totals: Vec<StatedTotal>,
 }
 
 /// What the file already gave for each period, so that a second value is reported with the

@@ -29,6 +29,7 @@ impl Planner<'_> {
         let in_group = unit.is_some_and(|u| self.check_group(cell(row, unit_col), u, &allowed));
         let mut out = Vec::new();
         let mut remark = None;
+        let mut stated = None;
         for (i, col) in h.cols.iter().enumerate() {
             let raw = cells.get(i);
             let at = cell(row, i);
@@ -39,6 +40,11 @@ impl Planner<'_> {
                 ),
                 Col::Bonus => (Target::Bonus, Some(MAX_ADJUSTMENT)),
                 Col::Penalty => (Target::Penalty, Some(MAX_ADJUSTMENT)),
+                Col::StatedTotal => {
+                    let t = trim_cell(raw);
+                    stated = (!t.is_empty()).then(|| crate::text::clip(t).into_owned());
+                    continue;
+                }
                 Col::Remark => {
                     if self.catalog.provider().is_some() {
                         self.check_owner(at, Target::Bonus, &h.names[i]);
@@ -87,6 +93,16 @@ impl Planner<'_> {
         };
         if !self.unit_row(period, unit, row, unit_col) {
             return;
+        }
+        if let Some(text) = stated
+            && self.stated_totals.len() < super::MAX_STATED_TOTALS
+        {
+            self.stated_totals.push(super::StatedTotal {
+                row,
+                period,
+                unit: self.catalog.units[unit].id,
+                text,
+            });
         }
         self.values += out.iter().filter(|c| c.value.is_some()).count();
         if let Some(sink) = self.sink.as_mut() {

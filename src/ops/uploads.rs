@@ -36,6 +36,8 @@ pub struct Preview {
     pub groups: Vec<GroupPreview>,
     /// The file is equal to what is stored.
     pub unchanged: bool,
+    /// Rows whose own 总分 disagrees with the computed total: 「第4行 文件总分 99.9，系统计算 72.60」.
+    pub total_warnings: Vec<String>,
 }
 
 /// One group's board before and after the file.
@@ -102,6 +104,7 @@ pub fn preview(
         &opts,
     )?;
     let groups = compare_boards(&tx, before)?;
+    let total_warnings = stated_total_warnings(&tx, &staged.plan.stated_totals)?;
     drop(tx);
     Ok(Preview {
         unchanged: staged.summary.is_noop(),
@@ -111,7 +114,59 @@ pub fn preview(
         data_version,
         corrects: staged.corrected,
         groups,
+        total_warnings,
     })
+}
+
+/// Compares the file's own 总分 with the totals the rules compute, within the tolerance of
+/// the decimals the file wrote (99.9 agrees with 99.94, not with 99.96).
+fn stated_total_warnings(
+    tx: &Connection,
+    stated: &[crate::import::StatedTotal],
+) -> store::Result<Vec<String>> {
+    use crate::domain::{SCALE, TOTAL_SCALE};
+    let s = structure(tx)?;
+    let mut boards: std::collections::HashMap<
+        (PeriodKey, crate::domain::GroupId),
+        Option<boards::GroupBoard>,
+    > = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for st in stated {
+        let Ok(Some(p)) = crate::import::number::parse_points(&st.text) else {
+            continue;
+        };
+        let Some(group) = s.units.iter().find(|u| u.id == st.unit).map(|u| u.group_id) else {
+            continue;
+        };
+        let key = (st.period, group);
+        let b =
+            match boards.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    boards::compute_group_board(tx, &s, st.period, group, View::Quarter)?,
+                ),
+            };
+        let Some(b) = b else {
+            continue;
+        };
+        let Some(row) = b.board.rows.iter().find(|r| r.unit_id == st.unit) else {
+            continue;
+        };
+        let decimals = st
+            .text
+            .split_once('.')
+            .map_or(0, |(_, d)| d.trim().len())
+            .min(4);
+        let half_unit = TOTAL_SCALE / 10_i64.pow(decimals as u32) / 2;
+        let stated_total = p.0 * (TOTAL_SCALE / SCALE);
+        if (stated_total - row.total.0).abs() > half_unit {
+            out.push(format!(
+                "第{}行「{}」：文件总分 {}，系统计算 {}",
+                st.row, row.name, st.text, row.total
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Each group's board of `periods` as it stands (posted, or ranked for a draft).

@@ -272,6 +272,10 @@ fn a_login_flood_from_many_addresses_leaves_the_admin_logging_in_and_the_log_bou
         stranger, 429,
         "a new desk waits while the account is under attack"
     );
+    assert!(
+        stranger_body.contains("登录失败次数过多"),
+        "locked, not merely busy"
+    );
     let sent = sent.load(std::sync::atomic::Ordering::Relaxed) as i64;
     // Wait for the scheduler's summary line (it runs every tick).
     std::thread::sleep(Duration::from_secs(11));

@@ -139,7 +139,7 @@ fn board_prints_table_csv_and_json() {
     );
     let csv = text(&out.stdout);
     assert!(
-        csv.starts_with("期间,组别,名次,单位,总分,并列,变化,榜单"),
+        csv.starts_with("期间,组别,名次,单位,总分,并列或同分,变化,榜单"),
         "{csv}"
     );
     assert_eq!(csv.lines().filter(|l| l.starts_with("2023Q3,")).count(), 26);

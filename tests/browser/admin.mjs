@@ -4,7 +4,7 @@
 // show the new period. Screenshots at 1366×768 and 390×844 go to target/browser/.
 import { startServer, watchedPage, assert, SHOTS, BIN, ROOT } from './lib.mjs';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,6 +48,65 @@ async function uploadAndConfirm(page, base, file, shot) {
   return text;
 }
 
+/** 揭榜 through its confirm page: the board to be posted, then the period's name typed. */
+async function publishThroughConfirm(page, base, label) {
+  const row = page.locator('tr', { hasText: label });
+  await Promise.all([page.waitForNavigation(), row.locator('a:has-text("揭榜…")').click()]);
+  const confirm = await page.evaluate(() => document.body.innerText);
+  assert(confirm.includes('揭榜确认') && confirm.includes('红榜') && confirm.includes('黑榜'), 'the confirm page shows what will be posted');
+  await page.screenshot({ path: join(SHOTS, 'admin-publish-confirm.png'), fullPage: true });
+  // A wrong name publishes nothing.
+  await page.fill('input[name=confirm]', '2019年第一季度');
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert((await page.evaluate(() => document.body.innerText)).includes('以确认揭榜'), 'a wrong name is refused, saying what to type');
+  await page.fill('input[name=confirm]', label);
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  assert(page.url().endsWith('msg=published'), `after publish at ${page.url()}`);
+}
+
+/** The first-time clerk's path, each step a page a clerk reads. */
+async function clerkPath(browser, base) {
+  const { context, page, problems } = await watchedPage(browser, { width: 1366, height: 768 });
+  await logIn(page, base, STAFF);
+  // Open the quarter for uploads; the upload page then defaults to that draft.
+  await Promise.all([page.waitForNavigation(), page.click('form.open-period button[type=submit]')]);
+  assert(page.url().endsWith('msg=opened'), `after opening at ${page.url()}`);
+  await page.goto(`${base}/admin/upload`, { waitUntil: 'networkidle' });
+  const selected = await page.evaluate(() => document.querySelector('select[name=period]').selectedOptions[0].textContent);
+  assert(selected.includes('2023年第四季度') && selected.includes('草稿'), `the open draft is the default, not ${selected}`);
+  await page.screenshot({ path: join(SHOTS, 'clerk-upload.png'), fullPage: true });
+  // The import template downloads as an .xlsx named for the group.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("街道组导入模板")')]);
+  const name = download.suggestedFilename();
+  assert(name.includes('街道组') && name.endsWith('.xlsx'), `template file name ${name}`);
+  // A file as a clerk keeps it: a 序号 column and a 总分 that disagrees with the rules.
+  const dir = mkdtempSync(join(tmpdir(), 'shaibang-clerk-'));
+  const file = join(dir, '街道组四季度.csv');
+  const rows = readFileSync(join(ROOT, 'tests/fixtures/streets-gbk.csv'));
+  const text = new TextDecoder('gbk').decode(rows).replace(/\r/g, '').trim().split('\n');
+  const lines = text.map((l, i) => (i === 0 ? `序号,${l},总分` : `${i},${l},${i === 3 ? '99.9' : ''}`));
+  writeFileSync(file, lines.join('\r\n') + '\r\n');
+  await page.setInputFiles('input[name=file]', file);
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  const preview = await page.evaluate(() => document.body.innerText);
+  assert(page.url().includes('/admin/uploads/'), `preview at ${page.url()}: ${preview.slice(0, 300)}`);
+  assert(preview.includes('文件各列的读取方式') && preview.includes('序号') && preview.includes('忽略'), 'the column mapping is shown');
+  assert(/第4行「[^」]+」：文件总分 99\.9，系统计算/.test(preview), `the 总分 warning names the row: ${preview.slice(0, 600)}`);
+  await page.screenshot({ path: join(SHOTS, 'clerk-preview.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
+  assert(page.url().includes('msg=confirmed'), `after confirm at ${page.url()}`);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("退出")')]);
+  // 管理员: a rollback shows its preview before anything changes.
+  await logIn(page, base, ADMIN);
+  await page.goto(`${base}/admin/batches`, { waitUntil: 'networkidle' });
+  await Promise.all([page.waitForNavigation(), page.locator('a:has-text("查看与撤销")').first().click()]);
+  const rb = await page.evaluate(() => document.body.innerText);
+  assert(rb.includes('撤销预览') && rb.includes('撤销后名次'), `the rollback preview: ${rb.slice(0, 300)}`);
+  await page.screenshot({ path: join(SHOTS, 'clerk-rollback-preview.png'), fullPage: true });
+  assert(realProblems(problems).length === 0, realProblems(problems).join('\n'));
+  await context.close();
+}
+
 export async function adminTests(t, browser) {
   const server = await startServer({ db: withAccounts() });
   try {
@@ -60,14 +119,12 @@ export async function adminTests(t, browser) {
       assert(preview.includes('街道组') && preview.includes('新名次'), 'ranking before and after per group');
       await uploadAndConfirm(page, server.base, join(ROOT, 'data/demo/2023Q2-depts.csv'), 'admin-preview-depts.png');
       // 考评办 may not publish.
-      assert(await page.locator('button:has-text("立即揭榜")').count() === 0, 'no publish button for 考评办');
+      assert(await page.locator('a:has-text("揭榜…")').count() === 0, 'no publish link for 考评办');
       const draft = await fetch(`${server.base}/api/v1/boards/2023Q4/1`);
       assert(draft.status === 404, 'the draft is not public');
       await Promise.all([page.waitForNavigation(), page.click('button:has-text("退出")')]);
       await logIn(page, server.base, ADMIN);
-      const row = page.locator('tr', { hasText: '2023年第四季度' });
-      await Promise.all([page.waitForNavigation(), row.locator('button:has-text("立即揭榜")').click()]);
-      assert(page.url().endsWith('msg=published'), `after publish at ${page.url()}`);
+      await publishThroughConfirm(page, server.base, '2023年第四季度');
       await page.screenshot({ path: join(SHOTS, 'admin-published.png'), fullPage: true });
       const pub = await page.goto(`${server.base}/boards/2023Q4/1`, { waitUntil: 'networkidle' });
       assert(pub.status() === 200, `public board ${pub.status()}`);
@@ -91,5 +148,13 @@ export async function adminTests(t, browser) {
     });
   } finally {
     await server.stop();
+  }
+  const fresh = await startServer({ db: withAccounts() });
+  try {
+    await t.test('a first-time clerk: default period, template, column mapping, 总分 warning, rollback preview', async () => {
+      await clerkPath(browser, fresh.base);
+    });
+  } finally {
+    await fresh.stop();
   }
 }

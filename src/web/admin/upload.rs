@@ -388,6 +388,9 @@ struct PreviewPage {
     error_count: usize,
     stale: bool,
     notice: Option<String>,
+    /// How each column was read: (letter, header, meaning, ignored).
+    columns: Vec<(String, String, String, bool)>,
+    total_warnings: Vec<String>,
 }
 
 fn render_preview(
@@ -457,6 +460,23 @@ fn render_preview(
         error_count: crate::import::error::count(errors),
         stale,
         notice,
+        columns: p
+            .map(|p| {
+                p.plan
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.column.clone(),
+                            c.header.clone(),
+                            c.meaning.clone(),
+                            c.ignored,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
     })
 }
 
