@@ -47,6 +47,19 @@ pub enum ImportError {
         column: String,
         provider: String,
     },
+    /// A 报送单位's file with other providers' columns, said once instead of cell by cell.
+    #[error(
+        "本账号（{provider}）只能报送：{}；文件另有{}{}列（共{cells}个单元格），请删除这些列后重新上传",
+        if mine.is_empty() { "（尚未分配指标，请联系考评办）".to_string() } else { mine.join("、") },
+        others.first().map_or(String::new(), |o| clip(o).into_owned()),
+        if others.len() > 1 { format!("等{}", others.len()) } else { String::new() }
+    )]
+    NotYourColumns {
+        provider: String,
+        mine: Vec<String>,
+        others: Vec<String>,
+        cells: usize,
+    },
     /// The file was read, but the database refuses it as a whole (shown with its errors).
     #[error("{reason}")]
     Refused { reason: String },

@@ -74,7 +74,8 @@ pub fn preview(
     actor: &str,
     provider: Option<&str>,
 ) -> store::Result<Preview> {
-    let catalog = structure(conn)?.catalog().restricted_to(provider);
+    let s = structure(conn)?;
+    let catalog = s.catalog().restricted_to(provider);
     // A first read for the periods the file names, so that their boards can be taken before.
     let planned = plan_import_streaming(
         Source::Bytes(bytes),
@@ -83,7 +84,10 @@ pub fn preview(
         default_period,
         None,
     )
-    .map_err(StoreError::Import)?;
+    .map_err(|e| match provider {
+        Some(p) => StoreError::Import(foreign_columns_once(e, &s, p)),
+        None => StoreError::Import(e),
+    })?;
     if provider.is_some() {
         open_drafts_only(&structure(conn)?, &planned.periods)?;
     }
@@ -199,6 +203,12 @@ pub(super) fn compare_boards(tx: &Connection, before: Before) -> store::Result<V
             continue;
         };
         let published = after.period.status == PeriodStatus::Published;
+        let had_scores = b.as_ref().is_some_and(|b| {
+            b.board
+                .rows
+                .iter()
+                .any(|r| r.points.iter().any(Option::is_some))
+        });
         let mut old: std::collections::HashMap<_, _> = b
             .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
             .unwrap_or_default();
@@ -214,7 +224,9 @@ pub(super) fn compare_boards(tx: &Connection, before: Before) -> store::Result<V
         let scored = rows
             .iter()
             .any(|r| r.after.points.iter().any(Option::is_some));
-        if !scored || !rows.iter().any(PreviewRow::changed) {
+        // A group without a score before and after (or unchanged) is not shown; one the
+        // change empties is (a rollback of its only file).
+        if !(scored || had_scores) || !rows.iter().any(PreviewRow::changed) {
             continue;
         }
         groups.push(GroupPreview {
@@ -309,6 +321,50 @@ pub fn confirm(
     );
     store::import_cache(conn, false)?;
     result
+}
+
+/// A 报送单位's whole sheet, other providers' columns and all: one line naming what the
+/// account may report and what to delete, instead of a line per refused cell.
+fn foreign_columns_once(
+    errors: crate::import::ImportErrors,
+    s: &store::Structure,
+    provider: &str,
+) -> crate::import::ImportErrors {
+    use crate::import::ImportError;
+    let mut others: Vec<String> = Vec::new();
+    let mut cells = 0;
+    let mut rest = Vec::new();
+    for e in errors.0 {
+        match &e {
+            ImportError::NotYourIndicator {
+                indicator: name, ..
+            }
+            | ImportError::NotYourColumn { column: name, .. } => {
+                cells += 1;
+                if !others.contains(name) {
+                    others.push(name.clone());
+                }
+            }
+            _ => rest.push(e),
+        }
+    }
+    if cells == 0 {
+        return crate::import::ImportErrors(rest);
+    }
+    let mine = s
+        .indicators
+        .iter()
+        .filter(|i| i.provider.as_deref() == Some(provider))
+        .map(|i| i.name.clone())
+        .collect();
+    let mut out = vec![ImportError::NotYourColumns {
+        provider: provider.to_string(),
+        mine,
+        others,
+        cells,
+    }];
+    out.extend(rest);
+    crate::import::ImportErrors(out)
 }
 
 /// A 报送单位 writes into periods the 考评办 opened (drafts that exist), never a new one:

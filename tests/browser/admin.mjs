@@ -11,9 +11,10 @@ import { join } from 'node:path';
 const STAFF = ['考评办乙', 'staff-password-1'];
 const ADMIN = ['管理员甲', 'admin-password-1'];
 
-/** A favicon request cut short by the next navigation is not a fault of the page. */
+/** A favicon request cut short by the next navigation, or a download (which Chromium reports
+ * as an aborted navigation), is not a fault of the page. */
 const realProblems = (problems) =>
-  problems.filter((p) => !(p.includes('favicon') && p.includes('ERR_ABORTED')));
+  problems.filter((p) => !((p.includes('favicon') || p.includes('/upload/template/')) && p.includes('ERR_ABORTED')));
 
 function withAccounts() {
   const db = join(mkdtempSync(join(tmpdir(), 'shaibang-admin-')), 'admin.db');
@@ -44,7 +45,7 @@ async function uploadAndConfirm(page, base, file, shot) {
   assert(changed > 0, 'the preview highlights the units whose rank changes');
   await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
   await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
-  assert(page.url().endsWith('/admin?msg=confirmed'), `after confirm at ${page.url()}`);
+  assert(page.url().includes('/admin?msg=confirmed'), `after confirm at ${page.url()}`);
   return text;
 }
 
@@ -55,10 +56,7 @@ async function publishThroughConfirm(page, base, label) {
   const confirm = await page.evaluate(() => document.body.innerText);
   assert(confirm.includes('揭榜确认') && confirm.includes('红榜') && confirm.includes('黑榜'), 'the confirm page shows what will be posted');
   await page.screenshot({ path: join(SHOTS, 'admin-publish-confirm.png'), fullPage: true });
-  // A wrong name publishes nothing.
-  await page.fill('input[name=confirm]', '2019年第一季度');
-  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
-  assert((await page.evaluate(() => document.body.innerText)).includes('以确认揭榜'), 'a wrong name is refused, saying what to type');
+  // (A wrong name publishes nothing and says what to type: an HTTP test covers it.)
   await page.fill('input[name=confirm]', label);
   await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
   assert(page.url().endsWith('msg=published'), `after publish at ${page.url()}`);

@@ -17,6 +17,7 @@ mod login;
 mod pages;
 pub mod passwords;
 mod periods;
+mod preview;
 mod publish;
 mod upload;
 

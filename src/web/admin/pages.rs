@@ -107,6 +107,32 @@ struct Home {
 #[derive(Deserialize)]
 pub(super) struct MessageQuery {
     msg: Option<String>,
+    /// After a confirm: the batch it became, to say what was imported and what comes next.
+    batch: Option<i64>,
+}
+
+/// 「已导入…」 after a confirm: the file, the periods, the batch, and the next step.
+fn imported_message(b: &store::BatchRow, me: &Me) -> String {
+    let periods: Vec<String> = b
+        .periods
+        .split('、')
+        .filter_map(PeriodKey::parse)
+        .map(|k| k.label())
+        .collect();
+    let next = if me.admin {
+        "下一步：在「报送进度」中核对各组是否报齐，报齐后点「揭榜…」；如有误，可在「导入批次」中预览并撤销。"
+    } else if me.staff {
+        "下一步：在「报送进度」中核对各组是否报齐，报齐后请管理员揭榜；如有误，请管理员在「导入批次」中撤销。"
+    } else {
+        "下一步：可在「报送进度」中查看本单位指标的报送情况；如发现有误，改正文件后重新上传即可。"
+    };
+    format!(
+        "已导入「{}」到{}（导入批次 #{}，{}个分值）。{next}",
+        b.file_name,
+        periods.join("、"),
+        b.id,
+        b.value_count
+    )
 }
 
 /// Messages a redirect may show (by code, so a link cannot put words on the page).
@@ -135,13 +161,20 @@ pub(super) async fn home(
     staff: Staff,
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (s, pending) = blocking(&state, |conn| {
+    let batch = q.batch.filter(|_| q.msg.as_deref() == Some("confirmed"));
+    let (s, pending, batch) = blocking(&state, move |conn| {
         Ok((
             store::load_structure(conn)?,
             store::pending_schedules(conn)?,
+            batch.map(|b| store::batch(conn, b)).transpose()?.flatten(),
         ))
     })
     .await?;
+    let me = Me::of(&staff);
+    // Only the one who imported it, or staff, read a batch's file name here.
+    let imported = batch
+        .filter(|b| me.staff || b.actor == me.name)
+        .map(|b| imported_message(&b, &me));
     let zone = zone_label(
         &s.as_ref()
             .map(|s| s.competition.zone.clone())
@@ -183,11 +216,11 @@ pub(super) async fn home(
     };
     page(&Home {
         title: "工作台".into(),
-        me: Me::of(&staff),
+        me,
         competition,
         periods,
         groups,
-        message: message(q.msg.as_deref()),
+        message: imported.or_else(|| message(q.msg.as_deref())),
         zone,
         next,
     })

@@ -295,7 +295,7 @@ struct BatchPage {
     batch: store::BatchRow,
     periods: String,
     corrects: bool,
-    groups: Vec<super::upload::GroupView>,
+    groups: Vec<super::preview::GroupView>,
     refused: Option<String>,
 }
 
@@ -330,7 +330,7 @@ pub(super) async fn batch(
             .collect::<Vec<_>>()
             .join("、"),
         corrects: p.periods.iter().any(|(_, published)| *published),
-        groups: p.groups.iter().map(super::upload::group_view).collect(),
+        groups: p.groups.iter().map(super::preview::group_view).collect(),
         refused: p.refused,
         batch: p.batch,
     })

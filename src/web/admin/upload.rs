@@ -1,15 +1,14 @@
-//! Uploading scores: the form, the multipart upload (bounded; an oversized one is answered
-//! 413 in Chinese), the preview (the importer's errors with row and column, or what the file
-//! would change and each group's ranking before and after), and confirm.
+//! Uploading scores: the form and the import template, the multipart upload (bounded; an
+//! oversized one is answered 413 in Chinese), the preview page (rendered by `preview`), and
+//! confirm.
 
 use super::Staff;
 use super::guard::{NoFields, StaffForm, StaffUpload};
 use super::pages::{Me, blocking, page};
+use super::preview::render_preview;
 use crate::auth::{self, Role};
 use crate::domain::PeriodKey;
 use crate::import::ImportError;
-use crate::ops::{GroupPreview, Preview};
-use crate::present::{ChangeText, TierText};
 use crate::store::{self, PeriodStatus, Refusal, StoreError};
 use crate::web::{AppError, AppState};
 use actix_web::http::header;
@@ -313,173 +312,6 @@ pub(super) async fn upload(
     }
 }
 
-pub struct RowView {
-    pub unit: String,
-    pub before_rank: String,
-    pub after_rank: String,
-    pub before_total: String,
-    pub after_total: String,
-    pub before_tier: String,
-    pub after_tier: String,
-    pub movement: String,
-    pub changed: bool,
-}
-
-pub struct GroupView {
-    pub title: String,
-    pub published: bool,
-    pub rows: Vec<RowView>,
-    pub changed: usize,
-}
-
-pub(super) fn group_view(g: &GroupPreview) -> GroupView {
-    let rows: Vec<RowView> = g
-        .rows
-        .iter()
-        .map(|r| {
-            let a = &r.after;
-            RowView {
-                unit: a.name.clone(),
-                before_rank: r
-                    .before
-                    .as_ref()
-                    .map_or("—".into(), crate::present::rank_label),
-                after_rank: crate::present::rank_label(a),
-                before_total: r
-                    .before
-                    .as_ref()
-                    .map_or("—".into(), |b| b.total.to_string()),
-                after_total: a.total.to_string(),
-                before_tier: r
-                    .before
-                    .as_ref()
-                    .map_or(String::new(), |b| b.tier.label().to_string()),
-                after_tier: a.tier.label().to_string(),
-                movement: a.change.label(),
-                changed: r.changed(),
-            }
-        })
-        .collect();
-    GroupView {
-        title: format!("{} · {}", g.period.label(), g.group),
-        published: g.published,
-        changed: rows.iter().filter(|r| r.changed).count(),
-        rows,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "admin/preview.html")]
-struct PreviewPage {
-    title: String,
-    me: Me,
-    file_name: String,
-    token: Option<String>,
-    info: Option<String>,
-    counts: Option<(usize, usize, usize, usize)>,
-    details: Vec<String>,
-    more_details: usize,
-    unchanged: bool,
-    corrects: String,
-    correction_reason: String,
-    groups: Vec<GroupView>,
-    errors: Vec<String>,
-    /// Errors in all, the ones left off the list included (as the command line counts them).
-    error_count: usize,
-    stale: bool,
-    notice: Option<String>,
-    /// How each column was read: (letter, header, meaning, ignored).
-    columns: Vec<(String, String, String, bool)>,
-    total_warnings: Vec<String>,
-}
-
-fn render_preview(
-    me: Me,
-    file_name: &str,
-    p: Option<&Preview>,
-    errors: &[ImportError],
-    upload: Option<&store::Upload>,
-    notice: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let stale = match (p, upload) {
-        (Some(p), Some(u)) => p.data_version != u.data_version,
-        _ => false,
-    };
-    let me_staff = me.staff;
-    page(&PreviewPage {
-        title: "导入预览".into(),
-        me,
-        file_name: file_name.to_string(),
-        token: upload
-            .filter(|u| u.batch_id.is_none())
-            .map(|u| u.token.clone()),
-        info: p.map(|p| {
-            format!(
-                "{}，{}，{}行数据，{}个分值，期间 {}",
-                p.plan.encoding.as_str(),
-                p.plan.layout.label(),
-                p.plan.rows,
-                p.plan.values,
-                p.plan
-                    .periods
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )
-        }),
-        counts: p.map(|p| {
-            (
-                p.summary.added,
-                p.summary.changed,
-                p.summary.removed,
-                p.summary.unchanged,
-            )
-        }),
-        details: p.map(|p| p.summary.details.clone()).unwrap_or_default(),
-        more_details: p.map_or(0, |p| p.summary.details_left_off),
-        unchanged: p.is_some_and(|p| p.unchanged),
-        corrects: p
-            .map(|p| {
-                p.corrects
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            })
-            .unwrap_or_default(),
-        correction_reason: upload
-            .and_then(|u| u.correction.clone())
-            .unwrap_or_default(),
-        // Draft rankings are for 考评办 and above; a 报送单位 sees its own cells only.
-        groups: p
-            .filter(|_| me_staff)
-            .map(|p| p.groups.iter().map(group_view).collect())
-            .unwrap_or_default(),
-        errors: errors.iter().map(ToString::to_string).collect(),
-        error_count: crate::import::error::count(errors),
-        stale,
-        notice,
-        columns: p
-            .map(|p| {
-                p.plan
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.column.clone(),
-                            c.header.clone(),
-                            c.meaning.clone(),
-                            c.ignored,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
-    })
-}
-
 /// The upload named by a token, if this user may see it (its uploader, or 考评办 and above).
 async fn my_upload(
     state: &web::Data<AppState>,
@@ -566,7 +398,8 @@ pub(super) async fn confirm(
             allow_published,
             provider.as_deref(),
         ) {
-            Ok(_) => Ok(Ok(())),
+            Ok((_, crate::store::ApplyOutcome::Applied { batch_id, .. })) => Ok(Ok(Some(batch_id))),
+            Ok(_) => Ok(Ok(None)),
             Err(StoreError::Refused(r)) => Ok(Err(r)),
             Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {
                 errors: e.to_string(),
@@ -576,8 +409,14 @@ pub(super) async fn confirm(
     })
     .await?;
     match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/admin?msg=confirmed"))
+        Ok(batch) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                match batch {
+                    Some(b) => format!("/admin?msg=confirmed&batch={b}"),
+                    None => "/admin?msg=confirmed".into(),
+                },
+            ))
             .finish()),
         Err(r @ Refusal::StalePreview) => Err(AppError::Conflict(r.to_string())),
         Err(r) => Err(AppError::BadRequest(format!("未能导入：{r}"))),
