@@ -22,18 +22,18 @@ fn bench_static() -> Option<web::Bytes> {
 
 pub fn lobby_css_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| format!("/assets/lobby.css?v={:x}", super::fnv1a(LOBBY_CSS)))
+    URL.get_or_init(|| format!("/assets/lobby.css?v={:x}", super::respond::fnv1a(LOBBY_CSS)))
 }
 
 pub fn lobby_js_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| format!("/assets/lobby.js?v={:x}", super::fnv1a(LOBBY_JS)))
+    URL.get_or_init(|| format!("/assets/lobby.js?v={:x}", super::respond::fnv1a(LOBBY_JS)))
 }
 
 /// The stylesheet's URL, versioned by its content so browsers may cache it for good.
 pub fn style_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| format!("/assets/style.css?v={:x}", super::fnv1a(STYLE_CSS)))
+    URL.get_or_init(|| format!("/assets/style.css?v={:x}", super::respond::fnv1a(STYLE_CSS)))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,29 +1,31 @@
-//! The HTTP shell: routes, handlers and templates. Handlers load data through `store` and
-//! `boards` and render it; they compute no rank. Assets and templates are compiled in.
-//!
-//! Every GET is answered from a cache keyed by the data version, with an ETag (answered 304
-//! when it matches) and Last-Modified; an import or publish bumps the version.
+//! The HTTP shell's wiring: the app, its middleware (security headers, HEAD, the private gate,
+//! staff-area errors), the route table of every area, and the fallback. Handlers load data
+//! through `store` and `boards` and render it; they compute no rank. The error type is in
+//! `error`, serving a GET from the page cache (ETag, 304, gzip) in `respond`, the caches in
+//! `cache`. Assets and templates are compiled in.
 
 pub mod admin;
 mod api;
 mod assets;
 pub mod cache;
+mod error;
 mod extract;
 mod files;
 mod lobby;
 pub mod pages;
+mod respond;
 mod urls;
 mod views;
 
-use crate::store::{Store, StoreError, Structure};
+pub use error::AppError;
+pub use respond::{cached, cached_with};
+
+use crate::store::Store;
 use actix_web::http::{StatusCode, header};
-use actix_web::{
-    App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError, dev::Server, web,
-};
-use cache::{Cache, Ctx, Page, Rendered};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, dev::Server, web};
+use cache::Cache;
 use std::net::TcpListener;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
 
 /// Shared by every worker.
 #[derive(Clone)]
@@ -192,244 +194,4 @@ pub fn serve(store: Store, bind: &str, admin: admin::AdminConfig) -> Result<(), 
     actix_web::rt::System::new()
         .block_on(async move { build_with(listener, store, admin)?.await })?;
     Ok(())
-}
-
-/// What a handler can fail with, shown to the user in Chinese; the status and the page or
-/// JSON it becomes are decided in one place, the `ResponseError` impl below.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("{0}")]
-    NotFound(String),
-    /// A query parameter that cannot be understood.
-    #[error("{0}")]
-    BadRequest(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Internal(String),
-    /// Logged in, but without the role (or a POST without a valid CSRF token).
-    #[error("{0}")]
-    Forbidden(String),
-    /// An anonymous GET of a staff page: sent to the login page, then back to this path.
-    #[error("请先登录")]
-    LoginRequired(String),
-    #[error("{0}")]
-    PayloadTooLarge(String),
-    /// A body that did not arrive in time (answered 408, connection closed).
-    #[error("{0}")]
-    RequestTimeout(String),
-    /// The data changed under a request (a preview confirmed after another import).
-    #[error("{0}")]
-    Conflict(String),
-    /// Any of the above on an `/api/` route: answered as JSON, never as a page.
-    #[error(transparent)]
-    Api(Box<AppError>),
-}
-
-impl AppError {
-    /// The same error, answered as JSON.
-    #[must_use]
-    pub fn api(self) -> AppError {
-        match self {
-            AppError::Api(_) => self,
-            other => AppError::Api(Box::new(other)),
-        }
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Api(e) => e.status_code(),
-        }
-    }
-    fn error_response(&self) -> HttpResponse {
-        let internal = |e: &AppError| matches!(e, AppError::Store(_) | AppError::Internal(_));
-        if internal(self) || matches!(self, AppError::Api(e) if internal(e)) {
-            tracing::error!("request failed: {self}");
-        }
-        match self {
-            AppError::Api(e) => {
-                let message = if internal(e) {
-                    "处理请求时出错，请稍后再试或联系管理员。".to_string()
-                } else {
-                    e.to_string()
-                };
-                HttpResponse::build(e.status_code()).json(serde_json::json!({ "error": message }))
-            }
-            AppError::NotFound(m) => {
-                pages::error_page(self.status_code(), "找不到页面".into(), m.clone())
-            }
-            AppError::BadRequest(m) => {
-                pages::error_page(self.status_code(), "请求参数有误".into(), m.clone())
-            }
-            AppError::Forbidden(m) => {
-                pages::error_page(self.status_code(), "无权访问".into(), m.clone())
-            }
-            // The rest of such a body is not read: the connection is closed after the answer.
-            AppError::PayloadTooLarge(m) => {
-                let mut r = pages::error_page(self.status_code(), "文件过大".into(), m.clone());
-                r.headers_mut().insert(
-                    header::CONNECTION,
-                    header::HeaderValue::from_static("close"),
-                );
-                r
-            }
-            AppError::RequestTimeout(m) => {
-                let mut r = pages::error_page(self.status_code(), "连接超时".into(), m.clone());
-                r.headers_mut().insert(
-                    header::CONNECTION,
-                    header::HeaderValue::from_static("close"),
-                );
-                r
-            }
-            AppError::Conflict(m) => {
-                pages::error_page(self.status_code(), "数据已有变化".into(), m.clone())
-            }
-            AppError::LoginRequired(path) => HttpResponse::SeeOther()
-                .insert_header((
-                    header::LOCATION,
-                    format!(
-                        "/admin/login?next={}",
-                        serde_urlencoded::to_string([("", path)])
-                            .unwrap_or_default()
-                            .trim_start_matches('=')
-                    ),
-                ))
-                .finish(),
-            _ => pages::error_page(
-                self.status_code(),
-                "服务器内部错误".into(),
-                "处理请求时出错，请稍后再试或联系管理员。".into(),
-            ),
-        }
-    }
-}
-
-/// Changes on every start, so a new binary never answers 304 for an old page.
-fn boot_id() -> u64 {
-    static BOOT: OnceLock<u64> = OnceLock::new();
-    *BOOT.get_or_init(|| {
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-    })
-}
-
-/// FNV-1a: a stable short hash of the request target for the ETag.
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// `cached` for a page that needs the competition: answers 404 while none is installed.
-pub async fn cached_with<F>(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    render: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&Ctx<'_>, &Structure) -> Result<Rendered, AppError> + Send + 'static,
-{
-    cached(req, state, move |ctx| {
-        let s = extract::structure(ctx)?;
-        render(ctx, extract::need(&s)?)
-    })
-    .await
-}
-
-/// Serves a GET from the cache, rendering it on the blocking pool on a miss.
-pub async fn cached<F>(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    render: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&Ctx<'_>) -> Result<Rendered, AppError> + Send + 'static,
-{
-    let key = req.uri().to_string();
-    // A database read, so on the blocking pool like every other (never on the async worker,
-    // where a wait for a pooled connection would stall every request it serves).
-    let st = state.clone();
-    let (version, changed_at) = web::block(move || cache::current_version(&st.store))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-    let etag = format!(
-        "\"{:x}-{version}-{:x}\"",
-        boot_id() % 0xFFFF_FFFF,
-        fnv1a(&key)
-    );
-    let modified = header::HttpDate::from(
-        SystemTime::UNIX_EPOCH + Duration::from_secs(changed_at.max(0) as u64),
-    );
-    let tag = header::EntityTag::new_strong(etag.trim_matches('"').to_string());
-    let matches = match req.get_header::<header::IfNoneMatch>() {
-        Some(header::IfNoneMatch::Any) => true,
-        Some(header::IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        None => false,
-    };
-    if matches {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::LAST_MODIFIED, modified))
-            .finish());
-    }
-    let page = match state.cache.page(version, &key) {
-        Some(p) => p,
-        None => {
-            let st = state.clone();
-            let page = web::block(move || -> Result<Rendered, AppError> {
-                let conn = st.store.conn()?;
-                render(&Ctx {
-                    conn: &conn,
-                    cache: &st.cache,
-                    version,
-                })
-            })
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-            let page = Arc::new(Page::new(page));
-            state.cache.put_page(version, key, page.clone());
-            page
-        }
-    };
-    let r = &page.rendered;
-    let mut resp = HttpResponse::build(r.status);
-    resp.insert_header((header::CONTENT_TYPE, r.content_type))
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::LAST_MODIFIED, modified))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::VARY, "Accept-Encoding"));
-    if let Some(name) = &r.filename {
-        resp.insert_header(header::ContentDisposition::attachment(name.clone()));
-    }
-    // Compressed once per cached page, not on every request.
-    if accepts_gzip(req)
-        && let Some(gz) = page.gzip()
-    {
-        resp.insert_header((header::CONTENT_ENCODING, "gzip"));
-        return Ok(resp.body(gz.clone()));
-    }
-    Ok(resp.body(r.body.clone()))
-}
-
-/// The client accepts gzip (with a quality above zero).
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    use header::{Encoding, Preference};
-    req.get_header::<header::AcceptEncoding>()
-        .is_some_and(|ae| {
-            ae.iter().any(|q| {
-                q.quality > header::Quality::ZERO
-                    && matches!(&q.item, Preference::Specific(e) if *e == Encoding::gzip())
-            })
-        })
 }
