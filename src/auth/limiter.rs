@@ -41,6 +41,25 @@ enum Key {
     Account(String),
 }
 
+impl Key {
+    fn limit(&self) -> u32 {
+        match self {
+            Key::Pair(..) => MAX_FAILED_PER_PAIR,
+            Key::Address(_) => MAX_FAILED_PER_ADDRESS,
+            Key::Account(_) => MAX_FAILED_PER_ACCOUNT,
+        }
+    }
+    /// Which counters go first when the table is full: a desk's before an address's before
+    /// an account's (the per-account cap is the last line against a distributed guess).
+    fn evict_rank(&self) -> u8 {
+        match self {
+            Key::Pair(..) => 0,
+            Key::Address(_) => 1,
+            Key::Account(_) => 2,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Counter {
     failures: u32,
@@ -155,14 +174,14 @@ impl LoginLimiter {
         self.counters.retain(|_, c| !c.expired(now));
         let over = (self.counters.len() + n).saturating_sub(MAX_ENTRIES);
         if over > 0 {
-            let mut unlocked: Vec<(i64, Key)> = self
+            let mut unlocked: Vec<(u8, i64, Key)> = self
                 .counters
                 .iter()
                 .filter(|(_, c)| !c.locked(now))
-                .map(|(k, c)| (c.last, k.clone()))
+                .map(|(k, c)| (k.evict_rank(), c.last, k.clone()))
                 .collect();
-            unlocked.sort_by_key(|(last, _)| *last);
-            for (_, k) in unlocked.into_iter().take(over.max(MAX_ENTRIES / 10)) {
+            unlocked.sort_by_key(|(rank, last, _)| (*rank, *last));
+            for (_, _, k) in unlocked.into_iter().take(over.max(MAX_ENTRIES / 10)) {
                 self.counters.remove(&k);
             }
         }
@@ -175,7 +194,8 @@ impl LoginLimiter {
         room
     }
 
-    fn bump(&mut self, key: Key, limit: u32, now: i64) -> (bool, bool) {
+    fn bump(&mut self, key: Key, now: i64) -> (bool, bool) {
+        let limit = key.limit();
         let c = self.counters.entry(key).or_insert(Counter {
             failures: 0,
             since: now,
@@ -200,17 +220,39 @@ impl LoginLimiter {
         (first, locks)
     }
 
-    /// Counts a wrong password (or an attempt about to be checked: see `retract`).
+    /// Takes one count back from a key; a lock stands only while its count is at the limit
+    /// (an attempt counted and then found right, or never checked, leaves no lock behind),
+    /// and a counter back at zero is forgotten.
+    fn unbump(&mut self, key: &Key) {
+        let limit = key.limit();
+        if let Some(c) = self.counters.get_mut(key) {
+            c.failures = c.failures.saturating_sub(1);
+            if c.failures < limit {
+                c.locked_until = None;
+            }
+            if c.failures == 0 {
+                self.counters.remove(key);
+            }
+        }
+    }
+
+    /// The verdict and, when it is `Check`, the attempt counted as a failure in the same
+    /// step (so two parallel attempts cannot both pass at four of five). The count is taken
+    /// back by `retract` (never checked) or `succeed` (the password was right).
+    pub fn attempt(&mut self, account: &str, address: &str, now: i64) -> Result<Failure, Verdict> {
+        match self.verdict(account, address, now) {
+            Verdict::Check => Ok(self.fail(account, address, now)),
+            v => Err(v),
+        }
+    }
+
+    /// Counts a wrong password (or an attempt about to be checked: see `attempt`).
     pub fn fail(&mut self, account: &str, address: &str, now: i64) -> Failure {
         let (account, address) = (clip(account), clip(address));
         // Room was made by `verdict` (a trusted pair may go over the bound by its three).
-        let (first, pair_locks) = self.bump(
-            Key::Pair(account.clone(), address.clone()),
-            MAX_FAILED_PER_PAIR,
-            now,
-        );
-        let (_, address_locks) = self.bump(Key::Address(address), MAX_FAILED_PER_ADDRESS, now);
-        let (_, account_locks) = self.bump(Key::Account(account), MAX_FAILED_PER_ACCOUNT, now);
+        let (first, pair_locks) = self.bump(Key::Pair(account.clone(), address.clone()), now);
+        let (_, address_locks) = self.bump(Key::Address(address), now);
+        let (_, account_locks) = self.bump(Key::Account(account), now);
         if pair_locks || address_locks || account_locks {
             Failure::NowLocked
         } else if first {
@@ -221,37 +263,26 @@ impl LoginLimiter {
     }
 
     /// Takes back a failure counted before a check that did not run (the checks were busy).
-    pub fn retract(&mut self, account: &str, address: &str, now: i64) {
+    pub fn retract(&mut self, account: &str, address: &str, _now: i64) {
         let (account, address) = (clip(account), clip(address));
         for key in [
             Key::Pair(account.clone(), address.clone()),
             Key::Address(address),
             Key::Account(account),
         ] {
-            if let Some(c) = self.counters.get_mut(&key)
-                && !c.locked(now)
-            {
-                c.failures = c.failures.saturating_sub(1);
-            }
+            self.unbump(&key);
         }
     }
 
-    /// Takes back a failure counted before the check, when the password was right after all:
-    /// the pair's and address's counters restart, and the pair becomes trusted.
+    /// Takes back the failure counted before a check whose password was right: the desk's
+    /// count restarts, the address's and account's lose this attempt, and the pair becomes
+    /// trusted.
     pub fn succeed(&mut self, account: &str, address: &str, now: i64) {
         let (account, address) = (clip(account), clip(address));
         self.counters
             .remove(&Key::Pair(account.clone(), address.clone()));
-        if let Some(c) = self.counters.get_mut(&Key::Address(address.clone()))
-            && !c.locked(now)
-        {
-            c.failures = c.failures.saturating_sub(1);
-        }
-        if let Some(c) = self.counters.get_mut(&Key::Account(account.clone()))
-            && !c.locked(now)
-        {
-            c.failures = c.failures.saturating_sub(1);
-        }
+        self.unbump(&Key::Address(address.clone()));
+        self.unbump(&Key::Account(account.clone()));
         if self.trusted.len() >= MAX_TRUSTED
             && !self
                 .trusted
@@ -271,16 +302,22 @@ impl LoginLimiter {
         self.trusted.insert((account, address), now);
     }
 
-    /// The accounts with a running lock (on any desk, or under attack), sorted.
+    /// The accounts with a running lock: on a desk, under attack, or tried from an address
+    /// that is locked. Sorted.
     #[must_use]
     pub fn locked_accounts(&self, now: i64) -> Vec<String> {
+        let locked_address = |d: &String| {
+            self.counters
+                .get(&Key::Address(d.clone()))
+                .is_some_and(|c| c.locked(now))
+        };
         let mut names: Vec<String> = self
             .counters
             .iter()
-            .filter(|(_, c)| c.locked(now))
-            .filter_map(|(k, _)| match k {
-                Key::Pair(a, _) | Key::Account(a) => Some(a.clone()),
-                Key::Address(_) => None,
+            .filter_map(|(k, c)| match k {
+                Key::Pair(a, d) if c.locked(now) || locked_address(d) => Some(a.clone()),
+                Key::Account(a) if c.locked(now) => Some(a.clone()),
+                _ => None,
             })
             .collect();
         names.sort();
@@ -288,12 +325,22 @@ impl LoginLimiter {
         names
     }
 
-    /// Lifts every lock and count of an account (a 管理员's unlock).
+    /// Lifts every lock and count of an account (a 管理员's unlock), and the address locks of
+    /// the desks it was tried from (an address locked by the account's own mistakes would
+    /// otherwise still keep its owner out).
     pub fn unlock_account(&mut self, account: &str) {
         let account = clip(account);
+        let desks: std::collections::HashSet<String> = self
+            .counters
+            .keys()
+            .filter_map(|k| match k {
+                Key::Pair(a, d) if *a == account => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
         self.counters.retain(|k, _| match k {
             Key::Pair(a, _) | Key::Account(a) => *a != account,
-            Key::Address(_) => true,
+            Key::Address(d) => !desks.contains(d),
         });
     }
 }
@@ -388,6 +435,55 @@ mod tests {
         }
         assert_eq!(r.take_summary(), Some((80, 7)));
         assert_eq!(r.take_summary(), None);
+    }
+
+    #[test]
+    fn an_attempt_counted_but_not_checked_or_right_leaves_no_lock() {
+        let mut l = LoginLimiter::default();
+        for _ in 0..MAX_FAILED_PER_PAIR - 1 {
+            l.fail("kpb", "a", 0);
+        }
+        // The fifth attempt is counted (and would lock), then the checks were busy.
+        assert_eq!(l.attempt("kpb", "a", 1), Ok(Failure::NowLocked));
+        l.retract("kpb", "a", 1);
+        assert_eq!(
+            l.verdict("kpb", "a", 2),
+            Verdict::Check,
+            "no lock behind a busy refusal"
+        );
+        // A shared address at 19 failures: a right password as the 20th locks nobody.
+        let mut l = LoginLimiter::default();
+        for i in 0..MAX_FAILED_PER_ADDRESS - 1 {
+            l.fail(&format!("u{i}"), "shared", 0);
+        }
+        assert_eq!(l.attempt("owner", "shared", 1), Ok(Failure::NowLocked));
+        l.succeed("owner", "shared", 1);
+        assert_eq!(l.verdict("stranger", "shared", 2), Verdict::Check);
+        // Two attempts in one step each: the fifth and sixth cannot both pass.
+        let mut l = LoginLimiter::default();
+        for _ in 0..MAX_FAILED_PER_PAIR - 1 {
+            l.fail("kpb", "b", 0);
+        }
+        assert!(l.attempt("kpb", "b", 1).is_ok());
+        assert!(matches!(
+            l.attempt("kpb", "b", 1),
+            Err(Verdict::Locked { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unlock_lifts_the_address_lock_of_the_accounts_desk() {
+        let mut l = LoginLimiter::default();
+        for i in 0..MAX_FAILED_PER_ADDRESS {
+            l.fail(if i % 4 == 0 { "kpb" } else { "other" }, "desk", 0);
+        }
+        assert!(matches!(
+            l.verdict("kpb", "desk", 1),
+            Verdict::Locked { .. }
+        ));
+        assert_eq!(l.locked_accounts(1), ["kpb", "other"]);
+        l.unlock_account("kpb");
+        assert_eq!(l.verdict("kpb", "desk", 1), Verdict::Check);
     }
 
     #[test]

@@ -55,8 +55,8 @@ pub enum PasswordError {
     Hash(String),
 }
 
-/// Checks a new password and returns its argon2id hash (a PHC string with its own salt).
-pub fn hash_password(name: &str, password: &str) -> Result<String, PasswordError> {
+/// The rules a new password must meet (cheap: checked before any argon2 work).
+pub fn check_new_password(name: &str, password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
@@ -67,6 +67,12 @@ pub fn hash_password(name: &str, password: &str) -> Result<String, PasswordError
     if password == name {
         return Err(PasswordError::SameAsName);
     }
+    Ok(())
+}
+
+/// Checks a new password and returns its argon2id hash (a PHC string with its own salt).
+pub fn hash_password(name: &str, password: &str) -> Result<String, PasswordError> {
+    check_new_password(name, password)?;
     // Argon2id with the crate's default (OWASP-recommended) parameters and a random salt.
     argon2::Argon2::default()
         .hash_password(password.as_bytes())

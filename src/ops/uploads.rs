@@ -156,14 +156,19 @@ fn stated_total_warnings(
         let Some(row) = b.board.rows.iter().find(|r| r.unit_id == st.unit) else {
             continue;
         };
+        // The decimals the file wrote (full-width forms folded): digits after the point.
         let decimals = st
             .text
-            .split_once('.')
-            .map_or(0, |(_, d)| d.trim().len())
+            .chars()
+            .map(crate::text::to_half_width)
+            .skip_while(|c| *c != '.')
+            .skip(1)
+            .take_while(char::is_ascii_digit)
+            .count()
             .min(4);
-        let half_unit = TOTAL_SCALE / 10_i64.pow(decimals as u32) / 2;
-        let stated_total = p.0 * (TOTAL_SCALE / SCALE);
-        if (stated_total - row.total.0).abs() > half_unit {
+        let half_unit = i128::from(TOTAL_SCALE) / 10_i128.pow(decimals as u32) / 2;
+        let stated_total = i128::from(p.0) * i128::from(TOTAL_SCALE / SCALE);
+        if (stated_total - i128::from(row.total.0)).abs() > half_unit {
             out.push(format!(
                 "第{}行「{}」：文件总分 {}，系统计算 {}",
                 st.row, row.name, st.text, row.total

@@ -117,20 +117,36 @@ pub fn set_role(conn: &Connection, id: i64, role: Role, provider: Option<&str>) 
     Ok(n == 1)
 }
 
-/// Records that an account's login locks were lifted at `now` (Unix seconds).
+/// Records that an account's login locks were lifted: `unlocked_at` is a sequence that only
+/// grows (the time in Unix seconds, or one more than the latest unlock), so the server reading
+/// "unlocks after the last one I saw" misses none, however the writes interleave.
 pub fn set_unlocked(conn: &Connection, id: i64, now: i64) -> Result<bool> {
     let n = conn.execute(
-        "UPDATE account SET unlocked_at = ?2 WHERE id = ?1",
+        "UPDATE account SET unlocked_at =
+             MAX(?2, COALESCE((SELECT MAX(unlocked_at) FROM account), 0) + 1)
+         WHERE id = ?1",
         (id, now),
     )?;
     Ok(n == 1)
 }
 
-/// The accounts whose login locks a 管理员 lifted at or after `since` (Unix seconds).
-pub fn unlocked_since(conn: &Connection, since: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM account WHERE unlocked_at >= ?1")?;
-    let rows = stmt.query_map([since], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The accounts unlocked after sequence value `after`, with the latest value seen.
+pub fn unlocked_after(conn: &Connection, after: i64) -> Result<(Vec<String>, i64)> {
+    let mut stmt = conn.prepare("SELECT name, unlocked_at FROM account WHERE unlocked_at > ?1")?;
+    let rows: Vec<(String, i64)> = stmt
+        .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let latest = rows.iter().map(|(_, at)| *at).max().unwrap_or(after);
+    Ok((rows.into_iter().map(|(n, _)| n).collect(), latest))
+}
+
+/// The latest unlock's sequence value (0 when there was none).
+pub fn latest_unlock(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(unlocked_at), 0) FROM account",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Enabled administrators, so the last one cannot be disabled or demoted.

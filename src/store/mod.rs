@@ -20,8 +20,8 @@ mod writer;
 
 pub use accounts::{
     Account, Credentials, SessionInfo, SessionLimits, account, account_by_name, accounts,
-    active_admins, add_account, create_session, end_session, live_session, purge_sessions,
-    set_disabled, set_password, set_role, set_unlocked, unlocked_since,
+    active_admins, add_account, create_session, end_session, latest_unlock, live_session,
+    purge_sessions, set_disabled, set_password, set_role, set_unlocked, unlocked_after,
 };
 pub use audit::{
     AuditAction, AuditEntry, AuditFilter, AuditRow, HONORS_CORRECTION, audit, audit_entries,

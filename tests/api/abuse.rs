@@ -469,3 +469,56 @@ fn a_workbook_with_huge_text_is_refused_before_it_is_parsed() {
     assert!(r.body.contains("40000个字"), "{}", r.body);
     assert!(r.body.len() < 20_000);
 }
+
+#[test]
+fn wrong_current_passwords_are_limited_and_parallel_changes_stay_bounded() {
+    let app = crate::admin::app();
+    let (b, csrf) = Browser::logged_in(&app, STAFF);
+    let cookie = cookie_of(&b);
+    let change = |current: &str, new: &str| {
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf.as_str()),
+            ("current", current),
+            ("new", new),
+            ("again", new),
+        ])
+        .unwrap();
+        let raw = format!(
+            "POST /admin/password HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        request_from("127.0.0.1", &app.base, &raw)
+    };
+    // A new password that breaks the rules is refused before any password work or count.
+    for _ in 0..10 {
+        let (s, body) = change(STAFF.1, "short");
+        assert_eq!(s, 200);
+        assert!(body.contains("密码至少需要10个字符"), "{body}");
+    }
+    // 40 parallel wrong current passwords: every one answered, five counted, the rest locked
+    // or busy, none of them a server error.
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..40)
+            .map(|_| s.spawn(|| change("not-the-password", "a-new-password-1")))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        answers.iter().all(|(s, _)| *s == 200),
+        "{:?}",
+        answers.iter().map(|a| a.0).collect::<Vec<_>>()
+    );
+    let wrong = answers
+        .iter()
+        .filter(|(_, b)| b.contains("当前密码不正确"))
+        .count();
+    assert!(
+        wrong <= 5,
+        "at most five wrong current passwords checked ({wrong})"
+    );
+    let (_, body) = change(STAFF.1, "a-new-password-1");
+    assert!(
+        body.contains("错误次数过多"),
+        "now locked, even with the right one: {body}"
+    );
+}

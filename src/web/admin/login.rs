@@ -121,28 +121,10 @@ fn count_refusal(state: &AppState, address: &str) {
     }
 }
 
-/// Whether a refused login may have its own line in the audit log now (else it is counted).
-fn may_write(state: &AppState, address: &str, now: i64) -> bool {
-    let Ok(mut r) = state.refusals.lock() else {
-        return false;
-    };
-    if r.may_write(now) {
-        return true;
-    }
-    r.count(address);
-    false
-}
-
-/// The limiter's verdict. An unlock made on the command line reaches the limiter through the
-/// scheduler (every tick), not through a database read per attempt: a flood of locked
-/// attempts costs no database work at all.
-async fn verdict(
-    state: &web::Data<AppState>,
-    name: &str,
-    address: &str,
-    now: i64,
-) -> Result<Verdict, AppError> {
-    Ok(limiter(state)?.verdict(name, address, now))
+/// Whether a refused login may have its own line in the audit log now (else the caller
+/// counts it once its outcome is known).
+fn may_write(state: &AppState, now: i64) -> bool {
+    state.refusals.lock().is_ok_and(|mut r| r.may_write(now))
 }
 
 pub(super) async fn log_in(
@@ -165,34 +147,36 @@ pub(super) async fn log_in(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
         )
     };
-    match verdict(&state, &name, &addr, now).await? {
-        Verdict::Check => {}
-        Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. } => {
-            count_refusal(&state, &addr);
-            return refuse(wait_text(wait_secs));
-        }
-        Verdict::Busy => {
-            count_refusal(&state, &addr);
-            return refuse(BUSY_TEXT.into());
-        }
-    }
-    // Each attempt counts as a failure before the password is checked (and is taken back on
-    // success), so a burst of parallel attempts cannot slip past the limit.
-    let (failure, lane) = {
+    // The verdict, and the attempt counted as a failure before the password is checked (taken
+    // back on success), in one step: a burst of parallel attempts cannot slip past the limit.
+    let counted = {
         let mut l = limiter(&state)?;
         let lane = if l.is_trusted(&name, &addr, now) {
             Lane::Trusted
         } else {
             Lane::General
         };
-        (l.fail(&name, &addr, now), lane)
+        l.attempt(&name, &addr, now).map(|f| (f, lane))
+    };
+    let (failure, lane) = match counted {
+        Ok(c) => c,
+        Err(Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. }) => {
+            count_refusal(&state, &addr);
+            return refuse(wait_text(wait_secs));
+        }
+        Err(_) => {
+            count_refusal(&state, &addr);
+            return refuse(BUSY_TEXT.into());
+        }
     };
     let detail = match failure {
         Failure::First => Some("账号或密码错误"),
         Failure::NowLocked => Some("账号或密码错误，失败次数过多，已暂时锁定"),
         Failure::Counted => None,
     };
-    let detail = detail.filter(|_| may_write(&state, &addr, now));
+    // A line of its own while the minute's budget lasts (taken before the check; a right
+    // password then writes no failure line and leaves the budget a little short).
+    let detail = detail.filter(|_| may_write(&state, now));
     let (st, n, a, pw) = (state.clone(), name.clone(), addr.clone(), form.password);
     let opened = state
         .passwords
@@ -302,17 +286,21 @@ pub(super) async fn change_password(
     let name = staff.name().to_string();
     let address = staff.address.clone();
     let now = state.admin.clock.now();
-    match verdict(&state, &name, &address, now).await? {
-        Verdict::Check => {}
-        Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. } => {
+    // The new password's own rules first: a refusal there costs no argon2 and counts nothing.
+    if let Err(e) = auth::check_new_password(&name, &form.new) {
+        return fail(e.to_string());
+    }
+    let counted = limiter(&state)?.attempt(&name, &address, now);
+    match counted {
+        Ok(_) => {}
+        Err(Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. }) => {
             let mins = (wait_secs.max(1) + 59) / 60;
             return fail(format!(
                 "当前密码错误次数过多，已暂时锁定。请{mins}分钟后再试，或请管理员解除锁定。"
             ));
         }
-        Verdict::Busy => return fail(BUSY_TEXT.into()),
+        Err(_) => return fail(BUSY_TEXT.into()),
     }
-    limiter(&state)?.fail(&name, &address, now);
     let (st, n, a) = (state.clone(), name.clone(), address.clone());
     let result = state
         .passwords

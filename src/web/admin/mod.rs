@@ -224,8 +224,9 @@ pub(super) const SESSION_COOKIE: &str = "sb_session";
 pub(super) async fn scheduler(state: web::Data<AppState>) {
     let mut tick = actix_web::rt::time::interval(state.admin.schedule_tick);
     let mut last_purge = i64::MIN;
-    // Unlocks from the command line since this time reach the limiter on the next tick.
-    let mut unlocks_from = state.admin.clock.now();
+    // Unlocks after this sequence value (made on the accounts page or the command line) reach
+    // the limiter on the next tick; the ones from before the server started are moot.
+    let mut seen_unlock: Option<i64> = None;
     loop {
         tick.tick().await;
         let st = state.clone();
@@ -236,18 +237,23 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
         }
         // Refused logins that got no line of their own, in one line per tick.
         let refusals = st.refusals.lock().ok().and_then(|mut r| r.take_summary());
-        let from = unlocks_from;
-        unlocks_from = now;
+        let seen = seen_unlock;
         let done = web::block(move || {
             let mut conn = st.store.conn()?;
-            let unlocked = crate::store::unlocked_since(&conn, from)?;
-            if !unlocked.is_empty()
-                && let Ok(mut l) = st.logins.lock()
-            {
-                for name in &unlocked {
-                    l.unlock_account(name);
+            let latest = match seen {
+                None => crate::store::latest_unlock(&conn)?,
+                Some(after) => {
+                    let (unlocked, latest) = crate::store::unlocked_after(&conn, after)?;
+                    if !unlocked.is_empty()
+                        && let Ok(mut l) = st.logins.lock()
+                    {
+                        for name in &unlocked {
+                            l.unlock_account(name);
+                        }
+                    }
+                    latest
                 }
-            }
+            };
             if purge {
                 crate::ops::purge_sessions(&mut conn, now, st.admin.sessions)?;
                 crate::ops::purge_uploads(&mut conn, now)?;
@@ -255,21 +261,33 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
             if let Some((count, addresses)) = refusals {
                 crate::ops::record_refusals(&mut conn, count, addresses)?;
             }
-            crate::ops::publish_due(&mut conn, now)
+            crate::ops::publish_due(&mut conn, now)?;
+            Ok::<_, crate::store::StoreError>(latest)
         })
         .await;
         match done {
-            Ok(Ok(_)) => {}
+            // Advanced only after a tick that read the unlocks.
+            Ok(Ok(latest)) => seen_unlock = Some(latest),
             Ok(Err(e)) => tracing::warn!("scheduled publish: {e}"),
             Err(e) => tracing::warn!("scheduled publish: {e}"),
         }
     }
 }
 
-/// The client's address, for the audit log and the login limiter.
+/// The client's address, for the audit log and the login limiter. An IPv6 client is its /64
+/// (one machine may hold a whole /64, and must not get a fresh limiter key per address).
 pub(super) fn address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "未知".to_string(), |a| a.ip().to_string())
+    match req.peer_addr().map(|a| a.ip()) {
+        None => "未知".to_string(),
+        Some(std::net::IpAddr::V4(ip)) => ip.to_string(),
+        Some(std::net::IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = ip.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 pub(super) fn session_cookie(state: &AppState, value: &str, remove: bool) -> Cookie<'static> {
