@@ -197,6 +197,12 @@ fn an_empty_draft_is_removed_by_an_admin_and_a_full_one_is_not() {
         303
     );
     let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
+    let draft = staff.get("/admin/periods/2099Q4/boards/1");
+    assert_eq!(draft.status, 200);
+    assert!(
+        draft.body.contains("本组尚无数据"),
+        "not a list of 不参与排名 0.00"
+    );
     let r = staff.post("/admin/periods/2099Q4/remove", &[("csrf", &scsrf)]);
     assert_eq!(r.status, 403, "a 考评办 cannot remove a period");
     crate::helpers::import_all_groups(

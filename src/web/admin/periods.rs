@@ -208,6 +208,8 @@ struct DraftBoard {
     draft: bool,
     rules: String,
     rows: Vec<DraftRow>,
+    /// No unit of the group has a score yet.
+    empty: bool,
 }
 
 pub(super) async fn draft_board(
@@ -240,6 +242,11 @@ pub(super) async fn draft_board(
         ),
         me: Me::of(&staff),
         draft,
+        empty: b
+            .board
+            .rows
+            .iter()
+            .all(|r| r.points.iter().all(Option::is_none)),
         rules: b.rules_text.clone(),
         rows: b
             .board
