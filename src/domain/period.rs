@@ -18,6 +18,33 @@ impl PeriodKey {
             .then_some(PeriodKey { year, quarter })
     }
 
+    /// The first period written somewhere in a text, such as a file name or a title row
+    /// (「2023年第三季度考核得分.xlsx」, 「街道组2023Q4」): the preview compares it with the
+    /// period the file goes to.
+    #[must_use]
+    pub fn find_in(text: &str) -> Option<PeriodKey> {
+        let chars: Vec<char> = text.chars().map(crate::text::to_half_width).collect();
+        for start in 0..chars.len() {
+            if !(chars[start] == '2' && chars.get(start + 1) == Some(&'0')) {
+                continue;
+            }
+            if start > 0 && chars[start - 1].is_ascii_digit() {
+                continue;
+            }
+            // The longest reading first: 2023年第三季度 before 2023年第三季.
+            for len in (6..=9).rev() {
+                let Some(slice) = chars.get(start..start + len) else {
+                    continue;
+                };
+                let candidate: String = slice.iter().collect();
+                if let Some(k) = PeriodKey::parse(&candidate) {
+                    return Some(k);
+                }
+            }
+        }
+        None
+    }
+
     /// Accepts `2023Q3`, `2023-Q3`, `2023q3`, `2023年第三季度`, `2023年3季度`, `2023年三季度`,
     /// `2023年第3季度`, with full-width digits too.
     pub fn parse(input: &str) -> Option<PeriodKey> {
@@ -149,6 +176,24 @@ super::codes!("视图" View {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_is_found_in_a_file_name() {
+        let k = |y, q| {
+            Some(PeriodKey {
+                year: y,
+                quarter: q,
+            })
+        };
+        assert_eq!(
+            PeriodKey::find_in("2023年第三季度考核得分.xlsx"),
+            k(2023, 3)
+        );
+        assert_eq!(PeriodKey::find_in("街道组2023Q4.csv"), k(2023, 4));
+        assert_eq!(PeriodKey::find_in("西山区２０２３年四季度"), k(2023, 4));
+        assert_eq!(PeriodKey::find_in("得分表（定稿）.xlsx"), None);
+        assert_eq!(PeriodKey::find_in("120230Q1"), None);
+    }
 
     #[test]
     fn parses_period_spellings() {

@@ -4,6 +4,7 @@
 mod abuse;
 mod admin;
 mod boards;
+mod clerk;
 mod cli;
 mod correctness;
 mod fuzz;

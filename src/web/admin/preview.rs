@@ -110,6 +110,8 @@ struct PreviewPage {
     /// How each column was read: (letter, header, meaning, ignored).
     columns: Vec<(String, String, String, bool)>,
     total_warnings: Vec<String>,
+    /// The file's name names another period than the one it goes to.
+    period_warning: Option<String>,
 }
 
 pub(super) fn render_preview(
@@ -200,5 +202,20 @@ pub(super) fn render_preview(
             })
             .unwrap_or_default(),
         total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
+        period_warning: p.and_then(|p| {
+            let named = crate::domain::PeriodKey::find_in(file_name)?;
+            (!p.plan.periods.contains(&named)).then(|| {
+                format!(
+                    "文件名中写的是{}，但本文件将导入到{}：请核对期间是否选对；如选错，请放弃本次上传，在上传页改选期间后重新上传。",
+                    named.label(),
+                    p.plan
+                        .periods
+                        .iter()
+                        .map(|k| k.label())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            })
+        }),
     })
 }

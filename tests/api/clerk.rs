@@ -1,0 +1,23 @@
+//! A first-time clerk's mistakes, caught on the preview before anything is written.
+
+use crate::admin::{Browser, STAFF};
+
+#[test]
+fn a_file_named_for_another_quarter_is_flagged_on_the_preview() {
+    let app = crate::admin::app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let file = crate::helpers::fixture("streets-gbk.csv");
+    let r = b.upload(&csrf, "2023Q4", "2023年第三季度街道组得分.csv", &file);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&r.location).body;
+    assert!(
+        page.contains("文件名中写的是2023年第三季度，但本文件将导入到2023年第四季度"),
+        "{page}"
+    );
+    // A name that agrees, or names no period, says nothing.
+    for name in ["2023年第四季度街道组.csv", "街道组得分.csv"] {
+        let r = b.upload(&csrf, "2023Q4", name, &file);
+        let page = b.get(&r.location).body;
+        assert!(!page.contains("文件名中写的是"), "{name}");
+    }
+}
