@@ -98,10 +98,18 @@ pub(super) struct LoginFields {
     next: Option<String>,
 }
 
-fn wait_text(wait_secs: i64) -> String {
+fn wait_text(verdict: Verdict) -> String {
+    let (wait_secs, what) = match verdict {
+        Verdict::AccountUnderAttack { wait_secs, .. } => (
+            wait_secs,
+            "该账号近期在多处被反复尝试登录，暂时只能在以前成功登录过的电脑上登录",
+        ),
+        Verdict::Locked { wait_secs, .. } => (wait_secs, "此电脑的登录已暂时锁定"),
+        _ => (60, "登录暂时受限"),
+    };
     let mins = (wait_secs.max(1) + 59) / 60;
     format!(
-        "登录失败次数过多，本账号在此电脑上已暂时锁定。请{mins}分钟后再试，或请管理员在「账号管理」中解除锁定（命令行：shaibang user unlock 账号名）。"
+        "登录失败次数过多，{what}。请{mins}分钟后再试，或请管理员在「账号管理」中解除锁定（命令行：shaibang user unlock 账号名）。"
     )
 }
 
@@ -160,9 +168,9 @@ pub(super) async fn log_in(
     };
     let (failure, lane) = match counted {
         Ok(c) => c,
-        Err(Verdict::Locked { wait_secs, .. } | Verdict::AccountUnderAttack { wait_secs, .. }) => {
+        Err(v @ (Verdict::Locked { .. } | Verdict::AccountUnderAttack { .. })) => {
             count_refusal(&state, &addr);
-            return refuse(wait_text(wait_secs));
+            return refuse(wait_text(v));
         }
         Err(_) => {
             count_refusal(&state, &addr);
