@@ -34,6 +34,25 @@ pub fn import_source(
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
+    run_import(
+        conn,
+        source,
+        file_name,
+        default_period,
+        opts,
+        &Checks::default(),
+    )
+}
+
+/// Loads the catalog and runs one import with the import cache on, logging how long it took.
+fn run_import(
+    conn: &mut Connection,
+    source: Source<'_>,
+    file_name: &str,
+    default_period: Option<PeriodKey>,
+    opts: &ApplyOptions<'_>,
+    checks: &Checks<'_>,
+) -> store::Result<(ImportPlan, ApplyOutcome)> {
     let catalog = store::load_structure(conn)?
         .ok_or(Refusal::NoCompetition)?
         .catalog();
@@ -46,7 +65,7 @@ pub fn import_source(
         file_name,
         default_period,
         opts,
-        &Checks::default(),
+        checks,
     );
     store::import_cache(conn, false)?;
     let (plan, outcome) = result?;
@@ -70,9 +89,6 @@ pub fn import_source_by(
     opts: &ApplyOptions<'_>,
     actor: super::Actor<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
-    let catalog = store::load_structure(conn)?
-        .ok_or(Refusal::NoCompetition)?
-        .catalog();
     let record = |tx: &Transaction<'_>, staged: &StagedImport| {
         let s = &staged.summary;
         let detail = format!(
@@ -103,10 +119,8 @@ pub fn import_source_by(
         }
         Ok(())
     };
-    store::import_cache(conn, true)?;
-    let result = import_in_tx(
+    run_import(
         conn,
-        &catalog,
         source,
         file_name,
         default_period,
@@ -115,9 +129,7 @@ pub fn import_source_by(
             on_commit: Some(&record),
             ..Checks::default()
         },
-    );
-    store::import_cache(conn, false)?;
-    result
+    )
 }
 
 /// Records written in an import's transaction just before its commit.

@@ -5,7 +5,6 @@
 use crate::admin::{ADMIN, Browser, STAFF};
 use crate::helpers::{TestApp, spawn_app_with, structure_db};
 use shaibang::auth::Role;
-use shaibang::ops::Actor;
 use shaibang::web::admin::AdminConfig;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -17,23 +16,9 @@ fn head(method: &str, path: &str, cookie: &str, ctype: &str, len: usize) -> Stri
     )
 }
 
-fn cookie_of(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 fn app_with_idle(idle: Duration) -> TestApp {
     let db = structure_db();
-    let cli = Actor {
-        name: "test",
-        address: None,
-    };
-    let mut conn = db.store.conn().unwrap();
-    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
-    drop(conn);
+    crate::admin::add_users(&db, &[(STAFF, Role::Staff)]);
     spawn_app_with(
         db,
         AdminConfig {
@@ -56,7 +41,7 @@ fn a_trickled_body_is_cut_off_not_held_open() {
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let start = Instant::now();
         // Declares 100 KB, sends the head and a few bytes, then stalls.
-        s.write_all(head("POST", path, &cookie_of(&b), ctype, 100_000).as_bytes())
+        s.write_all(head("POST", path, &b.cookie_header(), ctype, 100_000).as_bytes())
             .unwrap();
         let first = if path == "/admin/upload" {
             format!(
@@ -315,23 +300,14 @@ fn pending_uploads(app: &TestApp) -> (i64, i64) {
 #[test]
 fn a_newer_upload_replaces_the_unconfirmed_one_and_the_total_is_capped() {
     let db = structure_db();
-    let cli = Actor {
-        name: "test",
-        address: None,
-    };
-    let mut conn = db.store.conn().unwrap();
-    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
-    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
-    shaibang::ops::add_user(
-        &mut conn,
-        "考评办丁",
-        Role::Staff,
-        None,
-        "staff-password-2",
-        cli,
-    )
-    .unwrap();
-    drop(conn);
+    crate::admin::add_users(
+        &db,
+        &[
+            (STAFF, Role::Staff),
+            (ADMIN, Role::Admin),
+            (("考评办丁", "staff-password-2"), Role::Staff),
+        ],
+    );
     let file = crate::helpers::fixture("streets-gbk.csv");
     let app = spawn_app_with(
         db,
@@ -474,7 +450,7 @@ fn a_workbook_with_huge_text_is_refused_before_it_is_parsed() {
 fn wrong_current_passwords_are_limited_and_parallel_changes_stay_bounded() {
     let app = crate::admin::app();
     let (b, csrf) = Browser::logged_in(&app, STAFF);
-    let cookie = cookie_of(&b);
+    let cookie = b.cookie_header();
     let change = |current: &str, new: &str| {
         let body = serde_urlencoded::to_string([
             ("csrf", csrf.as_str()),

@@ -19,25 +19,29 @@ const Q4: PeriodKey = PeriodKey {
     quarter: 4,
 };
 
-pub fn app_with(limit: usize) -> TestApp {
-    let db = structure_db();
+/// Adds accounts (a 报送单位 reports for 区统计局).
+pub fn add_users(db: &TestDb, users: &[((&str, &str), Role)]) {
     let cli = Actor {
         name: "test",
         address: None,
     };
     let mut conn = db.store.conn().unwrap();
-    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
-    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
-    shaibang::ops::add_user(
-        &mut conn,
-        PROVIDER.0,
-        Role::Provider,
-        Some("区统计局"),
-        PROVIDER.1,
-        cli,
-    )
-    .unwrap();
-    drop(conn);
+    for &((name, password), role) in users {
+        let provider = (role == Role::Provider).then_some("区统计局");
+        shaibang::ops::add_user(&mut conn, name, role, provider, password, cli).unwrap();
+    }
+}
+
+pub fn app_with(limit: usize) -> TestApp {
+    let db = structure_db();
+    add_users(
+        &db,
+        &[
+            (ADMIN, Role::Admin),
+            (STAFF, Role::Staff),
+            (PROVIDER, Role::Provider),
+        ],
+    );
     spawn_app_with(
         db,
         AdminConfig {
@@ -80,7 +84,7 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))

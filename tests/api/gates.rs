@@ -5,18 +5,11 @@
 use crate::admin::{ADMIN, Browser, PROVIDER, STAFF};
 use crate::helpers::{TestApp, spawn_app_with};
 use shaibang::auth::Role;
-use shaibang::ops::Actor;
 use shaibang::web::admin::AdminConfig;
 
 fn private_app() -> TestApp {
     let db = crate::helpers::demo_db();
-    let cli = Actor {
-        name: "test",
-        address: None,
-    };
-    let mut conn = db.store.conn().unwrap();
-    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
-    drop(conn);
+    crate::admin::add_users(&db, &[(STAFF, Role::Staff)]);
     spawn_app_with(
         db,
         AdminConfig {
@@ -301,14 +294,7 @@ fn command_line_writes_are_audited_under_the_operating_system_user() {
 
 fn demo_app() -> TestApp {
     let db = crate::helpers::demo_db();
-    let cli = Actor {
-        name: "test",
-        address: None,
-    };
-    let mut conn = db.store.conn().unwrap();
-    shaibang::ops::add_user(&mut conn, ADMIN.0, Role::Admin, None, ADMIN.1, cli).unwrap();
-    shaibang::ops::add_user(&mut conn, STAFF.0, Role::Staff, None, STAFF.1, cli).unwrap();
-    drop(conn);
+    crate::admin::add_users(&db, &[(ADMIN, Role::Admin), (STAFF, Role::Staff)]);
     spawn_app_with(db, AdminConfig::default())
 }
 

@@ -114,22 +114,12 @@ where
     web::get().to(handler)
 }
 
-/// A POST route with an urlencoded form: only a handler whose last argument is a form guard.
-fn post_form<F, Args>(handler: F) -> actix_web::Route
+/// A POST route reading body format `B` (`guard::FormBody`, `guard::MultipartBody`): only a
+/// handler whose last argument is a guard of that format.
+fn post_route<B, F, Args>(handler: F) -> actix_web::Route
 where
     F: actix_web::Handler<Args>,
-    Args: FromRequest + guard::GuardedArgs<Body = guard::FormBody> + 'static,
-    F::Output: actix_web::Responder + 'static,
-{
-    web::post().to(handler)
-}
-
-/// A POST route with a multipart upload: only a handler whose last argument is the upload
-/// guard.
-fn post_multipart<F, Args>(handler: F) -> actix_web::Route
-where
-    F: actix_web::Handler<Args>,
-    Args: FromRequest + guard::GuardedArgs<Body = guard::MultipartBody> + 'static,
+    Args: FromRequest + guard::GuardedArgs<Body = B> + 'static,
     F::Output: actix_web::Responder + 'static,
 {
     web::post().to(handler)
@@ -143,8 +133,8 @@ macro_rules! admin_routes {
     (@method form) => { "post" };
     (@method multipart) => { "post" };
     (@route get $h:path) => { get_route($h) };
-    (@route form $h:path) => { post_form($h) };
-    (@route multipart $h:path) => { post_multipart($h) };
+    (@route form $h:path) => { post_route::<guard::FormBody, _, _>($h) };
+    (@route multipart $h:path) => { post_route::<guard::MultipartBody, _, _>($h) };
     ($($kind:ident $path:literal => $handler:path, $role:expr;)+) => {
         /// Every route of the staff area.
         pub const ROUTES: &[AdminRoute] = &[
