@@ -46,6 +46,8 @@ pub enum DemoError {
     Spec(Vec<String>),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Ops(#[from] crate::ops::OpsError),
 }
 
 pub fn spec() -> Result<CompetitionSpec, DemoError> {

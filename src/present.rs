@@ -297,6 +297,34 @@ impl<'a> BoardJson<'a> {
     }
 }
 
+/// What a file holds, in the words the preview and the audit log share:
+/// 「88个分值、6条备注」.
+#[must_use]
+pub fn file_items(plan: &crate::import::ImportPlan) -> String {
+    if plan.remarks == 0 {
+        format!("{}个分值", plan.values)
+    } else {
+        format!("{}个分值、{}条备注", plan.values, plan.remarks)
+    }
+}
+
+/// What a change does, counted the way `file_items` counts the file:
+/// 「新增88个分值和6条备注，变更0个分值，清空0个分值」.
+#[must_use]
+pub fn change_counts(s: &crate::import::ChangeSummary) -> String {
+    let n = |values: usize, remarks: usize| match (values, remarks) {
+        (v, 0) => format!("{v}个分值"),
+        (0, r) => format!("{r}条备注"),
+        (v, r) => format!("{v}个分值和{r}条备注"),
+    };
+    format!(
+        "新增{}，变更{}，清空{}",
+        n(s.added, s.remarks.added),
+        n(s.changed, s.remarks.changed),
+        n(s.removed, s.remarks.removed)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

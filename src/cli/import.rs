@@ -54,8 +54,9 @@ pub fn import(
         | ApplyOutcome::DryRun { summary, .. } => summary,
     };
     println!(
-        "新增{}项，变更{}项，删除{}项，不变{}项",
-        summary.added, summary.changed, summary.removed, summary.unchanged
+        "{}，不变{}项",
+        crate::present::change_counts(summary),
+        summary.unchanged + summary.remarks.unchanged
     );
     for d in &summary.details {
         println!("  {d}");

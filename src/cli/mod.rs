@@ -203,6 +203,8 @@ pub struct ServeArgs {
 pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Ops(#[from] crate::ops::OpsError),
     /// A file or setting given on the command line that is not right.
     #[error("{0}")]
     Input(String),
@@ -221,11 +223,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => {
             eprintln!("错误：{e}");
             // A rejected file is told apart from every other failure (scripts check for 2).
-            ExitCode::from(if matches!(e, CliError::Store(StoreError::Import(_))) {
-                2
-            } else {
-                1
-            })
+            ExitCode::from(
+                if matches!(
+                    e,
+                    CliError::Store(StoreError::Import(_))
+                        | CliError::Ops(crate::ops::OpsError::File(_))
+                ) {
+                    2
+                } else {
+                    1
+                },
+            )
         }
     }
 }

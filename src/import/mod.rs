@@ -106,6 +106,8 @@ pub struct ImportPlan {
     pub rows: usize,
     /// Score and adjustment values carried (blank cells not counted).
     pub values: usize,
+    /// Rows with a 备注 (wide layout; a long file's 备注 is a value's note).
+    pub remarks: usize,
     /// The periods the file writes to, oldest first.
     pub periods: Vec<PeriodKey>,
     /// How each header column was read (the preview shows it).
@@ -214,6 +216,7 @@ pub fn plan_import_streaming<'c>(
         last_period: None,
         rows: 0,
         values: 0,
+        remarks: 0,
         too_many_periods: false,
         allowed_groups: Vec::new(),
         sink,
@@ -238,6 +241,7 @@ pub fn plan_import_streaming<'c>(
         layout,
         rows: planner.rows,
         values: planner.values,
+        remarks: planner.remarks,
         periods: planner.seen.periods(),
         columns: planner.columns,
         stated_totals: planner.stated_totals,
@@ -256,6 +260,7 @@ struct Planner<'c> {
     last_period: Option<(String, PeriodKey)>,
     rows: usize,
     values: usize,
+    remarks: usize,
     /// `TooManyPeriods` was reported (once).
     too_many_periods: bool,
     /// Wide layout: groups that every indicator column applies to.

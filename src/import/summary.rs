@@ -16,13 +16,24 @@ pub struct CurrentEntry {
     pub remark: Option<String>,
 }
 
-/// What applying a plan would change, per (period, unit).
+/// How many 备注 (remarks of a row) a change adds, changes, removes or leaves.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct RemarkCounts {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+/// What applying a plan would change, per (period, unit): values (scores, 加分, 扣分) counted
+/// apart from the rows' 备注, so that they add up to the file's own count of each.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ChangeSummary {
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
     pub unchanged: usize,
+    pub remarks: RemarkCounts,
     /// Human-readable lines for changed and removed values, capped.
     pub details: Vec<String>,
     pub details_left_off: usize,
@@ -31,7 +42,12 @@ pub struct ChangeSummary {
 impl ChangeSummary {
     #[must_use]
     pub fn is_noop(&self) -> bool {
-        self.added == 0 && self.changed == 0 && self.removed == 0
+        self.added == 0
+            && self.changed == 0
+            && self.removed == 0
+            && self.remarks.added == 0
+            && self.remarks.changed == 0
+            && self.remarks.removed == 0
     }
 
     fn detail(&mut self, line: String) {
@@ -107,17 +123,17 @@ impl ChangeSummary {
         match (old, new) {
             (a, b) if a == b => {
                 if a.is_some() {
-                    self.unchanged += 1;
+                    self.remarks.unchanged += 1;
                 }
                 return false;
             }
             (None, Some(_)) => {
                 // Like new values, new remarks are counted, not listed.
-                self.added += 1;
+                self.remarks.added += 1;
                 return true;
             }
-            (Some(_), None) => self.removed += 1,
-            _ => self.changed += 1,
+            (Some(_), None) => self.remarks.removed += 1,
+            _ => self.remarks.changed += 1,
         }
         self.detail(format!(
             "{} {}「备注」：「{}」→「{}」（第{}行）",

@@ -105,6 +105,7 @@ impl Planner<'_> {
             });
         }
         self.values += out.iter().filter(|c| c.value.is_some()).count();
+        self.remarks += usize::from(matches!(remark, Some(Some(_))));
         if let Some(sink) = self.sink.as_mut() {
             for cell in out {
                 sink(PlanEvent::Cell { period, unit, cell });

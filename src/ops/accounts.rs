@@ -1,7 +1,8 @@
 //! Accounts and logging in: every change to an account and every login, failed or not, is
 //! written with its audit entry in one transaction.
 
-use super::uploads::Actor;
+use super::Actor;
+use super::error::Result;
 use crate::auth::{self, Role};
 use crate::store::{self, Account, AuditAction, AuditEntry, Refusal};
 use rusqlite::Connection;
@@ -32,7 +33,7 @@ pub fn add_user(
     provider: Option<&str>,
     password: &str,
     actor: Actor<'_>,
-) -> store::Result<i64> {
+) -> Result<i64> {
     let name = name.trim();
     if crate::text::visible_text(name, false).is_none()
         || name.chars().count() > 40
@@ -104,12 +105,12 @@ pub fn set_password(
     name: &str,
     password: &str,
     actor: Actor<'_>,
-) -> store::Result<()> {
+) -> Result<()> {
     let account = find(conn, name)?;
     let hash = auth::hash_password(name, password).map_err(|e| Refusal::BadPassword {
         reason: e.to_string(),
     })?;
-    store::write_tx(conn, |tx| {
+    Ok(store::write_tx(conn, |tx| {
         store::set_password(tx, account.id, &hash)?;
         audit(
             tx,
@@ -117,7 +118,7 @@ pub fn set_password(
             AuditAction::PasswordChanged,
             &format!("修改了账号「{name}」的密码"),
         )
-    })
+    })?)
 }
 
 /// Disables or re-enables an account; the last enabled administrator cannot be disabled.
@@ -126,8 +127,8 @@ pub fn set_disabled(
     name: &str,
     disabled: bool,
     actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         let account = find(tx, name)?;
         if disabled
             && account.role == Role::Admin
@@ -144,7 +145,7 @@ pub fn set_disabled(
             AuditAction::AccountChanged,
             &format!("{what}账号「{name}」"),
         )
-    })
+    })?)
 }
 
 /// Changes an account's role (its sessions end); the last enabled administrator keeps hers.
@@ -154,12 +155,12 @@ pub fn set_role(
     role: Role,
     provider: Option<&str>,
     actor: Actor<'_>,
-) -> store::Result<()> {
+) -> Result<()> {
     let provider = visible_provider(provider)?;
     if (role == Role::Provider) != provider.is_some() {
         return Err(Refusal::ProviderNeedsName.into());
     }
-    store::write_tx(conn, |tx| {
+    Ok(store::write_tx(conn, |tx| {
         let account = find(tx, name)?;
         if account.role == Role::Admin
             && role != Role::Admin
@@ -174,7 +175,7 @@ pub fn set_role(
             None => format!("账号「{name}」的角色改为{}", role.label()),
         };
         audit(tx, actor, AuditAction::AccountChanged, &detail)
-    })
+    })?)
 }
 
 /// A session just opened: the cookie's token (only its hash is stored) and the CSRF token.
@@ -195,7 +196,7 @@ pub fn log_in(
     address: Option<&str>,
     now: i64,
     audit_failure: Option<&str>,
-) -> store::Result<Option<NewSession>> {
+) -> Result<Option<NewSession>> {
     let found = store::account_by_name(conn, name)?;
     // A missing account costs the same hashing as a wrong password.
     let ok = match &found {
@@ -234,21 +235,17 @@ pub fn log_in(
 
 /// A refused login worth its own line in the log (the first of a desk's failures, the one
 /// that locks it).
-pub fn record_failed_login(
-    conn: &mut Connection,
-    actor: Actor<'_>,
-    detail: &str,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+pub fn record_failed_login(conn: &mut Connection, actor: Actor<'_>, detail: &str) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         audit(tx, actor, AuditAction::LoginFailed, detail)
-    })
+    })?)
 }
 
 /// The refused logins not written one by one since the last summary, in one line.
-pub fn record_refusals(conn: &mut Connection, count: u64, addresses: usize) -> store::Result<()> {
+pub fn record_refusals(conn: &mut Connection, count: u64, addresses: usize) -> Result<()> {
     let detail =
         format!("另有{count}次登录被拒绝（密码错误或已锁定，来自{addresses}个地址），未逐条记录");
-    store::write_tx(conn, |tx| {
+    Ok(store::write_tx(conn, |tx| {
         audit(
             tx,
             Actor {
@@ -258,17 +255,12 @@ pub fn record_refusals(conn: &mut Connection, count: u64, addresses: usize) -> s
             AuditAction::LoginFailed,
             &detail,
         )
-    })
+    })?)
 }
 
 /// Lifts an account's login locks: the server honours no lock counted before `now`.
-pub fn unlock_account(
-    conn: &mut Connection,
-    name: &str,
-    now: i64,
-    actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+pub fn unlock_account(conn: &mut Connection, name: &str, now: i64, actor: Actor<'_>) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         let account = find(tx, name)?;
         store::set_unlocked(tx, account.id, now)?;
         audit(
@@ -277,15 +269,15 @@ pub fn unlock_account(
             AuditAction::AccountChanged,
             &format!("解除账号「{name}」的登录锁定"),
         )
-    })
+    })?)
 }
 
 /// Ends a session.
-pub fn log_out(conn: &mut Connection, token_hash: &str, actor: Actor<'_>) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+pub fn log_out(conn: &mut Connection, token_hash: &str, actor: Actor<'_>) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         store::end_session(tx, token_hash)?;
         audit(tx, actor, AuditAction::Logout, "退出登录")
-    })
+    })?)
 }
 
 /// Removes sessions past their idle or absolute limit (run by the server now and then).
@@ -293,6 +285,8 @@ pub fn purge_sessions(
     conn: &mut Connection,
     now: i64,
     limits: store::SessionLimits,
-) -> store::Result<usize> {
-    store::write_tx(conn, |tx| store::purge_sessions(tx, now, limits))
+) -> Result<usize> {
+    Ok(store::write_tx(conn, |tx| {
+        store::purge_sessions(tx, now, limits)
+    })?)
 }

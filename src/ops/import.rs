@@ -3,6 +3,7 @@
 //! (`allow_published`) re-freezes the boards it changes in the same transaction, so the
 //! scores and the posted boards change together or not at all.
 
+use super::error::Result;
 use super::publish::save;
 use super::structure;
 use crate::boards::{self, View};
@@ -21,7 +22,7 @@ pub fn import_file(
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
-) -> store::Result<(ImportPlan, ApplyOutcome)> {
+) -> Result<(ImportPlan, ApplyOutcome)> {
     import_source(conn, Source::Bytes(bytes), file_name, default_period, opts)
 }
 
@@ -33,15 +34,15 @@ pub fn import_source(
     file_name: &str,
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
-) -> store::Result<(ImportPlan, ApplyOutcome)> {
-    run_import(
+) -> Result<(ImportPlan, ApplyOutcome)> {
+    Ok(run_import(
         conn,
         source,
         file_name,
         default_period,
         opts,
         &Checks::default(),
-    )
+    )?)
 }
 
 /// Loads the catalog and runs one import with the import cache on, logging how long it took.
@@ -88,16 +89,14 @@ pub fn import_source_by(
     default_period: Option<PeriodKey>,
     opts: &ApplyOptions<'_>,
     actor: super::Actor<'_>,
-) -> store::Result<(ImportPlan, ApplyOutcome)> {
+) -> Result<(ImportPlan, ApplyOutcome)> {
     let record = |tx: &Transaction<'_>, staged: &StagedImport| {
         let s = &staged.summary;
         let detail = format!(
-            "导入「{file_name}」（sha256 {}）为批次 #{}：新增{}项，变更{}项，删除{}项；--actor「{}」",
+            "导入「{file_name}」（sha256 {}）为批次 #{}：{}；--actor「{}」",
             staged.plan.sha256,
             staged.batch_id,
-            s.added,
-            s.changed,
-            s.removed,
+            crate::present::change_counts(s),
             crate::text::clip(&crate::text::strip_invisible(opts.actor))
         );
         for &p in &staged.plan.periods {
@@ -119,7 +118,7 @@ pub fn import_source_by(
         }
         Ok(())
     };
-    run_import(
+    Ok(run_import(
         conn,
         source,
         file_name,
@@ -129,7 +128,7 @@ pub fn import_source_by(
             on_commit: Some(&record),
             ..Checks::default()
         },
-    )
+    )?)
 }
 
 /// Records written in an import's transaction just before its commit.

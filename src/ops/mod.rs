@@ -5,24 +5,28 @@
 //! leaves no trace. The store takes no callbacks and never ranks; `verify` only reads.
 
 mod accounts;
+mod compare;
+mod error;
 mod import;
 mod publish;
 mod rollback;
 mod schedule;
-mod uploads;
+pub mod upload;
 mod verify;
 
 pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
     set_disabled, set_password, set_role, unlock_account,
 };
+pub use compare::{GroupPreview, PreviewRow};
+pub use error::{OpsError, Result};
 pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
-pub use uploads::{
-    Actor, GroupPreview, Preview, PreviewRow, confirm, confirm_honors, preview, purge_uploads,
-    record_upload,
+pub use upload::{
+    Checked, Confirmed, HonorsPreview, Incoming, Limits, Preview, Received, UploadKind, Uploader,
+    purge_uploads,
 };
 pub use verify::{Discrepancy, verify};
 
@@ -31,9 +35,18 @@ use crate::import::honors::HonorPlan;
 use crate::store::{self, PlaylistRow, Refusal, Structure};
 use rusqlite::Connection;
 
+/// Who is doing it, for the audit log and the import batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub address: Option<&'a str>,
+}
+
 /// Installs a competition's structure into an empty database.
-pub fn install(conn: &mut Connection, spec: &CompetitionSpec) -> store::Result<i64> {
-    store::write_tx(conn, |tx| store::install_structure(tx, spec))
+pub fn install(conn: &mut Connection, spec: &CompetitionSpec) -> Result<i64> {
+    Ok(store::write_tx(conn, |tx| {
+        store::install_structure(tx, spec)
+    })?)
 }
 
 /// Replaces the honors lists of the periods in `plan`; returns how many people were listed.
@@ -43,10 +56,10 @@ pub fn import_honors(
     plan: &HonorPlan,
     file_name: &str,
     actor: &str,
-) -> store::Result<usize> {
-    store::write_tx(conn, |tx| {
+) -> Result<usize> {
+    Ok(store::write_tx(conn, |tx| {
         store::replace_honors(tx, catalog, plan, file_name, actor)
-    })
+    })?)
 }
 
 /// `import_honors` by someone, audited in the same transaction (the command line).
@@ -56,7 +69,7 @@ pub fn import_honors_by(
     plan: &HonorPlan,
     file_name: &str,
     actor: Actor<'_>,
-) -> store::Result<usize> {
+) -> Result<usize> {
     store::write_tx(conn, |tx| {
         let n = store::replace_honors(tx, catalog, plan, file_name, actor.name)?;
         let detail = format!("导入实干先锋名单「{file_name}」，{n}人");
@@ -77,17 +90,13 @@ pub fn import_honors_by(
 }
 
 /// Creates or replaces a lobby playlist.
-pub fn save_playlist(conn: &mut Connection, row: &PlaylistRow) -> store::Result<()> {
-    store::write_tx(conn, |tx| store::save_playlist(tx, row))
+pub fn save_playlist(conn: &mut Connection, row: &PlaylistRow) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| store::save_playlist(tx, row))?)
 }
 
 /// `save_playlist` by someone, audited in the same transaction (the command line).
-pub fn save_playlist_by(
-    conn: &mut Connection,
-    row: &PlaylistRow,
-    actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+pub fn save_playlist_by(conn: &mut Connection, row: &PlaylistRow, actor: Actor<'_>) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         store::save_playlist(tx, row)?;
         store::audit(
             tx,
@@ -107,7 +116,7 @@ pub fn save_playlist_by(
                 address: actor.address,
             },
         )
-    })
+    })?)
 }
 
 /// Opens a draft period for uploads, audited.
@@ -115,8 +124,8 @@ pub fn open_period(
     conn: &mut Connection,
     key: crate::domain::PeriodKey,
     actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         store::open_period(tx, key)?;
         store::audit(
             tx,
@@ -128,7 +137,7 @@ pub fn open_period(
                 address: actor.address,
             },
         )
-    })
+    })?)
 }
 
 /// Removes a draft period that holds nothing (no value, honor, board or schedule): a typo'd
@@ -137,8 +146,8 @@ pub fn remove_empty_period(
     conn: &mut Connection,
     key: crate::domain::PeriodKey,
     actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         store::remove_empty_period(tx, key)?;
         store::audit(
             tx,
@@ -150,7 +159,7 @@ pub fn remove_empty_period(
                 address: actor.address,
             },
         )
-    })
+    })?)
 }
 
 fn structure(conn: &Connection) -> store::Result<Structure> {

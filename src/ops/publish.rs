@@ -3,6 +3,7 @@
 //! before boards were frozen. A board that has a snapshot is never replaced here (only a
 //! correction does that, in `import`).
 
+use super::error::Result;
 use super::structure;
 use crate::boards::{self, PUBLISHED_REASON, View};
 use crate::domain::PeriodKey;
@@ -12,7 +13,7 @@ use rusqlite::Connection;
 
 /// Publishes a period and freezes its boards (see `store::mark_published` for when it is
 /// refused).
-pub fn publish(conn: &mut Connection, key: PeriodKey) -> store::Result<()> {
+pub fn publish(conn: &mut Connection, key: PeriodKey) -> Result<()> {
     publish_by(
         conn,
         key,
@@ -30,7 +31,7 @@ pub fn publish_by(
     key: PeriodKey,
     actor: super::Actor<'_>,
     detail: &str,
-) -> store::Result<()> {
+) -> Result<()> {
     let tx = store::begin_write(conn)?;
     publish_in_tx(&tx, key, actor, detail)?;
     tx.commit()?;
@@ -121,7 +122,7 @@ fn freeze_unfrozen(
 /// existed. Only the `freeze` command calls it — an explicit step, never a side effect of
 /// reading — since it turns whatever the scores give today into the posted board. A board that
 /// has a snapshot keeps it. Returns each period frozen with how many boards were written.
-pub fn freeze_missing(conn: &mut Connection) -> store::Result<Vec<(PeriodKey, usize)>> {
+pub fn freeze_missing(conn: &mut Connection) -> Result<Vec<(PeriodKey, usize)>> {
     let missing = store::periods_missing_snapshots(conn)?;
     if missing.is_empty() {
         return Ok(Vec::new());

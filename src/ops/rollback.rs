@@ -2,18 +2,14 @@
 //! period is a correction: its boards are re-frozen in the same transaction with the reason,
 //! and the 本榜已更正 record shows it.
 
+use super::Actor;
+use super::error::Result;
 use super::import::refreeze;
-use super::uploads::Actor;
 use crate::store::{self, AuditAction, AuditEntry, PeriodStatus, Refusal};
 use rusqlite::Connection;
 
 /// Undoes batch `batch`; returns the batch that records the rollback.
-pub fn rollback(
-    conn: &mut Connection,
-    batch: i64,
-    reason: &str,
-    actor: Actor<'_>,
-) -> store::Result<i64> {
+pub fn rollback(conn: &mut Connection, batch: i64, reason: &str, actor: Actor<'_>) -> Result<i64> {
     let Some(reason) = crate::text::visible_text(reason, true) else {
         return Err(Refusal::RollbackNeedsReason.into());
     };
@@ -73,7 +69,7 @@ pub struct RollbackPreview {
 }
 
 /// Previews the rollback of `batch`: the boards before and after, nothing written.
-pub fn preview_rollback(conn: &mut Connection, batch: i64) -> store::Result<RollbackPreview> {
+pub fn preview_rollback(conn: &mut Connection, batch: i64) -> Result<RollbackPreview> {
     let tx = store::begin_write(conn)?;
     let row = store::batch(&tx, batch)?.ok_or(Refusal::NoSuchBatch { batch })?;
     let s = super::structure(&tx)?;
@@ -85,11 +81,11 @@ pub fn preview_rollback(conn: &mut Connection, batch: i64) -> store::Result<Roll
         .map(|p| (p.key, p.status == PeriodStatus::Published))
         .collect();
     let keys: Vec<_> = periods.iter().map(|(k, _)| *k).collect();
-    let before = super::uploads::boards_before(&tx, &keys)?;
+    let before = super::compare::boards_before(&tx, &keys)?;
     let (groups, refused) = match store::rollback_batch(&tx, batch, "预览", "预览") {
-        Ok(_) => (super::uploads::compare_boards(&tx, before)?, None),
+        Ok(_) => (super::compare::compare_boards(&tx, before)?, None),
         Err(store::StoreError::Refused(r)) => (Vec::new(), Some(r.to_string())),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     drop(tx);
     Ok(RollbackPreview {
@@ -105,7 +101,7 @@ pub fn set_providers(
     conn: &mut Connection,
     providers: &[(crate::domain::IndicatorId, Option<String>)],
     actor: Actor<'_>,
-) -> store::Result<usize> {
+) -> Result<usize> {
     store::write_tx(conn, |tx| {
         let s = super::structure(tx)?;
         let mut changed = Vec::new();

@@ -2,9 +2,10 @@
 //! server runs every few seconds with its clock: each due period is published in one
 //! transaction with its schedule marked done (or failed, with why) and its audit entry.
 
+use super::Actor;
+use super::error::Result;
 use super::publish::publish_in_tx;
 use super::structure;
-use super::uploads::Actor;
 use crate::domain::PeriodKey;
 use crate::store::{self, AuditAction, AuditEntry, Refusal, StoreError};
 use rusqlite::Connection;
@@ -26,11 +27,11 @@ pub fn schedule(
     at: i64,
     now: i64,
     actor: Actor<'_>,
-) -> store::Result<()> {
+) -> Result<()> {
     if at <= now {
         return Err(Refusal::ScheduleInPast.into());
     }
-    store::write_tx(conn, |tx| {
+    Ok(store::write_tx(conn, |tx| {
         let s = structure(tx)?;
         let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
         if p.status == store::PeriodStatus::Published {
@@ -47,15 +48,11 @@ pub fn schedule(
                 address: actor.address,
             },
         )
-    })
+    })?)
 }
 
-pub fn cancel_schedule(
-    conn: &mut Connection,
-    key: PeriodKey,
-    actor: Actor<'_>,
-) -> store::Result<()> {
-    store::write_tx(conn, |tx| {
+pub fn cancel_schedule(conn: &mut Connection, key: PeriodKey, actor: Actor<'_>) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
         let s = structure(tx)?;
         let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
         let at = store::cancel_schedule(tx, p.id, key)?;
@@ -69,11 +66,11 @@ pub fn cancel_schedule(
                 address: actor.address,
             },
         )
-    })
+    })?)
 }
 
 /// Publishes every period whose scheduled time has come; returns what happened to each.
-pub fn publish_due(conn: &mut Connection, now: i64) -> store::Result<Vec<(PeriodKey, String)>> {
+pub fn publish_due(conn: &mut Connection, now: i64) -> Result<Vec<(PeriodKey, String)>> {
     let due = store::due_schedules(conn, now)?;
     let mut out = Vec::new();
     for d in due {
@@ -113,7 +110,7 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> store::Result<Vec<(Period
                 })?;
                 format!("未能揭榜：{why}")
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         tracing::info!(period = %d.key, outcome = %outcome, "scheduled publish");
         out.push((d.key, outcome));

@@ -1,6 +1,7 @@
 //! `verify`: ranks every published board again from the stored scores and compares it with
 //! the board as posted. Reads only.
 
+use super::error::Result;
 use super::structure;
 use crate::boards::{self, View};
 use crate::domain::PeriodKey;
@@ -22,7 +23,7 @@ pub struct Discrepancy {
 /// posted. No difference is expected: scores of a published period change only through a
 /// correction, which re-freezes. A difference means the scores were changed behind the
 /// application's back, or the ranking rules changed since 揭榜.
-pub fn verify(conn: &Connection) -> store::Result<Vec<Discrepancy>> {
+pub fn verify(conn: &Connection) -> Result<Vec<Discrepancy>> {
     let s = structure(conn)?;
     let mut out = Vec::new();
     for p in s

@@ -159,6 +159,8 @@ pub enum Refusal {
     ImportAborted,
     #[error("预览之后数据已有变化（另有导入或揭榜），为免覆盖，本次未导入；请重新上传并预览")]
     StalePreview,
+    #[error("找不到这次上传（可能已超过24小时被清理）；请重新上传")]
+    NoSuchUpload,
     #[error("此文件已确认导入（导入批次 #{batch}），不能重复确认")]
     AlreadyConfirmed { batch: i64 },
     #[error("更正已揭榜的期间需要管理员填写更正原因（不能只有空格或不可见字符）")]
@@ -262,13 +264,13 @@ impl Store {
 }
 
 /// Runs `f` in a write transaction taken with `begin_write`; commits only if `f` succeeds.
-pub fn write_tx<T>(
+pub fn write_tx<T, E: From<StoreError>>(
     conn: &mut Connection,
-    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
-) -> Result<T> {
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
     let tx = begin_write(conn)?;
     let out = f(&tx)?;
-    tx.commit()?;
+    tx.commit().map_err(StoreError::from)?;
     Ok(out)
 }
 

@@ -125,3 +125,31 @@ impl ResponseError for AppError {
         }
     }
 }
+
+impl From<crate::ops::OpsError> for AppError {
+    fn from(e: crate::ops::OpsError) -> Self {
+        AppError::from_ops(e, None)
+    }
+}
+
+impl AppError {
+    /// The one mapping of an operation's failure to a status: the file or a refusal is the
+    /// user's to fix (400; a preview overtaken by another change 409), a missing role 403, the
+    /// database 500. `what` (「未能揭榜」) leads the message of the ones the user reads.
+    #[must_use]
+    pub fn from_ops(e: crate::ops::OpsError, what: Option<&str>) -> AppError {
+        use crate::ops::OpsError;
+        let said = |m: String| match what {
+            Some(w) => format!("{w}：{m}"),
+            None => m,
+        };
+        match e {
+            OpsError::Store(e) => AppError::Store(e),
+            OpsError::NotPermitted { .. } => AppError::Forbidden(said(e.to_string())),
+            OpsError::Refused(crate::store::Refusal::StalePreview) => {
+                AppError::Conflict(e.to_string())
+            }
+            OpsError::Refused(_) | OpsError::File(_) => AppError::BadRequest(said(e.to_string())),
+        }
+    }
+}

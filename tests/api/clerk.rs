@@ -21,3 +21,19 @@ fn a_file_named_for_another_quarter_is_flagged_on_the_preview() {
         assert!(!page.contains("文件名中写的是"), "{name}");
     }
 }
+
+#[test]
+fn the_preview_counts_the_file_and_the_change_the_same_way() {
+    let app = crate::admin::app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    // 87 scores and two rows with a 备注: before, 「87个分值」 stood beside 「新增89项」.
+    let file = crate::helpers::fixture("streets-gbk.csv");
+    let r = b.upload(&csrf, "2023Q4", "街道组得分.csv", &file);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&r.location).body;
+    assert!(page.contains("87个分值、2条备注"), "{page}");
+    assert!(
+        page.contains("新增87个分值和2条备注，变更0个分值，清空0个分值，不变0项"),
+        "{page}"
+    );
+}

@@ -19,7 +19,7 @@ fn check_validates_without_writing_and_import_writes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("GBK/GB18030") && stdout.contains("新增89项"),
+        stdout.contains("GBK/GB18030") && stdout.contains("新增87个分值和2条备注"),
         "{stdout}"
     );
     assert!(stdout.contains("检查通过，未写入"), "{stdout}");

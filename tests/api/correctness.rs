@@ -8,9 +8,10 @@ use shaibang::boards::{self, GroupBoard, View};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::{PeriodKey, Total};
 use shaibang::import::ImportError;
+use shaibang::ops::OpsError;
 use shaibang::present::ChangeText;
 use shaibang::ranking::{Change, Tier};
-use shaibang::store::{self, ApplyOptions, ApplyOutcome, Store, StoreError};
+use shaibang::store::{self, ApplyOptions, ApplyOutcome, Store};
 
 fn q(quarter: u8) -> PeriodKey {
     PeriodKey {
@@ -39,7 +40,7 @@ fn competition(rest: &str, units: &[&str]) -> TestDb {
     }
 }
 
-fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, StoreError> {
+fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, OpsError> {
     let opts = ApplyOptions {
         actor: "test",
         allow_published: false,
@@ -188,7 +189,7 @@ fn a_name_shared_in_an_older_database_is_refused_not_guessed() {
     drop(conn);
     let before = dump(&db);
     let err = import(&db, "单位,指标甲\n甲,90\n乙街道,80\n", q(1)).unwrap_err();
-    let StoreError::Import(errs) = err else {
+    let OpsError::File(errs) = err else {
         panic!("{err}")
     };
     let ambiguous = errs

@@ -323,7 +323,8 @@ fn a_published_periods_honors_change_only_by_an_admins_correction_and_roll_back(
     let posted = honors_of(&app);
     assert!(!posted.is_empty(), "the demo has a published list");
     let list = "期间,姓名,单位,称号,事迹\n2023Q3,周晓梅,金碧街道,实干先锋,牵头完成重点项目\n";
-    // A 考评办 previews a new list for the published 2023Q3; confirming it is refused.
+    // A 考评办's new list for the published 2023Q3 is refused on its preview, with nothing
+    // kept to confirm.
     let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
     let r = staff.multipart(
         "/admin/honors",
@@ -331,10 +332,13 @@ fn a_published_periods_honors_change_only_by_an_admins_correction_and_roll_back(
         "先锋.csv",
         list.as_bytes(),
     );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let c = staff.post(&format!("{}/confirm", r.location), &[("csrf", &scsrf)]);
-    assert_eq!(c.status, 400, "{}", c.body);
-    assert!(c.body.contains("需要管理员填写更正原因"), "{}", c.body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("需要管理员填写更正原因"), "{}", r.body);
+    assert!(
+        !r.body.contains("/confirm"),
+        "nothing to confirm: {}",
+        r.body
+    );
     // …and with a reason, a 考评办 is told only an administrator may.
     let r = staff.multipart(
         "/admin/honors",
@@ -351,8 +355,8 @@ fn a_published_periods_honors_change_only_by_an_admins_correction_and_roll_back(
         "先锋.csv",
         list.as_bytes(),
     );
-    let c = admin.post(&format!("{}/confirm", r.location), &[("csrf", &acsrf)]);
-    assert_eq!(c.status, 400);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("需要管理员填写更正原因"), "{}", r.body);
     assert_eq!(honors_of(&app), posted, "the posted list is unchanged");
     let lobby = admin.get("/lobby/content?slides=honors&period=2023Q3");
     assert!(!lobby.body.contains("已更正"), "{}", lobby.body);
@@ -388,4 +392,83 @@ fn a_published_periods_honors_change_only_by_an_admins_correction_and_roll_back(
     );
     assert_eq!(rb.status, 303, "{}", rb.body);
     assert_eq!(honors_of(&app), posted);
+}
+
+#[test]
+fn the_operations_decide_who_may_correct_from_the_acting_account() {
+    use shaibang::domain::PeriodKey;
+    use shaibang::ops::{self, Incoming, Limits, OpsError, UploadKind, Uploader};
+    let app = demo_app();
+    let mut conn = app.db.store.conn().unwrap();
+    let before = crate::admin::data_dump(&app.db);
+    let file = "单位,固定资产投资\n金碧街道,18\n";
+    let limits = Limits {
+        now: 1_700_000_000,
+        max_pending: 1 << 20,
+    };
+    for (role, kind) in [
+        (Role::Staff, UploadKind::Scores),
+        (Role::Provider, UploadKind::Scores),
+        (Role::Staff, UploadKind::Honors),
+    ] {
+        let who = Uploader {
+            actor: ops::Actor {
+                name: "kpb",
+                address: None,
+            },
+            account_id: 2,
+            role,
+            provider: (role == Role::Provider).then_some("区发改委"),
+        };
+        let incoming = Incoming {
+            kind,
+            bytes: file.as_bytes(),
+            file_name: "更正.csv",
+            period: Some(PeriodKey::parse("2023Q3").unwrap()),
+            reason: "数据有误",
+        };
+        let r = ops::upload::receive(&mut conn, &who, &incoming, "t0ken", limits);
+        assert!(
+            matches!(
+                &r,
+                Err(OpsError::NotPermitted {
+                    role: Role::Admin,
+                    ..
+                })
+            ),
+            "{role:?} {kind:?}: {:?}",
+            r.as_ref().err()
+        );
+    }
+    // A 报送单位 may not send a 实干先锋 list at all.
+    let who = Uploader {
+        actor: ops::Actor {
+            name: "fgw",
+            address: None,
+        },
+        account_id: 3,
+        role: Role::Provider,
+        provider: Some("区发改委"),
+    };
+    let incoming = Incoming {
+        kind: UploadKind::Honors,
+        bytes: "期间,姓名,单位,称号\n2023Q3,张三,金碧街道,实干先锋\n".as_bytes(),
+        file_name: "先锋.csv",
+        period: None,
+        reason: "",
+    };
+    let r = ops::upload::receive(&mut conn, &who, &incoming, "t0ken", limits);
+    assert!(
+        matches!(
+            &r,
+            Err(OpsError::NotPermitted {
+                role: Role::Staff,
+                ..
+            })
+        ),
+        "{:?}",
+        r.as_ref().err()
+    );
+    drop(conn);
+    assert_eq!(before, crate::admin::data_dump(&app.db), "nothing changed");
 }

@@ -154,7 +154,7 @@ fn an_ordinary_workbook_still_reads_under_the_same_ceiling() {
     let (out, text) = run("ok.xlsx", &xlsx(&table(), 0));
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains("新增1项") && text.contains("检查通过"),
+        text.contains("新增1个分值") && text.contains("检查通过"),
         "{text}"
     );
 }

@@ -373,7 +373,7 @@ fn an_earlier_period_cannot_be_published_after_a_later_one() {
     assert!(
         matches!(
             err,
-            shaibang::store::StoreError::Refused(shaibang::store::Refusal::LaterPublished {
+            shaibang::ops::OpsError::Refused(shaibang::store::Refusal::LaterPublished {
                 period,
                 published,
             }) if period == q4 && published == PeriodKey { year: 2023, quarter: 1 }

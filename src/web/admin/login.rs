@@ -327,7 +327,7 @@ pub(super) async fn change_password(
                 };
                 match crate::ops::set_password(&mut conn, &n, &form.new, actor) {
                     Ok(()) => Ok(Ok(())),
-                    Err(crate::store::StoreError::Refused(r)) => Ok(Err(r.to_string())),
+                    Err(crate::ops::OpsError::Refused(r)) => Ok(Err(r.to_string())),
                     Err(e) => Err(e.into()),
                 }
             },

@@ -229,11 +229,12 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
         let refusals = st.refusals.lock().ok().and_then(|mut r| r.take_summary());
         let seen = seen_unlock;
         let done = web::block(move || {
-            let mut conn = st.store.conn()?;
+            let mut conn = st.store.conn().map_err(crate::ops::OpsError::from)?;
             let latest = match seen {
-                None => crate::store::latest_unlock(&conn)?,
+                None => crate::store::latest_unlock(&conn).map_err(crate::ops::OpsError::from)?,
                 Some(after) => {
-                    let (unlocked, latest) = crate::store::unlocked_after(&conn, after)?;
+                    let (unlocked, latest) = crate::store::unlocked_after(&conn, after)
+                        .map_err(crate::ops::OpsError::from)?;
                     if !unlocked.is_empty()
                         && let Ok(mut l) = st.logins.lock()
                     {
@@ -252,7 +253,7 @@ pub(super) async fn scheduler(state: web::Data<AppState>) {
                 crate::ops::record_refusals(&mut conn, count, addresses)?;
             }
             crate::ops::publish_due(&mut conn, now)?;
-            Ok::<_, crate::store::StoreError>(latest)
+            Ok::<_, crate::ops::OpsError>(latest)
         })
         .await;
         match done {
@@ -294,6 +295,7 @@ pub(super) fn session_cookie(state: &AppState, value: &str, remove: bool) -> Coo
 }
 
 /// A logged-in user allowed on the matched route.
+#[derive(Clone)]
 pub struct Staff {
     pub session: SessionInfo,
     pub address: String,
@@ -321,6 +323,19 @@ impl Staff {
         crate::ops::Actor {
             name: &self.session.account.name,
             address: Some(&self.address),
+        }
+    }
+
+    /// The account as the upload operations see it: its role and (报送单位) its provider,
+    /// an empty one if none was set, so that it may write nothing rather than everything.
+    pub fn uploader(&self) -> crate::ops::Uploader<'_> {
+        let role = self.role();
+        crate::ops::Uploader {
+            actor: self.actor(),
+            account_id: self.session.account.id,
+            role,
+            provider: (role == Role::Provider)
+                .then(|| self.session.account.provider.as_deref().unwrap_or("")),
         }
     }
 }

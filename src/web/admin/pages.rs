@@ -5,7 +5,7 @@ use super::Staff;
 use super::guard::{NoFields, StaffForm};
 use crate::auth::Role;
 use crate::domain::PeriodKey;
-use crate::store::{self, AuditAction, AuditFilter, PeriodStatus, StoreError};
+use crate::store::{self, AuditAction, AuditFilter, PeriodStatus};
 use crate::web::{AppError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -58,19 +58,17 @@ pub(super) async fn blocking<T: Send + 'static>(
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-/// Runs a write; a refusal becomes a 400 page with its Chinese reason after `what`.
+/// Runs an operation; its failure is mapped once (`AppError::from_ops`), with `what` leading
+/// the reason the user reads (「未能揭榜：…」).
 pub(super) async fn refusable<T: Send + 'static>(
     state: &web::Data<AppState>,
     what: &'static str,
-    f: impl FnOnce(&mut rusqlite::Connection) -> store::Result<T> + Send + 'static,
+    f: impl FnOnce(&mut rusqlite::Connection) -> crate::ops::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
-    let r = blocking(state, move |conn| match f(conn) {
-        Ok(v) => Ok(Ok(v)),
-        Err(StoreError::Refused(r)) => Ok(Err(r.to_string())),
-        Err(e) => Err(e.into()),
+    blocking(state, move |conn| {
+        f(conn).map_err(|e| AppError::from_ops(e, Some(what)))
     })
-    .await?;
-    r.map_err(|m| AppError::BadRequest(format!("{what}：{m}")))
+    .await
 }
 
 /// 303 to a page of the staff area (after a POST).

@@ -316,7 +316,7 @@ pub(super) async fn batch(
     let p = blocking(&state, move |conn| {
         match crate::ops::preview_rollback(conn, id) {
             Ok(p) => Ok(p),
-            Err(store::StoreError::Refused(r)) => Err(AppError::NotFound(r.to_string())),
+            Err(crate::ops::OpsError::Refused(r)) => Err(AppError::NotFound(r.to_string())),
             Err(e) => Err(e.into()),
         }
     })

@@ -92,7 +92,8 @@ struct PreviewPage {
     file_name: String,
     token: Option<String>,
     info: Option<String>,
-    counts: Option<(usize, usize, usize, usize)>,
+    /// 「新增88个分值和6条备注，变更0个分值，清空0个分值，不变0项」: counted as `info` counts the file.
+    counts: Option<String>,
     details: Vec<String>,
     more_details: usize,
     unchanged: bool,
@@ -136,11 +137,11 @@ pub(super) fn render_preview(
             .map(|u| u.token.clone()),
         info: p.map(|p| {
             format!(
-                "{}，{}，{}行数据，{}个分值，期间 {}",
+                "{}，{}，{}行数据，{}，期间 {}",
                 p.plan.encoding.as_str(),
                 p.plan.layout.label(),
                 p.plan.rows,
-                p.plan.values,
+                crate::present::file_items(&p.plan),
                 p.plan
                     .periods
                     .iter()
@@ -150,11 +151,10 @@ pub(super) fn render_preview(
             )
         }),
         counts: p.map(|p| {
-            (
-                p.summary.added,
-                p.summary.changed,
-                p.summary.removed,
-                p.summary.unchanged,
+            format!(
+                "{}，不变{}项",
+                crate::present::change_counts(&p.summary),
+                p.summary.unchanged + p.summary.remarks.unchanged
             )
         }),
         details: p.map(|p| p.summary.details.clone()).unwrap_or_default(),

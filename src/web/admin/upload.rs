@@ -3,13 +3,14 @@
 //! confirm.
 
 use super::Staff;
-use super::guard::{NoFields, StaffForm, StaffUpload};
-use super::pages::{Me, blocking, page};
+use super::guard::{NoFields, StaffForm, StaffUpload, UploadForm};
+use super::pages::{Me, back, blocking, page};
 use super::preview::render_preview;
 use crate::auth::{self, Role};
 use crate::domain::PeriodKey;
 use crate::import::ImportError;
-use crate::store::{self, PeriodStatus, Refusal, StoreError};
+use crate::ops::{self, UploadKind};
+use crate::store::{self, PeriodStatus, Refusal};
 use crate::web::{AppError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -193,10 +194,21 @@ pub(super) fn clean_file_name(name: &str) -> String {
     }
 }
 
-pub(super) async fn upload(
-    state: web::Data<AppState>,
-    StaffUpload { staff, form }: StaffUpload,
-) -> Result<HttpResponse, AppError> {
+/// An upload as received: what the check found, and the token it is kept under.
+pub(super) struct Sent {
+    pub received: ops::Received,
+    pub token: String,
+    pub file_name: String,
+}
+
+/// Receives an upload of either kind through the one operation (`ops::upload::receive`):
+/// the role rules, the check, the audit line and the quota are all decided there.
+pub(super) async fn receive(
+    state: &web::Data<AppState>,
+    staff: Staff,
+    form: UploadForm,
+    kind: UploadKind,
+) -> Result<Sent, AppError> {
     if form.file.is_empty() && form.file_name.is_empty() {
         return Err(AppError::BadRequest("请选择要上传的文件。".into()));
     }
@@ -206,132 +218,119 @@ pub(super) async fn upload(
             PeriodKey::parse(p).ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
         ),
     };
-    let reason = form.reason.clone();
-    let correction = !reason.is_empty();
-    if correction && crate::text::visible_text(&reason, true).is_none() {
-        return Err(AppError::BadRequest(
-            "更正原因不能只有空格或不可见字符（如零宽字符、文字方向控制符）。请返回上一页重新填写。"
-                .into(),
-        ));
-    }
-    if correction && staff.role() < Role::Admin {
-        return Err(AppError::Forbidden(
-            "只有管理员可以更正已揭榜的期间。".into(),
-        ));
-    }
     let file_name = clean_file_name(&form.file_name);
     let token = auth::new_token();
-    let account_id = staff.session.account.id;
-    let provider = staff.provider();
-    let now = state.admin.clock.now();
-    let max_pending = state.admin.max_pending_uploads;
-    let (preview, errors, replaced) = blocking(&state, move |conn| {
-        let result = crate::ops::preview(
-            conn,
-            &form.file,
-            &file_name,
-            period,
-            correction,
-            &staff.session.account.name,
-            provider.as_deref(),
-        );
-        let sha = crate::import::sha256_hex(&form.file);
-        let (preview, errors, detail, periods) = match result {
-            Ok(p) => {
-                let detail = format!(
-                    "上传「{file_name}」（sha256 {sha}，{}，{}行，{}个分值）：新增{}项，变更{}项，删除{}项，待确认",
-                    p.plan.encoding.as_str(),
-                    p.plan.rows,
-                    p.plan.values,
-                    p.summary.added,
-                    p.summary.changed,
-                    p.summary.removed,
-                );
-                let periods = p.plan.periods.clone();
-                (Some(p), Vec::new(), detail, periods)
-            }
-            Err(StoreError::Import(errs)) => {
-                let detail = format!(
-                    "上传「{file_name}」（sha256 {sha}）：有{}处错误，未导入",
-                    errs.count()
-                );
-                (None, errs.0, detail, Vec::new())
-            }
-            Err(StoreError::Refused(r)) => {
-                let detail = format!("上传「{file_name}」（sha256 {sha}）：{r}");
-                (None, vec![ImportError::Refused { reason: r.to_string() }], detail, Vec::new())
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let keep = preview.as_ref().filter(|p| !p.unchanged).map(|p| store::NewUpload {
-            token: &token,
-            kind: "scores",
-            account_id,
-            file_name: &file_name,
-            sha256: &sha,
+    let limits = ops::Limits {
+        now: state.admin.clock.now(),
+        max_pending: state.admin.max_pending_uploads,
+    };
+    blocking(state, move |conn| {
+        let file = ops::Incoming {
+            kind,
             bytes: &form.file,
-            period: form.period.as_str().get(..).filter(|p| !p.is_empty()),
-            correction: Some(reason.as_str()).filter(|r| !r.is_empty()),
-            data_version: p.data_version,
+            file_name: &file_name,
+            period,
+            reason: &form.reason,
+        };
+        let received = ops::upload::receive(conn, &staff.uploader(), &file, &token, limits)
+            .map_err(|e| AppError::from_ops(e, Some("未能接收上传")))?;
+        Ok(Sent {
+            received,
+            token,
+            file_name,
+        })
+    })
+    .await
+}
+
+/// The upload of `kind` named by a token, if this user may see it (`ops::upload::find`).
+pub(super) async fn find_upload(
+    state: &web::Data<AppState>,
+    staff: &Staff,
+    kind: UploadKind,
+    token: String,
+) -> Result<store::Upload, AppError> {
+    let now = state.admin.clock.now();
+    let staff = staff.clone();
+    blocking(state, move |conn| {
+        Ok(ops::upload::find(
+            conn,
+            &staff.uploader(),
+            kind,
+            &token,
             now,
-            max_pending,
-        });
-        let replaced =
-            match crate::ops::record_upload(conn, keep.as_ref(), staff.actor(), &periods, &detail)
-            {
-                Ok(r) => !r.is_empty(),
-                Err(StoreError::Refused(r)) => {
-                    return Err(AppError::BadRequest(format!("未能保存上传：{r}")));
-                }
-                Err(e) => return Err(e.into()),
-            };
-        let staff_me = Me::of(&staff);
-        Ok((
-            preview.map(|p| (p, token.clone(), staff_me.clone(), file_name.clone())),
-            (errors, staff_me, file_name),
-            replaced,
-        ))
+        )?)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound(Refusal::NoSuchUpload.to_string()))
+}
+
+/// Checks a kept upload again, as it would be confirmed now; the file's errors and refusals
+/// are the page's to show.
+pub(super) async fn check_upload(
+    state: &web::Data<AppState>,
+    staff: &Staff,
+    upload: store::Upload,
+) -> Result<Result<ops::Checked, ops::OpsError>, AppError> {
+    let staff = staff.clone();
+    blocking(state, move |conn| {
+        match ops::upload::check(conn, &staff.uploader(), &upload) {
+            Err(ops::OpsError::Store(e)) => Err(e.into()),
+            other => Ok(other),
+        }
+    })
+    .await
+}
+
+/// Confirms a kept upload; 303 to the 工作台 with what was done.
+pub(super) async fn confirm_upload(
+    state: &web::Data<AppState>,
+    staff: Staff,
+    kind: UploadKind,
+    token: String,
+) -> Result<HttpResponse, AppError> {
+    let upload = find_upload(state, &staff, kind, token).await?;
+    let done = blocking(state, move |conn| {
+        ops::upload::confirm(conn, &staff.uploader(), &upload)
+            .map_err(|e| AppError::from_ops(e, Some("未能导入")))
     })
     .await?;
-    match preview {
-        Some((p, token, _, _)) if !p.unchanged => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                if replaced {
-                    format!("/admin/uploads/{token}?replaced=1")
-                } else {
-                    format!("/admin/uploads/{token}")
-                },
-            ))
-            .finish()),
-        Some((p, _, me, file_name)) => render_preview(me, &file_name, Some(&p), &[], None, None),
-        None => {
-            let (errors, me, file_name) = errors;
-            render_preview(me, &file_name, None, &errors, None, None)
-        }
+    Ok(back(&match done {
+        ops::Confirmed::Scores { batch: Some(b) } => format!("/admin?msg=confirmed&batch={b}"),
+        ops::Confirmed::Scores { batch: None } => "/admin?msg=confirmed".into(),
+        ops::Confirmed::Honors { .. } => "/admin?msg=honors".into(),
+    }))
+}
+
+/// The file's errors, or a refusal, as lines of the preview.
+pub(super) fn error_lines(e: ops::OpsError) -> Vec<ImportError> {
+    match e {
+        ops::OpsError::File(errors) => errors.0,
+        other => vec![ImportError::Refused {
+            reason: other.to_string(),
+        }],
     }
 }
 
-/// The upload named by a token, if this user may see it (its uploader, or 考评办 and above).
-async fn my_upload(
-    state: &web::Data<AppState>,
-    staff: &Staff,
-    token: String,
-) -> Result<store::Upload, AppError> {
-    let up = blocking(state, move |conn| Ok(store::upload_by_token(conn, &token)?)).await?;
-    // An unconfirmed upload is kept a day: after that it cannot be confirmed either.
-    let now = state.admin.clock.now();
-    let up = up.filter(|u| u.batch_id.is_some() || now - u.created_at <= store::UPLOAD_TTL_SECS);
-    match up {
-        Some(u)
-            if u.kind == "scores"
-                && (u.account_id == staff.session.account.id || staff.role() >= Role::Staff) =>
-        {
-            Ok(u)
+pub(super) async fn upload(
+    state: web::Data<AppState>,
+    StaffUpload { staff, form }: StaffUpload,
+) -> Result<HttpResponse, AppError> {
+    let me = Me::of(&staff);
+    let sent = receive(&state, staff, form, UploadKind::Scores).await?;
+    if sent.received.kept {
+        return Ok(back(&if sent.received.replaced {
+            format!("/admin/uploads/{}?replaced=1", sent.token)
+        } else {
+            format!("/admin/uploads/{}", sent.token)
+        }));
+    }
+    match sent.received.check {
+        Ok(ops::Checked::Scores(p)) => {
+            render_preview(me, &sent.file_name, Some(&p), &[], None, None)
         }
-        _ => Err(AppError::NotFound(
-            "找不到这次上传（可能已超过24小时被清理）。请重新上传。".into(),
-        )),
+        Ok(ops::Checked::Honors(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Err(e) => render_preview(me, &sent.file_name, None, &error_lines(e), None, None),
     }
 }
 
@@ -350,34 +349,21 @@ pub(super) async fn preview_page(
     q: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = q.replaced.is_some().then(|| REPLACED.to_string());
-    let upload = my_upload(&state, &staff, path.into_inner()).await?;
+    let upload = find_upload(&state, &staff, UploadKind::Scores, path.into_inner()).await?;
     let me = Me::of(&staff);
-    let name = staff.session.account.name.clone();
-    let provider = staff.provider();
-    let u = upload.clone();
-    let result = blocking(&state, move |conn| {
-        let period = u.period.as_deref().and_then(PeriodKey::parse);
-        match crate::ops::preview(
-            conn,
-            &u.bytes,
-            &u.file_name,
-            period,
-            u.correction.is_some(),
-            &name,
-            provider.as_deref(),
-        ) {
-            Ok(p) => Ok(Ok(p)),
-            Err(StoreError::Import(e)) => Ok(Err(e.0)),
-            Err(StoreError::Refused(r)) => Ok(Err(vec![ImportError::Refused {
-                reason: r.to_string(),
-            }])),
-            Err(e) => Err(e.into()),
+    match check_upload(&state, &staff, upload.clone()).await? {
+        Ok(ops::Checked::Scores(p)) => {
+            render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload), notice)
         }
-    })
-    .await?;
-    match result {
-        Ok(p) => render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload), notice),
-        Err(errors) => render_preview(me, &upload.file_name, None, &errors, Some(&upload), notice),
+        Ok(ops::Checked::Honors(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Err(e) => render_preview(
+            me,
+            &upload.file_name,
+            None,
+            &error_lines(e),
+            Some(&upload),
+            notice,
+        ),
     }
 }
 
@@ -386,39 +372,5 @@ pub(super) async fn confirm(
     path: web::Path<String>,
     StaffForm { staff, .. }: StaffForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let upload = my_upload(&state, &staff, path.into_inner()).await?;
-    let admin = staff.role() >= Role::Admin;
-    let provider = staff.provider();
-    let result = blocking(&state, move |conn| {
-        let allow_published = admin && upload.correction.is_some();
-        match crate::ops::confirm(
-            conn,
-            &upload,
-            staff.actor(),
-            allow_published,
-            provider.as_deref(),
-        ) {
-            Ok((_, crate::store::ApplyOutcome::Applied { batch_id, .. })) => Ok(Ok(Some(batch_id))),
-            Ok(_) => Ok(Ok(None)),
-            Err(StoreError::Refused(r)) => Ok(Err(r)),
-            Err(StoreError::Import(e)) => Ok(Err(Refusal::ImportRefused {
-                errors: e.to_string(),
-            })),
-            Err(e) => Err(e.into()),
-        }
-    })
-    .await?;
-    match result {
-        Ok(batch) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                match batch {
-                    Some(b) => format!("/admin?msg=confirmed&batch={b}"),
-                    None => "/admin?msg=confirmed".into(),
-                },
-            ))
-            .finish()),
-        Err(r @ Refusal::StalePreview) => Err(AppError::Conflict(r.to_string())),
-        Err(r) => Err(AppError::BadRequest(format!("未能导入：{r}"))),
-    }
+    confirm_upload(&state, staff, UploadKind::Scores, path.into_inner()).await
 }

@@ -3,25 +3,20 @@
 //! that applies exactly the previewed bytes, refusing if anything changed since. Both go
 //! through the command line's import path (`import_in_tx`), not a copy of it.
 
-use super::import::{Checks, import_in_tx};
-use super::structure;
+use super::super::Actor;
+use super::super::compare::{GroupPreview, boards_before, compare_boards};
+use super::super::error::Result;
+use super::super::import::{Checks, import_in_tx};
+use super::super::structure;
 use crate::boards::{self, View};
 use crate::domain::PeriodKey;
 use crate::import::{ChangeSummary, ImportPlan, plan_import_streaming};
-use crate::ranking::BoardRow;
 use crate::store::{
     self, ApplyOptions, ApplyOutcome, AuditAction, AuditEntry, PeriodStatus, Refusal, StoreError,
     Upload,
 };
 use crate::tabular::Source;
 use rusqlite::Connection;
-
-/// Who is doing it, for the audit log and the import batch.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor<'a> {
-    pub name: &'a str,
-    pub address: Option<&'a str>,
-}
 
 /// What a file would do, computed and rolled back.
 pub struct Preview {
@@ -40,32 +35,9 @@ pub struct Preview {
     pub total_warnings: Vec<String>,
 }
 
-/// One group's board before and after the file.
-pub struct GroupPreview {
-    pub period: PeriodKey,
-    pub group: String,
-    pub published: bool,
-    pub rows: Vec<PreviewRow>,
-}
-
-pub struct PreviewRow {
-    pub before: Option<BoardRow>,
-    pub after: BoardRow,
-}
-
-impl PreviewRow {
-    /// The unit's rank, 红榜/黑榜 place or total changes.
-    #[must_use]
-    pub fn changed(&self) -> bool {
-        self.before.as_ref().is_none_or(|b| {
-            b.rank != self.after.rank || b.tier != self.after.tier || b.total != self.after.total
-        })
-    }
-}
-
 /// Previews a file: the import staged in a transaction that is always rolled back. Errors are
 /// the importer's (`StoreError::Import`) or a refusal, exactly as `check` reports them.
-pub fn preview(
+pub(super) fn preview(
     conn: &mut Connection,
     bytes: &[u8],
     file_name: &str,
@@ -73,7 +45,7 @@ pub fn preview(
     allow_published: bool,
     actor: &str,
     provider: Option<&str>,
-) -> store::Result<Preview> {
+) -> Result<Preview> {
     let s = structure(conn)?;
     let catalog = s.catalog().restricted_to(provider);
     // A first read for the periods the file names, so that their boards can be taken before.
@@ -178,82 +150,16 @@ fn stated_total_warnings(
     Ok(out)
 }
 
-/// Each group's board of `periods` as it stands (posted, or ranked for a draft).
-pub(super) type Before = Vec<(
-    PeriodKey,
-    crate::domain::GroupId,
-    Option<boards::GroupBoard>,
-)>;
-
-pub(super) fn boards_before(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Before> {
-    let s = structure(tx)?;
-    let mut before = Vec::new();
-    for &key in periods {
-        for g in &s.groups {
-            let b = boards::group_board(tx, &s, key, g.id, View::Quarter)?;
-            before.push((key, g.id, b));
-        }
-    }
-    Ok(before)
-}
-
-/// Each group of `before` ranked again from what the transaction now holds, row by row
-/// against before; groups without a score or without a change are left out.
-pub(super) fn compare_boards(tx: &Connection, before: Before) -> store::Result<Vec<GroupPreview>> {
-    let after_s = structure(tx)?;
-    let mut groups = Vec::new();
-    for (key, gid, b) in before {
-        let Some(after) = boards::compute_group_board(tx, &after_s, key, gid, View::Quarter)?
-        else {
-            continue;
-        };
-        let published = after.period.status == PeriodStatus::Published;
-        let had_scores = b.as_ref().is_some_and(|b| {
-            b.board
-                .rows
-                .iter()
-                .any(|r| r.points.iter().any(Option::is_some))
-        });
-        let mut old: std::collections::HashMap<_, _> = b
-            .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
-            .unwrap_or_default();
-        let rows: Vec<PreviewRow> = after
-            .board
-            .rows
-            .into_iter()
-            .map(|r| PreviewRow {
-                before: old.remove(&r.unit_id),
-                after: r,
-            })
-            .collect();
-        let scored = rows
-            .iter()
-            .any(|r| r.after.points.iter().any(Option::is_some));
-        // A group without a score before and after (or unchanged) is not shown; one the
-        // change empties is (a rollback of its only file).
-        if !(scored || had_scores) || !rows.iter().any(PreviewRow::changed) {
-            continue;
-        }
-        groups.push(GroupPreview {
-            period: key,
-            group: after.group.name,
-            published,
-            rows,
-        });
-    }
-    Ok(groups)
-}
-
 /// Applies an upload exactly as previewed: refused if the data changed since the preview, if
 /// it was confirmed already, or if it corrects a published period without a reason. Records
 /// the confirm (and the correction) in the audit log in the same transaction.
-pub fn confirm(
+pub(super) fn confirm(
     conn: &mut Connection,
     upload: &Upload,
     actor: Actor<'_>,
     allow_published: bool,
     provider: Option<&str>,
-) -> store::Result<(ImportPlan, ApplyOutcome)> {
+) -> Result<(ImportPlan, ApplyOutcome)> {
     if let Some(batch) = upload.batch_id {
         return Err(Refusal::AlreadyConfirmed { batch }.into());
     }
@@ -281,8 +187,11 @@ pub fn confirm(
         store::mark_upload_confirmed(tx, upload.id, staged.batch_id)?;
         let s = &staged.summary;
         let detail = format!(
-            "确认导入「{}」（sha256 {}）为批次 #{}：新增{}项，变更{}项，删除{}项",
-            upload.file_name, upload.sha256, staged.batch_id, s.added, s.changed, s.removed
+            "确认导入「{}」（sha256 {}）为批次 #{}：{}",
+            upload.file_name,
+            upload.sha256,
+            staged.batch_id,
+            crate::present::change_counts(s)
         );
         for &p in &staged.plan.periods {
             store::audit(
@@ -325,7 +234,7 @@ pub fn confirm(
         },
     );
     store::import_cache(conn, false)?;
-    result
+    Ok(result?)
 }
 
 /// A 报送单位's whole sheet, other providers' columns and all: one line naming what the
@@ -385,132 +294,4 @@ fn open_drafts_only(s: &store::Structure, periods: &[PeriodKey]) -> store::Resul
         }
     }
     Ok(())
-}
-
-/// Records an upload in the audit log (whatever came of it) and, when it can be confirmed,
-/// keeps its bytes for the confirm; one transaction.
-pub fn record_upload(
-    conn: &mut Connection,
-    upload: Option<&store::NewUpload<'_>>,
-    actor: Actor<'_>,
-    periods: &[PeriodKey],
-    detail: &str,
-) -> store::Result<Vec<String>> {
-    store::write_tx(conn, |tx| {
-        let replaced = match upload {
-            Some(u) => store::save_upload(tx, u)?,
-            None => Vec::new(),
-        };
-        let detail = if replaced.is_empty() {
-            detail.to_string()
-        } else {
-            format!(
-                "{detail}；取代了此前未确认的上传「{}」",
-                replaced.join("」「")
-            )
-        };
-        let periods: Vec<Option<PeriodKey>> = if periods.is_empty() {
-            vec![None]
-        } else {
-            periods.iter().copied().map(Some).collect()
-        };
-        for period in periods {
-            store::audit(
-                tx,
-                &AuditEntry {
-                    actor: actor.name,
-                    action: AuditAction::Upload,
-                    period,
-                    detail: &detail,
-                    address: actor.address,
-                },
-            )?;
-        }
-        Ok(replaced)
-    })
-}
-
-/// Removes unconfirmed uploads past their day (run by the server hourly).
-pub fn purge_uploads(conn: &mut Connection, now: i64) -> store::Result<usize> {
-    store::write_tx(conn, |tx| store::purge_uploads(tx, now))
-}
-
-/// Applies an uploaded honors list (实干先锋) as previewed: refused if the data changed since;
-/// audited in the same transaction. Returns how many people were listed.
-/// A published period's list is changed only by a 管理员 (`allow_published`) with the reason
-/// kept on the upload; that is a correction, audited as one (and shown in the lobby).
-pub fn confirm_honors(
-    conn: &mut Connection,
-    upload: &Upload,
-    actor: Actor<'_>,
-    allow_published: bool,
-) -> store::Result<usize> {
-    if let Some(batch) = upload.batch_id {
-        return Err(Refusal::AlreadyConfirmed { batch }.into());
-    }
-    let s = structure(conn)?;
-    let catalog = s.catalog();
-    let period = upload.period.as_deref().and_then(PeriodKey::parse);
-    let plan = crate::import::honors::plan_honors(&upload.bytes, &catalog, period)
-        .map_err(StoreError::Import)?;
-    let reason = upload
-        .correction
-        .as_deref()
-        .and_then(|r| crate::text::visible_text(r, true));
-    let published: Vec<PeriodKey> = plan
-        .periods()
-        .into_iter()
-        .filter(|k| {
-            s.periods
-                .iter()
-                .any(|p| p.key == *k && p.status == PeriodStatus::Published)
-        })
-        .collect();
-    if let Some(&period) = published.first()
-        && !(allow_published && reason.is_some())
-    {
-        return Err(Refusal::HonorsPublished { period }.into());
-    }
-    let tx = store::begin_write(conn)?;
-    if store::data_version(&tx)?.0 != upload.data_version {
-        return Err(Refusal::StalePreview.into());
-    }
-    let n = store::replace_honors(&tx, &catalog, &plan, &upload.file_name, actor.name)?;
-    let batch: i64 = tx.query_row("SELECT MAX(id) FROM import_batch", [], |r| r.get(0))?;
-    store::mark_upload_confirmed(&tx, upload.id, batch)?;
-    for &p in &plan.periods() {
-        let (action, detail) = if published.contains(&p) {
-            (
-                AuditAction::Correction,
-                format!(
-                    "{}「{}」（sha256 {}，批次 #{batch}），{n}人；原因：{}",
-                    store::HONORS_CORRECTION,
-                    upload.file_name,
-                    upload.sha256,
-                    reason.as_deref().unwrap_or("")
-                ),
-            )
-        } else {
-            (
-                AuditAction::Confirm,
-                format!(
-                    "确认导入实干先锋名单「{}」（sha256 {}），{n}人",
-                    upload.file_name, upload.sha256
-                ),
-            )
-        };
-        store::audit(
-            &tx,
-            &AuditEntry {
-                actor: actor.name,
-                action,
-                period: Some(p),
-                detail: &detail,
-                address: actor.address,
-            },
-        )?;
-    }
-    store::bump_version(&tx)?;
-    tx.commit()?;
-    Ok(n)
 }

@@ -1,0 +1,98 @@
+//! Each group's board before and after a change staged in a transaction that is rolled back:
+//! what an upload's preview and a rollback's preview show.
+
+use super::structure;
+use crate::boards::{self, View};
+use crate::domain::PeriodKey;
+use crate::ranking::BoardRow;
+use crate::store::{self, PeriodStatus};
+use rusqlite::Connection;
+
+/// One group's board before and after the file.
+pub struct GroupPreview {
+    pub period: PeriodKey,
+    pub group: String,
+    pub published: bool,
+    pub rows: Vec<PreviewRow>,
+}
+
+pub struct PreviewRow {
+    pub before: Option<BoardRow>,
+    pub after: BoardRow,
+}
+
+impl PreviewRow {
+    /// The unit's rank, 红榜/黑榜 place or total changes.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.before.as_ref().is_none_or(|b| {
+            b.rank != self.after.rank || b.tier != self.after.tier || b.total != self.after.total
+        })
+    }
+}
+
+/// Each group's board of `periods` as it stands (posted, or ranked for a draft).
+pub(crate) type Before = Vec<(
+    PeriodKey,
+    crate::domain::GroupId,
+    Option<boards::GroupBoard>,
+)>;
+
+pub(crate) fn boards_before(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Before> {
+    let s = structure(tx)?;
+    let mut before = Vec::new();
+    for &key in periods {
+        for g in &s.groups {
+            let b = boards::group_board(tx, &s, key, g.id, View::Quarter)?;
+            before.push((key, g.id, b));
+        }
+    }
+    Ok(before)
+}
+
+/// Each group of `before` ranked again from what the transaction now holds, row by row
+/// against before; groups without a score or without a change are left out.
+pub(crate) fn compare_boards(tx: &Connection, before: Before) -> store::Result<Vec<GroupPreview>> {
+    let after_s = structure(tx)?;
+    let mut groups = Vec::new();
+    for (key, gid, b) in before {
+        let Some(after) = boards::compute_group_board(tx, &after_s, key, gid, View::Quarter)?
+        else {
+            continue;
+        };
+        let published = after.period.status == PeriodStatus::Published;
+        let had_scores = b.as_ref().is_some_and(|b| {
+            b.board
+                .rows
+                .iter()
+                .any(|r| r.points.iter().any(Option::is_some))
+        });
+        let mut old: std::collections::HashMap<_, _> = b
+            .map(|b| b.board.rows.into_iter().map(|r| (r.unit_id, r)).collect())
+            .unwrap_or_default();
+        let rows: Vec<PreviewRow> = after
+            .board
+            .rows
+            .into_iter()
+            .map(|r| PreviewRow {
+                before: old.remove(&r.unit_id),
+                after: r,
+            })
+            .collect();
+        let scored = rows
+            .iter()
+            .any(|r| r.after.points.iter().any(Option::is_some));
+        // A group without a score before and after (or unchanged) is not shown; one the
+        // change empties is (a rollback of its only file).
+        if !(scored || had_scores) || !rows.iter().any(PreviewRow::changed) {
+            continue;
+        }
+        groups.push(GroupPreview {
+            period: key,
+            group: after.group.name,
+            published,
+            rows,
+        });
+    }
+    Ok(groups)
+}
