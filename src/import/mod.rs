@@ -114,6 +114,8 @@ pub struct ImportPlan {
     pub columns: Vec<ColumnUse>,
     /// The file's own 总分 per row (wide layout), to compare with the computed totals.
     pub stated_totals: Vec<StatedTotal>,
+    /// The quarter a title row above the header names (「2023年第三季度街道组得分」).
+    pub title_period: Option<PeriodKey>,
 }
 
 /// One column of the header as the importer read it.
@@ -222,6 +224,7 @@ pub fn plan_import_streaming<'c>(
         sink,
         columns: Vec::new(),
         stated_totals: Vec::new(),
+        title_period: None,
     };
     tabular::for_each_row(decoded.body, |row, cells| planner.row(row, cells)).map_err(one)?;
     let Some(header) = &planner.header else {
@@ -245,6 +248,7 @@ pub fn plan_import_streaming<'c>(
         periods: planner.seen.periods(),
         columns: planner.columns,
         stated_totals: planner.stated_totals,
+        title_period: planner.title_period,
     })
 }
 
@@ -268,6 +272,7 @@ struct Planner<'c> {
     sink: Option<&'c mut dyn FnMut(PlanEvent)>,
     columns: Vec<ColumnUse>,
     stated_totals: Vec<StatedTotal>,
+    title_period: Option<PeriodKey>,
 }
 
 /// What the file already gave for each period, so that a second value is reported with the

@@ -29,6 +29,13 @@ impl Planner<'_> {
                 self.read_header(row, &cells);
             } else if self.pre_header >= HEADER_SEARCH_ROWS {
                 return Err(ImportError::NoHeader);
+            } else if self.title_period.is_none() {
+                // A title row above the header (「2023年第三季度街道组得分」) names the quarter
+                // the clerk meant; the preview compares it with where the file goes.
+                self.title_period = (0..cells.len())
+                    .map(|i| cells.get(i))
+                    .filter(|c| c.chars().count() <= 200)
+                    .find_map(PeriodKey::find_in);
             }
             return Ok(());
         }

@@ -37,3 +37,24 @@ fn the_preview_counts_the_file_and_the_change_the_same_way() {
         "{page}"
     );
 }
+
+#[test]
+fn a_title_row_naming_another_quarter_is_flagged_on_the_preview() {
+    let app = crate::admin::app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let body = String::from_utf8(crate::helpers::fixture("econ-utf8-bom.csv")).unwrap();
+    let body = body.trim_start_matches('\u{feff}');
+    let titled = format!("2023年第三季度经济组考核得分表\n{body}");
+    let r = b.upload(&csrf, "2023Q4", "街道组得分.csv", titled.as_bytes());
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&r.location).body;
+    assert!(
+        page.contains("表格标题中写的是2023年第三季度，但本文件将导入到2023年第四季度"),
+        "{page}"
+    );
+    // The same title sent to the quarter it names says nothing.
+    let titled = format!("2023年第四季度经济组考核得分表\n{body}");
+    let r = b.upload(&csrf, "2023Q4", "街道组得分.csv", titled.as_bytes());
+    let page = b.get(&r.location).body;
+    assert!(!page.contains("表格标题中写的是"), "{page}");
+}

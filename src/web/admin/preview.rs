@@ -202,20 +202,29 @@ pub(super) fn render_preview(
             })
             .unwrap_or_default(),
         total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
-        period_warning: p.and_then(|p| {
-            let named = crate::domain::PeriodKey::find_in(file_name)?;
-            (!p.plan.periods.contains(&named)).then(|| {
-                format!(
-                    "文件名中写的是{}，但本文件将导入到{}：请核对期间是否选对；如选错，请放弃本次上传，在上传页改选期间后重新上传。",
-                    named.label(),
-                    p.plan
-                        .periods
-                        .iter()
-                        .map(|k| k.label())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )
-            })
-        }),
+        period_warning: p.and_then(|p| period_warning(file_name, &p.plan)),
     })
+}
+
+/// The file's name or its title row names another quarter than the one it goes to: said
+/// before the confirm, with what to do.
+fn period_warning(file_name: &str, plan: &crate::import::ImportPlan) -> Option<String> {
+    let goes_to = || {
+        plan.periods
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let (what, named) = [
+        ("文件名", crate::domain::PeriodKey::find_in(file_name)),
+        ("表格标题", plan.title_period),
+    ]
+    .into_iter()
+    .find_map(|(what, k)| k.filter(|k| !plan.periods.contains(k)).map(|k| (what, k)))?;
+    Some(format!(
+        "{what}中写的是{}，但本文件将导入到{}：请核对期间是否选对；如选错，请放弃本次上传，在上传页改选期间后重新上传。",
+        named.label(),
+        goes_to()
+    ))
 }
