@@ -57,6 +57,11 @@ pub fn export(period: PeriodKey, group: GroupId, view: View, ext: &str) -> Strin
 }
 
 /// `/boards/2023Q3/1/why/6`
+/// `/admin/periods/2023Q4/boards/1`: a board as staff see it before 揭榜.
+pub fn draft_board(period: PeriodKey, group: GroupId) -> String {
+    format!("/admin/periods/{period}/boards/{group}")
+}
+
 pub fn why(period: PeriodKey, group: GroupId, unit: UnitId, view: View) -> String {
     format!("{}/why/{unit}{}", board(period, group), view_query(view))
 }

@@ -941,6 +941,70 @@ fn drafts_are_shown_to_staff_marked_and_never_to_the_public() {
     assert_eq!(public.get("/boards/2023Q4/1").status, 404);
     assert_eq!(public.get("/api/v1/boards/2023Q4/1").status, 404);
     assert_eq!(public.get("/admin/periods/2023Q4/boards/1").status, 303);
+    // 为何此名次 of a draft is in the staff area, marked too; never public.
+    let why = staff.get("/admin/periods/2023Q4/boards/1/why/1");
+    assert_eq!(why.status, 200, "{}", why.body);
+    assert!(
+        why.body.contains("总分构成") && why.body.contains("草稿"),
+        "{}",
+        why.body
+    );
+    assert_eq!(public.get("/boards/2023Q4/1/why/1").status, 404);
+    assert_eq!(
+        public.get("/admin/periods/2023Q4/boards/1/why/1").status,
+        303
+    );
+}
+
+/// A board's `<table class="board full">` with its links taken out (a draft links to the
+/// staff area, a posted board to the public pages).
+fn board_table_without_links(page: &str) -> String {
+    let start = page
+        .find("<table class=\"board full\">")
+        .expect("a board table");
+    let end = start + page[start..].find("</table>").expect("its end");
+    let mut out = String::new();
+    let mut rest = &page[start..end];
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let j = i + rest[i..].find('>').expect("a closed tag");
+        let tag = &rest[i..=j];
+        if !(tag.starts_with("<a ") || tag == "</a>") {
+            out.push_str(tag);
+        }
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_draft_board_is_the_board_officials_will_see() {
+    let app = app();
+    crate::helpers::import_all_groups(&app.db, Q4);
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    let draft = staff.get("/admin/periods/2023Q4/boards/1").body;
+    assert!(draft.contains("draft-board"), "watermarked: {draft}");
+    assert!(
+        draft.contains("href=\"/admin/periods/2023Q4/boards/1/why/"),
+        "为何此名次 in the staff area: {draft}"
+    );
+    let before = board_table_without_links(&draft);
+    shaibang::ops::publish(&mut app.db.store.conn().unwrap(), Q4).unwrap();
+    let mut public = Browser::new(&app);
+    let posted = public.get("/boards/2023Q4/1");
+    assert_eq!(posted.status, 200);
+    assert_eq!(
+        before,
+        board_table_without_links(&posted.body),
+        "the same columns, marks and rows as posted"
+    );
+    // Posted, the staff board is no longer marked 草稿.
+    let after = staff.get("/admin/periods/2023Q4/boards/1").body;
+    assert!(
+        !after.contains("draft-board") && !after.contains("尚未揭榜"),
+        "{after}"
+    );
 }
 
 impl Browser {

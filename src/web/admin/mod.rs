@@ -172,6 +172,7 @@ admin_routes! {
     form "/admin/periods" => periods::open, Some(Role::Staff);
     get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
     get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
+    get "/admin/periods/{period}/boards/{group}/why/{unit}" => periods::draft_why, Some(Role::Staff);
     get "/admin/batches" => periods::batches, Some(Role::Admin);
     get "/admin/batches/{batch}" => periods::batch, Some(Role::Admin);
     form "/admin/batches/{batch}/rollback" => periods::rollback, Some(Role::Admin);

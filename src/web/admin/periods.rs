@@ -6,7 +6,6 @@ use super::guard::{NoFields, StaffForm};
 use super::pages::{Me, back, blocking, page, refusable};
 use crate::boards::{self, View};
 use crate::domain::{IndicatorId, PeriodKey};
-use crate::present::{ChangeText, TierText};
 use crate::store::{self, PeriodStatus};
 use crate::web::{AppError, AppState};
 use actix_web::{HttpResponse, web};
@@ -190,55 +189,73 @@ pub(super) async fn progress(
     })
 }
 
-pub struct DraftRow {
-    pub rank: String,
-    pub unit: String,
-    pub total: String,
-    pub tier: &'static str,
-    pub tier_css: &'static str,
-    pub change: String,
-    pub missing: bool,
-}
-
 #[derive(Template)]
 #[template(path = "admin/draft_board.html")]
-struct DraftBoard {
+struct DraftBoard<'a> {
     title: String,
     me: Me,
     draft: bool,
-    rules: String,
-    rows: Vec<DraftRow>,
     /// No unit of the group has a score yet.
     empty: bool,
+    board_title: String,
+    group_name: String,
+    rules_text: String,
+    headers: Vec<crate::web::pages::board::Header>,
+    rows: Vec<crate::web::pages::board::FullRow<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct SortQuery {
+    sort: Option<String>,
+    dir: Option<String>,
+}
+
+/// A period's group board as staff see it under /admin: the public board's table (every
+/// column, 同分, 为何此名次), marked 草稿 until 揭榜.
+async fn staff_board(
+    state: &web::Data<AppState>,
+    raw: &str,
+    group: i64,
+) -> Result<(PeriodKey, boards::GroupBoard, store::GroupRow), AppError> {
+    let key = period_of(raw)?;
+    blocking(state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+        let gid = crate::domain::GroupId(group);
+        let g = s
+            .group(gid)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("没有这个组别".into()))?;
+        let b = boards::group_board(conn, &s, key, gid, View::Quarter)?
+            .ok_or_else(|| AppError::NotFound("没有这个期间或组别的榜单".into()))?;
+        Ok((key, b, g))
+    })
+    .await
 }
 
 pub(super) async fn draft_board(
     state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<(String, i64)>,
+    q: web::Query<SortQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (raw, group) = path.into_inner();
-    let key = period_of(&raw)?;
-    let b = blocking(&state, move |conn| {
-        let s = store::load_structure(conn)?
-            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
-        Ok(boards::group_board(
-            conn,
-            &s,
-            key,
-            crate::domain::GroupId(group),
-            View::Quarter,
-        )?)
-    })
-    .await?
-    .ok_or_else(|| AppError::NotFound("没有这个期间或组别的榜单".into()))?;
+    let (key, b, g) = staff_board(&state, &raw, group).await?;
     let draft = b.period.status != PeriodStatus::Published;
+    let crate::web::pages::board::Table { headers, rows } = crate::web::pages::board::table(
+        &b,
+        key,
+        g.id,
+        crate::web::pages::board::Links::Draft,
+        q.sort.as_deref(),
+        q.dir.as_deref(),
+    );
     page(&DraftBoard {
         title: format!(
             "{}{} · {}",
             if draft { "【草稿】" } else { "" },
             key.label(),
-            b.group.name
+            g.name
         ),
         me: Me::of(&staff),
         draft,
@@ -247,21 +264,56 @@ pub(super) async fn draft_board(
             .rows
             .iter()
             .all(|r| r.points.iter().all(Option::is_none)),
-        rules: b.rules_text.clone(),
-        rows: b
-            .board
-            .rows
-            .iter()
-            .map(|r| DraftRow {
-                rank: crate::present::rank_label(r),
-                unit: r.name.clone(),
-                total: r.total.to_string(),
-                tier: r.tier.label(),
-                tier_css: r.tier.css(),
-                change: r.change.label(),
-                missing: !r.missing.is_empty(),
-            })
-            .collect(),
+        board_title: b.title.clone(),
+        group_name: g.name.clone(),
+        rules_text: b.rules_text.clone(),
+        headers,
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/draft_why.html")]
+struct DraftWhy {
+    title: String,
+    me: Me,
+    draft: bool,
+    board_url: String,
+    board_title: String,
+    group_name: String,
+    why: crate::web::pages::why::Why,
+}
+
+/// 为何此名次 on a staff board (a draft's is not public).
+pub(super) async fn draft_why(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (raw, group, unit) = path.into_inner();
+    let (key, b, g) = staff_board(&state, &raw, group).await?;
+    let period = b.period.id;
+    let why = blocking(&state, move |conn| {
+        let why = crate::web::pages::why::explain(
+            conn,
+            &b,
+            &g,
+            period,
+            View::Quarter,
+            crate::domain::UnitId(unit),
+        )?;
+        Ok((why, b, g))
+    })
+    .await?;
+    let (why, b, g) = why;
+    page(&DraftWhy {
+        title: format!("{} {} 名次说明", why.unit, b.title),
+        me: Me::of(&staff),
+        draft: b.period.status != PeriodStatus::Published,
+        board_url: crate::web::urls::draft_board(key, g.id),
+        board_title: b.title.clone(),
+        group_name: g.name.clone(),
+        why,
     })
 }
 

@@ -3,7 +3,7 @@
 
 use super::html;
 use crate::boards::{GroupBoard, View};
-use crate::domain::UnitId;
+use crate::domain::{GroupId, PeriodKey, UnitId};
 use crate::domain::{Points, Total};
 use crate::present::{ChangeText, TierText};
 use crate::ranking::Change;
@@ -25,32 +25,70 @@ pub struct BoardQuery {
     pub print: Option<String>,
 }
 
-struct Header {
-    label: String,
-    url: String,
-    numeric: bool,
-    arrow: Option<&'static str>,
-    aria_sort: Option<&'static str>,
+pub(crate) struct Header {
+    pub label: String,
+    pub url: String,
+    pub numeric: bool,
+    pub arrow: Option<&'static str>,
+    pub aria_sort: Option<&'static str>,
 }
 
-struct FullRow<'a> {
-    rank: String,
-    tied: bool,
-    tie_broken: bool,
-    tie_note: String,
-    unit: String,
-    unit_id: UnitId,
-    missing: bool,
-    missing_list: String,
-    total: Total,
-    points: &'a [Option<Points>],
-    bonus: Points,
-    penalty: Points,
-    change: String,
-    change_css: &'static str,
-    tier: &'static str,
-    tier_css: &'static str,
-    why_url: String,
+pub(crate) struct FullRow<'a> {
+    pub rank: String,
+    pub tied: bool,
+    pub tie_broken: bool,
+    pub tie_note: String,
+    pub unit: String,
+    /// The unit's profile (public boards), or none (a draft: the profile shows only what
+    /// was published).
+    pub unit_url: Option<String>,
+    pub missing: bool,
+    pub missing_list: String,
+    pub total: Total,
+    pub points: &'a [Option<Points>],
+    pub bonus: Points,
+    pub penalty: Points,
+    pub change: String,
+    pub change_css: &'static str,
+    pub tier: &'static str,
+    pub tier_css: &'static str,
+    pub why_url: String,
+}
+
+/// Where a board's links go: the public pages, or (a draft, for staff) the staff area's.
+#[derive(Clone, Copy)]
+pub(crate) enum Links {
+    Public(View),
+    Draft,
+}
+
+impl Links {
+    fn sorted(self, period: PeriodKey, group: GroupId, key: &str, dir: &str) -> String {
+        match self {
+            Links::Public(view) => urls::board_sorted(period, group, view, key, dir),
+            Links::Draft => format!("{}?sort={key}&dir={dir}", urls::draft_board(period, group)),
+        }
+    }
+
+    fn why(self, period: PeriodKey, group: GroupId, unit: UnitId) -> String {
+        match self {
+            Links::Public(view) => urls::why(period, group, unit, view),
+            Links::Draft => format!("{}/why/{unit}", urls::draft_board(period, group)),
+        }
+    }
+
+    fn unit(self, period: PeriodKey, unit: UnitId) -> Option<String> {
+        match self {
+            Links::Public(_) => Some(format!("/units/{unit}?period={period}")),
+            Links::Draft => None,
+        }
+    }
+}
+
+/// A board's table as every board page shows it: sortable headers and the rows in order.
+pub(crate) struct Table<'a> {
+    pub headers: Vec<Header>,
+    pub rows: Vec<FullRow<'a>>,
 }
 
 #[derive(Template)]
@@ -159,102 +197,14 @@ pub fn board_page(
         let s = need(&s)?;
         let (period, g, view, b) =
             extract::board(ctx, s, period_raw, group_raw, q.view.as_deref())?;
-        let sort = q.sort.clone().unwrap_or_else(|| "rank".into());
-        let desc_default = !matches!(sort.as_str(), "rank" | "unit");
-        let desc = match q.dir.as_deref() {
-            Some("asc") => false,
-            Some("desc") => true,
-            _ => desc_default,
-        };
-        let mut order: Vec<usize> = (0..b.board.rows.len()).collect();
-        if sort == "unit" {
-            order.sort_by(|&x, &y| b.board.rows[x].name.cmp(&b.board.rows[y].name));
-        } else {
-            order.sort_by_key(|&i| {
-                let k = sort_key(&b, &b.board.rows[i], &sort);
-                // Missing values last in either direction; ties keep rank order.
-                (
-                    k.is_none(),
-                    if desc {
-                        -k.unwrap_or(0)
-                    } else {
-                        k.unwrap_or(0)
-                    },
-                    i,
-                )
-            });
-        }
-        if sort == "unit" && desc {
-            order.reverse();
-        }
-        let mut cols: Vec<(String, String, bool)> = vec![
-            ("rank".into(), "名次".into(), false),
-            ("unit".into(), "单位".into(), false),
-            ("total".into(), "总分".into(), true),
-        ];
-        cols.extend(
-            b.indicators
-                .iter()
-                .enumerate()
-                .map(|(k, i)| (format!("i{k}"), i.name.clone(), true)),
+        let Table { headers, rows } = table(
+            &b,
+            period.key,
+            g.id,
+            Links::Public(view),
+            q.sort.as_deref(),
+            q.dir.as_deref(),
         );
-        cols.push(("bonus".into(), "加分".into(), true));
-        cols.push(("penalty".into(), "扣分".into(), true));
-        cols.push(("change".into(), "变化".into(), false));
-        let mut headers: Vec<Header> = cols
-            .into_iter()
-            .map(|(key, label, numeric)| {
-                let active = key == sort;
-                let next = if active && desc {
-                    "asc"
-                } else if active {
-                    "desc"
-                } else if matches!(key.as_str(), "rank" | "unit") {
-                    "asc"
-                } else {
-                    "desc"
-                };
-                Header {
-                    url: urls::board_sorted(period.key, g.id, view, &key, next),
-                    label,
-                    numeric,
-                    arrow: active.then_some(if desc { "▼" } else { "▲" }),
-                    aria_sort: active.then_some(if desc { "descending" } else { "ascending" }),
-                }
-            })
-            .collect();
-        headers.push(Header {
-            label: "榜单".into(),
-            url: urls::board_sorted(period.key, g.id, view, "rank", "asc"),
-            numeric: false,
-            arrow: None,
-            aria_sort: None,
-        });
-        let rows = order
-            .iter()
-            .map(|&i| {
-                let r = &b.board.rows[i];
-                FullRow {
-                    rank: rank_text(r),
-                    tied: r.tied,
-                    tie_broken: crate::present::tie_broken(r),
-                    tie_note: crate::present::tie_note(&b, r),
-                    unit: r.name.clone(),
-                    unit_id: r.unit_id,
-                    missing: r.has_missing(),
-                    missing_list: crate::present::missing_note(&b, r),
-                    total: r.total,
-                    points: &r.points,
-                    bonus: r.bonus,
-                    penalty: r.penalty,
-                    change: r.change.label(),
-                    change_css: r.change.css(),
-                    tier: r.tier.label(),
-                    tier_css: r.tier.css(),
-                    why_url: urls::why(period.key, g.id, r.unit_id, view),
-                }
-            })
-            .collect();
         let mut chrome = Chrome::new(Some(s));
         chrome.print = q.print.is_some();
         let top: Vec<String> = b
@@ -305,4 +255,113 @@ pub fn board_page(
             }),
         })
     }
+}
+
+/// The table of board `b`: its headers sorted by `sort` (`rank`, `unit`, `total`, `i0`, …)
+/// in `dir`, its rows in that order, linked as `links` says.
+pub(crate) fn table<'a>(
+    b: &'a GroupBoard,
+    period: PeriodKey,
+    group: GroupId,
+    links: Links,
+    sort: Option<&str>,
+    dir: Option<&str>,
+) -> Table<'a> {
+    let sort = sort.unwrap_or("rank").to_string();
+    let desc_default = !matches!(sort.as_str(), "rank" | "unit");
+    let desc = match dir {
+        Some("asc") => false,
+        Some("desc") => true,
+        _ => desc_default,
+    };
+    let mut order: Vec<usize> = (0..b.board.rows.len()).collect();
+    if sort == "unit" {
+        order.sort_by(|&x, &y| b.board.rows[x].name.cmp(&b.board.rows[y].name));
+    } else {
+        order.sort_by_key(|&i| {
+            let k = sort_key(b, &b.board.rows[i], &sort);
+            // Missing values last in either direction; ties keep rank order.
+            (
+                k.is_none(),
+                if desc {
+                    -k.unwrap_or(0)
+                } else {
+                    k.unwrap_or(0)
+                },
+                i,
+            )
+        });
+    }
+    if sort == "unit" && desc {
+        order.reverse();
+    }
+    let mut cols: Vec<(String, String, bool)> = vec![
+        ("rank".into(), "名次".into(), false),
+        ("unit".into(), "单位".into(), false),
+        ("total".into(), "总分".into(), true),
+    ];
+    cols.extend(
+        b.indicators
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (format!("i{k}"), i.name.clone(), true)),
+    );
+    cols.push(("bonus".into(), "加分".into(), true));
+    cols.push(("penalty".into(), "扣分".into(), true));
+    cols.push(("change".into(), "变化".into(), false));
+    let mut headers: Vec<Header> = cols
+        .into_iter()
+        .map(|(key, label, numeric)| {
+            let active = key == sort;
+            let next = if active && desc {
+                "asc"
+            } else if active {
+                "desc"
+            } else if matches!(key.as_str(), "rank" | "unit") {
+                "asc"
+            } else {
+                "desc"
+            };
+            Header {
+                url: links.sorted(period, group, &key, next),
+                label,
+                numeric,
+                arrow: active.then_some(if desc { "▼" } else { "▲" }),
+                aria_sort: active.then_some(if desc { "descending" } else { "ascending" }),
+            }
+        })
+        .collect();
+    headers.push(Header {
+        label: "榜单".into(),
+        url: links.sorted(period, group, "rank", "asc"),
+        numeric: false,
+        arrow: None,
+        aria_sort: None,
+    });
+    let rows: Vec<FullRow<'a>> = order
+        .iter()
+        .map(|&i| {
+            let r = &b.board.rows[i];
+            FullRow {
+                rank: rank_text(r),
+                tied: r.tied,
+                tie_broken: crate::present::tie_broken(r),
+                tie_note: crate::present::tie_note(b, r),
+                unit: r.name.clone(),
+                unit_url: links.unit(period, r.unit_id),
+                missing: r.has_missing(),
+                missing_list: crate::present::missing_note(b, r),
+                total: r.total,
+                points: &r.points,
+                bonus: r.bonus,
+                penalty: r.penalty,
+                change: r.change.label(),
+                change_css: r.change.css(),
+                tier: r.tier.label(),
+                tier_css: r.tier.css(),
+                why_url: links.why(period, group, r.unit_id),
+            }
+        })
+        .collect();
+    Table { headers, rows }
 }

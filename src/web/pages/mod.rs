@@ -2,7 +2,7 @@
 //! resolves what the URL names (`extract`), builds its view and renders its template; every
 //! page is rendered once per data version and then served from the cache.
 
-mod board;
+pub(crate) mod board;
 mod compare;
 mod error;
 mod health;
@@ -10,7 +10,7 @@ mod home;
 mod indicator;
 mod unit;
 mod version;
-mod why;
+pub(crate) mod why;
 
 pub use board::{BoardQuery, CorrectionNotice, board_page};
 pub use error::{error_body, error_page, not_found};

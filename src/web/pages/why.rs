@@ -15,14 +15,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-struct WhyLine {
-    name: String,
-    points: String,
-    max: String,
-    weight: String,
-    counted: String,
-    rank: String,
-    note: String,
+pub(crate) struct WhyLine {
+    pub name: String,
+    pub points: String,
+    pub max: String,
+    pub weight: String,
+    pub counted: String,
+    pub rank: String,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -33,13 +33,19 @@ struct WhyPage {
     period_key: String,
     board_url: String,
     group_name: String,
-    unit: String,
     board_title: String,
-    rank_text: String,
-    total: String,
-    lines: Vec<WhyLine>,
-    explanations: Vec<String>,
-    rules_text: String,
+    why: Why,
+}
+
+/// Why a unit has its rank: its total item by item and the rank explained in sentences
+/// (shared by the public page and the staff's draft board).
+pub(crate) struct Why {
+    pub unit: String,
+    pub rank_text: String,
+    pub total: String,
+    pub lines: Vec<WhyLine>,
+    pub explanations: Vec<String>,
+    pub rules_text: String,
 }
 
 #[derive(Deserialize)]
@@ -61,201 +67,216 @@ pub(super) async fn why(
         let unit_id: UnitId = unit_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("单位「{unit_raw}」不存在")))?;
-        let pos = b
-            .board
-            .rows
-            .iter()
-            .position(|r| r.unit_id == unit_id)
-            .ok_or_else(|| AppError::NotFound(format!("单位{unit_id}不在{}中", g.name)))?;
-        let r = &b.board.rows[pos];
-        let reasons = if view == View::Quarter {
-            store::unit_adjustments(ctx.conn, period.id, unit_id)?
-        } else {
-            store::Adjustments::default()
-        };
-        // Per-indicator ranks are among the units ranked on the board.
-        let ranked = b.board.rows.iter().filter(|o| o.rank.is_some()).count();
-        let mut lines: Vec<WhyLine> = b
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(k, i)| WhyLine {
-                name: i.name.clone(),
-                points: opt(r.points[k]),
-                max: i.max.to_string(),
-                weight: i.weight.map_or_else(|| "1".into(), |w| w.to_string()),
-                counted: r.points[k].map_or_else(
-                    || "0（缺项）".into(),
-                    |p| {
-                        i.weight
-                            .map_or(Total::from(p), |w| Total::weighted(p, w))
-                            .to_string()
-                    },
-                ),
-                rank: r.indicator_ranks[k].map_or_else(|| "—".into(), |x| format!("{x}/{ranked}")),
-                note: if r.missing.contains(&k) {
-                    "数据缺失".into()
-                } else {
-                    String::new()
-                },
-            })
-            .collect();
-        for (name, p, reason, sign) in [
-            ("加分", r.bonus, reasons.bonus.and_then(|x| x.1), ""),
-            ("扣分", r.penalty, reasons.penalty.and_then(|x| x.1), "−"),
-        ] {
-            lines.push(WhyLine {
-                name: name.into(),
-                points: p.to_string(),
-                max: String::new(),
-                weight: String::new(),
-                counted: if p.0 == 0 {
-                    p.to_string()
-                } else {
-                    format!("{sign}{p}")
-                },
-                rank: String::new(),
-                note: reason.unwrap_or_default(),
-            });
-        }
-        let mut ex = Vec::new();
-        let rt = rank_text(r);
-        match r.rank {
-            None => ex.push(crate::present::unranked_reason(&b, r).to_string()),
-            Some(rank) => {
-                let better = b
-                    .board
-                    .rows
-                    .iter()
-                    .filter(|o| o.rank.is_some_and(|x| x < rank))
-                    .count();
-                ex.push(format!(
-                    "总分 {}，组内有{}个单位名次在前，因此为第{}名。",
-                    r.total, better, rank
-                ));
-            }
-        }
-        let same: Vec<&str> = b
-            .board
-            .rows
-            .iter()
-            .filter(|o| o.unit_id != r.unit_id && o.total == r.total)
-            .map(|o| o.name.as_str())
-            .collect();
-        if r.tied {
-            let tied: Vec<&str> = b
-                .board
-                .rows
-                .iter()
-                .filter(|o| o.unit_id != r.unit_id && o.rank == r.rank)
-                .map(|o| o.name.as_str())
-                .collect();
-            ex.push(format!(
-                "与{}总分相同，并列第{}名；下一名次顺延。",
-                tied.join("、"),
-                rt
-            ));
-        } else if !same.is_empty() {
-            let by: Vec<String> = r
-                .decided_by
-                .iter()
-                .map(|&k| format!("「{}」", b.indicators[k].name))
-                .collect();
-            ex.push(format!(
-                "与{}总分相同，按规则依次比较{}得分排定先后。",
-                same.join("、"),
-                by.join("、")
-            ));
-            for o in b
-                .board
-                .rows
-                .iter()
-                .filter(|o| o.unit_id != r.unit_id && o.total == r.total)
-            {
-                for &k in &r.decided_by {
-                    ex.push(format!(
-                        "「{}」：本单位 {}，{} {}。",
-                        b.indicators[k].name,
-                        opt(r.points[k]),
-                        o.name,
-                        opt(o.points[k])
-                    ));
-                }
-            }
-        }
-        if let Some(above) = pos.checked_sub(1).map(|p| &b.board.rows[p])
-            && above.total != r.total
-        {
-            ex.push(format!(
-                "距上一名（{}，{}分）相差 {} 分。",
-                above.name,
-                above.total,
-                above.total - r.total
-            ));
-        }
-        if let Some(below) = b.board.rows.get(pos + 1)
-            && below.total != r.total
-            && below.rank.is_some()
-        {
-            ex.push(format!(
-                "领先下一名（{}，{}分）{} 分。",
-                below.name,
-                below.total,
-                r.total - below.total
-            ));
-        }
-        if let Some(p) = r.previous_rank {
-            ex.push(format!(
-                "上期（{}）为第{}名，本期变化：{}。",
-                b.previous.map(|k| k.label()).unwrap_or_default(),
-                p,
-                r.change.label()
-            ));
-        }
-        if r.tier != crate::ranking::Tier::None {
-            ex.push(format!(
-                "按「前{}名红榜、后{}名黑榜」的规则列入{}。",
-                g.red,
-                g.black,
-                r.tier.label()
-            ));
-        }
-        // A corrected board is explained as corrected, with what this unit had before.
-        if let Some(c) = &b.corrected
-            && let Some(last) = c.history.last()
-        {
-            let mine = c.changes.iter().find(|ch| ch.unit_id == r.unit_id);
-            ex.push(match mine {
-                Some(ch) => format!(
-                    "本榜于{}揭榜后更正（{}）。更正前后：{}。",
-                    c.first_published,
-                    last.reason,
-                    crate::present::describe_correction(ch)
-                ),
-                None => format!(
-                    "本榜于{}揭榜后更正（{}），本单位的名次、总分和名次变化未受影响。",
-                    c.first_published, last.reason
-                ),
-            });
-        }
+        let why = explain(ctx.conn, &b, g, period.id, view, unit_id)?;
         html(&WhyPage {
-            title: format!("{} {} 名次说明", r.name, b.title),
+            title: format!("{} {} 名次说明", why.unit, b.title),
             chrome: Chrome::new(Some(s)),
             period_key: period.key.to_string(),
             board_url: urls::board(period.key, g.id),
             group_name: g.name.clone(),
-            unit: r.name.clone(),
             board_title: b.title.clone(),
-            rank_text: if r.rank.is_some() {
-                format!("第{rt}名")
-            } else {
-                rt
-            },
-            total: r.total.to_string(),
-            lines,
-            explanations: ex,
-            rules_text: b.rules_text.clone(),
+            why,
         })
     })
     .await
+}
+
+/// Explains unit `unit_id`'s place on board `b` (of group `g`, period `period`).
+pub(crate) fn explain(
+    conn: &rusqlite::Connection,
+    b: &crate::boards::GroupBoard,
+    g: &store::GroupRow,
+    period: crate::domain::PeriodId,
+    view: View,
+    unit_id: UnitId,
+) -> Result<Why, AppError> {
+    let pos = b
+        .board
+        .rows
+        .iter()
+        .position(|r| r.unit_id == unit_id)
+        .ok_or_else(|| AppError::NotFound(format!("单位{unit_id}不在{}中", g.name)))?;
+    let r = &b.board.rows[pos];
+    let reasons = if view == View::Quarter {
+        store::unit_adjustments(conn, period, unit_id)?
+    } else {
+        store::Adjustments::default()
+    };
+    // Per-indicator ranks are among the units ranked on the board.
+    let ranked = b.board.rows.iter().filter(|o| o.rank.is_some()).count();
+    let mut lines: Vec<WhyLine> = b
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| WhyLine {
+            name: i.name.clone(),
+            points: opt(r.points[k]),
+            max: i.max.to_string(),
+            weight: i.weight.map_or_else(|| "1".into(), |w| w.to_string()),
+            counted: r.points[k].map_or_else(
+                || "0（缺项）".into(),
+                |p| {
+                    i.weight
+                        .map_or(Total::from(p), |w| Total::weighted(p, w))
+                        .to_string()
+                },
+            ),
+            rank: r.indicator_ranks[k].map_or_else(|| "—".into(), |x| format!("{x}/{ranked}")),
+            note: if r.missing.contains(&k) {
+                "数据缺失".into()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    for (name, p, reason, sign) in [
+        ("加分", r.bonus, reasons.bonus.and_then(|x| x.1), ""),
+        ("扣分", r.penalty, reasons.penalty.and_then(|x| x.1), "−"),
+    ] {
+        lines.push(WhyLine {
+            name: name.into(),
+            points: p.to_string(),
+            max: String::new(),
+            weight: String::new(),
+            counted: if p.0 == 0 {
+                p.to_string()
+            } else {
+                format!("{sign}{p}")
+            },
+            rank: String::new(),
+            note: reason.unwrap_or_default(),
+        });
+    }
+    let mut ex = Vec::new();
+    let rt = rank_text(r);
+    match r.rank {
+        None => ex.push(crate::present::unranked_reason(b, r).to_string()),
+        Some(rank) => {
+            let better = b
+                .board
+                .rows
+                .iter()
+                .filter(|o| o.rank.is_some_and(|x| x < rank))
+                .count();
+            ex.push(format!(
+                "总分 {}，组内有{}个单位名次在前，因此为第{}名。",
+                r.total, better, rank
+            ));
+        }
+    }
+    let same: Vec<&str> = b
+        .board
+        .rows
+        .iter()
+        .filter(|o| o.unit_id != r.unit_id && o.total == r.total)
+        .map(|o| o.name.as_str())
+        .collect();
+    if r.tied {
+        let tied: Vec<&str> = b
+            .board
+            .rows
+            .iter()
+            .filter(|o| o.unit_id != r.unit_id && o.rank == r.rank)
+            .map(|o| o.name.as_str())
+            .collect();
+        ex.push(format!(
+            "与{}总分相同，并列第{}名；下一名次顺延。",
+            tied.join("、"),
+            rt
+        ));
+    } else if !same.is_empty() {
+        let by: Vec<String> = r
+            .decided_by
+            .iter()
+            .map(|&k| format!("「{}」", b.indicators[k].name))
+            .collect();
+        ex.push(format!(
+            "与{}总分相同，按规则依次比较{}得分排定先后。",
+            same.join("、"),
+            by.join("、")
+        ));
+        for o in b
+            .board
+            .rows
+            .iter()
+            .filter(|o| o.unit_id != r.unit_id && o.total == r.total)
+        {
+            for &k in &r.decided_by {
+                ex.push(format!(
+                    "「{}」：本单位 {}，{} {}。",
+                    b.indicators[k].name,
+                    opt(r.points[k]),
+                    o.name,
+                    opt(o.points[k])
+                ));
+            }
+        }
+    }
+    if let Some(above) = pos.checked_sub(1).map(|p| &b.board.rows[p])
+        && above.total != r.total
+    {
+        ex.push(format!(
+            "距上一名（{}，{}分）相差 {} 分。",
+            above.name,
+            above.total,
+            above.total - r.total
+        ));
+    }
+    if let Some(below) = b.board.rows.get(pos + 1)
+        && below.total != r.total
+        && below.rank.is_some()
+    {
+        ex.push(format!(
+            "领先下一名（{}，{}分）{} 分。",
+            below.name,
+            below.total,
+            r.total - below.total
+        ));
+    }
+    if let Some(p) = r.previous_rank {
+        ex.push(format!(
+            "上期（{}）为第{}名，本期变化：{}。",
+            b.previous.map(|k| k.label()).unwrap_or_default(),
+            p,
+            r.change.label()
+        ));
+    }
+    if r.tier != crate::ranking::Tier::None {
+        ex.push(format!(
+            "按「前{}名红榜、后{}名黑榜」的规则列入{}。",
+            g.red,
+            g.black,
+            r.tier.label()
+        ));
+    }
+    // A corrected board is explained as corrected, with what this unit had before.
+    if let Some(c) = &b.corrected
+        && let Some(last) = c.history.last()
+    {
+        let mine = c.changes.iter().find(|ch| ch.unit_id == r.unit_id);
+        ex.push(match mine {
+            Some(ch) => format!(
+                "本榜于{}揭榜后更正（{}）。更正前后：{}。",
+                c.first_published,
+                last.reason,
+                crate::present::describe_correction(ch)
+            ),
+            None => format!(
+                "本榜于{}揭榜后更正（{}），本单位的名次、总分和名次变化未受影响。",
+                c.first_published, last.reason
+            ),
+        });
+    }
+    Ok(Why {
+        unit: r.name.clone(),
+        rank_text: if r.rank.is_some() {
+            format!("第{rt}名")
+        } else {
+            rt
+        },
+        total: r.total.to_string(),
+        lines,
+        explanations: ex,
+        rules_text: b.rules_text.clone(),
+    })
 }
