@@ -90,7 +90,14 @@ pub fn group_board(
             .eq(snap.indicator_ids.iter().copied())
         {
             let corrected = if snap.supersedes {
-                Some(correction_of(conn, period, group.id, view, &snap)?)
+                Some(correction_of(
+                    conn,
+                    &s.competition.zone,
+                    period,
+                    group.id,
+                    view,
+                    &snap,
+                )?)
             } else {
                 None
             };
@@ -118,6 +125,7 @@ pub fn group_board(
 /// What `snap`, a correction, changed against the board posted before it.
 fn correction_of(
     conn: &Connection,
+    zone: &crate::domain::Zone,
     period: &PeriodRow,
     group_id: GroupId,
     view: View,
@@ -135,10 +143,19 @@ fn correction_of(
     Ok(Correction {
         first_published: period
             .published_at
-            .clone()
-            .or_else(|| history.first().map(|m| m.created_at.clone()))
+            .or_else(|| history.first().map(|m| m.created_at))
+            .map(|at| zone.show(at))
             .unwrap_or_default(),
-        history: history.into_iter().skip(1).collect(),
+        history: history
+            .into_iter()
+            .skip(1)
+            .map(|m| Version {
+                id: m.id,
+                reason: m.reason,
+                batch_id: m.batch_id,
+                created_at: zone.show(m.created_at),
+            })
+            .collect(),
         changes,
     })
 }
@@ -186,13 +203,22 @@ pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
 /// The reason recorded with the snapshot written at 揭榜.
 pub const PUBLISHED_REASON: &str = "揭榜";
 
+/// One correction of a posted board: when (in the office's time) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub id: i64,
+    pub reason: String,
+    pub batch_id: Option<i64>,
+    pub created_at: String,
+}
+
 /// A published board that was corrected after 揭榜: shown on the board, never silent.
 #[derive(Debug, Clone, Serialize)]
 pub struct Correction {
-    /// When the board was first posted.
+    /// When the board was first posted, in the office's time.
     pub first_published: String,
     /// Every correction since, oldest first (the last produced the board shown).
-    pub history: Vec<store::SnapshotMeta>,
+    pub history: Vec<Version>,
     /// Units whose rank, total or movement differs from the board before the latest correction.
     pub changes: Vec<RankCorrection>,
 }

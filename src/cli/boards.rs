@@ -16,7 +16,9 @@ pub fn periods(store: &Store) -> Result<ExitCode, CliError> {
             p.key,
             p.key.label(),
             p.status.label(),
-            p.published_at.as_deref().unwrap_or("")
+            p.published_at
+                .map(|t| s.competition.zone.show(t))
+                .unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -75,7 +75,9 @@ pub fn unlock(store: &Store, name: &str) -> Result<ExitCode, CliError> {
 }
 
 pub fn list(store: &Store) -> Result<ExitCode, CliError> {
-    let accounts = crate::store::accounts(&*store.conn()?)?;
+    let conn = store.conn()?;
+    let accounts = crate::store::accounts(&conn)?;
+    let zone = crate::store::office_zone(&conn)?;
     if accounts.is_empty() {
         println!("还没有账号。创建第一个管理员：shaibang user add 名称 --role admin");
     }
@@ -86,7 +88,7 @@ pub fn list(store: &Store) -> Result<ExitCode, CliError> {
             a.role.label(),
             a.provider.map(|p| format!("（{p}）")).unwrap_or_default(),
             if a.disabled { "已停用" } else { "正常" },
-            a.created_at
+            zone.show(a.created_at)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -12,4 +12,4 @@ pub use period::{PeriodKey, View};
 pub use points::{MAX_DECIMALS, Points, SCALE, TOTAL_SCALE, Total};
 pub(crate) use rules::codes;
 pub use rules::{CutTies, Direction, MissingPolicy, UnitKind, UnknownCode};
-pub use zone::{UnknownZone, Zone};
+pub use zone::{Stamp, UnknownZone, Zone};

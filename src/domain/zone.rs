@@ -113,11 +113,94 @@ impl Zone {
     pub fn minute(&self, unix: i64) -> String {
         self.format(unix, "%Y-%m-%d %H:%M")
     }
+
+    /// A stored instant as the office reads it: `2023-10-15 09:00:00`.
+    #[must_use]
+    pub fn show(&self, at: impl std::borrow::Borrow<Stamp>) -> String {
+        self.format(at.borrow().0, "%Y-%m-%d %H:%M:%S")
+    }
+
+    /// `2023-10-15 09:00:00` read as the office's wall-clock time (how times were stored
+    /// before they were kept in UTC).
+    #[must_use]
+    pub fn wall_clock(&self, text: &str) -> Option<Stamp> {
+        let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S").ok()?;
+        self.offset
+            .from_local_datetime(&naive)
+            .single()
+            .map(|d| Stamp(d.timestamp()))
+    }
+}
+
+/// An instant, kept in UTC (stored as `2023-10-15T01:00:00Z`, which sorts as it reads). It
+/// has no `Display`: a person sees it only through the office's `Zone::show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp(i64);
+
+/// In machine-read output (never a page), an instant is its UTC text.
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.utc_text())
+    }
+}
+
+impl Stamp {
+    /// The current instant.
+    #[must_use]
+    pub fn now() -> Stamp {
+        Stamp(Utc::now().timestamp())
+    }
+
+    #[must_use]
+    pub fn from_unix(seconds: i64) -> Stamp {
+        Stamp(seconds)
+    }
+
+    #[must_use]
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// `2023-10-15T01:00:00Z`.
+    #[must_use]
+    pub fn utc_text(self) -> String {
+        DateTime::<Utc>::from_timestamp(self.0, 0)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default()
+    }
+
+    /// Reads `utc_text`'s form back.
+    #[must_use]
+    pub fn parse_utc(text: &str) -> Option<Stamp> {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
+            .ok()
+            .map(|n| Stamp(n.and_utc().timestamp()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_is_stored_in_utc_and_shown_in_the_office_zone() {
+        let beijing = Zone::default();
+        let at = beijing.wall_clock("2023-10-15 09:00:00").unwrap();
+        assert_eq!(at.utc_text(), "2023-10-15T01:00:00Z");
+        assert_eq!(Stamp::parse_utc("2023-10-15T01:00:00Z"), Some(at));
+        assert_eq!(beijing.show(at), "2023-10-15 09:00:00");
+        let utc: Zone = "UTC".parse().unwrap();
+        assert_eq!(utc.show(at), "2023-10-15 01:00:00");
+        // Across midnight and the year's end.
+        let at = beijing.wall_clock("2024-01-01 03:30:00").unwrap();
+        assert_eq!(at.utc_text(), "2023-12-31T19:30:00Z");
+        assert_eq!(
+            Stamp::parse_utc("2023-10-15 01:00:00"),
+            None,
+            "only the UTC form"
+        );
+        assert_eq!(beijing.wall_clock("2023-10-15T01:00:00Z"), None);
+    }
 
     #[test]
     fn beijing_time_is_the_default_and_offsets_parse() {

@@ -10,14 +10,16 @@ use crate::domain::PeriodKey;
 use crate::store::{self, AuditAction, AuditEntry, Refusal, StoreError};
 use rusqlite::Connection;
 
-fn when(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
+/// A scheduled time as the audit log says it: the office's time, named (「2026-12-01 09:00
+/// 北京时间」), whatever the server's zone.
+fn when(conn: &Connection, at: i64) -> store::Result<String> {
+    let zone = store::office_zone(conn)?;
+    let name = if zone == crate::domain::Zone::default() {
+        "北京时间".to_string()
+    } else {
+        zone.to_string()
+    };
+    Ok(format!("{} {name}", zone.minute(at)))
 }
 
 /// Schedules a draft period's 揭榜 for `at` (Unix seconds, later than `now`).
@@ -44,7 +46,7 @@ pub fn schedule(
                 actor: actor.name,
                 action: AuditAction::Schedule,
                 period: Some(key),
-                detail: &format!("定于{}揭榜", when(at)),
+                detail: &format!("定于{}揭榜", when(tx, at)?),
                 address: actor.address,
             },
         )
@@ -62,7 +64,7 @@ pub fn cancel_schedule(conn: &mut Connection, key: PeriodKey, actor: Actor<'_>) 
                 actor: actor.name,
                 action: AuditAction::CancelSchedule,
                 period: Some(key),
-                detail: &format!("取消了定于{}的揭榜", when(at)),
+                detail: &format!("取消了定于{}的揭榜", when(tx, at)?),
                 address: actor.address,
             },
         )
@@ -74,7 +76,7 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> Result<Vec<(PeriodKey, St
     let due = store::due_schedules(conn, now)?;
     let mut out = Vec::new();
     for d in due {
-        let detail = format!("按{}设定的时间（{}）自动揭榜", d.by, when(d.at));
+        let detail = format!("按{}设定的时间（{}）自动揭榜", d.by, when(conn, d.at)?);
         let actor = Actor {
             name: "定时揭榜",
             address: None,

@@ -14,7 +14,7 @@ pub struct Account {
     /// For a 报送单位: the provider name its indicators are assigned to.
     pub provider: Option<String>,
     pub disabled: bool,
-    pub created_at: String,
+    pub created_at: crate::domain::Stamp,
 }
 
 /// An account with its password hash, for logging in.

@@ -146,7 +146,7 @@ pub fn audit(conn: &Connection, e: &AuditEntry<'_>) -> Result<()> {
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub id: i64,
-    pub at: String,
+    pub at: crate::domain::Stamp,
     pub actor: String,
     /// `None` for a code this version does not know (kept, shown as stored).
     pub action: Option<AuditAction>,

@@ -55,6 +55,25 @@ macro_rules! stored_as_integer {
 
 stored_as_integer!(UnitId, GroupId, PeriodId, IndicatorId);
 
+/// An instant is stored as UTC text (`2023-10-15T01:00:00Z`); anything else is an error when
+/// read, never taken for another time.
+impl ToSql for crate::domain::Stamp {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.utc_text()))
+    }
+}
+
+impl FromSql for crate::domain::Stamp {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        crate::domain::Stamp::parse_utc(text).ok_or_else(|| {
+            FromSqlError::Other(
+                format!("「{text}」不是 UTC 时间（应为 2023-10-15T01:00:00Z）").into(),
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

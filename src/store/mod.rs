@@ -15,6 +15,7 @@ mod snapshots;
 mod staging;
 mod structure;
 mod uploads;
+mod utc;
 mod values;
 mod writer;
 
@@ -46,7 +47,7 @@ pub use staging::{
 };
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
-    install_structure, load_structure,
+    install_structure, load_structure, office_zone,
 };
 pub use uploads::{
     MAX_PENDING_UPLOAD_BYTES, NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed,
@@ -64,14 +65,17 @@ use std::path::{Path, PathBuf};
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("schema_v1.sql")),
-    M::up(include_str!("schema_v2.sql")),
-    M::up(include_str!("schema_v3.sql")),
-    M::up(include_str!("schema_v4.sql")),
-    M::up(include_str!("schema_v5.sql")),
-    M::up(include_str!("schema_v6.sql")),
-];
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("schema_v1.sql")),
+        M::up(include_str!("schema_v2.sql")),
+        M::up(include_str!("schema_v3.sql")),
+        M::up(include_str!("schema_v4.sql")),
+        M::up(include_str!("schema_v5.sql")),
+        M::up(include_str!("schema_v6.sql")),
+        M::up_with_hook(include_str!("schema_v7.sql"), utc::to_utc),
+    ])
+}
 
 /// What a store operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -246,7 +250,7 @@ impl Store {
         let manager = SqliteConnectionManager::file(path).with_init(configure);
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
         let mut conn = pool.get()?;
-        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        migrations().to_latest(&mut conn)?;
         Ok(Store {
             pool,
             path: path.to_path_buf(),
@@ -440,8 +444,9 @@ pub fn backup_to(store: &Store, to: &Path) -> Result<i32> {
     Ok(pages)
 }
 
-pub(crate) fn now() -> String {
-    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+/// The instant a row is written, stored in UTC.
+pub(crate) fn now() -> crate::domain::Stamp {
+    crate::domain::Stamp::now()
 }
 
 /// Opens a new draft period for uploads (by the 考评办, before the 报送单位 upload into it).

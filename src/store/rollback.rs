@@ -13,7 +13,7 @@ pub struct BatchRow {
     pub id: i64,
     pub file_name: String,
     pub actor: String,
-    pub created_at: String,
+    pub created_at: crate::domain::Stamp,
     pub value_count: i64,
     pub layout: String,
     /// Set when it was rolled back: by which batch, and why.

@@ -109,7 +109,7 @@ pub struct ProgressCell {
     pub units: i64,
     /// Who imported them (distinct, joined with 、) and when last.
     pub actors: String,
-    pub last_at: String,
+    pub last_at: Option<crate::domain::Stamp>,
 }
 
 pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCell>> {
@@ -127,7 +127,7 @@ pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCe
                 .get::<_, Option<String>>(3)?
                 .unwrap_or_default()
                 .replace(',', "、"),
-            last_at: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            last_at: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

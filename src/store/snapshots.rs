@@ -44,7 +44,7 @@ pub struct SnapshotMeta {
     pub id: i64,
     pub reason: String,
     pub batch_id: Option<i64>,
-    pub created_at: String,
+    pub created_at: crate::domain::Stamp,
 }
 
 /// What an earlier (superseded) snapshot of a board said about one unit.

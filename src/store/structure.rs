@@ -81,12 +81,24 @@ impl PeriodStatus {
     }
 }
 
+/// The competition's time zone, the one every time is shown in (Beijing time before a
+/// competition is installed).
+pub fn office_zone(conn: &Connection) -> super::Result<crate::domain::Zone> {
+    Ok(conn
+        .query_row("SELECT time_zone FROM competition LIMIT 1", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|z| z.parse().ok())
+        .unwrap_or_default())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodRow {
     pub id: PeriodId,
     pub key: PeriodKey,
     pub status: PeriodStatus,
-    pub published_at: Option<String>,
+    pub published_at: Option<crate::domain::Stamp>,
 }
 
 /// The whole structure of the (single) competition in a database, in display order.

@@ -48,7 +48,7 @@ async fn periods(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
             .periods
             .iter()
             .filter(|p| p.status == PeriodStatus::Published)
-            .map(|p| json!({ "period": p.key, "label": p.key.label(), "status": p.status, "published_at": p.published_at }))
+            .map(|p| json!({ "period": p.key, "label": p.key.label(), "status": p.status, "published_at": p.published_at.map(|t| s.competition.zone.show(t)) }))
             .collect();
         json_body(&json!({ "competition": s.competition.name, "demo": s.competition.is_demo, "periods": list }))
     })

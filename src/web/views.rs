@@ -33,7 +33,9 @@ impl Chrome {
                 format!(
                     "{}（{}揭榜）",
                     p.key.label(),
-                    p.published_at.as_deref().unwrap_or("")
+                    p.published_at
+                        .map(|t| s.competition.zone.show(t))
+                        .unwrap_or_default()
                 )
             },
         );

@@ -17,5 +17,6 @@ mod lobby;
 mod ranking_props;
 mod snapshots;
 mod tidy;
+mod times;
 mod trust;
 mod web;

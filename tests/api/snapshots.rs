@@ -162,7 +162,7 @@ fn a_correction_re_freezes_the_boards_and_the_board_says_so() {
     // First posted when the period was published, not when its first snapshot was written
     // (the same second here, so the period's time is moved to tell them apart).
     conn.execute(
-        "UPDATE period SET published_at = '2023-04-10 09:00:00' WHERE year = 2023 AND quarter = 1",
+        "UPDATE period SET published_at = '2023-04-10T01:00:00Z' WHERE year = 2023 AND quarter = 1",
         [],
     )
     .unwrap();

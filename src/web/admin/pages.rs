@@ -198,7 +198,10 @@ pub(super) async fn home(
                     key: p.key.to_string(),
                     label: p.key.label(),
                     published: p.status == PeriodStatus::Published,
-                    published_at: p.published_at.clone().unwrap_or_default(),
+                    published_at: p
+                        .published_at
+                        .map(|t| s.competition.zone.show(t))
+                        .unwrap_or_default(),
                     scheduled: pending.iter().find(|x| x.key == p.key).map(|x| {
                         format!(
                             "{}（{}）",
@@ -239,6 +242,7 @@ struct AuditPage {
     title: String,
     me: Me,
     rows: Vec<store::AuditRow>,
+    zone: crate::domain::Zone,
     actions: Vec<(&'static str, &'static str)>,
     actor: String,
     action: String,
@@ -272,8 +276,11 @@ pub(super) async fn audit(
         before: q.before,
     };
     let f = filter.clone();
-    let rows = blocking(&state, move |conn| {
-        Ok(store::audit_entries(conn, &f, AUDIT_PAGE)?)
+    let (rows, zone) = blocking(&state, move |conn| {
+        Ok((
+            store::audit_entries(conn, &f, AUDIT_PAGE)?,
+            store::office_zone(conn)?,
+        ))
     })
     .await?;
     let older = (rows.len() == AUDIT_PAGE)
@@ -301,6 +308,7 @@ pub(super) async fn audit(
         title: "操作日志".into(),
         me: Me::of(&staff),
         rows,
+        zone,
         actions: AuditAction::ALL
             .iter()
             .map(|a| (a.as_str(), a.label()))
@@ -321,6 +329,8 @@ struct UsersPage {
     title: String,
     me: Me,
     accounts: Vec<store::Account>,
+    /// Times are shown in the office's zone.
+    zone: crate::domain::Zone,
     /// Accounts with a running login lock.
     locked: Vec<String>,
     message: Option<String>,
@@ -331,7 +341,10 @@ pub(super) async fn users(
     staff: Staff,
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let accounts = blocking(&state, |conn| Ok(store::accounts(conn)?)).await?;
+    let (accounts, zone) = blocking(&state, |conn| {
+        Ok((store::accounts(conn)?, store::office_zone(conn)?))
+    })
+    .await?;
     let now = state.admin.clock.now();
     let locked = state
         .logins
@@ -342,6 +355,7 @@ pub(super) async fn users(
         title: "账号管理".into(),
         me: Me::of(&staff),
         accounts,
+        zone,
         locked,
         message: message(q.msg.as_deref()),
     })

@@ -168,7 +168,10 @@ pub(super) async fn progress(
                         state,
                         css,
                         who: c.map(|c| c.actors.clone()).unwrap_or_default(),
-                        when: c.map(|c| c.last_at.clone()).unwrap_or_default(),
+                        when: c
+                            .and_then(|c| c.last_at)
+                            .map(|t| s.competition.zone.show(t))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -323,6 +326,7 @@ struct BatchesPage {
     title: String,
     me: Me,
     batches: Vec<store::BatchRow>,
+    zone: crate::domain::Zone,
     message: Option<String>,
 }
 
@@ -336,11 +340,15 @@ pub(super) async fn batches(
     staff: Staff,
     q: web::Query<MsgQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let batches = blocking(&state, |conn| Ok(store::batches(conn, 200)?)).await?;
+    let (batches, zone) = blocking(&state, |conn| {
+        Ok((store::batches(conn, 200)?, store::office_zone(conn)?))
+    })
+    .await?;
     page(&BatchesPage {
         title: "导入批次".into(),
         me: Me::of(&staff),
         batches,
+        zone,
         message: (q.msg.as_deref() == Some("rolled-back"))
             .then(|| "已撤销该批次，被它替换的数值已恢复。".to_string()),
     })
@@ -352,6 +360,7 @@ struct BatchPage {
     title: String,
     me: Me,
     batch: store::BatchRow,
+    zone: crate::domain::Zone,
     periods: String,
     corrects: bool,
     groups: Vec<super::preview::GroupView>,
@@ -365,9 +374,10 @@ pub(super) async fn batch(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let p = blocking(&state, move |conn| {
+    let (p, zone) = blocking(&state, move |conn| {
+        let zone = store::office_zone(conn)?;
         match crate::ops::preview_rollback(conn, id) {
-            Ok(p) => Ok(p),
+            Ok(p) => Ok((p, zone)),
             Err(crate::ops::OpsError::Refused(r)) => Err(AppError::NotFound(r.to_string())),
             Err(e) => Err(e.into()),
         }
@@ -376,6 +386,7 @@ pub(super) async fn batch(
     page(&BatchPage {
         title: format!("导入批次 #{id}"),
         me: Me::of(&staff),
+        zone,
         periods: p
             .periods
             .iter()

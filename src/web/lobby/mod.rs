@@ -175,14 +175,14 @@ fn query_string(q: &LobbyQuery) -> String {
     serde_urlencoded::to_string(&pairs).unwrap_or_default()
 }
 
-fn as_of(p: &PeriodRow) -> String {
+fn as_of(p: &PeriodRow, zone: &crate::domain::Zone) -> String {
     format!(
         "{}（{}揭榜）",
         p.key.label(),
         // To the minute: seconds mean nothing on a lobby screen.
         p.published_at
-            .as_deref()
-            .map_or("", |t| t.get(..16).unwrap_or(t))
+            .map(|t| zone.minute(t.unix()))
+            .unwrap_or_default()
     )
 }
 
@@ -263,8 +263,12 @@ async fn page(
             competition: s.competition.name.clone(),
             subtitle: sc.settings.subtitle.clone().unwrap_or_default(),
             period_label: sc.period.key.label(),
-            as_of: as_of(&sc.period),
-            clock: chrono::Local::now().format("%H:%M").to_string(),
+            as_of: as_of(&sc.period, &s.competition.zone),
+            // The office's clock, whatever the server's zone.
+            clock: s
+                .competition
+                .zone
+                .format(chrono::Utc::now().timestamp(), "%H:%M"),
             demo: s.competition.is_demo,
             theme: sc.settings.theme.as_str(),
             css: crate::web::assets::lobby_css_url().to_string(),
@@ -296,7 +300,14 @@ async fn content(
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(serde_json::json!({
             "version": sc.version,
-            "as_of": as_of(&sc.period),
+            "as_of": as_of(
+                &sc.period,
+                &sc.structure
+                    .as_ref()
+                    .as_ref()
+                    .map(|s| s.competition.zone.clone())
+                    .unwrap_or_default()
+            ),
             "period": sc.period.key.label(),
             "count": sc.slides.len(),
             "html": html,

@@ -67,7 +67,7 @@ pub(super) async fn home(
             heading: format!("{} 考评结果", period.key.label()),
             period: Some(PeriodInfo {
                 status: period.status.label(),
-                published_at: period.published_at.clone(),
+                published_at: period.published_at.map(|t| s.competition.zone.show(t)),
                 compared_with: compared.map(|p| p.label()),
             }),
             periods: period_links(s, Some(period.key)),

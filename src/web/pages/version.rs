@@ -73,7 +73,7 @@ pub(super) async fn version(
             title: format!("{} {} 更正前的榜单", period.key.label(), group.name),
             chrome: Chrome::new(Some(s)),
             heading: format!("{} · {}（第{}版，已被更正）", board.title, group.name, n),
-            posted: meta.created_at.clone(),
+            posted: s.competition.zone.show(meta.created_at),
             reason: meta.reason.clone(),
             board_url,
             rows,
