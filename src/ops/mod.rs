@@ -42,6 +42,37 @@ pub struct Actor<'a> {
     pub address: Option<&'a str>,
 }
 
+impl Actor<'_> {
+    /// One audit line by this actor for each of `periods` (one without a period when there
+    /// is none), in the change's transaction.
+    fn audit_each(
+        self,
+        tx: &rusqlite::Transaction<'_>,
+        action: store::AuditAction,
+        periods: &[crate::domain::PeriodKey],
+        detail: &str,
+    ) -> store::Result<()> {
+        let each: Vec<Option<crate::domain::PeriodKey>> = if periods.is_empty() {
+            vec![None]
+        } else {
+            periods.iter().copied().map(Some).collect()
+        };
+        for period in each {
+            store::audit(
+                tx,
+                &store::AuditEntry {
+                    actor: self.name,
+                    action,
+                    period,
+                    detail,
+                    address: self.address,
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Installs a competition's structure into an empty database.
 pub fn install(conn: &mut Connection, spec: &CompetitionSpec) -> Result<i64> {
     Ok(store::write_tx(conn, |tx| {
@@ -73,18 +104,7 @@ pub fn import_honors_by(
     store::write_tx(conn, |tx| {
         let n = store::replace_honors(tx, catalog, plan, file_name, actor.name)?;
         let detail = format!("导入实干先锋名单「{file_name}」，{n}人");
-        for p in plan.periods() {
-            store::audit(
-                tx,
-                &store::AuditEntry {
-                    actor: actor.name,
-                    action: store::AuditAction::Honors,
-                    period: Some(p),
-                    detail: &detail,
-                    address: actor.address,
-                },
-            )?;
-        }
+        actor.audit_each(tx, store::AuditAction::Honors, &plan.periods(), &detail)?;
         Ok(n)
     })
 }

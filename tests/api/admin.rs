@@ -226,6 +226,7 @@ fn concrete(path: &str) -> String {
         .replace("{name}", "nobody")
         .replace("{group}", "1")
         .replace("{batch}", "1")
+        .replace("{unit}", "1")
 }
 
 #[test]

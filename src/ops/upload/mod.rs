@@ -16,7 +16,7 @@ use super::Actor;
 use super::error::{OpsError, Result, require};
 use crate::auth::Role;
 use crate::domain::PeriodKey;
-use crate::store::{self, AuditAction, AuditEntry, Refusal, Upload};
+use crate::store::{self, AuditAction, Refusal, Upload};
 use rusqlite::Connection;
 
 /// What an uploaded file holds.
@@ -334,23 +334,7 @@ fn record_upload(
                 replaced.join("」「")
             )
         };
-        let periods: Vec<Option<PeriodKey>> = if periods.is_empty() {
-            vec![None]
-        } else {
-            periods.iter().copied().map(Some).collect()
-        };
-        for period in periods {
-            store::audit(
-                tx,
-                &AuditEntry {
-                    actor: actor.name,
-                    action: AuditAction::Upload,
-                    period,
-                    detail: &detail,
-                    address: actor.address,
-                },
-            )?;
-        }
+        actor.audit_each(tx, AuditAction::Upload, periods, &detail)?;
         Ok::<_, store::StoreError>(replaced)
     })?)
 }

@@ -12,8 +12,7 @@ use crate::boards::{self, View};
 use crate::domain::PeriodKey;
 use crate::import::{ChangeSummary, ImportPlan, plan_import_streaming};
 use crate::store::{
-    self, ApplyOptions, ApplyOutcome, AuditAction, AuditEntry, PeriodStatus, Refusal, StoreError,
-    Upload,
+    self, ApplyOptions, ApplyOutcome, AuditAction, PeriodStatus, Refusal, StoreError, Upload,
 };
 use crate::tabular::Source;
 use rusqlite::Connection;
@@ -193,28 +192,13 @@ pub(super) fn confirm(
             staged.batch_id,
             crate::present::change_counts(s)
         );
-        for &p in &staged.plan.periods {
-            store::audit(
+        actor.audit_each(tx, AuditAction::Confirm, &staged.plan.periods, &detail)?;
+        if !staged.corrected.is_empty() {
+            actor.audit_each(
                 tx,
-                &AuditEntry {
-                    actor: actor.name,
-                    action: AuditAction::Confirm,
-                    period: Some(p),
-                    detail: &detail,
-                    address: actor.address,
-                },
-            )?;
-        }
-        for &p in &staged.corrected {
-            store::audit(
-                tx,
-                &AuditEntry {
-                    actor: actor.name,
-                    action: AuditAction::Correction,
-                    period: Some(p),
-                    detail: &format!("批次 #{}；原因：{}", staged.batch_id, reason.unwrap_or("")),
-                    address: actor.address,
-                },
+                AuditAction::Correction,
+                &staged.corrected,
+                &format!("批次 #{}；原因：{}", staged.batch_id, reason.unwrap_or("")),
             )?;
         }
         Ok(())

@@ -400,7 +400,11 @@ pub(super) async fn batch(
             .collect::<Vec<_>>()
             .join("、"),
         corrects: p.periods.iter().any(|(_, published)| *published),
-        groups: p.groups.iter().map(super::preview::group_view).collect(),
+        groups: p
+            .groups
+            .iter()
+            .map(|g| super::preview::group_view(g, ("现", "撤销后")))
+            .collect(),
         refused: p.refused,
         batch: p.batch,
     })

@@ -25,12 +25,19 @@ pub struct RowView {
 
 pub struct GroupView {
     pub title: String,
+    /// The words before the columns of the two boards: 原/新 (an upload), 现/撤销后 (a
+    /// rollback).
+    pub before: &'static str,
+    pub after: &'static str,
     pub published: bool,
     pub rows: Vec<RowView>,
     pub changed: usize,
 }
 
-pub(super) fn group_view(g: &GroupPreview) -> GroupView {
+pub(super) fn group_view(
+    g: &GroupPreview,
+    (before, after): (&'static str, &'static str),
+) -> GroupView {
     // A group that had no score before: its "before" columns say nothing rather than list
     // every unit as 不参与排名 0.00.
     let empty_before = g.rows.iter().all(|r| {
@@ -68,6 +75,8 @@ pub(super) fn group_view(g: &GroupPreview) -> GroupView {
         })
         .collect();
     GroupView {
+        before,
+        after,
         title: format!(
             "{} · {}{}",
             g.period.label(),
@@ -175,7 +184,12 @@ pub(super) fn render_preview(
         // Draft rankings are for 考评办 and above; a 报送单位 sees its own cells only.
         groups: p
             .filter(|_| me_staff)
-            .map(|p| p.groups.iter().map(group_view).collect())
+            .map(|p| {
+                p.groups
+                    .iter()
+                    .map(|g| group_view(g, ("原", "新")))
+                    .collect()
+            })
             .unwrap_or_default(),
         errors: errors.iter().map(ToString::to_string).collect(),
         error_count: crate::import::error::count(errors),
