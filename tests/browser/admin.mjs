@@ -90,9 +90,24 @@ async function clerkPath(browser, base) {
   assert(page.url().includes('/admin/uploads/'), `preview at ${page.url()}: ${preview.slice(0, 300)}`);
   assert(preview.includes('文件各列的读取方式') && preview.includes('序号') && preview.includes('忽略'), 'the column mapping is shown');
   assert(/第4行「[^」]+」：文件总分 99\.9，系统计算/.test(preview), `the 总分 warning names the row: ${preview.slice(0, 600)}`);
+  assert(/87个分值、2条备注/.test(preview) && /新增87个分值和2条备注/.test(preview), `the file and the change counted alike: ${preview.slice(0, 600)}`);
   await page.screenshot({ path: join(SHOTS, 'clerk-preview.png'), fullPage: true });
   await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
   assert(page.url().includes('msg=confirmed'), `after confirm at ${page.url()}`);
+  // The draft board is the board officials will see, marked 草稿 across it.
+  await page.goto(`${base}/admin/periods/2023Q4/boards/1`, { waitUntil: 'networkidle' });
+  const mark = await page.evaluate(() => {
+    const el = document.querySelector('.draft-board');
+    return el ? getComputedStyle(el, '::after').backgroundImage : '';
+  });
+  assert(mark.includes('svg'), `the 草稿 watermark is drawn: ${mark}`);
+  const headers = await page.evaluate(() => [...document.querySelectorAll('table.board.full thead th')].map((th) => th.textContent.trim()));
+  assert(headers.includes('加分') && headers.includes('变化') && headers.length > 10, `every column of the public board: ${headers}`);
+  await page.screenshot({ path: join(SHOTS, 'clerk-draft-board.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.locator('a:has-text("为何此名次")').first().click()]);
+  const why = await page.evaluate(() => document.body.innerText);
+  assert(page.url().includes('/admin/periods/2023Q4/boards/1/why/') && why.includes('总分构成') && why.includes('草稿'), `the draft's 为何此名次: ${why.slice(0, 300)}`);
+  await page.screenshot({ path: join(SHOTS, 'clerk-draft-why.png'), fullPage: true });
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("退出")')]);
   // 管理员: a rollback shows its preview before anything changes.
   await logIn(page, base, ADMIN);
