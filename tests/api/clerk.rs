@@ -58,3 +58,62 @@ fn a_title_row_naming_another_quarter_is_flagged_on_the_preview() {
     let page = b.get(&r.location).body;
     assert!(!page.contains("表格标题中写的是"), "{page}");
 }
+
+#[test]
+fn a_file_sent_to_the_wrong_draft_goes_to_the_one_it_names_in_one_click() {
+    let app = crate::admin::app();
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    // Two drafts are open; the clerk picks 2024Q1 for a file titled 2023年第四季度.
+    for period in ["2023Q4", "2024Q1"] {
+        let r = b.post("/admin/periods", &[("csrf", &csrf), ("period", period)]);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let before = crate::admin::data_dump(&app.db);
+    let body = String::from_utf8(crate::helpers::fixture("econ-utf8-bom.csv")).unwrap();
+    let titled = format!(
+        "2023年第四季度经济组考核得分表\n{}",
+        body.trim_start_matches('\u{feff}')
+    );
+    let r = b.upload(&csrf, "2024Q1", "经济组.csv", titled.as_bytes());
+    let page = b.get(&r.location).body;
+    assert!(page.contains("改为导入到2023年第四季度"), "{page}");
+    let token = r.location.trim_start_matches("/admin/uploads/").to_string();
+    let r = b.post(
+        &format!("/admin/uploads/{token}/period"),
+        &[("csrf", &csrf), ("period", "2023Q4")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_ne!(
+        r.location,
+        format!("/admin/uploads/{token}"),
+        "a new upload"
+    );
+    let page = b.get(&r.location).body;
+    assert!(
+        page.contains("期间 2023年第四季度") && !page.contains("表格标题中写的是"),
+        "{page}"
+    );
+    assert_eq!(
+        before,
+        crate::admin::data_dump(&app.db),
+        "nothing written yet"
+    );
+    // Confirmed, the scores are in 2023Q4.
+    let c = b.post(
+        &format!("{}/confirm", r.location.split('?').next().unwrap()),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(c.status, 303, "{}", c.body);
+    let n: i64 = app
+        .db
+        .store
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM score s JOIN period p ON p.id = s.period_id WHERE p.year = 2023 AND p.quarter = 4",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(n > 0, "scores in 2023Q4");
+}

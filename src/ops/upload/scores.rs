@@ -32,6 +32,8 @@ pub struct Preview {
     pub unchanged: bool,
     /// Rows whose own 总分 disagrees with the computed total: 「第4行 文件总分 99.9，系统计算 72.60」.
     pub total_warnings: Vec<String>,
+    /// The drafts open for uploads (a file sent to the wrong one can be sent to another).
+    pub open_drafts: Vec<PeriodKey>,
 }
 
 /// Previews a file: the import staged in a transaction that is always rolled back. Errors are
@@ -46,6 +48,12 @@ pub(super) fn preview(
     provider: Option<&str>,
 ) -> Result<Preview> {
     let s = structure(conn)?;
+    let open_drafts = s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Draft)
+        .map(|p| p.key)
+        .collect();
     let catalog = s.catalog().restricted_to(provider);
     // A first read for the periods the file names, so that their boards can be taken before.
     let planned = plan_import_streaming(
@@ -90,6 +98,7 @@ pub(super) fn preview(
         corrects: staged.corrected,
         groups,
         total_warnings,
+        open_drafts,
     })
 }
 

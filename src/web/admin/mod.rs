@@ -164,6 +164,7 @@ admin_routes! {
     get "/admin/upload/template/{group}" => upload::template, Some(Role::Provider);
     get "/admin/uploads/{token}" => upload::preview_page, Some(Role::Provider);
     form "/admin/uploads/{token}/confirm" => upload::confirm, Some(Role::Provider);
+    form "/admin/uploads/{token}/period" => upload::repoint, Some(Role::Provider);
     get "/admin/periods/{period}/publish" => publish::confirm_page, Some(Role::Admin);
     form "/admin/periods/{period}/publish" => publish::publish, Some(Role::Admin);
     form "/admin/periods/{period}/schedule" => periods::schedule, Some(Role::Admin);

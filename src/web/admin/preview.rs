@@ -122,6 +122,8 @@ struct PreviewPage {
     total_warnings: Vec<String>,
     /// The file's name names another period than the one it goes to.
     period_warning: Option<String>,
+    /// (key, label) of the open draft the file names, offered instead.
+    period_fix: Option<(String, String)>,
 }
 
 pub(super) fn render_preview(
@@ -217,6 +219,19 @@ pub(super) fn render_preview(
             .unwrap_or_default(),
         total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
         period_warning: p.and_then(|p| period_warning(file_name, &p.plan)),
+        // The quarter the file names, when it is an open draft: one click sends it there.
+        period_fix: p
+            .filter(|_| upload.is_some_and(|u| u.batch_id.is_none()))
+            .and_then(|p| {
+                [
+                    crate::domain::PeriodKey::find_in(file_name),
+                    p.plan.title_period,
+                ]
+                .into_iter()
+                .flatten()
+                .find(|k| !p.plan.periods.contains(k) && p.open_drafts.contains(k))
+            })
+            .map(|k| (k.to_string(), k.label())),
     })
 }
 
@@ -237,7 +252,7 @@ fn period_warning(file_name: &str, plan: &crate::import::ImportPlan) -> Option<S
     .into_iter()
     .find_map(|(what, k)| k.filter(|k| !plan.periods.contains(k)).map(|k| (what, k)))?;
     Some(format!(
-        "{what}中写的是{}，但本文件将导入到{}：请核对期间是否选对；如选错，请放弃本次上传，在上传页改选期间后重新上传。",
+        "{what}中写的是{}，但本文件将导入到{}：请核对期间是否选对。",
         named.label(),
         goes_to()
     ))

@@ -318,6 +318,12 @@ pub(super) async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let me = Me::of(&staff);
     let sent = receive(&state, staff, form, UploadKind::Scores).await?;
+    scores_received(me, sent)
+}
+
+/// After a score file was received: its preview page when kept (303, so that a reload does
+/// not upload again), else the errors or the unchanged file's page.
+fn scores_received(me: Me, sent: Sent) -> Result<HttpResponse, AppError> {
     if sent.received.kept {
         return Ok(back(&if sent.received.replaced {
             format!("/admin/uploads/{}?replaced=1", sent.token)
@@ -365,6 +371,39 @@ pub(super) async fn preview_page(
             notice,
         ),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct PeriodField {
+    period: String,
+}
+
+/// Sends a kept upload to another period (the one its name or title names): the same bytes
+/// received again, a new preview; nothing is written but the new upload and its audit line.
+pub(super) async fn repoint(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    StaffForm { staff, form }: StaffForm<PeriodField>,
+) -> Result<HttpResponse, AppError> {
+    let upload = find_upload(&state, &staff, UploadKind::Scores, path.into_inner()).await?;
+    if upload.batch_id.is_some() {
+        return Err(AppError::from_ops(
+            Refusal::AlreadyConfirmed {
+                batch: upload.batch_id.unwrap_or_default(),
+            }
+            .into(),
+            Some("未能改选期间"),
+        ));
+    }
+    let file = UploadForm {
+        period: form.period,
+        reason: upload.correction.unwrap_or_default(),
+        file_name: upload.file_name,
+        file: upload.bytes,
+    };
+    let me = Me::of(&staff);
+    let sent = receive(&state, staff, file, UploadKind::Scores).await?;
+    scores_received(me, sent)
 }
 
 pub(super) async fn confirm(
