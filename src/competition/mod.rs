@@ -118,18 +118,25 @@ impl CompetitionSpec {
             if g.kind.trim().parse::<UnitKind>().is_err() {
                 errs.push(format!("组别「{}」的 kind 应为 区、街道 或 部门", g.name));
             }
+            // Names may repeat across groups: a name is looked up among the group's own
+            // indicators first, and only said to be another group's when none matches.
             for t in &g.tie_break {
-                match spec
+                let named = |i: &&IndicatorSpecToml| &i.name == t || &i.code == t;
+                if spec
                     .indicators
                     .iter()
-                    .find(|i| &i.name == t || &i.code == t)
+                    .filter(named)
+                    .any(|i| i.groups.contains(&g.name))
                 {
-                    None => errs.push(format!("组别「{}」的 tie_break 指标「{t}」不存在", g.name)),
-                    Some(i) if !i.groups.contains(&g.name) => errs.push(format!(
+                    continue;
+                }
+                if spec.indicators.iter().any(|i| named(&i)) {
+                    errs.push(format!(
                         "组别「{}」的 tie_break 指标「{t}」不适用于该组别",
                         g.name
-                    )),
-                    Some(_) => {}
+                    ));
+                } else {
+                    errs.push(format!("组别「{}」的 tie_break 指标「{t}」不存在", g.name));
                 }
             }
         }
@@ -203,4 +210,59 @@ fn exact_positive(v: f64, limit: i64) -> Result<Points, String> {
         return Err(format!("不应超过{limit}，而不是「{written}」"));
     }
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNITS: &[u8] = "单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n乙街道,,,街道,街道组\n丙局,,,部门,部门组\n丁局,,,部门,部门组\n".as_bytes();
+
+    pub(crate) fn toml(tie_break: &str) -> String {
+        format!(
+            r#"
+[competition]
+name = "测试"
+year = 2024
+
+[[groups]]
+name = "街道组"
+kind = "街道"
+
+[[groups]]
+name = "部门组"
+kind = "部门"
+tie_break = [{tie_break}]
+
+[[indicators]]
+name = "营商环境"
+code = "S1"
+max = 10
+groups = ["街道组"]
+
+[[indicators]]
+name = "营商环境"
+code = "D1"
+max = 20
+groups = ["部门组"]
+"#
+        )
+    }
+
+    #[test]
+    fn a_tie_break_name_is_looked_up_within_its_group() {
+        // Both groups have an indicator named 营商环境; the departments' is meant.
+        let spec = CompetitionSpec::parse(&toml("\"营商环境\""), UNITS).expect("valid");
+        assert_eq!(spec.groups[1].tie_break, vec!["营商环境".to_string()]);
+        // By code it works as before, and a name no indicator has is still refused.
+        assert!(CompetitionSpec::parse(&toml("\"D1\""), UNITS).is_ok());
+        let errs = CompetitionSpec::parse(&toml("\"招商引资\""), UNITS).unwrap_err();
+        assert!(errs.iter().any(|e| e.contains("不存在")), "{errs:?}");
+        // Another group's indicator by its code is refused as not applying.
+        let errs = CompetitionSpec::parse(&toml("\"S1\""), UNITS).unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.contains("不适用于该组别")),
+            "{errs:?}"
+        );
+    }
 }

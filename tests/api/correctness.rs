@@ -517,3 +517,49 @@ fn reimporting_the_same_file_into_a_published_period_changes_nothing() {
     );
     assert_eq!(dump(&db), before);
 }
+
+#[test]
+fn a_tie_break_named_like_another_groups_indicator_is_the_groups_own() {
+    let toml = r#"
+[competition]
+name = "测试"
+year = 2024
+
+[[groups]]
+name = "街道组"
+kind = "街道"
+
+[[groups]]
+name = "部门组"
+kind = "部门"
+tie_break = ["营商环境"]
+
+[[indicators]]
+name = "营商环境"
+code = "S1"
+max = 10
+groups = ["街道组"]
+
+[[indicators]]
+name = "营商环境"
+code = "D1"
+max = 20
+groups = ["部门组"]
+"#;
+    let units =
+        "单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n丙局,,,部门,部门组\n丁局,,,部门,部门组\n";
+    let spec =
+        CompetitionSpec::parse(toml, units.as_bytes()).expect("names may repeat across groups");
+    let db = crate::helpers::empty_db();
+    shaibang::ops::install(&mut db.store.conn().unwrap(), &spec).expect("installs");
+    let s = store::load_structure(&db.store.conn().unwrap())
+        .unwrap()
+        .unwrap();
+    let depts = s.groups.iter().find(|g| g.name == "部门组").unwrap();
+    let d1 = s.indicators.iter().find(|i| i.code == "D1").unwrap();
+    assert_eq!(
+        depts.tie_breaks,
+        vec![d1.id],
+        "the departments' own 营商环境"
+    );
+}

@@ -8,7 +8,7 @@ pub struct TestDb {
     pub store: Store,
 }
 
-fn empty_db() -> TestDb {
+pub fn empty_db() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("test.db");
     let store = Store::open(&path).expect("open store");
