@@ -148,10 +148,34 @@ impl fmt::Display for Points {
     }
 }
 
+/// In JSON a value is an exact number (`92.4`, `92.0`, `162345778.00000002`), never a binary
+/// float: two different totals never come out equal.
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(self.as_f64())
+        exact_number(json_decimal(self.0, 4), s)
     }
+}
+
+/// `value / 10^digits` as the shortest exact decimal with at least one decimal digit: the
+/// form serde_json writes a float in (`92.0`, `-3.25`), but exact.
+fn json_decimal(value: i64, digits: u32) -> String {
+    let scale = 10_u64.pow(digits);
+    let a = value.unsigned_abs();
+    let (int, mut frac) = (a / scale, a % scale);
+    let mut places = digits as usize;
+    while places > 1 && frac % 10 == 0 {
+        frac /= 10;
+        places -= 1;
+    }
+    let sign = if value < 0 { "-" } else { "" };
+    format!("{sign}{int}.{frac:0places$}")
+}
+
+/// Writes a decimal as a JSON number token exactly as given (serde_json's
+/// `arbitrary_precision` keeps the digits).
+fn exact_number<S: Serializer>(text: String, s: S) -> Result<S::Ok, S::Error> {
+    let n: serde_json::Number = text.parse().map_err(serde::ser::Error::custom)?;
+    n.serialize(s)
 }
 
 /// Ten-thousandths of a ten-thousandth: a total keeps every digit of points × weight.
@@ -257,13 +281,31 @@ impl fmt::Display for Total {
 
 impl Serialize for Total {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(self.as_f64())
+        exact_number(json_decimal(self.0, 8), s)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_numbers_are_exact() {
+        let t = |v: i64| serde_json::to_string(&Total(v)).unwrap();
+        // Two totals a binary float cannot tell apart stay apart.
+        assert_eq!(t(16_234_577_800_000_002), "162345778.00000002");
+        assert_eq!(t(16_234_577_800_000_003), "162345778.00000003");
+        assert_eq!(t(9_240_000_000), "92.4");
+        assert_eq!(t(9_200_000_000), "92.0");
+        assert_eq!(t(-325_000_000), "-3.25");
+        assert_eq!(t(0), "0.0");
+        let p = |v: i64| serde_json::to_string(&Points(v)).unwrap();
+        assert_eq!(p(185_000), "18.5");
+        assert_eq!(p(-1), "-0.0001");
+        // Inside a json! value too (the API builds some answers that way).
+        let v = serde_json::json!({ "total": Total(16_234_577_800_000_002) });
+        assert_eq!(v.to_string(), r#"{"total":162345778.00000002}"#);
+    }
 
     #[test]
     fn parses_decimals_exactly() {

@@ -563,3 +563,68 @@ groups = ["部门组"]
         "the departments' own 营商环境"
     );
 }
+
+#[test]
+fn the_json_writes_totals_as_exactly_as_the_page() {
+    // Totals that differ in the eighth decimal: a binary float writes both as …04.
+    let toml = r#"
+[competition]
+name = "测试"
+year = 2024
+
+[[groups]]
+name = "街道组"
+kind = "街道"
+
+[[indicators]]
+name = "大项"
+code = "A"
+max = 100000
+weight = 1000
+groups = ["街道组"]
+
+[[indicators]]
+name = "小项"
+code = "B"
+max = 1
+weight = 0.0001
+groups = ["街道组"]
+"#;
+    let units = "单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n乙街道,,,街道,街道组\n丙街道,,,街道,街道组\n";
+    let spec = CompetitionSpec::parse(toml, units.as_bytes()).unwrap();
+    let db = crate::helpers::empty_db();
+    shaibang::ops::install(&mut db.store.conn().unwrap(), &spec).unwrap();
+    let q1 = PeriodKey {
+        year: 2024,
+        quarter: 1,
+    };
+    import(
+        &db,
+        "单位,大项,小项\n甲街道,99999,1\n乙街道,99345.778,0.0005\n丙街道,99345.778,0.0004\n",
+        q1,
+    )
+    .unwrap();
+    publish(&db, q1);
+    let app = crate::helpers::spawn_app(db);
+    let body = crate::helpers::get(&format!("{}/api/v1/boards/2024Q1/1", app.base)).body;
+    assert!(body.contains("\"total\":99345778.00000005"), "{body}");
+    assert!(body.contains("\"total\":99345778.00000004"), "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ranks: Vec<_> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["unit"].as_str().unwrap().to_string(), r["rank"].as_u64()))
+        .collect();
+    assert_eq!(
+        ranks,
+        vec![
+            ("甲街道".to_string(), Some(1)),
+            ("乙街道".to_string(), Some(2)),
+            ("丙街道".to_string(), Some(3)),
+        ]
+    );
+    // The page says the same digits.
+    let page = crate::helpers::get(&format!("{}/boards/2024Q1/1", app.base)).body;
+    assert!(page.contains("99345778.00000004"), "{page}");
+}
