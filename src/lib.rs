@@ -18,6 +18,7 @@ pub mod lobby;
 pub mod ops;
 pub mod present;
 pub mod ranking;
+pub mod scoring;
 pub mod store;
 pub mod tabular;
 pub mod text;
