@@ -43,7 +43,7 @@ pub fn compute_group_board(
             }
             let prev = previous_ranks(&earlier);
             let data = store::load_period_values(conn, period.id)?;
-            let board = ctx.quarter(&data, prev.as_ref());
+            let board = ctx.quarter(&data, key.quarter, prev.as_ref());
             (
                 board,
                 published.last().map(|p| p.key).zip(prev.zip(earlier.pop())),
@@ -140,7 +140,7 @@ fn posted_quarter(conn: &Connection, q: &PeriodRow, ctx: &Ranking<'_>) -> store:
     {
         return Ok(snap.board);
     }
-    Ok(ctx.quarter(&store::load_period_values(conn, q.id)?, None))
+    Ok(ctx.quarter(&store::load_period_values(conn, q.id)?, q.key.quarter, None))
 }
 
 /// The engine's view of one group: its indicators and rules.
@@ -187,8 +187,14 @@ impl<'a> Ranking<'a> {
         }
     }
 
-    fn quarter(&self, data: &store::PeriodValues, previous: Option<&Previous>) -> Board {
-        let units = unit_scores(self.structure, self.group, self.indicators, data);
+    fn quarter(
+        &self,
+        data: &store::PeriodValues,
+        quarter: u8,
+        previous: Option<&Previous>,
+    ) -> Board {
+        let mut units = unit_scores(self.structure, self.group, self.indicators, data);
+        super::scored::apply(self.group, self.indicators, &mut units, data, quarter);
         ranking::rank_group(&GroupInput {
             indicators: &self.specs,
             units: &units,

@@ -135,3 +135,21 @@ pub fn honors(
     );
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn targets(store: &Store, file: &Path, year: i32, quarter: u8) -> Result<ExitCode, CliError> {
+    let bytes = std::fs::read(file)?;
+    let n = crate::ops::import_targets(
+        &mut *store.conn()?,
+        &bytes,
+        &file_name(file),
+        year,
+        quarter,
+        super::operator().actor(),
+    )?;
+    if quarter == 0 {
+        println!("已导入{year}年年度目标{n}项");
+    } else {
+        println!("已导入{year}年第{quarter}季度目标{n}项");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -71,6 +71,17 @@ pub enum Command {
         #[arg(long, env = "USER", default_value = "cli")]
         actor: String,
     },
+    /// Import targets (目标值) of the indicators scored against one: a year's annual targets,
+    /// or with --quarter one quarter's. Same file layouts as scores (单位 and one column per
+    /// indicator, or 单位, 指标, 目标值); blank cells change nothing.
+    Targets {
+        file: PathBuf,
+        #[arg(long)]
+        year: i32,
+        /// 1–4 for a quarter's own targets; 0 (the default) for the annual ones.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=4))]
+        quarter: u8,
+    },
     /// Create or update a lobby playlist, shown at /lobby/NAME.
     Playlist {
         name: String,
@@ -280,6 +291,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             period,
             actor,
         } => import::honors(&store, &file, period, &actor),
+        Command::Targets {
+            file,
+            year,
+            quarter,
+        } => import::targets(&store, &file, year, quarter),
         Command::Publish { period } => publish::publish(&store, period),
         Command::Verify => publish::verify(&store),
         Command::Freeze => publish::freeze(&store),

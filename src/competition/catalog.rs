@@ -24,10 +24,29 @@ pub struct CatalogIndicator {
     pub code: String,
     pub name: String,
     pub max: Points,
+    /// Its cells are raw figures (万元, %, 起) that a scoring method turns into points: any
+    /// size, negative too, never checked against `max`.
+    pub raw: bool,
     /// Indices into the catalog's groups.
     pub groups: Vec<usize>,
     /// Who reports it (报送单位), if assigned.
     pub provider: Option<String>,
+}
+
+/// The largest raw figure a cell may hold (in its measure: 万元, %, 起), either sign.
+pub const MAX_RAW: Points = Points(1_000_000_000_000 * crate::domain::SCALE);
+
+impl CatalogIndicator {
+    /// The values a cell may hold: 0 to its max in points, or any raw figure up to `MAX_RAW`
+    /// either way.
+    #[must_use]
+    pub fn range(&self) -> (Points, Option<Points>) {
+        if self.raw {
+            (Points(-MAX_RAW.0), Some(MAX_RAW))
+        } else {
+            (Points::ZERO, Some(self.max))
+        }
+    }
 }
 
 /// The stored structure, indexed for name look-ups while importing.
@@ -256,6 +275,7 @@ mod tests {
             code: "gdzctz".into(),
             name: "固定资产投资".into(),
             max: Points::from_int(20),
+            raw: false,
             groups: vec![0],
             provider: Some("区统计局".into()),
         }];

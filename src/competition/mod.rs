@@ -2,9 +2,11 @@
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
 mod catalog;
+pub mod method;
 mod units;
 
 pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, NotOwned};
+pub use method::{GroupParams, MethodParams};
 
 use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
 use serde::Deserialize;
@@ -75,6 +77,51 @@ pub struct IndicatorSpecToml {
     /// Who reports it (报送单位), e.g. 区统计局: that provider's accounts may upload it.
     #[serde(default)]
     pub provider: Option<String>,
+    /// What a raw value is measured in (万元, %, 起); shown beside raw values.
+    #[serde(default)]
+    pub measure: Option<String>,
+    /// How raw values become points (`direct`: the value is the points, the default).
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// The method's numbers.
+    #[serde(default)]
+    pub params: MethodParams,
+    /// A group's own numbers where they differ.
+    #[serde(default)]
+    pub group_params: Vec<GroupParams>,
+    /// Computed points are rounded (四舍五入) to this many decimals (default 2).
+    #[serde(default = "default_decimals")]
+    pub decimals: u8,
+    /// The raw value is the year so far (1–N月累计): its target for a quarter is the annual
+    /// target × N/4 (序时进度) unless a quarterly target is set.
+    #[serde(default)]
+    pub cumulative: bool,
+}
+
+fn default_method() -> String {
+    "direct".into()
+}
+
+fn default_decimals() -> u8 {
+    2
+}
+
+impl IndicatorSpecToml {
+    /// The scoring rule in `group` (its own numbers where given), or why there is none.
+    pub fn rule_for(&self, group: &str) -> Result<crate::scoring::Rule, String> {
+        let params = self
+            .group_params
+            .iter()
+            .find(|g| g.group == group)
+            .map_or(&self.params, |g| &g.params);
+        method::rule(
+            &self.method,
+            params,
+            CompetitionSpec::points(self.max),
+            self.direction.parse().unwrap_or(Direction::Higher),
+            self.decimals,
+        )
+    }
 }
 
 fn default_direction() -> String {
@@ -166,6 +213,25 @@ impl CompetitionSpec {
             for g in &i.groups {
                 if !spec.groups.iter().any(|x| &x.name == g) {
                     errs.push(format!("指标「{}」适用的组别「{g}」不存在", i.name));
+                }
+            }
+            if i.decimals > 4 {
+                errs.push(format!(
+                    "指标「{}」的 decimals 应为 0 到 4，而不是 {}",
+                    i.name, i.decimals
+                ));
+            }
+            for gp in &i.group_params {
+                if !i.groups.contains(&gp.group) {
+                    errs.push(format!(
+                        "指标「{}」的 group_params 组别「{}」不是该指标适用的组别",
+                        i.name, gp.group
+                    ));
+                }
+            }
+            for g in &i.groups {
+                if let Err(e) = i.rule_for(g) {
+                    errs.push(format!("指标「{}」（{g}）的计分方法：{e}", i.name));
                 }
             }
         }

@@ -63,6 +63,14 @@ pub enum ImportError {
     /// The file was read, but the database refuses it as a whole (shown with its errors).
     #[error("{reason}")]
     Refused { reason: String },
+    /// A target (目标值) the indicator's method cannot use.
+    #[error("第{row}行「{unit}」的「{indicator}」{why}")]
+    BadTarget {
+        row: usize,
+        unit: String,
+        indicator: String,
+        why: &'static str,
+    },
     #[error(
         "找不到表头：前10行中没有「单位」列。宽表应为「单位, 指标名…, 加分, 扣分, 备注」，长表应为「期间, 单位, 指标, 得分」"
     )]

@@ -37,7 +37,9 @@ pub(super) fn header_role(h: &str) -> Option<Col> {
         "扣分" | "扣分项" | "减分" => Col::Penalty,
         "备注" | "说明" | "加扣分说明" => Col::Remark,
         "指标" | "指标名称" | "考核指标" => Col::IndicatorName,
-        "得分" | "分值" | "分数" => Col::Score,
+        "得分" | "分值" | "分数" | "数值" | "完成值" | "目标值" | "目标" => {
+            Col::Score
+        }
         "总分" | "合计" | "得分合计" => Col::StatedTotal,
         "序号" | "排名" | "名次" | "组别" | "类别" | "单位类型" => Col::Ignored,
         _ => return None,

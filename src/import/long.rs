@@ -77,7 +77,8 @@ impl Planner<'_> {
         let (header, max, min) = match target {
             Some(Target::Indicator(i)) => {
                 let ind = &self.catalog.indicators[i as usize];
-                (ind.name.clone(), Some(ind.max), Points::ZERO)
+                let (min, max) = ind.range();
+                (ind.name.clone(), max, min)
             }
             Some(Target::Penalty) => (
                 "扣分".to_string(),

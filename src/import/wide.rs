@@ -36,7 +36,7 @@ impl Planner<'_> {
             let (target, max) = match *col {
                 Col::Indicator(ind) => (
                     Target::Indicator(ind),
-                    Some(self.catalog.indicators[ind as usize].max),
+                    self.catalog.indicators[ind as usize].range().1,
                 ),
                 Col::Bonus => (Target::Bonus, Some(MAX_ADJUSTMENT)),
                 Col::Penalty => (Target::Penalty, Some(MAX_ADJUSTMENT)),
@@ -60,10 +60,10 @@ impl Planner<'_> {
             if !self.check_owner(at, target, &h.names[i]) {
                 continue;
             }
-            let min = if target == Target::Penalty {
-                Points(-MAX_ADJUSTMENT.0)
-            } else {
-                Points::ZERO
+            let min = match target {
+                Target::Penalty => Points(-MAX_ADJUSTMENT.0),
+                Target::Indicator(ind) => self.catalog.indicators[ind as usize].range().0,
+                Target::Bonus => Points::ZERO,
             };
             if let Some(v) = self.number_at(at, &h.names[i], raw, min, max) {
                 // A penalty typed as a negative number means the same deduction.

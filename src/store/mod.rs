@@ -54,7 +54,8 @@ pub use uploads::{
     purge_uploads, save_upload, upload_by_token,
 };
 pub use values::{
-    Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, unit_adjustments,
+    Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, save_targets,
+    unit_adjustments,
 };
 
 use crate::domain::PeriodKey;
@@ -74,6 +75,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v5.sql")),
         M::up(include_str!("schema_v6.sql")),
         M::up_with_hook(include_str!("schema_v7.sql"), utc::to_utc),
+        M::up(include_str!("schema_v8.sql")),
     ])
 }
 

@@ -1,6 +1,6 @@
 //! The competition's structure in the database: install it from a spec, load it back.
 
-use super::{Refusal, Result};
+use super::{Refusal, Result, StoreError};
 use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, CompetitionSpec};
 use crate::domain::{
     CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, PeriodKey, Points, UnitId,
@@ -47,6 +47,32 @@ pub struct IndicatorRow {
     pub groups: Vec<GroupId>,
     /// Who reports it (报送单位), if assigned.
     pub provider: Option<String>,
+    /// How its raw values become points; `None`: the value is the points (`direct`).
+    #[serde(skip)]
+    pub scoring: Option<IndicatorScoring>,
+}
+
+/// A computed indicator's scoring: its rule in each of its groups, its measure, and whether
+/// its raw value is the year so far (its quarter's target then follows 序时进度).
+#[derive(Debug, Clone)]
+pub struct IndicatorScoring {
+    pub method: String,
+    pub measure: Option<String>,
+    pub cumulative: bool,
+    pub rules: Vec<(GroupId, crate::scoring::Rule)>,
+}
+
+impl IndicatorScoring {
+    #[must_use]
+    pub fn rule(&self, group: GroupId) -> Option<&crate::scoring::Rule> {
+        self.rules.iter().find(|(g, _)| *g == group).map(|(_, r)| r)
+    }
+
+    /// Whether the method compares with a target.
+    #[must_use]
+    pub fn needs_target(&self) -> bool {
+        matches!(self.method.as_str(), "completion" | "threshold")
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,6 +209,7 @@ impl Structure {
                     name: i.name.clone(),
                     provider: i.provider.clone(),
                     max: i.max,
+                    raw: i.scoring.is_some(),
                     groups: i.groups.iter().map(|&g| group_index(g)).collect(),
                 })
                 .collect(),
@@ -239,9 +266,24 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
         // `parse` checked the direction.
         let dir: Direction = ind.direction.parse().unwrap_or(Direction::Higher);
         tx.execute(
-            "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order, provider)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            (comp, &ind.code, &ind.name, max.0, weight, dir.as_str(), i as i64, ind.provider.as_deref().map(str::trim).filter(|p| !p.is_empty())),
+            "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order, provider,
+                 measure, method, method_params, decimals, cumulative)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            rusqlite::params![
+                comp,
+                &ind.code,
+                &ind.name,
+                max.0,
+                weight,
+                dir.as_str(),
+                i as i64,
+                ind.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()),
+                ind.measure.as_deref().map(str::trim).filter(|m| !m.is_empty()),
+                ind.method.trim(),
+                params_json(&ind.params)?,
+                ind.decimals,
+                ind.cumulative,
+            ],
         )?;
         let id = tx.last_insert_rowid();
         ind_ids.push(id);
@@ -249,6 +291,12 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             tx.execute(
                 "INSERT INTO indicator_group (indicator_id, group_id) VALUES (?1, ?2)",
                 (id, group_ids[g]),
+            )?;
+        }
+        for gp in &ind.group_params {
+            tx.execute(
+                "INSERT INTO indicator_group_params (indicator_id, group_id, method_params) VALUES (?1, ?2, ?3)",
+                (id, group_ids[&gp.group], params_json(&gp.params)?),
             )?;
         }
     }
@@ -347,29 +395,78 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     }
     let mut indicators: Vec<IndicatorRow> = conn
         .prepare(
-            "SELECT id, code, name, max_points, weight, direction, provider FROM indicator
+            "SELECT id, code, name, max_points, weight, direction, provider,
+                    method, method_params, measure, decimals, cumulative FROM indicator
              WHERE competition_id = ?1 ORDER BY display_order, id",
         )?
         .query_map([competition.id], |r| {
-            Ok(IndicatorRow {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-                max: Points(r.get(3)?),
-                weight: r.get::<_, Option<i64>>(4)?.map(Points),
-                direction: r.get(5)?,
-                groups: Vec::new(),
-                provider: r.get(6)?,
-            })
+            Ok((
+                IndicatorRow {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                    max: Points(r.get(3)?),
+                    weight: r.get::<_, Option<i64>>(4)?.map(Points),
+                    direction: r.get(5)?,
+                    groups: Vec::new(),
+                    provider: r.get(6)?,
+                    scoring: None,
+                },
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, u8>(10)?,
+                r.get::<_, bool>(11)?,
+            ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(mut i, method, params, measure, decimals, cumulative)| {
+            if method != "direct" {
+                i.scoring = Some(IndicatorScoring {
+                    method: method.clone(),
+                    measure,
+                    cumulative,
+                    // Filled below, once the groups are known.
+                    rules: vec![(GroupId(0), stored_rule(&i, &method, &params, decimals)?)],
+                });
+            }
+            Ok(i)
+        })
+        .collect::<Result<_>>()?;
     let mut stmt = conn.prepare(
         "SELECT group_id FROM indicator_group WHERE indicator_id = ?1 ORDER BY group_id",
+    )?;
+    let mut own = conn.prepare(
+        "SELECT group_id, method_params FROM indicator_group_params WHERE indicator_id = ?1",
     )?;
     for i in &mut indicators {
         i.groups = stmt
             .query_map([i.id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let Some(probe) = i.scoring.as_ref().map(|_| IndicatorRow {
+            scoring: None,
+            groups: Vec::new(),
+            ..i.clone()
+        }) else {
+            continue;
+        };
+        if let Some(sc) = &mut i.scoring {
+            let Some((_, default)) = sc.rules.pop() else {
+                continue;
+            };
+            let overrides: Vec<(GroupId, String)> = own
+                .query_map([i.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let decimals = default.decimals;
+            for &g in &i.groups {
+                let rule = match overrides.iter().find(|(o, _)| *o == g) {
+                    Some((_, params)) => stored_rule(&probe, &sc.method, params, decimals)?,
+                    None => default.clone(),
+                };
+                sc.rules.push((g, rule));
+            }
+        }
     }
     let mut units: Vec<UnitRow> = conn
         .prepare(
@@ -425,4 +522,28 @@ pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A method's numbers as stored (the competition file's, as JSON).
+fn params_json(p: &crate::competition::MethodParams) -> Result<String> {
+    serde_json::to_string(p).map_err(|e| StoreError::Io(std::io::Error::other(e)))
+}
+
+/// A stored method read back into a rule; a stored one that no longer makes a rule is a
+/// damaged database, said as such.
+fn stored_rule(
+    i: &IndicatorRow,
+    method: &str,
+    params: &str,
+    decimals: u8,
+) -> Result<crate::scoring::Rule> {
+    let damaged = |why: String| {
+        StoreError::Io(std::io::Error::other(format!(
+            "数据库中指标「{}」的计分方法有误：{why}",
+            i.name
+        )))
+    };
+    let p: crate::competition::MethodParams =
+        serde_json::from_str(params).map_err(|e| damaged(e.to_string()))?;
+    crate::competition::method::rule(method, &p, i.max, i.direction, decimals).map_err(damaged)
 }

@@ -82,6 +82,9 @@ pub fn unit_adjustments(
 pub struct PeriodValues {
     pub scores: Vec<(UnitId, IndicatorId, Points)>,
     pub adjustments: HashMap<UnitId, (Points, Points)>,
+    /// The targets of the period's year: (quarter, unit, indicator, value), quarter 0 the
+    /// annual target, else this quarter's.
+    pub targets: Vec<(u8, UnitId, IndicatorId, Points)>,
 }
 
 pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<PeriodValues> {
@@ -108,5 +111,34 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
             e.1 = p;
         }
     }
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.quarter, t.unit_id, t.indicator_id, t.value FROM target t
+         JOIN period p ON p.id = ?1 AND t.year = p.year AND t.quarter IN (0, p.quarter)",
+    )?;
+    let mut rows = stmt.query([period_id])?;
+    while let Some(r) = rows.next()? {
+        v.targets
+            .push((r.get(0)?, r.get(1)?, r.get(2)?, Points(r.get(3)?)));
+    }
     Ok(v)
+}
+
+/// Replaces targets (quarter 0: annual) for the cells given; returns how many were written.
+pub fn save_targets(
+    tx: &Connection,
+    year: i32,
+    quarter: u8,
+    cells: &[(UnitId, IndicatorId, Points)],
+    batch_id: Option<i64>,
+) -> Result<usize> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO target (year, quarter, unit_id, indicator_id, value, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(year, quarter, unit_id, indicator_id)
+         DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
+    )?;
+    for &(u, i, v) in cells {
+        stmt.execute(rusqlite::params![year, quarter, u, i, v.0, batch_id])?;
+    }
+    Ok(cells.len())
 }

@@ -16,6 +16,7 @@ mod http;
 mod import;
 mod lobby;
 mod ranking_props;
+mod scoring;
 mod snapshots;
 mod tidy;
 mod times;

@@ -58,8 +58,9 @@ fn every_stored_time_is_utc() {
 #[test]
 fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
     let db = demo_db();
-    // Make it a version-6 database: the times as the server's wall-clock strings (Beijing
-    // time, as a server in China wrote them), 揭榜 at 09:00 on 2023-10-15.
+    // Make it a version-6 database (without v8's scoring columns, with the times as the
+    // server's wall-clock strings, Beijing
+    // time, as a server in China wrote them): 揭榜 at 09:00 on 2023-10-15.
     {
         let conn = db.store.conn().unwrap();
         conn.execute_batch(
@@ -73,6 +74,12 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
              CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
              BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+             DROP TABLE target; DROP TABLE indicator_group_params;
+             ALTER TABLE indicator DROP COLUMN measure;
+             ALTER TABLE indicator DROP COLUMN method;
+             ALTER TABLE indicator DROP COLUMN method_params;
+             ALTER TABLE indicator DROP COLUMN decimals;
+             ALTER TABLE indicator DROP COLUMN cumulative;
              PRAGMA user_version = 6;",
         )
         .unwrap();

@@ -1,0 +1,205 @@
+//! Scoring rules end to end: a competition file with computed indicators, targets and raw
+//! values imported as staff would, and the board's points as the rules compute them by hand.
+
+use crate::helpers::{TestDb, empty_db, get, spawn_app};
+use shaibang::boards::{View, group_board};
+use shaibang::competition::CompetitionSpec;
+use shaibang::domain::{GroupId, PeriodKey};
+use shaibang::store::{self, ApplyOptions};
+
+const TOML: &str = r#"
+[competition]
+name = "计分测试"
+year = 2024
+
+[[groups]]
+name = "街道组"
+kind = "街道"
+red = 1
+black = 1
+
+[[indicators]]
+name = "固定资产投资"
+code = "E1"
+max = 30
+measure = "万元"
+method = "completion"
+cumulative = true
+groups = ["街道组"]
+[indicators.params]
+bonus_per_point = 0.2
+bonus_cap = 3
+deduct_per_point = 0.5
+
+[[indicators]]
+name = "规上工业增加值增速"
+code = "E2"
+max = 10
+measure = "%"
+method = "efficacy"
+groups = ["街道组"]
+[indicators.params]
+reference = "fixed"
+satisfied = 10
+unacceptable = -5
+
+[[indicators]]
+name = "营商环境"
+code = "E3"
+max = 10
+method = "ladder"
+groups = ["街道组"]
+[indicators.params]
+first = 10
+step = 1
+
+[[indicators]]
+name = "作风建设"
+code = "E4"
+max = 10
+groups = ["街道组"]
+"#;
+
+const UNITS: &str =
+    "单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n乙街道,,,街道,街道组\n丙街道,,,街道,街道组\n";
+
+const Q2: PeriodKey = PeriodKey {
+    year: 2024,
+    quarter: 2,
+};
+
+fn installed() -> TestDb {
+    let spec = CompetitionSpec::parse(TOML, UNITS.as_bytes()).expect("a valid scheme");
+    let db = empty_db();
+    shaibang::ops::install(&mut db.store.conn().unwrap(), &spec).unwrap();
+    db
+}
+
+fn actor() -> shaibang::ops::Actor<'static> {
+    shaibang::ops::Actor {
+        name: "测试",
+        address: None,
+    }
+}
+
+#[test]
+fn raw_values_and_targets_become_points_by_each_indicators_rule() {
+    let db = installed();
+    // Annual targets; Q2 is half the year gone (序时进度 50 %), so 甲's Q2 target is 5,000.
+    let n = shaibang::ops::import_targets(
+        &mut db.store.conn().unwrap(),
+        "单位,固定资产投资\n甲街道,10000\n乙街道,8000\n丙街道,6000\n".as_bytes(),
+        "目标.csv",
+        2024,
+        0,
+        actor(),
+    )
+    .unwrap();
+    assert_eq!(n, 3);
+    let opts = ApplyOptions {
+        actor: "测试",
+        allow_published: false,
+        dry_run: false,
+    };
+    // Raw figures as the providers report them: 万元 far past any max, a negative growth rate.
+    shaibang::ops::import_file(
+        &mut db.store.conn().unwrap(),
+        "单位,固定资产投资,规上工业增加值增速,营商环境,作风建设\n甲街道,5600,-3.2,88,9\n乙街道,3720,10,92,8.5\n丙街道,3000,2.5,92,9.5\n".as_bytes(),
+        "二季度.csv",
+        Some(Q2),
+        &opts,
+    )
+    .unwrap();
+    let conn = db.store.conn().unwrap();
+    let s = store::load_structure(&conn).unwrap().unwrap();
+    let b = group_board(&conn, &s, Q2, GroupId(1), View::Quarter)
+        .unwrap()
+        .unwrap();
+    let row = |name: &str| b.board.rows.iter().find(|r| r.name == name).unwrap();
+    let pts = |name: &str| -> Vec<String> {
+        row(name)
+            .points
+            .iter()
+            .map(|p| p.map_or("—".into(), |p| p.to_string()))
+            .collect()
+    };
+    // 甲: 5600 / 5000 = 112 % → 30 + 12 × 0.2 = 32.40; growth −3.2 % → d = 64.8 → 6.48;
+    // 营商环境 88 is third → 8.00; 作风建设 9 as reported.
+    assert_eq!(pts("甲街道"), ["32.40", "6.48", "8.00", "9.00"]);
+    // 乙: 3720 / 4000 = 93 % → 30 − 7 × 0.5 = 26.50; 10 % is 满意值 → 10.00; 92 ties first.
+    assert_eq!(pts("乙街道"), ["26.50", "10.00", "10.00", "8.50"]);
+    // 丙: 3000 / 3000 = 100 % → 30.00; 2.5 % → d = 80 → 8.00; tied first → 10.00.
+    assert_eq!(pts("丙街道"), ["30.00", "8.00", "10.00", "9.50"]);
+    // Totals and ranks from those points: 丙 57.50, 甲 55.88, 乙 55.00.
+    let order: Vec<(&str, String, Option<u32>)> = b
+        .board
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.total.to_string(), r.rank))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("丙街道", "57.50".to_string(), Some(1)),
+            ("甲街道", "55.88".to_string(), Some(2)),
+            ("乙街道", "55.00".to_string(), Some(3)),
+        ]
+    );
+    drop(conn);
+    // Published, the board keeps those points; the JSON has them exactly.
+    shaibang::ops::publish(&mut db.store.conn().unwrap(), Q2).unwrap();
+    let app = spawn_app(db);
+    let json = get(&format!("{}/api/v1/boards/2024Q2/1", app.base)).body;
+    assert!(json.contains("\"total\":57.5"), "{json}");
+    assert!(json.contains("\"points\":32.4"), "{json}");
+}
+
+#[test]
+fn a_zero_target_or_a_target_for_a_direct_indicator_is_refused_with_its_row() {
+    let db = installed();
+    let before = crate::helpers::dump(&db);
+    let err = shaibang::ops::import_targets(
+        &mut db.store.conn().unwrap(),
+        "单位,固定资产投资,作风建设\n甲街道,10000,\n乙街道,0,\n丙街道,6000,8\n".as_bytes(),
+        "目标.csv",
+        2024,
+        0,
+        actor(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("第3行「乙街道」的「固定资产投资」目标值应大于0"),
+        "{err}"
+    );
+    assert!(
+        err.contains("第4行「丙街道」的「作风建设」不按目标值计分"),
+        "{err}"
+    );
+    assert_eq!(before, crate::helpers::dump(&db), "nothing written");
+}
+
+#[test]
+fn a_scheme_with_a_method_it_cannot_use_is_refused_in_chinese() {
+    for (bad, said) in [
+        ("method = \"magic\"", "method 应为 direct"),
+        (
+            "method = \"efficacy\"\n[indicators.params]\nreference = \"fixed\"\nsatisfied = 1\nunacceptable = 5",
+            "满意值 satisfied 应比不允许值 unacceptable 更好",
+        ),
+        (
+            "method = \"average\"\n[indicators.params]\nabove = [[0, 0.5]]\nbelow = [[0, 0.5]]",
+            "缺少参数 base",
+        ),
+        (
+            "method = \"completion\"\ndirection = \"lower\"",
+            "只适用于越高越好",
+        ),
+    ] {
+        let toml = format!(
+            "[competition]\nname = \"x\"\nyear = 2024\n[[groups]]\nname = \"街道组\"\nkind = \"街道\"\n[[indicators]]\nname = \"能耗\"\ncode = \"N\"\nmax = 10\ngroups = [\"街道组\"]\n{bad}\n"
+        );
+        let errs = CompetitionSpec::parse(&toml, UNITS.as_bytes()).unwrap_err();
+        assert!(errs.iter().any(|e| e.contains(said)), "{bad}: {errs:?}");
+    }
+}
