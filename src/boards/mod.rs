@@ -15,7 +15,7 @@ pub use crate::domain::View;
 
 mod compute;
 mod rules;
-mod scored;
+pub mod scored;
 
 pub use compute::compute_group_board;
 pub use rules::rules_text;

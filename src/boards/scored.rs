@@ -1,32 +1,124 @@
 //! Computed indicators on a board: each one's raw values (and targets) in the group turned
 //! into points by its scoring rule, before the engine ranks them. A `direct` indicator is
-//! left as it was.
+//! left as it was. The same computation explains a unit's points on the why page.
 
-use crate::domain::{IndicatorId, Points, UnitId};
+use crate::domain::{GroupId, IndicatorId, PeriodKey, Points, UnitId};
 use crate::ranking::UnitScores;
-use crate::scoring::{self, Input, Ratio};
-use crate::store::{GroupRow, IndicatorRow, PeriodValues};
+use crate::scoring::{self, Input, Ratio, Rule, Scored};
+use crate::store::{self, GroupRow, IndicatorRow, PeriodValues, Structure};
+use rusqlite::Connection;
 use std::collections::HashMap;
+
+/// The target a unit's value was held to, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetUsed {
+    /// The quarter's own target.
+    Quarter(Ratio),
+    /// The annual target.
+    Annual(Ratio),
+    /// The annual target as far as the year has gone: annual × quarter / 4 (序时进度).
+    Progress {
+        annual: Ratio,
+        quarter: u8,
+        value: Ratio,
+    },
+}
+
+impl TargetUsed {
+    #[must_use]
+    pub fn value(self) -> Ratio {
+        match self {
+            TargetUsed::Quarter(v) | TargetUsed::Annual(v) => v,
+            TargetUsed::Progress { value, .. } => value,
+        }
+    }
+}
+
+type Targets = HashMap<(u8, UnitId, IndicatorId), Points>;
 
 /// The target a quarter's value is held to: the quarter's own where set; else the annual
 /// one, for a year-to-date indicator as far as the year has gone (序时进度: N/4 at the end of
 /// quarter N).
 fn target(
-    targets: &HashMap<(u8, UnitId, IndicatorId), Points>,
+    targets: &Targets,
     unit: UnitId,
     i: &IndicatorRow,
     quarter: u8,
     cumulative: bool,
-) -> Option<Ratio> {
+) -> Option<TargetUsed> {
     if let Some(&t) = targets.get(&(quarter, unit, i.id)) {
-        return Some(Ratio::from_points(t));
+        return Some(TargetUsed::Quarter(Ratio::from_points(t)));
     }
     let annual = Ratio::from_points(*targets.get(&(0, unit, i.id))?);
     if cumulative {
-        annual.checked_mul(Ratio::new(i128::from(quarter), 4)?).ok()
+        let value = annual
+            .checked_mul(Ratio::new(i128::from(quarter), 4)?)
+            .ok()?;
+        Some(TargetUsed::Progress {
+            annual,
+            quarter,
+            value,
+        })
     } else {
-        Some(annual)
+        Some(TargetUsed::Annual(annual))
     }
+}
+
+/// One computed indicator of one unit, as scored.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The indicator's column on the board.
+    pub column: usize,
+    pub raw: Option<Points>,
+    pub target: Option<TargetUsed>,
+    pub rule: Rule,
+    pub scored: Scored,
+}
+
+/// A computed column: its rule, the target each unit was held to, and the points (or why
+/// there are none).
+type Column = (
+    Rule,
+    Vec<Option<TargetUsed>>,
+    Result<Vec<Scored>, scoring::ScoringError>,
+);
+
+/// Scores indicator `i` over the group's raw values; `None` when it is `direct`.
+fn score_column(
+    group: GroupId,
+    i: &IndicatorRow,
+    raw: &[(UnitId, Option<Points>)],
+    targets: &Targets,
+    quarter: u8,
+) -> Option<Column> {
+    let sc = i.scoring.as_ref()?;
+    let rule = sc.rule(group)?.clone();
+    let used: Vec<Option<TargetUsed>> = raw
+        .iter()
+        .map(|&(u, _)| target(targets, u, i, quarter, sc.cumulative))
+        .collect();
+    let inputs: Vec<Input> = raw
+        .iter()
+        .zip(&used)
+        .map(|(&(_, v), t)| match v {
+            // Without its target, a value a method holds to one scores nothing (数据缺失).
+            Some(_) if sc.needs_target() && t.is_none() => Input::Missing,
+            Some(v) => Input::Value {
+                actual: Ratio::from_points(v),
+                target: t.map(TargetUsed::value),
+            },
+            None => Input::Missing,
+        })
+        .collect();
+    let scored = scoring::score(&rule, &inputs);
+    Some((rule, used, scored))
+}
+
+fn targets_of(data: &PeriodValues) -> Targets {
+    data.targets
+        .iter()
+        .map(|&(q, u, i, v)| ((q, u, i), v))
+        .collect()
 }
 
 /// Replaces the raw values of every computed indicator in `units` by its points. A unit
@@ -42,36 +134,14 @@ pub(super) fn apply(
     if indicators.iter().all(|i| i.scoring.is_none()) {
         return;
     }
-    let targets: HashMap<(u8, UnitId, IndicatorId), Points> = data
-        .targets
-        .iter()
-        .map(|&(q, u, i, v)| ((q, u, i), v))
-        .collect();
+    let targets = targets_of(data);
     for (c, i) in indicators.iter().enumerate() {
-        let Some(sc) = &i.scoring else {
+        let raw: Vec<(UnitId, Option<Points>)> =
+            units.iter().map(|u| (u.unit_id, u.points[c])).collect();
+        let Some((_, _, scored)) = score_column(group.id, i, &raw, &targets, quarter) else {
             continue;
         };
-        let Some(rule) = sc.rule(group.id) else {
-            continue;
-        };
-        let inputs: Vec<Input> = units
-            .iter()
-            .map(|u| match u.points[c] {
-                None => Input::Missing,
-                Some(raw) => {
-                    let t = target(&targets, u.unit_id, i, quarter, sc.cumulative);
-                    if sc.needs_target() && t.is_none() {
-                        Input::Missing
-                    } else {
-                        Input::Value {
-                            actual: Ratio::from_points(raw),
-                            target: t,
-                        }
-                    }
-                }
-            })
-            .collect();
-        match scoring::score(rule, &inputs) {
+        match scored {
             Ok(scored) => {
                 for (u, s) in units.iter_mut().zip(scored) {
                     u.points[c] = s.points;
@@ -87,4 +157,50 @@ pub(super) fn apply(
             }
         }
     }
+}
+
+/// How `unit`'s computed indicators were scored in `key`'s quarter: its raw value, target,
+/// rule and working, computed from the stored raw values and targets as the board was.
+pub fn explain(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group: GroupId,
+    unit: UnitId,
+) -> store::Result<Vec<Explained>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
+    let indicators = s.group_indicators(group);
+    if indicators.iter().all(|i| i.scoring.is_none()) {
+        return Ok(Vec::new());
+    }
+    let data = store::load_period_values(conn, period.id)?;
+    let targets = targets_of(&data);
+    let units = s.group_units(group);
+    let Some(pos) = units.iter().position(|u| u.id == unit) else {
+        return Ok(Vec::new());
+    };
+    let values: HashMap<(UnitId, IndicatorId), Points> =
+        data.scores.iter().map(|&(u, i, p)| ((u, i), p)).collect();
+    let mut out = Vec::new();
+    for (c, i) in indicators.iter().enumerate() {
+        let raw: Vec<(UnitId, Option<Points>)> = units
+            .iter()
+            .map(|u| (u.id, values.get(&(u.id, i.id)).copied()))
+            .collect();
+        let Some((rule, used, Ok(mut scored))) =
+            score_column(group, i, &raw, &targets, key.quarter)
+        else {
+            continue;
+        };
+        out.push(Explained {
+            column: c,
+            raw: raw[pos].1,
+            target: used[pos],
+            rule,
+            scored: scored.swap_remove(pos),
+        });
+    }
+    Ok(out)
 }

@@ -152,6 +152,20 @@ fn raw_values_and_targets_become_points_by_each_indicators_rule() {
     let json = get(&format!("{}/api/v1/boards/2024Q2/1", app.base)).body;
     assert!(json.contains("\"total\":57.5"), "{json}");
     assert!(json.contains("\"points\":32.4"), "{json}");
+    // The why page states each computed indicator's numbers.
+    let why = get(&format!("{}/boards/2024Q2/1/why/1", app.base)).body;
+    for said in [
+        "完成5600万元，目标5000万元（年度目标10000万元×序时进度2/4），完成率112.0%；基本分30 + 超额加分2.40（每超1个百分点加0.2分，最高3分） = 32.40",
+        "实际值-3.2%；满意值10%，不允许值-5%；功效系数 = 60 + 40 ×（-3.2 − （-5））÷（10 − （-5））= 64.80；得分 = 10 × 64.80 ÷ 100 = 6.48",
+        "实际值88，在组内3个单位中列第3位（数值相同者同位）；按位次得8.00 = 8.00。此为相对得分",
+    ] {
+        assert!(why.contains(said), "{said}\n{why}");
+    }
+    let why = get(&format!("{}/boards/2024Q2/1/why/2", app.base)).body;
+    assert!(
+        why.contains("完成率93.0%；基本分30 − 扣分3.50（每低1个百分点扣0.5分） = 26.50"),
+        "{why}"
+    );
 }
 
 #[test]

@@ -295,13 +295,14 @@ pub(super) async fn draft_why(
 ) -> Result<HttpResponse, AppError> {
     let (raw, group, unit) = path.into_inner();
     let (key, b, g) = staff_board(&state, &raw, group).await?;
-    let period = b.period.id;
     let why = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?
+            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
         let why = crate::web::pages::why::explain(
             conn,
+            &s,
             &b,
             &g,
-            period,
             View::Quarter,
             crate::domain::UnitId(unit),
         )?;

@@ -67,7 +67,7 @@ pub(super) async fn why(
         let unit_id: UnitId = unit_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("单位「{unit_raw}」不存在")))?;
-        let why = explain(ctx.conn, &b, g, period.id, view, unit_id)?;
+        let why = explain(ctx.conn, s, &b, g, view, unit_id)?;
         html(&WhyPage {
             title: format!("{} {} 名次说明", why.unit, b.title),
             chrome: Chrome::new(Some(s)),
@@ -84,12 +84,13 @@ pub(super) async fn why(
 /// Explains unit `unit_id`'s place on board `b` (of group `g`, period `period`).
 pub(crate) fn explain(
     conn: &rusqlite::Connection,
+    s: &store::Structure,
     b: &crate::boards::GroupBoard,
     g: &store::GroupRow,
-    period: crate::domain::PeriodId,
     view: View,
     unit_id: UnitId,
 ) -> Result<Why, AppError> {
+    let period = b.period.id;
     let pos = b
         .board
         .rows
@@ -146,6 +147,22 @@ pub(crate) fn explain(
             rank: String::new(),
             note: reason.unwrap_or_default(),
         });
+    }
+    // A computed indicator states its raw value, target and method with its numbers.
+    if view == View::Quarter {
+        for e in crate::boards::scored::explain(conn, s, b.period.key, g.id, unit_id)? {
+            let measure = b.indicators[e.column]
+                .scoring
+                .as_ref()
+                .and_then(|sc| sc.measure.as_deref());
+            let said = crate::present::describe_scoring(measure, &e);
+            let line = &mut lines[e.column];
+            line.note = if line.note.is_empty() {
+                said
+            } else {
+                format!("{}：{said}", line.note)
+            };
+        }
     }
     let mut ex = Vec::new();
     let rt = rank_text(r);
