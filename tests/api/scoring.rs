@@ -217,3 +217,47 @@ fn a_scheme_with_a_method_it_cannot_use_is_refused_in_chinese() {
         assert!(errs.iter().any(|e| e.contains(said)), "{bad}: {errs:?}");
     }
 }
+
+#[test]
+fn targets_read_in_the_long_layout_and_a_quarters_own_target_wins() {
+    let db = installed();
+    let mut conn = db.store.conn().unwrap();
+    shaibang::ops::import_targets(
+        &mut conn,
+        "单位,指标,目标值\n甲街道,固定资产投资,10000\n".as_bytes(),
+        "目标.csv",
+        2024,
+        0,
+        actor(),
+    )
+    .unwrap();
+    shaibang::ops::import_targets(
+        &mut conn,
+        "单位,指标,目标值\n甲街道,固定资产投资,4000\n".as_bytes(),
+        "二季度目标.csv",
+        2024,
+        2,
+        actor(),
+    )
+    .unwrap();
+    let opts = ApplyOptions {
+        actor: "测试",
+        allow_published: false,
+        dry_run: false,
+    };
+    shaibang::ops::import_file(
+        &mut conn,
+        "单位,固定资产投资\n甲街道,4400\n".as_bytes(),
+        "二季度.csv",
+        Some(Q2),
+        &opts,
+    )
+    .unwrap();
+    let s = store::load_structure(&conn).unwrap().unwrap();
+    let b = group_board(&conn, &s, Q2, GroupId(1), View::Quarter)
+        .unwrap()
+        .unwrap();
+    let jia = b.board.rows.iter().find(|r| r.name == "甲街道").unwrap();
+    // 4400 against the quarter's own 4000 (not 10000 × 2/4): 110 % → 30 + 2 = 32.00.
+    assert_eq!(jia.points[0].map(|p| p.to_string()), Some("32.00".into()));
+}
