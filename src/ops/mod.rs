@@ -11,7 +11,7 @@ mod import;
 mod publish;
 mod rollback;
 mod schedule;
-mod targets;
+pub(crate) mod targets;
 pub mod upload;
 mod verify;
 
@@ -25,7 +25,7 @@ pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule};
-pub use targets::import_targets;
+pub use targets::{TargetChange, TargetYear, TargetsPlan, import_targets, plan_targets};
 pub use upload::{
     Checked, Confirmed, HonorsPreview, Incoming, Limits, Preview, Received, UploadKind, Uploader,
     purge_uploads,

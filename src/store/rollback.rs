@@ -113,8 +113,9 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
         [batch],
         |r| r.get(0),
     )?;
-    if layout == "rollback" {
+    if layout == "rollback" || layout == "targets" {
         // Undoing a rollback would be a rollback of a rollback: import the file again instead.
+        // Targets are set again by a new targets file.
         return Err(Refusal::NothingToRollBack { batch }.into());
     }
     if let Some(by) = tx

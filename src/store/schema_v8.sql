@@ -25,3 +25,25 @@ CREATE TABLE target (
     batch_id     INTEGER REFERENCES import_batch(id),
     PRIMARY KEY (year, quarter, unit_id, indicator_id)
 );
+
+-- Uploads in the browser may be targets files too: the table is rebuilt to widen its check.
+CREATE TABLE upload_v8 (
+    id           INTEGER PRIMARY KEY,
+    token        TEXT NOT NULL UNIQUE,
+    kind         TEXT NOT NULL DEFAULT 'scores' CHECK (kind IN ('scores', 'honors', 'targets')),
+    account_id   INTEGER NOT NULL REFERENCES account(id),
+    file_name    TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    bytes        BLOB NOT NULL,
+    period       TEXT,
+    correction   TEXT,
+    data_version INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL,
+    batch_id     INTEGER REFERENCES import_batch(id)
+);
+INSERT INTO upload_v8 (id, token, kind, account_id, file_name, sha256, bytes, period, correction,
+                       data_version, created_at, batch_id)
+    SELECT id, token, kind, account_id, file_name, sha256, bytes, period, correction,
+           data_version, created_at, batch_id FROM upload;
+DROP TABLE upload;
+ALTER TABLE upload_v8 RENAME TO upload;

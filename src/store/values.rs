@@ -123,14 +123,22 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
     Ok(v)
 }
 
-/// Replaces targets (quarter 0: annual) for the cells given; returns how many were written.
+/// Replaces targets (quarter 0: annual) for the cells given, as one import batch (layout
+/// `targets`) named for the file; returns the batch.
 pub fn save_targets(
     tx: &Connection,
     year: i32,
     quarter: u8,
     cells: &[(UnitId, IndicatorId, Points)],
-    batch_id: Option<i64>,
-) -> Result<usize> {
+    file: (&str, &str),
+    actor: &str,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO import_batch (file_name, sha256, encoding, layout, row_count, value_count, actor, created_at)
+         VALUES (?1, ?2, '', 'targets', ?3, ?3, ?4, ?5)",
+        (file.0, file.1, cells.len() as i64, actor, super::now()),
+    )?;
+    let batch_id = tx.last_insert_rowid();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO target (year, quarter, unit_id, indicator_id, value, batch_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -140,5 +148,5 @@ pub fn save_targets(
     for &(u, i, v) in cells {
         stmt.execute(rusqlite::params![year, quarter, u, i, v.0, batch_id])?;
     }
-    Ok(cells.len())
+    Ok(batch_id)
 }

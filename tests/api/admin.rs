@@ -346,7 +346,10 @@ fn the_route_table_gives_every_post_route_a_guarded_body() {
         .filter(|r| r.body == Some(BodyKind::Multipart))
         .map(|r| r.path)
         .collect();
-    assert_eq!(multipart, ["/admin/upload", "/admin/honors"]);
+    assert_eq!(
+        multipart,
+        ["/admin/upload", "/admin/honors", "/admin/targets"]
+    );
 }
 
 #[test]

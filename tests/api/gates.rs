@@ -425,6 +425,7 @@ fn the_operations_decide_who_may_correct_from_the_acting_account() {
             bytes: file.as_bytes(),
             file_name: "更正.csv",
             period: Some(PeriodKey::parse("2023Q3").unwrap()),
+            which: None,
             reason: "数据有误",
         };
         let r = ops::upload::receive(&mut conn, &who, &incoming, "t0ken", limits);
@@ -455,6 +456,7 @@ fn the_operations_decide_who_may_correct_from_the_acting_account() {
         bytes: "期间,姓名,单位,称号\n2023Q3,张三,金碧街道,实干先锋\n".as_bytes(),
         file_name: "先锋.csv",
         period: None,
+        which: None,
         reason: "",
     };
     let r = ops::upload::receive(&mut conn, &who, &incoming, "t0ken", limits);

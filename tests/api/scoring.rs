@@ -261,3 +261,69 @@ fn targets_read_in_the_long_layout_and_a_quarters_own_target_wins() {
     // 4400 against the quarter's own 4000 (not 10000 × 2/4): 110 % → 30 + 2 = 32.00.
     assert_eq!(jia.points[0].map(|p| p.to_string()), Some("32.00".into()));
 }
+
+#[test]
+fn staff_import_targets_in_the_browser_after_a_preview() {
+    use crate::admin::{Browser, PROVIDER, STAFF, add_users};
+    use shaibang::auth::Role;
+    let db = installed();
+    add_users(&db, &[(STAFF, Role::Staff), (PROVIDER, Role::Provider)]);
+    let app = spawn_app(db);
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    let page = b.get("/admin/targets").body;
+    assert!(
+        page.contains("固定资产投资（按完成率计分，单位：万元）"),
+        "{page}"
+    );
+    // A zero target: every error with its row, nothing kept.
+    let r = b.multipart(
+        "/admin/targets",
+        &[("csrf", &csrf), ("period", "2024")],
+        "目标.csv",
+        "单位,固定资产投资\n甲街道,0\n".as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("第2行「甲街道」的「固定资产投资」目标值应大于0"),
+        "{}",
+        r.body
+    );
+    // A good file: previewed, then confirmed.
+    let r = b.multipart(
+        "/admin/targets",
+        &[("csrf", &csrf), ("period", "2024")],
+        "目标.csv",
+        "单位,固定资产投资\n甲街道,10000\n乙街道,8000\n".as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let preview = b.get(&r.location).body;
+    assert!(
+        preview.contains("2024年年度目标：共2项") && preview.contains("10000.00万元"),
+        "{preview}"
+    );
+    let n = |app: &crate::helpers::TestApp| -> i64 {
+        app.db
+            .store
+            .conn()
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM target", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(n(&app), 0, "nothing written before the confirm");
+    let c = b.post(&format!("{}/confirm", r.location), &[("csrf", &csrf)]);
+    assert_eq!(c.status, 303, "{}", c.body);
+    assert_eq!(n(&app), 2);
+    let audit = b.get("/admin/audit").body;
+    assert!(audit.contains("导入2024年年度目标「目标.csv」"), "{audit}");
+    // A 报送单位 may not set targets.
+    let (mut p, pcsrf) = Browser::logged_in(&app, PROVIDER);
+    let r = p.multipart(
+        "/admin/targets",
+        &[("csrf", &pcsrf), ("period", "2024")],
+        "目标.csv",
+        "单位,固定资产投资\n甲街道,1\n".as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(n(&app), 2);
+}

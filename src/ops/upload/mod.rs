@@ -14,6 +14,7 @@ pub use scores::Preview;
 
 use super::Actor;
 use super::error::{OpsError, Result, require};
+use super::targets::{TargetYear, TargetsPlan, plan_targets};
 use crate::auth::Role;
 use crate::domain::PeriodKey;
 use crate::store::{self, AuditAction, Refusal, Upload};
@@ -24,6 +25,8 @@ use rusqlite::Connection;
 pub enum UploadKind {
     Scores,
     Honors,
+    /// Targets (目标值) of the indicators scored against one.
+    Targets,
 }
 
 impl UploadKind {
@@ -33,12 +36,13 @@ impl UploadKind {
         match self {
             UploadKind::Scores => "scores",
             UploadKind::Honors => "honors",
+            UploadKind::Targets => "targets",
         }
     }
 
     #[must_use]
     pub fn of(code: &str) -> Option<UploadKind> {
-        [UploadKind::Scores, UploadKind::Honors]
+        [UploadKind::Scores, UploadKind::Honors, UploadKind::Targets]
             .into_iter()
             .find(|k| k.code() == code)
     }
@@ -62,6 +66,8 @@ pub struct Incoming<'a> {
     pub file_name: &'a str,
     /// The period chosen on the page (`None`: the file's own 期间 column).
     pub period: Option<PeriodKey>,
+    /// A targets file's year (and quarter, or the annual targets).
+    pub which: Option<TargetYear>,
     /// A correction's reason, as typed (empty: not a correction).
     pub reason: &'a str,
 }
@@ -70,6 +76,7 @@ pub struct Incoming<'a> {
 pub enum Checked {
     Scores(Box<Preview>),
     Honors(HonorsPreview),
+    Targets(TargetsPlan),
 }
 
 impl Checked {
@@ -77,6 +84,7 @@ impl Checked {
         match self {
             Checked::Scores(p) => p.data_version,
             Checked::Honors(h) => h.data_version,
+            Checked::Targets(t) => t.data_version,
         }
     }
 
@@ -86,6 +94,7 @@ impl Checked {
         match self {
             Checked::Scores(p) => p.unchanged,
             Checked::Honors(_) => false,
+            Checked::Targets(t) => t.changes.iter().all(|c| c.before == Some(c.after)),
         }
     }
 
@@ -98,6 +107,7 @@ impl Checked {
                 p.dedup();
                 p
             }
+            Checked::Targets(_) => Vec::new(),
         }
     }
 }
@@ -132,8 +142,10 @@ pub fn receive(
     limits: Limits,
 ) -> Result<Received> {
     let reason = correction_reason(who, file.reason)?;
-    if file.kind == UploadKind::Honors {
-        require(who.role, Role::Staff, "上传实干先锋名单")?;
+    match file.kind {
+        UploadKind::Honors => require(who.role, Role::Staff, "上传实干先锋名单")?,
+        UploadKind::Targets => require(who.role, Role::Staff, "导入目标值")?,
+        UploadKind::Scores => {}
     }
     let sha = crate::import::sha256_hex(file.bytes);
     let check = match check_bytes(
@@ -142,14 +154,17 @@ pub fn receive(
         file.kind,
         file.bytes,
         file.file_name,
-        file.period,
+        (file.period, file.which),
         reason.is_some(),
     ) {
         Err(OpsError::Store(e)) => return Err(OpsError::Store(e)),
         other => other,
     };
     let detail = describe(file, &sha, &check);
-    let period = file.period.map(|p| p.to_string());
+    let period = match file.kind {
+        UploadKind::Targets => file.which.map(TargetYear::code),
+        _ => file.period.map(|p| p.to_string()),
+    };
     let keep = match &check {
         Ok(c) if !c.unchanged() => Some(store::NewUpload {
             token,
@@ -207,6 +222,15 @@ fn describe(
             "上传实干先锋名单「{name}」（sha256 {sha}），{}人，待确认",
             h.entries.len()
         ),
+        (_, Ok(Checked::Targets(t))) => format!(
+            "上传目标值「{name}」（sha256 {sha}，{}，{}项），待确认",
+            t.which.label(),
+            t.cells.len()
+        ),
+        (UploadKind::Targets, Err(OpsError::File(errors))) => format!(
+            "上传目标值「{name}」（sha256 {sha}）：有{}处错误，未导入",
+            errors.count()
+        ),
         (UploadKind::Scores, Err(OpsError::File(errors))) => format!(
             "上传「{name}」（sha256 {sha}）：有{}处错误，未导入",
             errors.count()
@@ -219,16 +243,24 @@ fn describe(
     }
 }
 
+/// Where a file goes: a period for scores and honors (`None`: the file's own 期间 column), a
+/// year or quarter for targets.
+type Destination = (Option<PeriodKey>, Option<TargetYear>);
+
 fn check_bytes(
     conn: &mut Connection,
     who: &Uploader<'_>,
     kind: UploadKind,
     bytes: &[u8],
     file_name: &str,
-    period: Option<PeriodKey>,
+    (period, which): Destination,
     correction: bool,
 ) -> Result<Checked> {
     match kind {
+        UploadKind::Targets => {
+            let which = which.ok_or(Refusal::NoSuchUpload)?;
+            plan_targets(conn, bytes, file_name, which).map(Checked::Targets)
+        }
         UploadKind::Scores => scores::preview(
             conn,
             bytes,
@@ -247,13 +279,14 @@ fn check_bytes(
 pub fn check(conn: &mut Connection, who: &Uploader<'_>, upload: &Upload) -> Result<Checked> {
     let kind = UploadKind::of(&upload.kind).ok_or(Refusal::NoSuchUpload)?;
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
+    let which = upload.period.as_deref().and_then(TargetYear::parse);
     check_bytes(
         conn,
         who,
         kind,
         &upload.bytes,
         &upload.file_name,
-        period,
+        (period, which),
         upload.correction.is_some(),
     )
 }
@@ -281,6 +314,8 @@ pub enum Confirmed {
     Scores { batch: Option<i64> },
     /// The 实干先锋 list, with so many people.
     Honors { people: usize },
+    /// So many targets, as this import batch.
+    Targets { count: usize, batch: i64 },
 }
 
 /// Applies an upload exactly as previewed, audited in the same transaction. Refused if the
@@ -308,6 +343,35 @@ pub fn confirm(conn: &mut Connection, who: &Uploader<'_>, upload: &Upload) -> Re
             require(who.role, Role::Staff, "上传实干先锋名单")?;
             let people = honors::confirm(conn, upload, who.actor, allow_published)?;
             Ok(Confirmed::Honors { people })
+        }
+        UploadKind::Targets => {
+            require(who.role, Role::Staff, "导入目标值")?;
+            if let Some(batch) = upload.batch_id {
+                return Err(Refusal::AlreadyConfirmed { batch }.into());
+            }
+            let which = upload
+                .period
+                .as_deref()
+                .and_then(TargetYear::parse)
+                .ok_or(Refusal::NoSuchUpload)?;
+            let plan = plan_targets(conn, &upload.bytes, &upload.file_name, which)?;
+            let batch = store::write_tx(conn, |tx| {
+                if store::data_version(tx)?.0 != upload.data_version {
+                    return Err(Refusal::StalePreview.into());
+                }
+                let batch = super::targets::write_targets(
+                    tx,
+                    &plan,
+                    (&upload.file_name, &upload.sha256),
+                    who.actor,
+                )?;
+                store::mark_upload_confirmed(tx, upload.id, batch)?;
+                Ok::<_, store::StoreError>(batch)
+            })?;
+            Ok(Confirmed::Targets {
+                count: plan.cells.len(),
+                batch,
+            })
         }
     }
 }

@@ -93,7 +93,7 @@ pub(super) async fn upload_honors(
     }
     match sent.received.check {
         Ok(ops::Checked::Honors(h)) => view(me, &sent.file_name, None, &h, &[], false),
-        Ok(ops::Checked::Scores(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Ok(_) => Err(AppError::Internal("上传类型不符".into())),
         Err(e) => view(
             me,
             &sent.file_name,
@@ -118,7 +118,7 @@ pub(super) async fn honors_preview(
             let stale = h.data_version != u.data_version;
             view(me, &u.file_name, token, &h, &[], stale)
         }
-        Ok(ops::Checked::Scores(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Ok(_) => Err(AppError::Internal("上传类型不符".into())),
         Err(e) => view(
             me,
             &u.file_name,

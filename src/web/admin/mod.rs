@@ -19,6 +19,7 @@ pub mod passwords;
 mod periods;
 mod preview;
 mod publish;
+mod targets;
 mod upload;
 
 use super::{AppError, AppState};
@@ -183,6 +184,10 @@ admin_routes! {
     multipart "/admin/honors" => honors::upload_honors, Some(Role::Staff);
     get "/admin/honors/{token}" => honors::honors_preview, Some(Role::Staff);
     form "/admin/honors/{token}/confirm" => honors::honors_confirm, Some(Role::Staff);
+    get "/admin/targets" => targets::targets_page, Some(Role::Staff);
+    multipart "/admin/targets" => targets::upload_targets, Some(Role::Staff);
+    get "/admin/targets/{token}" => targets::targets_preview, Some(Role::Staff);
+    form "/admin/targets/{token}/confirm" => targets::targets_confirm, Some(Role::Staff);
     get "/admin/audit" => pages::audit, Some(Role::Staff);
     get "/admin/users" => pages::users, Some(Role::Admin);
     form "/admin/users" => pages::add_user, Some(Role::Admin);

@@ -212,10 +212,20 @@ pub(super) async fn receive(
     if form.file.is_empty() && form.file_name.is_empty() {
         return Err(AppError::BadRequest("请选择要上传的文件。".into()));
     }
-    let period = match form.period.as_str() {
-        "" => None,
-        p => Some(
-            PeriodKey::parse(p).ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
+    let (period, which) = match (kind, form.period.as_str()) {
+        (UploadKind::Targets, p) => (
+            None,
+            Some(ops::TargetYear::parse(p).ok_or_else(|| {
+                AppError::BadRequest(format!("目标的年度或季度「{p}」无效（如 2024 或 2024Q2）"))
+            })?),
+        ),
+        (_, "") => (None, None),
+        (_, p) => (
+            Some(
+                PeriodKey::parse(p)
+                    .ok_or_else(|| AppError::BadRequest(format!("期间「{p}」无效")))?,
+            ),
+            None,
         ),
     };
     let file_name = clean_file_name(&form.file_name);
@@ -230,6 +240,7 @@ pub(super) async fn receive(
             bytes: &form.file,
             file_name: &file_name,
             period,
+            which,
             reason: &form.reason,
         };
         let received = ops::upload::receive(conn, &staff.uploader(), &file, &token, limits)
@@ -299,6 +310,9 @@ pub(super) async fn confirm_upload(
         ops::Confirmed::Scores { batch: Some(b) } => format!("/admin?msg=confirmed&batch={b}"),
         ops::Confirmed::Scores { batch: None } => "/admin?msg=confirmed".into(),
         ops::Confirmed::Honors { .. } => "/admin?msg=honors".into(),
+        ops::Confirmed::Targets { count, .. } => {
+            format!("/admin/targets?msg=confirmed&count={count}")
+        }
     }))
 }
 
@@ -335,7 +349,7 @@ fn scores_received(me: Me, sent: Sent) -> Result<HttpResponse, AppError> {
         Ok(ops::Checked::Scores(p)) => {
             render_preview(me, &sent.file_name, Some(&p), &[], None, None)
         }
-        Ok(ops::Checked::Honors(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Ok(_) => Err(AppError::Internal("上传类型不符".into())),
         Err(e) => render_preview(me, &sent.file_name, None, &error_lines(e), None, None),
     }
 }
@@ -361,7 +375,7 @@ pub(super) async fn preview_page(
         Ok(ops::Checked::Scores(p)) => {
             render_preview(me, &upload.file_name, Some(&p), &[], Some(&upload), notice)
         }
-        Ok(ops::Checked::Honors(_)) => Err(AppError::Internal("上传类型不符".into())),
+        Ok(_) => Err(AppError::Internal("上传类型不符".into())),
         Err(e) => render_preview(
             me,
             &upload.file_name,
