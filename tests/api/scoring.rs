@@ -327,3 +327,52 @@ fn staff_import_targets_in_the_browser_after_a_preview() {
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(n(&app), 2);
 }
+
+#[test]
+fn the_preview_warns_of_a_raw_figure_ten_thousand_times_too_large() {
+    use crate::admin::{Browser, STAFF, add_users};
+    use shaibang::auth::Role;
+    let db = installed();
+    add_users(&db, &[(STAFF, Role::Staff)]);
+    let opts = ApplyOptions {
+        actor: "测试",
+        allow_published: false,
+        dry_run: false,
+    };
+    shaibang::ops::import_file(
+        &mut db.store.conn().unwrap(),
+        "单位,固定资产投资,规上工业增加值增速\n甲街道,2600,3.1\n乙街道,1800,4.0\n丙街道,1500,2.2\n"
+            .as_bytes(),
+        "一季度.csv",
+        Some(PeriodKey {
+            year: 2024,
+            quarter: 1,
+        }),
+        &opts,
+    )
+    .unwrap();
+    let app = spawn_app(db);
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    // 乙 reported in 元 instead of 万元; 丙's growth rate lost its decimal point.
+    let r = b.upload(
+        &csrf,
+        "2024Q2",
+        "二季度.csv",
+        "单位,固定资产投资,规上工业增加值增速\n甲街道,5600,3.3\n乙街道,37200000,4.1\n丙街道,3000,25\n"
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&r.location).body;
+    assert!(
+        page.contains("第3行「乙街道」「固定资产投资」37200000.00万元，是上次（2024年第一季度）1800.00万元的20666倍：请核对数值和计量单位"),
+        "{page}"
+    );
+    assert!(
+        page.contains("第4行「丙街道」「规上工业增加值增速」25.00%，与上次（2024年第一季度）的2.20%相差22.80个百分点"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("第2行「甲街道」"),
+        "甲's values are plausible: {page}"
+    );
+}

@@ -7,6 +7,7 @@
 //! reason.
 
 mod honors;
+mod outliers;
 mod scores;
 
 pub use honors::HonorsPreview;

@@ -34,6 +34,8 @@ pub struct Preview {
     pub total_warnings: Vec<String>,
     /// The drafts open for uploads (a file sent to the wrong one can be sent to another).
     pub open_drafts: Vec<PeriodKey>,
+    /// Raw figures that look like typos (ten times the last value, a 万元/元 mix-up).
+    pub value_warnings: Vec<String>,
 }
 
 /// Previews a file: the import staged in a transaction that is always rolled back. Errors are
@@ -55,13 +57,38 @@ pub(super) fn preview(
         .map(|p| p.key)
         .collect();
     let catalog = s.catalog().restricted_to(provider);
-    // A first read for the periods the file names, so that their boards can be taken before.
+    // A first read for the periods the file names, so that their boards can be taken before,
+    // and its raw figures, to compare with what the units reported before.
+    let mut raw: Vec<super::outliers::RawCell> = Vec::new();
+    let mut sink = |e: crate::import::PlanEvent| {
+        if let crate::import::PlanEvent::Cell {
+            period,
+            unit,
+            cell:
+                crate::import::PlanCell {
+                    target: crate::import::Target::Indicator(ind),
+                    value: Some(value),
+                    row,
+                    ..
+                },
+        } = e
+            && catalog.indicators[ind as usize].raw
+        {
+            raw.push(super::outliers::RawCell {
+                period,
+                unit,
+                indicator: ind as usize,
+                value,
+                row,
+            });
+        }
+    };
     let planned = plan_import_streaming(
         Source::Bytes(bytes),
         file_name,
         &catalog,
         default_period,
-        None,
+        Some(&mut sink),
     )
     .map_err(|e| match provider {
         Some(p) => StoreError::Import(foreign_columns_once(e, &s, p)),
@@ -70,6 +97,7 @@ pub(super) fn preview(
     if provider.is_some() {
         open_drafts_only(&structure(conn)?, &planned.periods)?;
     }
+    let value_warnings = super::outliers::warnings(conn, &s, &catalog, &raw)?;
     let tx = store::begin_write(conn)?;
     let data_version = store::data_version(&tx)?.0;
     let before = boards_before(&tx, &planned.periods)?;
@@ -99,6 +127,7 @@ pub(super) fn preview(
         groups,
         total_warnings,
         open_drafts,
+        value_warnings,
     })
 }
 

@@ -120,6 +120,8 @@ struct PreviewPage {
     /// How each column was read: (letter, header, meaning, ignored).
     columns: Vec<(String, String, String, bool)>,
     total_warnings: Vec<String>,
+    /// Raw figures that look like typos.
+    value_warnings: Vec<String>,
     /// The file's name names another period than the one it goes to.
     period_warning: Option<String>,
     /// (key, label) of the open draft the file names, offered instead.
@@ -218,6 +220,7 @@ pub(super) fn render_preview(
             })
             .unwrap_or_default(),
         total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
+        value_warnings: p.map(|p| p.value_warnings.clone()).unwrap_or_default(),
         period_warning: p.and_then(|p| period_warning(file_name, &p.plan)),
         // The quarter the file names, when it is an open draft: one click sends it there.
         period_fix: p
