@@ -17,6 +17,7 @@ mod import;
 mod lobby;
 mod ranking_props;
 mod scoring;
+mod scoring_sql;
 mod snapshots;
 mod tidy;
 mod times;
