@@ -45,6 +45,8 @@ pub(crate) struct Why {
     pub total: String,
     pub lines: Vec<WhyLine>,
     pub explanations: Vec<String>,
+    /// Each computed indicator's working: 「固定资产投资：完成5600万元，…= 32.40」.
+    pub scoring: Vec<String>,
     pub rules_text: String,
 }
 
@@ -148,20 +150,28 @@ pub(crate) fn explain(
             note: reason.unwrap_or_default(),
         });
     }
-    // A computed indicator states its raw value, target and method with its numbers.
+    // A computed indicator names its method in the table and states its raw value, target
+    // and the method's numbers below it.
+    let mut scoring = Vec::new();
     if view == View::Quarter {
         for e in crate::boards::scored::explain(conn, s, b.period.key, g.id, unit_id)? {
-            let measure = b.indicators[e.column]
-                .scoring
-                .as_ref()
-                .and_then(|sc| sc.measure.as_deref());
-            let said = crate::present::describe_scoring(measure, &e);
+            let sc = b.indicators[e.column].scoring.as_ref();
+            let said =
+                crate::present::describe_scoring(sc.and_then(|sc| sc.measure.as_deref()), &e);
+            let method = sc
+                .and_then(|sc| {
+                    crate::competition::method::METHODS
+                        .iter()
+                        .find(|(c, _)| *c == sc.method)
+                })
+                .map_or("", |(_, w)| w);
             let line = &mut lines[e.column];
             line.note = if line.note.is_empty() {
-                said
+                method.to_string()
             } else {
-                format!("{}：{said}", line.note)
+                format!("{}；{method}", line.note)
             };
+            scoring.push(format!("{}：{said}", line.name));
         }
     }
     let mut ex = Vec::new();
@@ -294,6 +304,7 @@ pub(crate) fn explain(
         total: r.total.to_string(),
         lines,
         explanations: ex,
+        scoring,
         rules_text: b.rules_text.clone(),
     })
 }
