@@ -21,6 +21,24 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
         None => t.push_str("（精确计算）"),
         Some(d) => t.push_str(&format!("，四舍五入保留{}位小数后排名", decimals_word(d))),
     }
+    // Computed indicators: which method, once; the numbers are on each unit's why page.
+    let computed: Vec<String> = indicators
+        .iter()
+        .filter_map(|i| {
+            let sc = i.scoring.as_ref()?;
+            let words = crate::competition::method::METHODS
+                .iter()
+                .find(|(c, _)| *c == sc.method)
+                .map_or(sc.method.as_str(), |(_, w)| w);
+            Some(format!("「{}」{}", i.name, words))
+        })
+        .collect();
+    if !computed.is_empty() {
+        t.push_str(&format!(
+            "；{}（由报送的实际值计算得分，计分过程见各单位“为何此名次”）",
+            computed.join("、")
+        ));
+    }
     t.push_str("；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
     if !rules.tie_breaks.is_empty() {
         let names: Vec<String> = rules

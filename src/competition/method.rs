@@ -12,7 +12,7 @@ pub const METHODS: &[(&str, &str)] = &[
     ("direct", "直接填报得分"),
     ("completion", "按完成率计分"),
     ("threshold", "完成得满分，未完成按规定计分"),
-    ("efficacy", "功效系数法"),
+    ("efficacy", "按功效系数法计分"),
     ("ladder", "按位次赋分"),
     ("average", "与组内平均值比较计分"),
 ];
