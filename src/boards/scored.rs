@@ -168,6 +168,20 @@ pub fn explain(
     group: GroupId,
     unit: UnitId,
 ) -> store::Result<Vec<Explained>> {
+    Ok(explain_group(conn, s, key, group)?
+        .into_iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, e)| e)
+        .unwrap_or_default())
+}
+
+/// `explain` for every unit of the group, in the group's order.
+pub fn explain_group(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group: GroupId,
+) -> store::Result<Vec<(UnitId, Vec<Explained>)>> {
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
@@ -178,29 +192,27 @@ pub fn explain(
     let data = store::load_period_values(conn, period.id)?;
     let targets = targets_of(&data);
     let units = s.group_units(group);
-    let Some(pos) = units.iter().position(|u| u.id == unit) else {
-        return Ok(Vec::new());
-    };
     let values: HashMap<(UnitId, IndicatorId), Points> =
         data.scores.iter().map(|&(u, i, p)| ((u, i), p)).collect();
-    let mut out = Vec::new();
+    let mut out: Vec<(UnitId, Vec<Explained>)> = units.iter().map(|u| (u.id, Vec::new())).collect();
     for (c, i) in indicators.iter().enumerate() {
         let raw: Vec<(UnitId, Option<Points>)> = units
             .iter()
             .map(|u| (u.id, values.get(&(u.id, i.id)).copied()))
             .collect();
-        let Some((rule, used, Ok(mut scored))) =
-            score_column(group, i, &raw, &targets, key.quarter)
+        let Some((rule, used, Ok(scored))) = score_column(group, i, &raw, &targets, key.quarter)
         else {
             continue;
         };
-        out.push(Explained {
-            column: c,
-            raw: raw[pos].1,
-            target: used[pos],
-            rule,
-            scored: scored.swap_remove(pos),
-        });
+        for (k, s) in scored.into_iter().enumerate() {
+            out[k].1.push(Explained {
+                column: c,
+                raw: raw[k].1,
+                target: used[k],
+                rule: rule.clone(),
+                scored: s,
+            });
+        }
     }
     Ok(out)
 }

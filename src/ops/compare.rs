@@ -14,6 +14,22 @@ pub struct GroupPreview {
     pub group: String,
     pub published: bool,
     pub rows: Vec<PreviewRow>,
+    /// Computed indicators whose points change: what each unit reported and scores.
+    pub computed: Vec<ComputedCell>,
+}
+
+/// A computed indicator's cell in the preview: the raw value and target the points come
+/// from, and the points before and after.
+pub struct ComputedCell {
+    pub unit: String,
+    pub indicator: String,
+    pub measure: Option<String>,
+    pub raw: Option<crate::domain::Points>,
+    pub target: Option<crate::scoring::Ratio>,
+    pub before: Option<crate::domain::Points>,
+    pub after: Option<crate::domain::Points>,
+    /// The method is relative: this unit's points moved with the others' values.
+    pub relative: bool,
 }
 
 pub struct PreviewRow {
@@ -87,12 +103,52 @@ pub(crate) fn compare_boards(tx: &Connection, before: Before) -> store::Result<V
         if !(scored || had_scores) || !rows.iter().any(PreviewRow::changed) {
             continue;
         }
+        let computed = computed_cells(tx, &after_s, key, gid, &after.indicators, &rows)?;
         groups.push(GroupPreview {
             period: key,
             group: after.group.name,
             published,
             rows,
+            computed,
         });
     }
     Ok(groups)
+}
+
+/// Every computed cell of a group whose points change, with the raw value and target behind
+/// the new points.
+fn computed_cells(
+    tx: &Connection,
+    s: &store::Structure,
+    key: PeriodKey,
+    group: crate::domain::GroupId,
+    indicators: &[store::IndicatorRow],
+    rows: &[PreviewRow],
+) -> store::Result<Vec<ComputedCell>> {
+    let explained = boards::scored::explain_group(tx, s, key, group)?;
+    let mut out = Vec::new();
+    for (unit, cells) in explained {
+        let Some(row) = rows.iter().find(|r| r.after.unit_id == unit) else {
+            continue;
+        };
+        for e in cells {
+            let before = row.before.as_ref().and_then(|b| b.points[e.column]);
+            let after = row.after.points[e.column];
+            if before == after {
+                continue;
+            }
+            let i = &indicators[e.column];
+            out.push(ComputedCell {
+                unit: row.after.name.clone(),
+                indicator: i.name.clone(),
+                measure: i.scoring.as_ref().and_then(|sc| sc.measure.clone()),
+                raw: e.raw,
+                target: e.target.map(boards::scored::TargetUsed::value),
+                before,
+                after,
+                relative: e.rule.method.is_relative(),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -19,7 +19,7 @@ pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
     set_disabled, set_password, set_role, unlock_account,
 };
-pub use compare::{GroupPreview, PreviewRow};
+pub use compare::{ComputedCell, GroupPreview, PreviewRow};
 pub use error::{OpsError, Result};
 pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};

@@ -377,3 +377,43 @@ fn the_preview_warns_of_a_raw_figure_ten_thousand_times_too_large() {
         "甲's values are plausible: {page}"
     );
 }
+
+#[test]
+fn the_preview_shows_other_units_points_moving_under_a_relative_method() {
+    use crate::admin::{Browser, STAFF, add_users};
+    use shaibang::auth::Role;
+    let db = installed();
+    add_users(&db, &[(STAFF, Role::Staff)]);
+    let opts = ApplyOptions {
+        actor: "测试",
+        allow_published: false,
+        dry_run: false,
+    };
+    shaibang::ops::import_file(
+        &mut db.store.conn().unwrap(),
+        "单位,营商环境\n甲街道,88\n乙街道,92\n".as_bytes(),
+        "营商环境.csv",
+        Some(Q2),
+        &opts,
+    )
+    .unwrap();
+    let app = spawn_app(db);
+    let (mut b, csrf) = Browser::logged_in(&app, STAFF);
+    // 丙 comes in first: 乙 drops to second (10 → 9), 甲 to third (9 → 8).
+    let r = b.upload(
+        &csrf,
+        "2024Q2",
+        "丙.csv",
+        "单位,营商环境\n丙街道,95\n".as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&r.location).body;
+    assert!(page.contains("得分是相对的"), "{page}");
+    for row in [
+        "<td>丙街道</td><td>营商环境</td><td class=\"num\">95.00</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">10.00</td>",
+        "<td>乙街道</td><td>营商环境</td><td class=\"num\">92.00</td><td class=\"num\">—</td><td class=\"num\">10.00</td><td class=\"num\">9.00</td>",
+        "<td>甲街道</td><td>营商环境</td><td class=\"num\">88.00</td><td class=\"num\">—</td><td class=\"num\">9.00</td><td class=\"num\">8.00</td>",
+    ] {
+        assert!(page.contains(row), "{row}\n{page}");
+    }
+}

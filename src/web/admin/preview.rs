@@ -122,6 +122,11 @@ struct PreviewPage {
     total_warnings: Vec<String>,
     /// Raw figures that look like typos.
     value_warnings: Vec<String>,
+    /// Computed indicators whose points change: (group, unit, indicator, raw, target,
+    /// before, after).
+    computed: Vec<[String; 7]>,
+    /// Some of them move with other units' values (relative methods).
+    relative: bool,
     /// The file's name names another period than the one it goes to.
     period_warning: Option<String>,
     /// (key, label) of the open draft the file names, offered instead.
@@ -221,6 +226,12 @@ pub(super) fn render_preview(
             .unwrap_or_default(),
         total_warnings: p.map(|p| p.total_warnings.clone()).unwrap_or_default(),
         value_warnings: p.map(|p| p.value_warnings.clone()).unwrap_or_default(),
+        computed: p.map(computed_lines).unwrap_or_default(),
+        relative: p.is_some_and(|p| {
+            p.groups
+                .iter()
+                .any(|g| g.computed.iter().any(|c| c.relative))
+        }),
         period_warning: p.and_then(|p| period_warning(file_name, &p.plan)),
         // The quarter the file names, when it is an open draft: one click sends it there.
         period_fix: p
@@ -259,4 +270,26 @@ fn period_warning(file_name: &str, plan: &crate::import::ImportPlan) -> Option<S
         named.label(),
         goes_to()
     ))
+}
+
+/// The computed cells of every group whose points change, as the preview lists them.
+fn computed_lines(p: &Preview) -> Vec<[String; 7]> {
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    p.groups
+        .iter()
+        .flat_map(|g| {
+            g.computed.iter().map(move |c| {
+                let m = c.measure.as_deref().unwrap_or("");
+                [
+                    format!("{} · {}", g.period.label(), g.group),
+                    c.unit.clone(),
+                    c.indicator.clone(),
+                    shown(c.raw.map(|v| format!("{v}{m}"))),
+                    shown(c.target.map(|t| format!("{t}{m}"))),
+                    shown(c.before.map(|v| v.to_string())),
+                    shown(c.after.map(|v| v.to_string())),
+                ]
+            })
+        })
+        .collect()
 }
