@@ -417,3 +417,44 @@ fn the_preview_shows_other_units_points_moving_under_a_relative_method() {
         assert!(page.contains(row), "{row}\n{page}");
     }
 }
+
+#[test]
+fn verify_recomputes_points_from_raw_values_and_targets() {
+    let db = installed();
+    let mut conn = db.store.conn().unwrap();
+    shaibang::ops::import_targets(
+        &mut conn,
+        "单位,固定资产投资\n甲街道,10000\n乙街道,8000\n丙街道,6000\n".as_bytes(),
+        "目标.csv",
+        2024,
+        0,
+        actor(),
+    )
+    .unwrap();
+    let opts = ApplyOptions {
+        actor: "测试",
+        allow_published: false,
+        dry_run: false,
+    };
+    shaibang::ops::import_file(
+        &mut conn,
+        "单位,固定资产投资,规上工业增加值增速,营商环境,作风建设\n甲街道,5600,-3.2,88,9\n乙街道,3720,10,92,8.5\n丙街道,3000,2.5,92,9.5\n".as_bytes(),
+        "二季度.csv",
+        Some(Q2),
+        &opts,
+    )
+    .unwrap();
+    shaibang::ops::publish(&mut conn, Q2).unwrap();
+    assert!(
+        shaibang::ops::verify(&conn).unwrap().is_empty(),
+        "as posted"
+    );
+    // A target edited behind the application's back changes 甲's points: verify says so.
+    conn.execute("UPDATE target SET value = 90000000 WHERE unit_id = 1", [])
+        .unwrap();
+    let found = shaibang::ops::verify(&conn).unwrap();
+    assert!(
+        !found.is_empty(),
+        "the posted board no longer follows from the data"
+    );
+}
