@@ -508,6 +508,34 @@ pub fn describe_scoring(measure: Option<&str>, e: &crate::boards::scored::Explai
     }
 }
 
+/// 序时进度 in words and its colour class: 「完成年度目标68.2%，低于序时进度6.8个百分点」.
+#[must_use]
+pub fn describe_progress(p: &crate::boards::scored::Progress) -> (String, &'static str) {
+    use crate::boards::scored::ProgressLevel;
+    let m = p.measure.as_deref().unwrap_or("");
+    let side = if p.gap.is_zero() {
+        "与序时进度持平".to_string()
+    } else if p.gap.is_negative() {
+        format!("低于序时进度{}个百分点", p.gap.negated().fixed(1))
+    } else {
+        format!("高于序时进度{}个百分点", p.gap.fixed(1))
+    };
+    let text = format!(
+        "{}：累计完成{}{m}，年度目标{}{m}，完成年度目标{}%（序时进度{}%），{side}",
+        p.indicator,
+        p.raw,
+        p.annual,
+        p.completion.fixed(1),
+        p.progress.fixed(0)
+    );
+    let css = match p.level {
+        ProgressLevel::OnTrack => "progress-green",
+        ProgressLevel::Behind => "progress-yellow",
+        ProgressLevel::FarBehind => "progress-red",
+    };
+    (text, css)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -216,3 +216,98 @@ pub fn explain_group(
     }
     Ok(out)
 }
+
+/// How a year-to-date indicator stands against the year's time progress (序时进度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressLevel {
+    /// At or ahead of time progress (绿).
+    OnTrack,
+    /// Behind by less than the competition's `progress_yellow` points (黄).
+    Behind,
+    /// Behind by more (红).
+    FarBehind,
+}
+
+/// A unit's completion of its annual target against time progress, for one indicator.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub indicator: String,
+    pub measure: Option<String>,
+    pub raw: Ratio,
+    pub annual: Ratio,
+    /// Per cent of the annual target done.
+    pub completion: Ratio,
+    /// Per cent of the year gone: quarter × 25.
+    pub progress: Ratio,
+    /// completion − progress, in percentage points.
+    pub gap: Ratio,
+    pub level: ProgressLevel,
+}
+
+/// The unit's year-to-date indicators with an annual target, against 序时进度 at the end of
+/// `key`'s quarter.
+pub fn progress(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group: GroupId,
+    unit: UnitId,
+) -> store::Result<Vec<Progress>> {
+    let Some(period) = s.period(key) else {
+        return Ok(Vec::new());
+    };
+    let indicators: Vec<&IndicatorRow> = s
+        .group_indicators(group)
+        .into_iter()
+        .filter(|i| i.scoring.as_ref().is_some_and(|sc| sc.cumulative))
+        .collect();
+    if indicators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = store::load_period_values(conn, period.id)?;
+    let yellow = Ratio::from_points(s.competition.progress_yellow);
+    let time = Ratio::new(i128::from(key.quarter) * 25, 1).unwrap_or(Ratio::ZERO);
+    let mut out = Vec::new();
+    for i in indicators {
+        let raw = data
+            .scores
+            .iter()
+            .find(|&&(u, ind, _)| u == unit && ind == i.id)
+            .map(|&(_, _, p)| Ratio::from_points(p));
+        let annual = data
+            .targets
+            .iter()
+            .find(|&&(q, u, ind, _)| q == 0 && u == unit && ind == i.id)
+            .map(|&(_, _, _, p)| Ratio::from_points(p));
+        let (Some(raw), Some(annual)) = (raw, annual) else {
+            continue;
+        };
+        let Ok(Some(completion)) = raw
+            .checked_mul(Ratio::HUNDRED)
+            .and_then(|x| x.checked_div(annual))
+        else {
+            continue;
+        };
+        let Ok(gap) = completion.checked_sub(time) else {
+            continue;
+        };
+        let level = if !gap.is_negative() {
+            ProgressLevel::OnTrack
+        } else if gap.negated() < yellow {
+            ProgressLevel::Behind
+        } else {
+            ProgressLevel::FarBehind
+        };
+        out.push(Progress {
+            indicator: i.name.clone(),
+            measure: i.scoring.as_ref().and_then(|sc| sc.measure.clone()),
+            raw,
+            annual,
+            completion,
+            progress: time,
+            gap,
+            level,
+        });
+    }
+    Ok(out)
+}

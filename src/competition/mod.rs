@@ -36,6 +36,14 @@ pub struct CompetitionHead {
     /// The office's time zone, in which 定时揭榜 is entered and times are shown (default
     /// Asia/Shanghai, whatever the server's own zone).
     pub time_zone: Option<String>,
+    /// 序时进度: a unit behind the year's time progress by less than this many percentage
+    /// points is shown 黄, by more 红 (default 5).
+    #[serde(default = "default_progress_yellow")]
+    pub progress_yellow: f64,
+}
+
+fn default_progress_yellow() -> f64 {
+    5.0
 }
 
 fn default_missing() -> String {
@@ -153,6 +161,9 @@ impl CompetitionSpec {
             && let Err(e) = z.parse::<crate::domain::Zone>()
         {
             errs.push(format!("[competition] time_zone：{e}"));
+        }
+        if let Err(e) = exact_positive(spec.competition.progress_yellow, 100) {
+            errs.push(format!("[competition] progress_yellow {e}"));
         }
         if let Some(d) = spec.competition.total_decimals
             && d > 4

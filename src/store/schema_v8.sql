@@ -9,6 +9,10 @@ ALTER TABLE indicator ADD COLUMN method_params TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE indicator ADD COLUMN decimals INTEGER NOT NULL DEFAULT 2 CHECK (decimals BETWEEN 0 AND 4);
 ALTER TABLE indicator ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;
 
+-- 序时进度: a unit behind the year's time progress by less than this many percentage points
+-- (in 1/10000) is 黄 (warn), by more 红.
+ALTER TABLE competition ADD COLUMN progress_yellow INTEGER NOT NULL DEFAULT 50000;
+
 CREATE TABLE indicator_group_params (
     indicator_id  INTEGER NOT NULL REFERENCES indicator(id),
     group_id      INTEGER NOT NULL REFERENCES ranking_group(id),

@@ -21,6 +21,8 @@ pub struct CompetitionRow {
     /// The office's time zone (定时揭榜 and times shown).
     #[serde(skip)]
     pub zone: crate::domain::Zone,
+    /// 序时进度: behind by less than this many percentage points is 黄, by more 红.
+    pub progress_yellow: Points,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,8 +227,9 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     }
     let c = &spec.competition;
     tx.execute(
-        "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
+             progress_yellow)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         (
             &c.name,
             c.year,
@@ -235,6 +238,7 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             super::now(),
             c.total_decimals,
             c.time_zone.as_deref().map_or("Asia/Shanghai", str::trim),
+            CompetitionSpec::points(c.progress_yellow).0,
         ),
     )?;
     let comp = tx.last_insert_rowid();
@@ -340,7 +344,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
 pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     let competition = conn
         .query_row(
-            "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone FROM competition
+            "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow
+             FROM competition
              ORDER BY id LIMIT 1",
             [],
             |r| {
@@ -352,6 +357,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     is_demo: r.get(3)?,
                     missing: r.get(4)?,
                     total_decimals: r.get(5)?,
+                    progress_yellow: Points(r.get(7)?),
                     // A stored zone that is not known is an error, never a silent default.
                     zone: zone.parse().map_err(|e| {
                         rusqlite::Error::FromSqlConversionFailure(

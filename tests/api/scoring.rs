@@ -162,6 +162,18 @@ fn raw_values_and_targets_become_points_by_each_indicators_rule() {
     ] {
         assert!(why.contains(said), "{said}\n{why}");
     }
+    // 序时进度 on the unit profiles: 5600 of 10000 is 56 % at 50 % of the year (green); 乙
+    // 46.5 %, 3.5 points behind (yellow, within the default 5).
+    let unit = get(&format!("{}/units/1?period=2024Q2", app.base)).body;
+    assert!(
+        unit.contains("<li class=\"progress-green\">固定资产投资：累计完成5600万元，年度目标10000万元，完成年度目标56.0%（序时进度50%），高于序时进度6.0个百分点</li>"),
+        "{unit}"
+    );
+    let unit = get(&format!("{}/units/2?period=2024Q2", app.base)).body;
+    assert!(
+        unit.contains("<li class=\"progress-yellow\">固定资产投资：累计完成3720万元，年度目标8000万元，完成年度目标46.5%（序时进度50%），低于序时进度3.5个百分点</li>"),
+        "{unit}"
+    );
     let why = get(&format!("{}/boards/2024Q2/1/why/2", app.base)).body;
     assert!(
         why.contains("完成率93.0%；基本分30 − 扣分3.50（每低1个百分点扣0.5分） = 26.50"),

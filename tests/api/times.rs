@@ -80,6 +80,7 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              ALTER TABLE indicator DROP COLUMN method_params;
              ALTER TABLE indicator DROP COLUMN decimals;
              ALTER TABLE indicator DROP COLUMN cumulative;
+             ALTER TABLE competition DROP COLUMN progress_yellow;
              PRAGMA user_version = 6;",
         )
         .unwrap();

@@ -72,6 +72,8 @@ struct UnitPage {
     trend: Vec<TrendRow>,
     remarks: Vec<String>,
     honors: Vec<store::HonorRow>,
+    /// 序时进度 of the year-to-date indicators: (text, colour class).
+    progress: Vec<(String, &'static str)>,
 }
 
 pub(super) async fn unit(
@@ -201,6 +203,13 @@ pub(super) async fn unit(
             trend,
             remarks,
             honors: store::unit_honors(ctx.conn, u.id)?,
+            progress: match period {
+                Some(p) => crate::boards::scored::progress(ctx.conn, s, p.key, g.id, u.id)?
+                    .iter()
+                    .map(crate::present::describe_progress)
+                    .collect(),
+                None => Vec::new(),
+            },
         })
     })
     .await
