@@ -147,7 +147,8 @@ impl Ratio {
         let unit = 10_i128.pow(u32::from(decimals));
         let scaled = self.num.checked_mul(unit).ok_or(Overflow)?;
         let (q, r) = (scaled / self.den, scaled % self.den);
-        let rounded = if r.abs().checked_mul(2).ok_or(Overflow)? >= self.den {
+        // 2|r| ≥ den, without doubling (which could overflow).
+        let rounded = if r.abs() >= self.den - r.abs() {
             q + scaled.signum()
         } else {
             q
@@ -166,7 +167,7 @@ impl Ratio {
             return format!("{}/{}", self.num, self.den);
         };
         let (q, r) = (scaled / self.den, scaled % self.den);
-        let v = if r.abs() * 2 >= self.den {
+        let v = if r.abs() >= self.den - r.abs() {
             q + scaled.signum()
         } else {
             q
