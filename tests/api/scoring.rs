@@ -7,58 +7,7 @@ use shaibang::competition::CompetitionSpec;
 use shaibang::domain::{GroupId, PeriodKey};
 use shaibang::store::{self, ApplyOptions};
 
-const TOML: &str = r#"
-[competition]
-name = "计分测试"
-year = 2024
-
-[[groups]]
-name = "街道组"
-kind = "街道"
-red = 1
-black = 1
-
-[[indicators]]
-name = "固定资产投资"
-code = "E1"
-max = 30
-measure = "万元"
-method = "completion"
-cumulative = true
-groups = ["街道组"]
-[indicators.params]
-bonus_per_point = 0.2
-bonus_cap = 3
-deduct_per_point = 0.5
-
-[[indicators]]
-name = "规上工业增加值增速"
-code = "E2"
-max = 10
-measure = "%"
-method = "efficacy"
-groups = ["街道组"]
-[indicators.params]
-reference = "fixed"
-satisfied = 10
-unacceptable = -5
-
-[[indicators]]
-name = "营商环境"
-code = "E3"
-max = 10
-method = "ladder"
-groups = ["街道组"]
-[indicators.params]
-first = 10
-step = 1
-
-[[indicators]]
-name = "作风建设"
-code = "E4"
-max = 10
-groups = ["街道组"]
-"#;
+const TOML: &str = include_str!("../fixtures/scoring-competition.toml");
 
 const UNITS: &str =
     "单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n乙街道,,,街道,街道组\n丙街道,,,街道,街道组\n";
@@ -388,6 +337,14 @@ fn the_preview_warns_of_a_raw_figure_ten_thousand_times_too_large() {
         !page.contains("第2行「甲街道」"),
         "甲's values are plausible: {page}"
     );
+    // The computed points each raw figure gives: 3.3 % → d = 60 + 40 × 8.3 ÷ 15 → 8.21.
+    assert!(page.contains("计分明细"), "{page}");
+    assert!(
+        page.contains("<td>甲街道</td><td>规上工业增加值增速</td><td class=\"num\">3.3%</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">8.21</td>"),
+        "{page}"
+    );
+    // Fixed references are not relative: no note that other units' points move.
+    assert!(!page.contains("得分是相对的"), "{page}");
 }
 
 #[test]
@@ -422,9 +379,9 @@ fn the_preview_shows_other_units_points_moving_under_a_relative_method() {
     let page = b.get(&r.location).body;
     assert!(page.contains("得分是相对的"), "{page}");
     for row in [
-        "<td>丙街道</td><td>营商环境</td><td class=\"num\">95.00</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">10.00</td>",
-        "<td>乙街道</td><td>营商环境</td><td class=\"num\">92.00</td><td class=\"num\">—</td><td class=\"num\">10.00</td><td class=\"num\">9.00</td>",
-        "<td>甲街道</td><td>营商环境</td><td class=\"num\">88.00</td><td class=\"num\">—</td><td class=\"num\">9.00</td><td class=\"num\">8.00</td>",
+        "<td>丙街道</td><td>营商环境</td><td class=\"num\">95</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">10.00</td>",
+        "<td>乙街道</td><td>营商环境</td><td class=\"num\">92</td><td class=\"num\">—</td><td class=\"num\">10.00</td><td class=\"num\">9.00</td>",
+        "<td>甲街道</td><td>营商环境</td><td class=\"num\">88</td><td class=\"num\">—</td><td class=\"num\">9.00</td><td class=\"num\">8.00</td>",
     ] {
         assert!(page.contains(row), "{row}\n{page}");
     }

@@ -120,6 +120,58 @@ async function clerkPath(browser, base) {
   await context.close();
 }
 
+const PROVIDER = ['发改局小李', 'provider-password-1'];
+
+/** A competition with computed indicators: accounts, annual targets, nothing else. */
+function scoringDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'shaibang-scoring-'));
+  const db = join(dir, 'scoring.db');
+  const run = (args, input) =>
+    execFileSync(BIN, ['--db', db, ...args], { input, env: { ...process.env, SHAIBANG_LOG: 'warn' } });
+  const units = join(dir, 'units.csv');
+  writeFileSync(units, '单位,简称,别名,类型,组别\n甲街道,,,街道,街道组\n乙街道,,,街道,街道组\n丙街道,,,街道,街道组\n');
+  run(['init', '--competition', join(ROOT, 'tests/fixtures/scoring-competition.toml'), '--units', units]);
+  const targets = join(dir, 'targets.csv');
+  writeFileSync(targets, '单位,固定资产投资\n甲街道,10000\n乙街道,8000\n丙街道,6000\n');
+  run(['targets', targets, '--year', '2024']);
+  run(['user', 'add', STAFF[0], '--role', 'staff'], `${STAFF[1]}\n`);
+  run(['user', 'add', ADMIN[0], '--role', 'admin'], `${ADMIN[1]}\n`);
+  run(['user', 'add', PROVIDER[0], '--role', 'provider', '--provider', '区发改局'], `${PROVIDER[1]}\n`);
+  return { db, dir };
+}
+
+/** A 报送单位 reports raw figures; the preview shows the points they give; 揭榜; the why page
+ * states the formula with its numbers. */
+async function providerRawValues(browser, base, dir) {
+  const { context, page, problems } = await watchedPage(browser, { width: 1366, height: 768 });
+  await logIn(page, base, STAFF);
+  await Promise.all([page.waitForNavigation(), page.click('form.open-period button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("退出")')]);
+  await logIn(page, base, PROVIDER);
+  await page.goto(`${base}/admin/upload`, { waitUntil: 'networkidle' });
+  const file = join(dir, '一季度发改局.csv');
+  writeFileSync(file, '单位,固定资产投资,规上工业增加值增速\r\n甲街道,2800,-3.2\r\n乙街道,1860,10\r\n丙街道,1500,2.5\r\n');
+  await page.setInputFiles('input[name=file]', file);
+  await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+  const preview = await page.evaluate(() => document.body.innerText);
+  assert(page.url().includes('/admin/uploads/'), `preview at ${page.url()}: ${preview.slice(0, 400)}`);
+  // 甲: 2800 of the Q1 target 2500 (10000 × 1/4) is 112 % → 32.40.
+  assert(preview.includes('计分明细') && /甲街道\s+固定资产投资\s+2800万元\s+2500万元\s+—\s+32\.40/.test(preview),
+    `the preview shows the points each raw figure gives: ${preview.slice(0, 1500)}`);
+  await page.screenshot({ path: join(SHOTS, 'provider-raw-preview.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
+  assert(page.url().includes('msg=confirmed'), `after confirm at ${page.url()}`);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("退出")')]);
+  await logIn(page, base, ADMIN);
+  await publishThroughConfirm(page, base, '2024年第一季度');
+  await page.goto(`${base}/boards/2024Q1/1/why/1`, { waitUntil: 'networkidle' });
+  const why = await page.evaluate(() => document.body.innerText);
+  assert(why.includes('计分过程') && why.includes('完成率112.0%') && why.includes('序时进度1/4'), `the why page states the formula: ${why.slice(0, 1500)}`);
+  await page.screenshot({ path: join(SHOTS, 'scoring-why.png'), fullPage: true });
+  assert(realProblems(problems).length === 0, realProblems(problems).join('\n'));
+  await context.close();
+}
+
 export async function adminTests(t, browser) {
   const server = await startServer({ db: withAccounts() });
   try {
@@ -169,5 +221,14 @@ export async function adminTests(t, browser) {
     });
   } finally {
     await fresh.stop();
+  }
+  const scoring = scoringDb();
+  const scored = await startServer({ db: scoring.db });
+  try {
+    await t.test('a 报送单位 reports raw figures: points in the preview, 揭榜, the formula on the why page', async () => {
+      await providerRawValues(browser, scored.base, scoring.dir);
+    });
+  } finally {
+    await scored.stop();
   }
 }

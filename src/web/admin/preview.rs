@@ -284,7 +284,11 @@ fn computed_lines(p: &Preview) -> Vec<[String; 7]> {
                     format!("{} · {}", g.period.label(), g.group),
                     c.unit.clone(),
                     c.indicator.clone(),
-                    shown(c.raw.map(|v| format!("{v}{m}"))),
+                    // As written (2800, -3.2), like the target.
+                    shown(
+                        c.raw
+                            .map(|v| format!("{}{m}", crate::scoring::Ratio::from_points(v))),
+                    ),
                     shown(c.target.map(|t| format!("{t}{m}"))),
                     shown(c.before.map(|v| v.to_string())),
                     shown(c.after.map(|v| v.to_string())),
