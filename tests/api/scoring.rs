@@ -333,9 +333,14 @@ fn the_preview_warns_of_a_raw_figure_ten_thousand_times_too_large() {
         page.contains("第4行「丙街道」「规上工业增加值增速」25.00%，与上次（2024年第一季度）的2.20%相差22.80个百分点"),
         "{page}"
     );
+    // 甲's figures are plausible: the only line about 甲 is that there is no target yet.
     assert!(
-        !page.contains("第2行「甲街道」"),
-        "甲's values are plausible: {page}"
+        page.contains("第2行「甲街道」「固定资产投资」5600.00万元，但尚无2024年的目标值：将按0分计并标注数据缺失，请先导入目标值"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("第2行「甲街道」「规上工业增加值增速」"),
+        "{page}"
     );
     // The computed points each raw figure gives: 3.3 % → d = 60 + 40 × 8.3 ÷ 15 → 8.21.
     assert!(page.contains("计分明细"), "{page}");

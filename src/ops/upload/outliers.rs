@@ -58,6 +58,9 @@ pub(super) fn warnings(
             (k, v[v.len() / 2])
         })
         .collect();
+    let mut has_target = conn.prepare_cached(
+        "SELECT 1 FROM target WHERE year = ?1 AND quarter IN (0, ?2) AND unit_id = ?3 AND indicator_id = ?4",
+    )?;
     let mut out = Vec::new();
     let mut more = 0;
     for c in cells {
@@ -120,9 +123,26 @@ pub(super) fn warnings(
         {
             said = Some(format!("{at}，是本组中位数{}{measure}的{n}倍", Points(m)));
         }
-        if let Some(w) = said {
+        let mut lines: Vec<String> = said
+            .map(|w| format!("{w}：请核对数值和计量单位（如万元与元）"))
+            .into_iter()
+            .collect();
+        // A method against a target, and no target for this unit yet: it would score 0.
+        let needs_target = s
+            .indicators
+            .iter()
+            .find(|i| i.id == ind.id)
+            .and_then(|i| i.scoring.as_ref())
+            .is_some_and(|sc| sc.needs_target());
+        if needs_target && !has_target.exists((c.period.year, c.period.quarter, unit.id, ind.id))? {
+            lines.push(format!(
+                "{at}，但尚无{}年的目标值：将按0分计并标注数据缺失，请先导入目标值",
+                c.period.year
+            ));
+        }
+        for w in lines {
             if out.len() < MAX_WARNINGS {
-                out.push(format!("{w}：请核对数值和计量单位（如万元与元）"));
+                out.push(w);
             } else {
                 more += 1;
             }
