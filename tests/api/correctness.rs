@@ -40,7 +40,8 @@ fn competition(rest: &str, units: &[&str]) -> TestDb {
     }
 }
 
-fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, OpsError> {
+/// Imports a CSV into `key` as the command line does (file name `t.csv`).
+pub(crate) fn import(db: &TestDb, csv: &str, key: PeriodKey) -> Result<ApplyOutcome, OpsError> {
     let opts = ApplyOptions {
         actor: "test",
         allow_published: false,

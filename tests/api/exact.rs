@@ -1,26 +1,10 @@
 //! Two defects an outside random differential found: a tie-break named like another group's
 //! indicator, and totals written to JSON as binary floats.
 
-use crate::helpers::{TestDb, get, spawn_app};
+use crate::helpers::{get, spawn_app};
 use shaibang::competition::CompetitionSpec;
 use shaibang::domain::PeriodKey;
-use shaibang::store::{self, ApplyOptions};
-
-fn import(db: &TestDb, csv: &str, key: PeriodKey) {
-    let opts = ApplyOptions {
-        actor: "test",
-        allow_published: false,
-        dry_run: false,
-    };
-    shaibang::ops::import_file(
-        &mut db.store.conn().unwrap(),
-        csv.as_bytes(),
-        "t.csv",
-        Some(key),
-        &opts,
-    )
-    .unwrap();
-}
+use shaibang::store;
 
 #[test]
 fn a_tie_break_named_like_another_groups_indicator_is_the_groups_own() {
@@ -102,11 +86,12 @@ groups = ["街道组"]
         year: 2024,
         quarter: 1,
     };
-    import(
+    crate::correctness::import(
         &db,
         "单位,大项,小项\n甲街道,99999,1\n乙街道,99345.778,0.0005\n丙街道,99345.778,0.0004\n",
         q1,
-    );
+    )
+    .unwrap();
     shaibang::ops::publish(&mut db.store.conn().unwrap(), q1).unwrap();
     let app = spawn_app(db);
     let body = get(&format!("{}/api/v1/boards/2024Q1/1", app.base)).body;
