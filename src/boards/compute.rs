@@ -177,6 +177,8 @@ impl<'a> Ranking<'a> {
                 black_spares_top_half: group.black_spares_top_half,
             },
             total_decimals: s.competition.total_decimals,
+            grades: s.competition.grades.clone(),
+            veto: s.competition.veto,
         };
         Ranking {
             structure: s,
@@ -247,6 +249,7 @@ fn unit_scores(
                 points: vec![None; indicators.len()],
                 bonus,
                 penalty,
+                veto: data.vetoes.get(&u.id).cloned(),
             }
         })
         .collect();

@@ -2,10 +2,12 @@
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
 mod catalog;
+mod grades;
 pub mod method;
 mod units;
 
 pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, NotOwned};
+pub use grades::GradeSpec;
 pub use method::{GroupParams, MethodParams};
 
 use crate::domain::{CutTies, Direction, MissingPolicy, Points, UnitKind};
@@ -19,6 +21,9 @@ pub struct CompetitionSpec {
     pub groups: Vec<GroupSpec>,
     #[serde(default, rename = "indicators")]
     pub indicators: Vec<IndicatorSpecToml>,
+    /// 等次 bands, top first (`[[grades]]`); none: no 等次.
+    #[serde(default)]
+    pub grades: Vec<GradeSpec>,
     #[serde(skip)]
     pub units: Vec<UnitSpec>,
 }
@@ -40,6 +45,15 @@ pub struct CompetitionHead {
     /// points is shown 黄, by more 红 (default 5).
     #[serde(default = "default_progress_yellow")]
     pub progress_yellow: f64,
+    /// 一票否决: `last` (the default: ranked after the others, lowest 等次) or `no_top`.
+    pub veto: Option<String>,
+    /// Streaks (连续N期红榜/黑榜/末位/进位) are shown from this many published periods on; 0 (the
+    /// default) shows none.
+    #[serde(default)]
+    pub streak_from: u32,
+    /// 流动红旗: the group's first place holds it, and the board says from whom it passed.
+    #[serde(default)]
+    pub red_flag: bool,
 }
 
 fn default_progress_yellow() -> f64 {
@@ -164,6 +178,13 @@ impl CompetitionSpec {
         }
         if let Err(e) = exact_positive(spec.competition.progress_yellow, 100) {
             errs.push(format!("[competition] progress_yellow {e}"));
+        }
+        grades::check_grades(&spec, &mut errs);
+        if spec.competition.streak_from == 1 || spec.competition.streak_from > 20 {
+            errs.push(format!(
+                "[competition] streak_from 应为 2 到 20（连续几期起标注），或 0（不标注），而不是 {}",
+                spec.competition.streak_from
+            ));
         }
         if let Some(d) = spec.competition.total_decimals
             && d > 4

@@ -11,5 +11,5 @@ pub use ids::{GroupId, IndicatorId, PeriodId, UnitId};
 pub use period::{PeriodKey, View};
 pub use points::{MAX_DECIMALS, Points, SCALE, TOTAL_SCALE, Total};
 pub(crate) use rules::codes;
-pub use rules::{CutTies, Direction, MissingPolicy, UnitKind, UnknownCode};
+pub use rules::{CutTies, Direction, MissingPolicy, UnitKind, UnknownCode, VetoRule};
 pub use zone::{Stamp, UnknownZone, Zone};

@@ -108,6 +108,22 @@ codes!("并列处理规则" CutTies {
     AllOut = "all-out",
 });
 
+/// What a 一票否决 does to a unit's place (a competition setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum VetoRule {
+    /// Ranked after every unit without a veto, the lowest 等次, never 红榜, no quota place.
+    #[default]
+    Last,
+    /// Keeps its rank, but is never 红榜 nor the top 等次 (and takes no place of its quota).
+    NoTop,
+}
+
+codes!("一票否决规则" VetoRule {
+    Last = "last",
+    NoTop = "no_top",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

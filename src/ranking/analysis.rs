@@ -199,6 +199,7 @@ mod tests {
                 points: pts.iter().map(|x| x.map(p)).collect(),
                 bonus: Points::ZERO,
                 penalty: Points::ZERO,
+                veto: None,
             })
             .collect();
         let rules = GroupRules {
@@ -211,6 +212,8 @@ mod tests {
                 black_spares_top_half: true,
             },
             total_decimals: None,
+            grades: vec![],
+            veto: crate::domain::VetoRule::Last,
         };
         let b = rank_group(&GroupInput {
             indicators: &specs,

@@ -2,8 +2,8 @@
 //! the year so far.
 
 use super::{
-    Board, BoardRow, Change, CumulativeInput, CutTies, GroupInput, GroupRules, IndicatorSpec,
-    Previous, Tier, TierRules,
+    Board, BoardRow, Change, CumulativeInput, CutTies, Grade, GroupInput, GroupRules,
+    IndicatorSpec, Previous, QuotaCut, QuotaKind, Tier, TierRules, VetoRule,
 };
 use crate::domain::UnitId;
 use crate::domain::{Direction, MissingPolicy, Points, Total};
@@ -32,7 +32,7 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
                 .rules
                 .total_decimals
                 .map_or(exact, |d| exact.rounded(d));
-            new_row(
+            let mut row = new_row(
                 u.unit_id,
                 &u.name,
                 points,
@@ -40,7 +40,9 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
                 (u.bonus, u.penalty),
                 total,
                 missing,
-            )
+            );
+            row.veto.clone_from(&u.veto);
+            row
         })
         .collect();
     // A unit with no indicator score at all has not been assessed in this period (its file
@@ -58,6 +60,7 @@ pub fn rank_group(input: &GroupInput<'_>) -> Board {
         input.indicators,
         input.rules,
         input.previous,
+        true,
     )
 }
 
@@ -81,6 +84,7 @@ pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
         let (mut subtotal, mut total) = (Total::ZERO, Total::ZERO);
         let (mut bonus, mut penalty) = (Points::ZERO, Points::ZERO);
         let mut missing_quarters = Vec::new();
+        let mut vetoes: Vec<&str> = Vec::new();
         for (q, rows_of) in input.quarters.iter().zip(&by_unit) {
             let row = rows_of.get(unit_id).copied();
             if row.is_none_or(|r| r.rank.is_none()) {
@@ -90,6 +94,9 @@ pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
                 missing_any.iter_mut().for_each(|m| *m = true);
                 continue;
             };
+            if let Some(v) = &row.veto {
+                vetoes.push(v);
+            }
             add_points(&mut points, &mut missing_any, row);
             subtotal += row.subtotal;
             total += row.total;
@@ -108,6 +115,9 @@ pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
             missing,
         );
         row.missing_quarters = missing_quarters;
+        if !vetoes.is_empty() {
+            row.veto = Some(vetoes.join("；"));
+        }
         rows.push(row);
     }
     rank_rows(
@@ -116,6 +126,7 @@ pub fn rank_cumulative(input: &CumulativeInput<'_>) -> Board {
         input.indicators,
         input.rules,
         input.previous,
+        false,
     )
 }
 
@@ -156,17 +167,21 @@ fn new_row(
         indicator_ranks: vec![None; n_ind],
         missing,
         missing_quarters: Vec::new(),
+        grade: None,
+        veto: None,
     }
 }
 
 /// Ranks rows whose totals are known: ranks, ties, tie-breaks, tiers, movement and
-/// per-indicator ranks. `eligible[i]` says whether row i takes part in the ranking.
+/// per-indicator ranks, and 等次 when `grades` (quarter boards). `eligible[i]` says whether
+/// row i takes part in the ranking.
 fn rank_rows(
     mut rows: Vec<BoardRow>,
     eligible: &[bool],
     indicators: &[IndicatorSpec],
     rules: &GroupRules,
     previous: Option<&Previous>,
+    grades: bool,
 ) -> Board {
     // A value missing in a tie-break is worse than any reported value (`cmp_indicator`), so
     // a unit that did not report never wins a tie, whichever direction is better.
@@ -178,16 +193,21 @@ fn rank_rows(
             r.points[k]
         }
     };
+    // Under `VetoRule::Last` a veto comes before the total: every unit without one is ahead.
+    let put_last = |r: &BoardRow| rules.veto == VetoRule::Last && r.veto.is_some();
     let key_cmp = |a: &BoardRow, b: &BoardRow| -> Ordering {
-        b.total.cmp(&a.total).then_with(|| {
-            for &k in tb {
-                let o = cmp_indicator(value(a, k), value(b, k), indicators[k].direction);
-                if o != Ordering::Equal {
-                    return o;
+        put_last(a)
+            .cmp(&put_last(b))
+            .then(b.total.cmp(&a.total))
+            .then_with(|| {
+                for &k in tb {
+                    let o = cmp_indicator(value(a, k), value(b, k), indicators[k].direction);
+                    if o != Ordering::Equal {
+                        return o;
+                    }
                 }
-            }
-            Ordering::Equal
-        })
+                Ordering::Equal
+            })
     };
 
     let mut order: Vec<usize> = (0..rows.len()).filter(|&i| eligible[i]).collect();
@@ -210,14 +230,15 @@ fn rank_rows(
         start = end;
     }
 
-    // Units with an equal total are contiguous in `order`: explain each cluster.
+    // Units with an equal total (and the same side of a veto that ranks last) are contiguous
+    // in `order`: explain each cluster.
     let mut start = 0;
     while start < order.len() {
-        let total = rows[order[start]].total;
+        let (total, last) = (rows[order[start]].total, put_last(&rows[order[start]]));
         let end = start
             + order[start..]
                 .iter()
-                .take_while(|&&j| rows[j].total == total)
+                .take_while(|&&j| rows[j].total == total && put_last(&rows[j]) == last)
                 .count();
         let cluster = &order[start..end];
         for &i in cluster {
@@ -244,7 +265,10 @@ fn rank_rows(
             row.tied = sharing[i] > 1;
             row.equal_total = cluster.len() - 1;
             row.decided_by = decided_by;
-            row.tier = tier(rank, sharing[i], n, &rules.tiers);
+            row.tier = match tier(rank, sharing[i], n, &rules.tiers) {
+                Tier::Red if row.veto.is_some() => Tier::None,
+                t => t,
+            };
             row.previous_rank = previous.and_then(|p| p.ranks.get(&row.unit_id).copied());
             row.change = match (previous, row.previous_rank) {
                 (None, _) => Change::First,
@@ -275,11 +299,102 @@ fn rank_rows(
         }
     }
 
+    if grades {
+        assign_grades(&mut rows, &order, rules);
+    }
+
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     idx.sort_by_key(|&i| (rows[i].rank.unwrap_or(u32::MAX), i));
     let mut sorted: Vec<Option<BoardRow>> = rows.into_iter().map(Some).collect();
     Board {
         rows: idx.into_iter().filter_map(|i| sorted[i].take()).collect(),
+    }
+}
+
+/// Gives every ranked unit its 等次: the bands from the top down, units in rank order (`order`),
+/// each band's quota counted among the n ranked units and decided tie by tie.
+fn assign_grades(rows: &mut [BoardRow], order: &[usize], rules: &GroupRules) {
+    let Some(lowest) = rules.grades.len().checked_sub(1) else {
+        return;
+    };
+    let n = order.len() as u64;
+    let mut left: Vec<usize> = order.to_vec();
+    for (level, band) in rules.grades.iter().enumerate() {
+        let set = |row: &mut BoardRow, quota: Option<QuotaCut>| {
+            let quota = quota.or_else(|| row.grade.take().and_then(|g| g.quota));
+            row.grade = Some(Grade {
+                level: level as u8,
+                name: band.name.clone(),
+                quota,
+            });
+        };
+        if level == lowest {
+            for &i in &left {
+                set(&mut rows[i], None);
+            }
+            return;
+        }
+        let barred = |r: &BoardRow| {
+            r.veto.is_some() && (rules.veto == VetoRule::Last || level == 0)
+                || band
+                    .min
+                    .is_some_and(|m| r.total < crate::domain::Total::from(m))
+        };
+        let quota = band
+            .quota_percent
+            .map(|p| (n * u64::from(p) / 100) as usize);
+        let cut = |kind| {
+            quota.map(|q| QuotaCut {
+                grade: band.name.clone(),
+                quota: q as u32,
+                kind,
+            })
+        };
+        let (mut taken, mut next, mut k) = (0usize, Vec::with_capacity(left.len()), 0);
+        while k < left.len() {
+            let rank = rows[left[k]].rank;
+            let end = k + left[k..]
+                .iter()
+                .take_while(|&&j| rows[j].rank == rank)
+                .count();
+            let (tie, out): (Vec<usize>, Vec<usize>) =
+                left[k..end].iter().partition(|&&j| !barred(&rows[j]));
+            next.extend(out);
+            let fits = quota.is_none_or(|q| taken + tie.len() <= q);
+            let straddles = quota.is_some_and(|q| taken < q && !fits);
+            if fits || (straddles && rules.tiers.cut_ties == CutTies::AllIn) {
+                for &j in &tie {
+                    set(
+                        &mut rows[j],
+                        straddles.then(|| cut(QuotaKind::TieIn)).flatten(),
+                    );
+                }
+                taken += tie.len();
+            } else {
+                let kind = if straddles {
+                    // The places the tie left are not handed to units ranked below it.
+                    taken = quota.unwrap_or(0);
+                    QuotaKind::TieOut
+                } else {
+                    QuotaKind::Beyond
+                };
+                for &j in &tie {
+                    // Remember the first quota that turned the unit away.
+                    if rows[j].grade.is_none() {
+                        rows[j].grade = Some(Grade {
+                            level: level as u8,
+                            name: String::new(),
+                            quota: cut(kind),
+                        });
+                    }
+                }
+                next.extend(tie);
+            }
+            k = end;
+        }
+        // `next` must stay in rank order for the next band's quota.
+        next.sort_by_key(|&i| (rows[i].rank, i));
+        left = next;
     }
 }
 

@@ -13,6 +13,13 @@
 //! - a missing value is never better than a reported one: it comes after every reported value
 //!   in a tie-break, and has no per-indicator rank; per-indicator ranks are among ranked units;
 //! - 红榜/黑榜 cuts follow the group's `TierRules`; a unit that would be both is 红榜;
+//! - a 一票否决 (veto) under `VetoRule::Last` ranks the unit after every unit without one; under
+//!   either rule the unit is never 红榜 nor the top 等次, and takes no place of a quota;
+//! - 等次 (grades, quarter boards only) go from the top band down: a unit gets the first band
+//!   whose lower bound (inclusive) its total reaches and whose quota (⌊n × percent / 100⌋ of
+//!   the n ranked units) has room, walking the units in rank order; a tie reaching across a
+//!   quota follows `CutTies` (all in, or all out and the places it leaves stay empty), and a
+//!   unit left out by a quota falls to the next band it reaches; under `VetoRule::Last` a vetoed unit gets the lowest band;
 //! - movement compares with the previous published board; 新 is a unit's first ranked board,
 //!   上期未排名 a unit that was ranked before, but not on the previous board;
 //! - the year-so-far total is the sum of the quarterly totals as the quarterly boards have them,
@@ -21,9 +28,11 @@
 pub mod analysis;
 mod engine;
 #[cfg(test)]
+mod grade_tests;
+#[cfg(test)]
 mod tests;
 
-pub use crate::domain::CutTies;
+pub use crate::domain::{CutTies, VetoRule};
 use crate::domain::{Direction, IndicatorId, MissingPolicy, Points, Total, UnitId};
 pub use engine::{rank_cumulative, rank_group};
 use serde::Serialize;
@@ -48,6 +57,8 @@ pub struct UnitScores {
     pub points: Vec<Option<Points>>,
     pub bonus: Points,
     pub penalty: Points,
+    /// 一票否决 in this period, with its reason.
+    pub veto: Option<String>,
 }
 
 /// How the 红榜 and 黑榜 are drawn.
@@ -71,6 +82,49 @@ pub struct GroupRules {
     /// Totals are rounded to this many decimals before ranking (a competition setting);
     /// `None`: exact.
     pub total_decimals: Option<u8>,
+    /// 等次 bands from the top down; the last has no lower bound. Empty: no 等次.
+    pub grades: Vec<GradeRule>,
+    pub veto: VetoRule,
+}
+
+/// One 等次 band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeRule {
+    pub name: String,
+    /// The least total that reaches it (inclusive); `None` for the last band.
+    pub min: Option<Points>,
+    /// At most this percentage of the group's ranked units, rounded down.
+    pub quota_percent: Option<u32>,
+}
+
+/// A unit's 等次 on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Grade {
+    /// 0 for the top band.
+    pub level: u8,
+    pub name: String,
+    /// How a quota decided it, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaCut>,
+}
+
+/// A quota that decided a unit's 等次: the band whose quota it is, its size and what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct QuotaCut {
+    pub grade: String,
+    pub quota: u32,
+    pub kind: QuotaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaKind {
+    /// The total reached the band, but its quota was already filled by better-ranked units.
+    Beyond,
+    /// Tied across the quota's cut; `CutTies::AllIn` admitted the whole tie.
+    TieIn,
+    /// Tied across the quota's cut; `CutTies::AllOut` left the whole tie out.
+    TieOut,
 }
 
 /// The ranks movement is measured against.
@@ -148,6 +202,10 @@ pub struct BoardRow {
     pub missing: Vec<usize>,
     /// Year to date only: the quarters (1–4) in which the unit was not ranked.
     pub missing_quarters: Vec<u8>,
+    /// 等次, when the rules have bands and the unit is ranked.
+    pub grade: Option<Grade>,
+    /// 一票否决, with its reason (year to date: of every quarter that had one).
+    pub veto: Option<String>,
 }
 
 impl BoardRow {

@@ -29,6 +29,7 @@ fn units(rows: &[&[f64]]) -> Vec<UnitScores> {
             points: pts.iter().map(|&x| (!x.is_nan()).then(|| p(x))).collect(),
             bonus: Points::ZERO,
             penalty: Points::ZERO,
+            veto: None,
         })
         .collect()
 }
@@ -48,6 +49,8 @@ fn rules(red: u32, black: u32) -> GroupRules {
             black_spares_top_half: true,
         },
         total_decimals: None,
+        grades: vec![],
+        veto: VetoRule::Last,
     }
 }
 

@@ -4,7 +4,8 @@
 use super::structure::PeriodStatus;
 use crate::auth::Role;
 use crate::domain::{
-    CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, UnitId, UnitKind, View,
+    CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, UnitId, UnitKind, VetoRule,
+    View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -32,6 +33,7 @@ stored_as_code!(
     UnitKind,
     MissingPolicy,
     CutTies,
+    VetoRule,
     PeriodStatus,
     View,
     Role

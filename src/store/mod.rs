@@ -76,6 +76,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v6.sql")),
         M::up_with_hook(include_str!("schema_v7.sql"), utc::to_utc),
         M::up(include_str!("schema_v8.sql")),
+        M::up(include_str!("schema_v9.sql")),
     ])
 }
 

@@ -101,8 +101,9 @@ pub fn save_snapshot(
     let mut stmt = conn.prepare(
         "INSERT INTO board_snapshot_row (snapshot_id, position, unit_id, unit_name, rank, tied,
              equal_total, decided_by, total, subtotal, bonus, penalty, change_kind, change_places,
-             previous_rank, tier, missing, points, indicator_ranks, missing_quarters)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+             previous_rank, tier, missing, points, indicator_ranks, missing_quarters, grade, veto)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+             ?21, ?22)",
     )?;
     for (pos, r) in new.board.rows.iter().enumerate() {
         let (kind, places) = change_parts(r.change);
@@ -127,6 +128,12 @@ pub fn save_snapshot(
             pack_points(&r.points),
             pack_ranks(&r.indicator_ranks),
             join(r.missing_quarters.iter()),
+            r.grade
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+            r.veto,
         ])?;
     }
     Ok(true)
@@ -170,7 +177,7 @@ pub fn load_snapshot(
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, unit_name, rank, tied, equal_total, decided_by, total, subtotal, bonus,
              penalty, change_kind, change_places, previous_rank, tier, missing, points,
-             indicator_ranks, missing_quarters
+             indicator_ranks, missing_quarters, grade, veto
          FROM board_snapshot_row WHERE snapshot_id = ?1 ORDER BY position",
     )?;
     let rows = stmt
@@ -195,6 +202,19 @@ pub fn load_snapshot(
                 points: unpack_points(points, n),
                 indicator_ranks: unpack_ranks(ranks, n),
                 missing_quarters: split(r.get_ref(17)?.as_str()?),
+                grade: r
+                    .get_ref(18)?
+                    .as_str_or_null()?
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            18,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
+                veto: r.get(19)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

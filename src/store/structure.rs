@@ -23,6 +23,15 @@ pub struct CompetitionRow {
     pub zone: crate::domain::Zone,
     /// 序时进度: behind by less than this many percentage points is 黄, by more 红.
     pub progress_yellow: Points,
+    /// 等次 bands, top first; empty: none.
+    #[serde(skip)]
+    pub grades: Vec<crate::ranking::GradeRule>,
+    #[serde(skip)]
+    pub veto: crate::domain::VetoRule,
+    /// Streaks are stated from this many published periods on; 0: never.
+    pub streak_from: u32,
+    /// 流动红旗 on the boards.
+    pub red_flag: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,9 +237,9 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     let c = &spec.competition;
     tx.execute(
         "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
-             progress_yellow)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        (
+             progress_yellow, veto_rule, streak_from, red_flag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
             &c.name,
             c.year,
             c.demo,
@@ -239,9 +248,18 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             c.total_decimals,
             c.time_zone.as_deref().map_or("Asia/Shanghai", str::trim),
             CompetitionSpec::points(c.progress_yellow).0,
-        ),
+            spec.veto_rule(),
+            c.streak_from,
+            c.red_flag,
+        ],
     )?;
     let comp = tx.last_insert_rowid();
+    for (k, g) in spec.grade_rules().iter().enumerate() {
+        tx.execute(
+            "INSERT INTO grade (position, name, min_points, quota_percent) VALUES (?1, ?2, ?3, ?4)",
+            (k as i64, &g.name, g.min.map(|m| m.0), g.quota_percent),
+        )?;
+    }
     let mut group_ids = std::collections::HashMap::new();
     for (i, g) in spec.groups.iter().enumerate() {
         // `parse` checked the kind.
@@ -344,7 +362,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
 pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     let competition = conn
         .query_row(
-            "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow
+            "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow,
+                    veto_rule, streak_from, red_flag
              FROM competition
              ORDER BY id LIMIT 1",
             [],
@@ -358,6 +377,10 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     missing: r.get(4)?,
                     total_decimals: r.get(5)?,
                     progress_yellow: Points(r.get(7)?),
+                    veto: r.get(8)?,
+                    streak_from: r.get(9)?,
+                    red_flag: r.get(10)?,
+                    grades: Vec::new(),
                     // A stored zone that is not known is an error, never a silent default.
                     zone: zone.parse().map_err(|e| {
                         rusqlite::Error::FromSqlConversionFailure(
@@ -370,9 +393,19 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             },
         )
         .optional()?;
-    let Some(competition) = competition else {
+    let Some(mut competition) = competition else {
         return Ok(None);
     };
+    competition.grades = conn
+        .prepare("SELECT name, min_points, quota_percent FROM grade ORDER BY position")?
+        .query_map([], |r| {
+            Ok(crate::ranking::GradeRule {
+                name: r.get(0)?,
+                min: r.get::<_, Option<i64>>(1)?.map(Points),
+                quota_percent: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let mut groups: Vec<GroupRow> = conn
         .prepare(
             "SELECT id, name, kind, red_count, black_count, cut_ties, black_spares_top_half

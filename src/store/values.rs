@@ -85,6 +85,8 @@ pub struct PeriodValues {
     /// The targets of the period's year: (quarter, unit, indicator, value), quarter 0 the
     /// annual target, else this quarter's.
     pub targets: Vec<(u8, UnitId, IndicatorId, Points)>,
+    /// 一票否决 in force, with its reason.
+    pub vetoes: HashMap<UnitId, String>,
 }
 
 pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<PeriodValues> {
@@ -119,6 +121,13 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
     while let Some(r) = rows.next()? {
         v.targets
             .push((r.get(0)?, r.get(1)?, r.get(2)?, Points(r.get(3)?)));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT unit_id, reason FROM veto WHERE period_id = ?1 AND lifted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([period_id])?;
+    while let Some(r) = rows.next()? {
+        v.vetoes.insert(r.get(0)?, r.get(1)?);
     }
     Ok(v)
 }

@@ -1,0 +1,38 @@
+-- Version 9: 等次, 一票否决, streaks. Everything here is off for an older database (no
+-- bands, no vetoes, no streaks, no 流动红旗), so its boards read exactly as before.
+
+-- What a veto does to a unit's place: 'last' (after every unit without one) or 'no_top'.
+ALTER TABLE competition ADD COLUMN veto_rule TEXT NOT NULL DEFAULT 'last'
+    CHECK (veto_rule IN ('last', 'no_top'));
+-- Streaks are stated from this many published periods on (0: never).
+ALTER TABLE competition ADD COLUMN streak_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE competition ADD COLUMN red_flag INTEGER NOT NULL DEFAULT 0;
+
+-- 等次 bands, top first; the last has no lower bound. A scheme per year (issue 19) gives
+-- each year its own rows.
+CREATE TABLE grade (
+    position      INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    min_points    INTEGER,                     -- 1/10000; NULL on the last band only
+    quota_percent INTEGER CHECK (quota_percent BETWEEN 1 AND 100)
+);
+
+-- 一票否决 per unit and period, with its reason. A veto is never deleted: lifting it stamps
+-- `lifted_at` (and who and why), so the record of every veto stays.
+CREATE TABLE veto (
+    id          INTEGER PRIMARY KEY,
+    period_id   INTEGER NOT NULL REFERENCES period(id),
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    set_by      TEXT NOT NULL,
+    set_at      TEXT NOT NULL,
+    lifted_at   TEXT,
+    lifted_by   TEXT,
+    lift_reason TEXT
+);
+CREATE UNIQUE INDEX veto_current ON veto(period_id, unit_id) WHERE lifted_at IS NULL;
+
+-- A posted board keeps each unit's 等次 (JSON: level, name, the quota that decided it) and
+-- veto reason as published.
+ALTER TABLE board_snapshot_row ADD COLUMN grade TEXT;
+ALTER TABLE board_snapshot_row ADD COLUMN veto TEXT;
