@@ -21,7 +21,38 @@ fn header(b: &GroupBoard) -> Vec<String> {
         .to_vec();
     h.extend(b.indicators.iter().map(|i| i.name.clone()));
     h.extend(["加分", "扣分", "数据缺失"].map(String::from));
+    let (grades, vetoes) = marks(b);
+    if grades {
+        h.extend(["等次", "等次说明"].map(String::from));
+    }
+    if vetoes {
+        h.push("一票否决".into());
+    }
     h
+}
+
+/// Whether the board has 等次, and whether any unit has a 一票否决: their columns are added
+/// only then, so a board without them exports as it always did.
+fn marks(b: &GroupBoard) -> (bool, bool) {
+    (
+        b.board.rows.iter().any(|r| r.grade.is_some()),
+        b.board.rows.iter().any(|r| r.veto.is_some()),
+    )
+}
+
+/// The 等次 columns and the veto column of a row, as `header` lists them.
+fn mark_cells(b: &GroupBoard, r: &crate::ranking::BoardRow) -> Vec<String> {
+    let (grades, vetoes) = marks(b);
+    let mut out = Vec::new();
+    if grades {
+        let g = r.grade.as_ref();
+        out.push(g.map(|g| g.name.clone()).unwrap_or_default());
+        out.push(g.map(crate::present::grade_note).unwrap_or_default());
+    }
+    if vetoes {
+        out.push(r.veto.clone().unwrap_or_default());
+    }
+    out
 }
 
 /// UTF-8 with a byte-order mark, CRLF: what Excel on Chinese Windows opens without garbling.
@@ -49,6 +80,7 @@ pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
         rec.push(r.bonus.to_string());
         rec.push(r.penalty.to_string());
         rec.push(neutralise(&crate::present::missing_note(b, r)));
+        rec.extend(mark_cells(b, r).iter().map(|c| neutralise(c)));
         let _ = w.write_record(&rec);
     }
     w.into_inner().unwrap_or_default()
@@ -100,6 +132,11 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
         let missing = crate::present::missing_note(b, r);
         if !missing.is_empty() {
             ws.write_string(row, c + 2, missing)?;
+        }
+        for (k, cell) in mark_cells(b, r).iter().enumerate() {
+            if !cell.is_empty() {
+                ws.write_string(row, c + 3 + k as u16, cell)?;
+            }
         }
     }
     let last = 3 + b.board.rows.len() as u32 + 1;

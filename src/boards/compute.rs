@@ -1,7 +1,7 @@
 //! Ranking a board from the stored scores: the engine's input for one group, the earlier
 //! published boards (as posted) for movement and the year-to-date sum.
 
-use super::rules::{cumulative_rule, ranked_set_note, rules_text};
+use super::rules::{cumulative_rule, ranked_set_note, rules_text, veto_note};
 use super::{GroupBoard, View, title};
 use crate::domain::{GroupId, UnitId};
 use crate::domain::{PeriodKey, Points};
@@ -87,10 +87,11 @@ pub fn compute_group_board(
             (board, compared.zip(prev.zip(earlier.pop())))
         }
     };
-    let mut rules_text = ctx.rules_text();
+    let mut rules_text = ctx.rules_text(view);
     if view == View::Cumulative {
         rules_text.insert_str(0, &cumulative_rule(key));
     }
+    rules_text.push_str(&veto_note(&board, &ctx.rules, view == View::Quarter));
     if let Some((_, (_, prev_board))) = &previous {
         rules_text.push_str(&ranked_set_note(prev_board, &board));
     }
@@ -221,8 +222,17 @@ impl<'a> Ranking<'a> {
         })
     }
 
-    fn rules_text(&self) -> String {
-        rules_text(self.indicators, &self.rules)
+    fn rules_text(&self, view: View) -> String {
+        if view == View::Quarter {
+            rules_text(self.indicators, &self.rules)
+        } else {
+            // 等次 are a quarter's: the year to date has none.
+            let rules = GroupRules {
+                grades: Vec::new(),
+                ..self.rules.clone()
+            };
+            rules_text(self.indicators, &rules)
+        }
     }
 }
 

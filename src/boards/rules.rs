@@ -81,8 +81,82 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
             t.push_str("，同时符合两榜条件的列入红榜");
         }
     }
+    t.push_str(&grades_rule(rules));
     t.push_str("；名次变化与上一个已揭榜季度比较，“新”为首次参与排名，“上期未排名”为此前排过名但上期未参与排名。");
     t
+}
+
+/// The 等次 bands and quotas, as a circular states them (quarter boards; empty without bands).
+fn grades_rule(rules: &GroupRules) -> String {
+    let Some((last, bands)) = rules.grades.split_last() else {
+        return String::new();
+    };
+    let mut parts: Vec<String> = bands
+        .iter()
+        .map(|b| {
+            let min = b.min.map_or_else(String::new, plain);
+            match b.quota_percent {
+                Some(q) => format!(
+                    "{min}分及以上为{}（名额不超过本组参与排名单位数的{q}%，向下取整）",
+                    b.name
+                ),
+                None => format!("{min}分及以上为{}", b.name),
+            }
+        })
+        .collect();
+    parts.push(format!("其余为{}", last.name));
+    let mut t = format!("；等次：总分{}", parts.join("，"));
+    if bands.iter().any(|b| b.quota_percent.is_some()) {
+        t.push_str(match rules.tiers.cut_ties {
+            CutTies::AllIn => "；名额边界上并列的单位同时评定，超出名额的单位依次评定下一等次",
+            CutTies::AllOut => {
+                "；名额边界上并列的单位均不评定该等次（名额空缺不递补），超出名额的单位依次评定下一等次"
+            }
+        });
+    }
+    t
+}
+
+/// A number as a rule states it: 90, 92.5 (no trailing zeros).
+fn plain(p: crate::domain::Points) -> String {
+    let s = p.to_string();
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Said under a board on which a unit has a 一票否决: who, why, and what the rule does.
+pub(super) fn veto_note(board: &Board, rules: &GroupRules, grades: bool) -> String {
+    use crate::domain::VetoRule;
+    let vetoed: Vec<String> = board
+        .rows
+        .iter()
+        .filter_map(|r| Some(format!("「{}」（{}）", r.name, r.veto.as_deref()?)))
+        .collect();
+    if vetoed.is_empty() {
+        return String::new();
+    }
+    let lowest = rules.grades.last().filter(|_| grades);
+    let top = rules.grades.first().filter(|_| grades);
+    let effect = match rules.veto {
+        VetoRule::Last => {
+            let mut e = String::from("排在未被否决的单位之后，不列入红榜");
+            if let Some(l) = lowest {
+                e.push_str(&format!("，等次为{}，不占等次名额", l.name));
+            }
+            e
+        }
+        VetoRule::NoTop => {
+            let mut e = String::from("保留名次，但不列入红榜");
+            if let Some(t) = top {
+                e.push_str(&format!("、不评为{}，不占其名额", t.name));
+            }
+            e
+        }
+    };
+    format!("一票否决：{}，{effect}。", vetoed.join("、"))
 }
 
 fn decimals_word(d: u8) -> &'static str {

@@ -7,6 +7,7 @@ mod import;
 mod publish;
 mod setup;
 mod users;
+mod veto;
 
 use crate::domain::PeriodKey;
 use crate::store::{Store, StoreError};
@@ -103,6 +104,10 @@ pub enum Command {
     },
     /// List the lobby playlists.
     Playlists,
+    /// 一票否决: set, lift or list (a published period needs --correction, the reason of
+    /// the correction its boards then carry).
+    #[command(subcommand)]
+    Veto(VetoCommand),
     /// Publish (揭榜) a period.
     Publish { period: PeriodKey },
     /// List the periods and their status.
@@ -135,6 +140,37 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// `shaibang veto …`.
+#[derive(Debug, Subcommand)]
+pub enum VetoCommand {
+    /// Set a unit's 一票否决 for a period (replacing the reason of one in force).
+    Set {
+        #[arg(long)]
+        period: PeriodKey,
+        /// The unit's name, 简称 or alias.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        reason: String,
+        /// Required when the period is published: why its posted boards are corrected.
+        #[arg(long, default_value = "")]
+        correction: String,
+    },
+    /// Lift the 一票否决 in force.
+    Lift {
+        #[arg(long)]
+        period: PeriodKey,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        correction: String,
+    },
+    /// Every 一票否决 ever set, lifted ones too.
+    List,
 }
 
 /// `shaibang user …`; passwords are read without echo, or from standard input.
@@ -296,6 +332,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             year,
             quarter,
         } => import::targets(&store, &file, year, quarter),
+        Command::Veto(v) => veto::run(&store, v),
         Command::Publish { period } => publish::publish(&store, period),
         Command::Verify => publish::verify(&store),
         Command::Freeze => publish::freeze(&store),

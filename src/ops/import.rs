@@ -241,11 +241,19 @@ pub(super) fn refreeze(
     if let Some(why) = reason {
         reason_text.push_str(&format!("。更正人：{actor}；原因：{why}"));
     }
-    let reason = reason_text;
-    let cause = SnapshotCause {
-        reason: &reason,
-        batch_id: Some(batch_id),
-    };
+    refreeze_from(tx, &s, first, &reason_text, Some(batch_id))
+}
+
+/// Re-freezes every published period from `first` on with `reason` (and the batch that
+/// caused it, if any); returns, in words, what changed on the posted boards.
+pub(super) fn refreeze_from(
+    tx: &Transaction<'_>,
+    s: &Structure,
+    first: PeriodKey,
+    reason: &str,
+    batch_id: Option<i64>,
+) -> store::Result<Vec<String>> {
+    let cause = SnapshotCause { reason, batch_id };
     let later: Vec<PeriodKey> = s
         .periods
         .iter()
@@ -255,7 +263,7 @@ pub(super) fn refreeze(
     let mut lines = Vec::new();
     let mut boards_changed = 0;
     for key in later {
-        for (group, view, changes) in refreeze_period(tx, &s, key, &cause)? {
+        for (group, view, changes) in refreeze_period(tx, s, key, &cause)? {
             boards_changed += 1;
             let view = match view {
                 View::Quarter => "单季度",
@@ -273,7 +281,7 @@ pub(super) fn refreeze(
         }
     }
     tracing::info!(
-        batch = batch_id,
+        batch = ?batch_id,
         boards = boards_changed,
         "published boards corrected"
     );

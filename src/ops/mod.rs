@@ -14,6 +14,7 @@ mod schedule;
 pub(crate) mod targets;
 pub mod upload;
 mod verify;
+mod veto;
 
 pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
@@ -31,6 +32,7 @@ pub use upload::{
     purge_uploads,
 };
 pub use verify::{Discrepancy, verify};
+pub use veto::{VetoBy, VetoChange, VetoOutcome, lift_veto, set_veto};
 
 use crate::competition::{Catalog, CompetitionSpec};
 use crate::import::honors::HonorPlan;

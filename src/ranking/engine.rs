@@ -324,6 +324,7 @@ fn assign_grades(rows: &mut [BoardRow], order: &[usize], rules: &GroupRules) {
             let quota = quota.or_else(|| row.grade.take().and_then(|g| g.quota));
             row.grade = Some(Grade {
                 level: level as u8,
+                lowest: level == lowest,
                 name: band.name.clone(),
                 quota,
             });
@@ -383,6 +384,7 @@ fn assign_grades(rows: &mut [BoardRow], order: &[usize], rules: &GroupRules) {
                     if rows[j].grade.is_none() {
                         rows[j].grade = Some(Grade {
                             level: level as u8,
+                            lowest: false,
                             name: String::new(),
                             quota: cut(kind),
                         });

@@ -102,6 +102,9 @@ pub struct GradeRule {
 pub struct Grade {
     /// 0 for the top band.
     pub level: u8,
+    /// The last band (不合格).
+    #[serde(default)]
+    pub lowest: bool,
     pub name: String,
     /// How a quota decided it, when one did.
     #[serde(skip_serializing_if = "Option::is_none")]

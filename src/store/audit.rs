@@ -30,6 +30,8 @@ pub enum AuditAction {
     Playlist,
     OpenPeriod,
     RemovePeriod,
+    /// A 一票否决 set or lifted.
+    Veto,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -52,10 +54,11 @@ crate::domain::codes!("操作" AuditAction {
     Playlist = "playlist",
     OpenPeriod = "open_period",
     RemovePeriod = "remove_period",
+    Veto = "veto",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -75,6 +78,7 @@ impl AuditAction {
         AuditAction::Playlist,
         AuditAction::OpenPeriod,
         AuditAction::RemovePeriod,
+        AuditAction::Veto,
     ];
 
     #[must_use]
@@ -99,6 +103,7 @@ impl AuditAction {
             AuditAction::Playlist => "大厅屏幕设置",
             AuditAction::OpenPeriod => "新建期间",
             AuditAction::RemovePeriod => "删除空期间",
+            AuditAction::Veto => "一票否决",
         }
     }
 }

@@ -17,6 +17,7 @@ mod structure;
 mod uploads;
 mod utc;
 mod values;
+mod veto;
 mod writer;
 
 pub use accounts::{
@@ -57,6 +58,7 @@ pub use values::{
     Adjustments, PeriodData, PeriodValues, load_period_data, load_period_values, save_targets,
     unit_adjustments,
 };
+pub use veto::{VetoRow, current_veto, lift_veto, set_veto, vetoes};
 
 use crate::domain::PeriodKey;
 use r2d2_sqlite::SqliteConnectionManager;
@@ -194,6 +196,10 @@ pub enum Refusal {
     LastAdmin,
     #[error("{errors}")]
     ImportRefused { errors: String },
+    #[error("单位「{name}」不存在")]
+    NoSuchUnit { name: String },
+    #[error("{}「{unit}」没有生效的一票否决", .period.label())]
+    NoVeto { period: PeriodKey, unit: String },
     #[error("导入批次 #{batch} 不存在")]
     NoSuchBatch { batch: i64 },
     #[error("导入批次 #{batch} 已于批次 #{by} 撤销")]

@@ -164,6 +164,20 @@ impl Structure {
     pub fn unit(&self, id: UnitId) -> Option<&UnitRow> {
         self.units.iter().find(|u| u.id == id)
     }
+    /// The unit a name, 简称 or alias names (after `normalize_name`), or an id.
+    #[must_use]
+    pub fn unit_by_name(&self, name: &str) -> Option<&UnitRow> {
+        let n = crate::text::normalize_name(name);
+        self.units
+            .iter()
+            .find(|u| {
+                std::iter::once(&u.name)
+                    .chain(u.short_name.iter())
+                    .chain(u.aliases.iter())
+                    .any(|x| crate::text::normalize_name(x) == n)
+            })
+            .or_else(|| self.unit(UnitId(name.trim().parse().ok()?)))
+    }
     #[must_use]
     pub fn period(&self, key: PeriodKey) -> Option<&PeriodRow> {
         self.periods.iter().find(|p| p.key == key)

@@ -21,6 +21,7 @@ mod preview;
 mod publish;
 mod targets;
 mod upload;
+mod vetoes;
 
 use super::{AppError, AppState};
 use crate::auth::{self, Role};
@@ -188,6 +189,9 @@ admin_routes! {
     multipart "/admin/targets" => targets::upload_targets, Some(Role::Staff);
     get "/admin/targets/{token}" => targets::targets_preview, Some(Role::Staff);
     form "/admin/targets/{token}/confirm" => targets::targets_confirm, Some(Role::Staff);
+    get "/admin/vetoes" => vetoes::vetoes_page, Some(Role::Staff);
+    form "/admin/vetoes" => vetoes::set_veto, Some(Role::Admin);
+    form "/admin/vetoes/lift" => vetoes::lift_veto, Some(Role::Admin);
     get "/admin/audit" => pages::audit, Some(Role::Staff);
     get "/admin/users" => pages::users, Some(Role::Admin);
     form "/admin/users" => pages::add_user, Some(Role::Admin);

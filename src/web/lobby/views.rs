@@ -19,6 +19,7 @@ pub struct LobbyRow {
     pub change_css: &'static str,
     pub tier: &'static str,
     pub tier_css: &'static str,
+    pub marks: crate::present::Marks,
 }
 
 impl LobbyRow {
@@ -36,6 +37,7 @@ impl LobbyRow {
             change_css: r.change.css(),
             tier: r.tier.label(),
             tier_css: r.tier.css(),
+            marks: crate::present::Marks::new(r),
         }
     }
 }

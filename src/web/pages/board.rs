@@ -52,6 +52,7 @@ pub(crate) struct FullRow<'a> {
     pub change_css: &'static str,
     pub tier: &'static str,
     pub tier_css: &'static str,
+    pub marks: crate::present::Marks,
     pub why_url: String,
 }
 
@@ -359,6 +360,7 @@ pub(crate) fn table<'a>(
                 change_css: r.change.css(),
                 tier: r.tier.label(),
                 tier_css: r.tier.css(),
+                marks: crate::present::Marks::new(r),
                 why_url: links.why(period, group, r.unit_id),
             }
         })

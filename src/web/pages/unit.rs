@@ -23,6 +23,7 @@ struct Current {
     change_css: &'static str,
     tier: &'static str,
     tier_css: &'static str,
+    marks: crate::present::Marks,
     period_label: String,
 }
 
@@ -49,6 +50,7 @@ struct TrendRow {
     change_css: &'static str,
     tier: &'static str,
     tier_css: &'static str,
+    marks: crate::present::Marks,
 }
 
 #[derive(Template)]
@@ -103,6 +105,7 @@ pub(super) async fn unit(
             change_css: r.change.css(),
             tier: r.tier.label(),
             tier_css: r.tier.css(),
+            marks: crate::present::Marks::new(r),
             period_label: b.title.clone(),
         });
         let standings = board
@@ -155,6 +158,7 @@ pub(super) async fn unit(
                     change_css: r.change.css(),
                     tier: r.tier.label(),
                     tier_css: r.tier.css(),
+                    marks: crate::present::Marks::new(r),
                 })
             })
             .collect();

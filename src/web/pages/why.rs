@@ -276,6 +276,25 @@ pub(crate) fn explain(
             r.tier.label()
         ));
     }
+    if let Some(v) = &r.veto {
+        ex.push(format!(
+            "本单位被一票否决（{v}）。{}",
+            match s.competition.veto {
+                crate::domain::VetoRule::Last =>
+                    "按规则，其得分照常计算和公布，名次排在未被否决的单位之后，不列入红榜，评为最低等次，不占等次名额。",
+                crate::domain::VetoRule::NoTop =>
+                    "按规则，保留其名次，但不列入红榜，不评为最高等次，不占其名额。",
+            }
+        ));
+    }
+    if let Some(gr) = &r.grade {
+        let note = crate::present::grade_note(gr);
+        ex.push(if note.is_empty() {
+            format!("按总分评定等次为{}。", gr.name)
+        } else {
+            format!("等次为{}：{note}。", gr.name)
+        });
+    }
     // A corrected board is explained as corrected, with what this unit had before.
     if let Some(c) = &b.corrected
         && let Some(last) = c.history.last()

@@ -9,6 +9,9 @@ use crate::ranking::{BoardRow, Change, Tier};
 use crate::store::PeriodStatus;
 use serde::Serialize;
 
+mod marks;
+pub use marks::{Marks, grade_note};
+
 /// How a movement is written and styled.
 pub trait ChangeText {
     fn label(self) -> String;
@@ -237,6 +240,15 @@ pub struct RowJson<'a> {
     pub missing: Vec<&'a str>,
     /// Year to date: the quarters in which the unit was not ranked.
     pub missing_quarters: &'a [u8],
+    /// 等次, where the rules have bands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<&'a str>,
+    /// How a quota decided the 等次.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_note: Option<String>,
+    /// 一票否决, with its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub veto: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -291,6 +303,9 @@ impl<'a> BoardJson<'a> {
                     penalty: r.penalty,
                     missing: r.missing.iter().map(|&k| name(k)).collect(),
                     missing_quarters: &r.missing_quarters,
+                    grade: r.grade.as_ref().map(|g| g.name.as_str()),
+                    grade_note: r.grade.as_ref().map(grade_note).filter(|n| !n.is_empty()),
+                    veto: r.veto.as_deref(),
                 })
                 .collect(),
         }
