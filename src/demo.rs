@@ -35,6 +35,12 @@ pub const SCORE_FILES: &[(&str, &[u8])] = &[
 
 pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
 
+/// The streets' annual 固定资产投资 targets (万元), imported before the scores.
+pub const TARGETS_CSV: &[u8] = include_bytes!("../data/demo/2023-targets.csv");
+
+/// The demo's one 一票否决: (quarter, unit, reason), set before that quarter's 揭榜.
+pub const VETO: (u8, &str, &str) = (3, "区交通运输局", "行业领域发生较大生产安全事故1起（示例）");
+
 /// The demo lobby playlist, at /lobby/大厅.
 pub const PLAYLIST: &str = "大厅";
 
@@ -50,6 +56,33 @@ pub enum DemoError {
     Ops(#[from] crate::ops::OpsError),
 }
 
+fn veto(conn: &mut Connection, period: PeriodKey) -> Result<(), DemoError> {
+    let s = store::load_structure(conn)?
+        .ok_or(store::Refusal::NoCompetition)
+        .map_err(StoreError::from)?;
+    let unit = s
+        .unit_by_name(VETO.1)
+        .ok_or_else(|| DemoError::Spec(vec![format!("示例单位「{}」不存在", VETO.1)]))?
+        .id;
+    crate::ops::set_veto(
+        conn,
+        crate::ops::VetoBy {
+            actor: crate::ops::Actor {
+                name: "demo",
+                address: None,
+            },
+            role: crate::auth::Role::Admin,
+        },
+        &crate::ops::VetoChange {
+            period,
+            unit,
+            reason: VETO.2,
+            correction: "",
+        },
+    )?;
+    Ok(())
+}
+
 pub fn spec() -> Result<CompetitionSpec, DemoError> {
     CompetitionSpec::parse(COMPETITION_TOML, UNITS_CSV).map_err(DemoError::Spec)
 }
@@ -57,6 +90,11 @@ pub fn spec() -> Result<CompetitionSpec, DemoError> {
 /// Installs the demo competition, imports its score files and publishes 2023Q1–2023Q3.
 pub fn load(conn: &mut Connection) -> Result<(), DemoError> {
     crate::ops::install(conn, &spec()?)?;
+    let demo = crate::ops::Actor {
+        name: "demo",
+        address: None,
+    };
+    crate::ops::import_targets(conn, TARGETS_CSV, "2023-targets.csv", 2023, 0, demo)?;
     let opts = ApplyOptions {
         actor: "demo",
         allow_published: false,
@@ -72,6 +110,9 @@ pub fn load(conn: &mut Connection) -> Result<(), DemoError> {
         // Publish a quarter once its last file is in, so each import lands in a draft.
         let next_quarter = SCORE_FILES.get(i + 1).map(|(n, _)| &n[..6]);
         if next_quarter != Some(&name[..6]) {
+            if period == q(VETO.0) {
+                veto(conn, period)?;
+            }
             crate::ops::publish(conn, period)?;
         }
     }

@@ -103,9 +103,22 @@ fn score_column(
         .map(|(&(_, v), t)| match v {
             // Without its target, a value a method holds to one scores nothing (数据缺失).
             Some(_) if sc.needs_target() && t.is_none() => Input::Missing,
-            Some(v) => Input::Value {
-                actual: Ratio::from_points(v),
-                target: t.map(TargetUsed::value),
+            Some(v) => match &rule.method {
+                // 扣分制: the cell is the number of events of the rule's one kind; a count
+                // that is not a whole number ≥ 0 scores nothing (the importer refuses it).
+                scoring::Method::Deduction { per_kind, .. } => {
+                    let n = Ratio::from_points(v);
+                    match per_kind.first() {
+                        Some((kind, _)) if !n.is_negative() && n.denom() == 1 => {
+                            Input::Counts(vec![(kind.clone(), n)])
+                        }
+                        _ => Input::Missing,
+                    }
+                }
+                _ => Input::Value {
+                    actual: Ratio::from_points(v),
+                    target: t.map(TargetUsed::value),
+                },
             },
             None => Input::Missing,
         })

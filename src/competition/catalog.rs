@@ -27,6 +27,8 @@ pub struct CatalogIndicator {
     /// Its cells are raw figures (万元, %, 起) that a scoring method turns into points: any
     /// size, negative too, never checked against `max`.
     pub raw: bool,
+    /// The raw figure is a count of events (扣分制): never below 0.
+    pub count: bool,
     /// Indices into the catalog's groups.
     pub groups: Vec<usize>,
     /// Who reports it (报送单位), if assigned.
@@ -41,7 +43,9 @@ impl CatalogIndicator {
     /// either way.
     #[must_use]
     pub fn range(&self) -> (Points, Option<Points>) {
-        if self.raw {
+        if self.count {
+            (Points::ZERO, Some(MAX_RAW))
+        } else if self.raw {
             (Points(-MAX_RAW.0), Some(MAX_RAW))
         } else {
             (Points::ZERO, Some(self.max))
@@ -276,6 +280,7 @@ mod tests {
             name: "固定资产投资".into(),
             max: Points::from_int(20),
             raw: false,
+            count: false,
             groups: vec![0],
             provider: Some("区统计局".into()),
         }];

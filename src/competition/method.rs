@@ -15,6 +15,7 @@ pub const METHODS: &[(&str, &str)] = &[
     ("efficacy", "按功效系数法计分"),
     ("ladder", "按位次赋分"),
     ("average", "与组内平均值比较计分"),
+    ("deduction", "扣分制"),
 ];
 
 /// A method's numbers; which ones a method needs is checked by `rule`.
@@ -65,6 +66,11 @@ pub struct MethodParams {
     pub relative: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor: Option<f64>,
+    /// 扣分制: points deducted per event, and what an event is (一般事故, 有效投诉).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_event: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<f64>,
 }
@@ -213,6 +219,19 @@ pub fn rule(
                 cap,
             }
         }
+        // One kind of event per cell: the cell is its count.
+        "deduction" => Method::Deduction {
+            base: p.base.map_or(Ok(max_r), |b| exact("base", b))?,
+            per_kind: vec![(
+                p.event
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or("事件")
+                    .to_string(),
+                non_negative("per_event", p.per_event)?,
+            )],
+        },
         other => {
             return Err(format!(
                 "method 应为 {}，而不是「{other}」",

@@ -519,6 +519,25 @@ pub fn describe_scoring(measure: Option<&str>, e: &crate::boards::scored::Explai
                 }
             )
         }
+        (
+            Method::Deduction { base, .. },
+            Working::Deduction {
+                events,
+                deducted,
+                floored,
+            },
+        ) => {
+            let each: Vec<String> = events
+                .iter()
+                .map(|(kind, n, per)| format!("{kind}{n}{m}，每{m}扣{per}分"))
+                .collect();
+            format!(
+                "{}；基本分{base} − 扣分{}{} = {pts}",
+                each.join("；"),
+                deducted.fixed(2),
+                if *floored { "，最低为0" } else { "" }
+            )
+        }
         _ => format!("实际值{x}{m}，得{pts}分"),
     }
 }

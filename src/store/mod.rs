@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod codec;
+mod install;
 mod lobby;
 mod rollback;
 mod schedule;
@@ -29,6 +30,7 @@ pub use audit::{
     AuditAction, AuditEntry, AuditFilter, AuditRow, HONORS_CORRECTION, audit, audit_entries,
     honors_corrected,
 };
+pub use install::install_structure;
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
@@ -48,7 +50,7 @@ pub use staging::{
 };
 pub use structure::{
     CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
-    install_structure, load_structure, office_zone,
+    load_structure, office_zone,
 };
 pub use uploads::{
     MAX_PENDING_UPLOAD_BYTES, NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed,

@@ -842,7 +842,7 @@ fn a_rollback_of_a_published_period_is_a_correction_with_its_reason() {
     shaibang::ops::publish(&mut conn, Q4).unwrap();
     let posted = shaibang::store::dump(&conn).unwrap();
     let _ = posted;
-    let fix = "单位,固定资产投资\n金碧街道,1\n";
+    let fix = "单位,工业投资\n金碧街道,1\n";
     let (_, outcome) =
         shaibang::ops::import_file(&mut conn, fix.as_bytes(), "fix.csv", Some(Q4), &opts).unwrap();
     let shaibang::store::ApplyOutcome::Applied { batch_id, .. } = outcome else {
@@ -1034,7 +1034,7 @@ fn a_published_period_is_corrected_only_by_an_admin_with_a_reason() {
     let app = app();
     crate::helpers::import_all_groups(&app.db, Q4);
     shaibang::ops::publish(&mut app.db.store.conn().unwrap(), Q4).unwrap();
-    let fix = "单位,固定资产投资\n金碧街道,1\n";
+    let fix = "单位,工业投资\n金碧街道,1\n";
     // 考评办: the preview says the period is published; nothing to confirm.
     let (mut staff, scsrf) = Browser::logged_in(&app, STAFF);
     let r = staff.upload(&scsrf, "2023Q4", "fix.csv", fix.as_bytes());

@@ -81,6 +81,12 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              ALTER TABLE indicator DROP COLUMN decimals;
              ALTER TABLE indicator DROP COLUMN cumulative;
              ALTER TABLE competition DROP COLUMN progress_yellow;
+             DROP TABLE grade; DROP TABLE veto;
+             ALTER TABLE competition DROP COLUMN veto_rule;
+             ALTER TABLE competition DROP COLUMN streak_from;
+             ALTER TABLE competition DROP COLUMN red_flag;
+             ALTER TABLE board_snapshot_row DROP COLUMN grade;
+             ALTER TABLE board_snapshot_row DROP COLUMN veto;
              PRAGMA user_version = 6;",
         )
         .unwrap();
