@@ -39,7 +39,7 @@ pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
 pub const TARGETS_CSV: &[u8] = include_bytes!("../data/demo/2023-targets.csv");
 
 /// The demo's one 一票否决: (quarter, unit, reason), set before that quarter's 揭榜.
-pub const VETO: (u8, &str, &str) = (3, "区交通运输局", "行业领域发生较大生产安全事故1起（示例）");
+pub const VETO: (u8, &str, &str) = (3, "区交通运输局", "行业领域发生较大生产安全事故1起");
 
 /// The demo lobby playlist, at /lobby/大厅.
 pub const PLAYLIST: &str = "大厅";

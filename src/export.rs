@@ -28,7 +28,18 @@ fn header(b: &GroupBoard) -> Vec<String> {
     if vetoes {
         h.push("一票否决".into());
     }
+    if streaks(b) {
+        h.push("连续情况".into());
+    }
     h
+}
+
+/// Whether any unit is on a streak or holds the 流动红旗 (a column only then).
+fn streaks(b: &GroupBoard) -> bool {
+    b.board
+        .rows
+        .iter()
+        .any(|r| !r.streaks.is_empty() || r.red_flag.is_some())
 }
 
 /// Whether the board has 等次, and whether any unit has a 一票否决: their columns are added
@@ -51,6 +62,15 @@ fn mark_cells(b: &GroupBoard, r: &crate::ranking::BoardRow) -> Vec<String> {
     }
     if vetoes {
         out.push(r.veto.clone().unwrap_or_default());
+    }
+    if streaks(b) {
+        let m = crate::present::Marks::new(r);
+        let mut words: Vec<String> = Vec::new();
+        if !m.flag.is_empty() {
+            words.push(format!("{}（{}）", m.flag, m.flag_note));
+        }
+        words.extend(m.streaks.into_iter().map(|(s, _)| s));
+        out.push(words.join("、"));
     }
     out
 }

@@ -43,7 +43,16 @@ pub fn compute_group_board(
             }
             let prev = previous_ranks(&earlier);
             let data = store::load_period_values(conn, period.id)?;
-            let board = ctx.quarter(&data, key.quarter, prev.as_ref());
+            let mut board = ctx.quarter(&data, key.quarter, prev.as_ref());
+            // Streaks and the 流动红旗 continue the quarters as posted.
+            crate::ranking::streaks::mark(
+                &earlier,
+                &mut board,
+                crate::ranking::streaks::StreakRules {
+                    from: s.competition.streak_from,
+                    red_flag: s.competition.red_flag,
+                },
+            );
             (
                 board,
                 published.last().map(|p| p.key).zip(prev.zip(earlier.pop())),

@@ -2,6 +2,7 @@
 //! the streaks it is on, in the words and CSS classes every board, the lobby and the unit
 //! profile share.
 
+use crate::ranking::streaks::{RedFlag, Streak, StreakKind};
 use crate::ranking::{BoardRow, Grade, QuotaKind};
 
 /// What the marks macro renders beside the 红榜/黑榜 badge.
@@ -14,6 +15,12 @@ pub struct Marks {
     pub grade_note: String,
     /// The veto's reason; empty without one.
     pub veto: String,
+    /// 「连续3期红榜」 and its CSS class, for each streak.
+    pub streaks: Vec<(String, &'static str)>,
+    /// 「流动红旗」 on its holder; empty otherwise.
+    pub flag: String,
+    /// 「连续3期保持」 or 「由马街街道转来」.
+    pub flag_note: String,
 }
 
 impl Marks {
@@ -24,6 +31,13 @@ impl Marks {
             grade_css: r.grade.as_ref().map_or("", grade_css),
             grade_note: r.grade.as_ref().map(grade_note).unwrap_or_default(),
             veto: r.veto.clone().unwrap_or_default(),
+            streaks: r.streaks.iter().map(streak_words).collect(),
+            flag: if r.red_flag.is_some() {
+                "流动红旗".into()
+            } else {
+                String::new()
+            },
+            flag_note: r.red_flag.as_ref().map(flag_note).unwrap_or_default(),
         }
     }
 
@@ -32,12 +46,45 @@ impl Marks {
     pub fn note(&self) -> String {
         let mut parts = Vec::new();
         if !self.veto.is_empty() {
-            parts.push(format!("一票否决（{}）", self.veto));
+            parts.push(self.veto.clone());
         }
         if !self.grade_note.is_empty() {
             parts.push(self.grade_note.clone());
         }
         parts.join("；")
+    }
+}
+
+/// The vetoes of a board for a footer line: 「 · 一票否决：区交通运输局（原因）」, or empty.
+#[must_use]
+pub fn vetoes_short(b: &crate::ranking::Board) -> String {
+    b.rows
+        .iter()
+        .filter_map(|r| Some(format!(" · 一票否决：{}（{}）", r.name, r.veto.as_deref()?)))
+        .collect()
+}
+
+/// 「连续3期红榜」 and its CSS class.
+#[must_use]
+pub fn streak_words(s: &Streak) -> (String, &'static str) {
+    let (what, css) = match s.kind {
+        StreakKind::Red => ("红榜", "red"),
+        StreakKind::Black => ("黑榜", "black"),
+        StreakKind::Last => ("末位", "black"),
+        StreakKind::Up => ("进位", "up"),
+    };
+    (format!("连续{}期{what}", s.periods), css)
+}
+
+/// 「连续3期保持」, 「由马街街道转来」 or 「首次获得」.
+#[must_use]
+pub fn flag_note(f: &RedFlag) -> String {
+    if f.held > 1 {
+        format!("连续{}期保持", f.held)
+    } else if f.from.is_empty() {
+        "首次获得".into()
+    } else {
+        format!("由{}转来", f.from.join("、"))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::store::PeriodStatus;
 use serde::Serialize;
 
 mod marks;
-pub use marks::{Marks, grade_note};
+pub use marks::{Marks, grade_note, vetoes_short};
 
 /// How a movement is written and styled.
 pub trait ChangeText {
@@ -249,6 +249,12 @@ pub struct RowJson<'a> {
     /// 一票否决, with its reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub veto: Option<&'a str>,
+    /// Streaks this board continues: kind (red, black, last, up) and boards in a row.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub streaks: &'a [crate::ranking::streaks::Streak],
+    /// The 流动红旗: boards held in a row, and from whom it passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub red_flag: Option<&'a crate::ranking::streaks::RedFlag>,
 }
 
 #[derive(Serialize)]
@@ -306,6 +312,8 @@ impl<'a> BoardJson<'a> {
                     grade: r.grade.as_ref().map(|g| g.name.as_str()),
                     grade_note: r.grade.as_ref().map(grade_note).filter(|n| !n.is_empty()),
                     veto: r.veto.as_deref(),
+                    streaks: &r.streaks,
+                    red_flag: r.red_flag.as_ref(),
                 })
                 .collect(),
         }

@@ -169,6 +169,8 @@ fn new_row(
         missing_quarters: Vec::new(),
         grade: None,
         veto: None,
+        streaks: Vec::new(),
+        red_flag: None,
     }
 }
 

@@ -29,6 +29,7 @@ pub mod analysis;
 mod engine;
 #[cfg(test)]
 mod grade_tests;
+pub mod streaks;
 #[cfg(test)]
 mod tests;
 
@@ -209,6 +210,10 @@ pub struct BoardRow {
     pub grade: Option<Grade>,
     /// 一票否决, with its reason (year to date: of every quarter that had one).
     pub veto: Option<String>,
+    /// Streaks this board continues (quarter boards, when the competition marks them).
+    pub streaks: Vec<streaks::Streak>,
+    /// The 流动红旗, on the first place (when the competition has one).
+    pub red_flag: Option<streaks::RedFlag>,
 }
 
 impl BoardRow {

@@ -32,7 +32,8 @@ CREATE TABLE veto (
 );
 CREATE UNIQUE INDEX veto_current ON veto(period_id, unit_id) WHERE lifted_at IS NULL;
 
--- A posted board keeps each unit's 等次 (JSON: level, name, the quota that decided it) and
--- veto reason as published.
+-- A posted board keeps each unit's 等次 (JSON: level, name, the quota that decided it), veto
+-- reason and streaks with the 流动红旗 (JSON) as published.
 ALTER TABLE board_snapshot_row ADD COLUMN grade TEXT;
 ALTER TABLE board_snapshot_row ADD COLUMN veto TEXT;
+ALTER TABLE board_snapshot_row ADD COLUMN streaks TEXT;

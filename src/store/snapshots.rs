@@ -101,9 +101,10 @@ pub fn save_snapshot(
     let mut stmt = conn.prepare(
         "INSERT INTO board_snapshot_row (snapshot_id, position, unit_id, unit_name, rank, tied,
              equal_total, decided_by, total, subtotal, bonus, penalty, change_kind, change_places,
-             previous_rank, tier, missing, points, indicator_ranks, missing_quarters, grade, veto)
+             previous_rank, tier, missing, points, indicator_ranks, missing_quarters, grade, veto,
+             streaks)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-             ?21, ?22)",
+             ?21, ?22, ?23)",
     )?;
     for (pos, r) in new.board.rows.iter().enumerate() {
         let (kind, places) = change_parts(r.change);
@@ -134,6 +135,10 @@ pub fn save_snapshot(
                 .transpose()
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
             r.veto,
+            StreakMarks::of(r)
+                .map(|m| serde_json::to_string(&m))
+                .transpose()
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
         ])?;
     }
     Ok(true)
@@ -177,7 +182,7 @@ pub fn load_snapshot(
     let mut stmt = conn.prepare_cached(
         "SELECT unit_id, unit_name, rank, tied, equal_total, decided_by, total, subtotal, bonus,
              penalty, change_kind, change_places, previous_rank, tier, missing, points,
-             indicator_ranks, missing_quarters, grade, veto
+             indicator_ranks, missing_quarters, grade, veto, streaks
          FROM board_snapshot_row WHERE snapshot_id = ?1 ORDER BY position",
     )?;
     let rows = stmt
@@ -215,6 +220,22 @@ pub fn load_snapshot(
                         )
                     })?,
                 veto: r.get(19)?,
+                streaks: Vec::new(),
+                red_flag: None,
+            })
+            .and_then(|mut row: BoardRow| {
+                if let Some(text) = r.get_ref(20)?.as_str_or_null()? {
+                    let m: StreakMarks = serde_json::from_str(text).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            20,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?;
+                    row.streaks = m.streaks;
+                    row.red_flag = m.red_flag;
+                }
+                Ok(row)
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -389,6 +410,24 @@ fn change_from(kind: &str, places: u32) -> Change {
         "returned" => Change::Returned,
         "first" => Change::First,
         _ => Change::Unranked,
+    }
+}
+
+/// A row's streaks and 流动红旗 as stored (one JSON column; none when it has neither).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StreakMarks {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    streaks: Vec<crate::ranking::streaks::Streak>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    red_flag: Option<crate::ranking::streaks::RedFlag>,
+}
+
+impl StreakMarks {
+    fn of(r: &BoardRow) -> Option<StreakMarks> {
+        (!r.streaks.is_empty() || r.red_flag.is_some()).then(|| StreakMarks {
+            streaks: r.streaks.clone(),
+            red_flag: r.red_flag.clone(),
+        })
     }
 }
 

@@ -87,6 +87,7 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              ALTER TABLE competition DROP COLUMN red_flag;
              ALTER TABLE board_snapshot_row DROP COLUMN grade;
              ALTER TABLE board_snapshot_row DROP COLUMN veto;
+             ALTER TABLE board_snapshot_row DROP COLUMN streaks;
              PRAGMA user_version = 6;",
         )
         .unwrap();

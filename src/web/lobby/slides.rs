@@ -98,10 +98,11 @@ pub(super) fn build_slides(
                                     String::new()
                                 },
                                 rules: format!(
-                                    "{} · 前{}名红榜 · 后{}名黑榜{}",
+                                    "{} · 前{}名红榜 · 后{}名黑榜{}{}",
                                     crate::present::tie_chain_short(&b, &grp.tie_breaks),
                                     grp.red,
                                     grp.black,
+                                    crate::present::vetoes_short(&b.board),
                                     // A corrected board never changes silently, not even here.
                                     b.corrected
                                         .as_ref()
