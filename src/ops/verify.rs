@@ -101,6 +101,23 @@ fn board_differences(posted: &crate::ranking::Board, now: &crate::ranking::Board
                 rank(b.rank),
                 b.total
             ));
+        } else if a.grade != b.grade || a.veto != b.veto {
+            let g = |r: &crate::ranking::BoardRow| {
+                let mut t = r
+                    .grade
+                    .as_ref()
+                    .map_or_else(|| "无等次".to_string(), |g| g.name.clone());
+                if r.veto.is_some() {
+                    t.push_str("（一票否决）");
+                }
+                t
+            };
+            out.push(format!(
+                "「{}」等次已揭榜为{}，按现有数据和规则为{}",
+                a.name,
+                g(a),
+                g(b)
+            ));
         } else if a != *b {
             out.push(format!(
                 "「{}」名次与总分相同，但明细（指标得分、并列或变化）不同",

@@ -10,6 +10,7 @@ mod correctness;
 mod exact;
 mod fuzz;
 mod gates;
+mod grades;
 mod helpers;
 mod hostile;
 mod http;

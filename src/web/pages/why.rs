@@ -289,7 +289,10 @@ pub(crate) fn explain(
     }
     if let Some(gr) = &r.grade {
         let note = crate::present::grade_note(gr);
-        ex.push(if note.is_empty() {
+        let vetoed_last = r.veto.is_some() && s.competition.veto == crate::domain::VetoRule::Last;
+        ex.push(if vetoed_last {
+            format!("因一票否决，等次为{}。", gr.name)
+        } else if note.is_empty() {
             format!("按总分评定等次为{}。", gr.name)
         } else {
             format!("等次为{}：{note}。", gr.name)
