@@ -8,8 +8,16 @@ Each file is written the way staff would produce it:
   2023Q2-depts.csv       UTF-8 with BOM (Excel's "CSV UTF-8"), wide layout, both department groups
   2023Q3-streets.csv     GBK with CRLF, as Chinese Excel saves "CSV (逗号分隔)", wide layout
   2023Q3-depts.xlsx      Excel workbook, wide layout
+  2023-targets.csv       the streets' annual 固定资产投资 targets (万元)
+
+Three street indicators are reported as raw figures and scored by the competition file's
+rules (固定资产投资 完成额 by 完成率 against annual target × 序时进度, 一般公共预算收入 增速 by
+功效系数法, 营商环境 有效投诉 by 扣分制): each raw figure is chosen so that its points are the
+points drawn here, checked exactly (`to_raw`).
 """
 import csv, io, random, os
+from decimal import Decimal
+from fractions import Fraction as F
 import openpyxl
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "data", "demo")
@@ -82,6 +90,46 @@ for q, (s, e, so) in data.items():
             for n, mx in inds:
                 assert 0 <= r[n] <= mx, (q, u, n, r[n])
 
+# Annual 固定资产投资 targets, 万元 (fictional).
+TARGET = dict(zip(STREETS, [360000, 240000, 300000, 200000, 260000, 420000, 280000, 320000, 180000, 220000]))
+
+def round2(x):
+    """Half away from zero to 2 decimals, as shaibang rounds points."""
+    q = x * 100
+    n = int(abs(q) + F(1, 2))
+    return F(n if q >= 0 else -n, 100)
+
+def dec(x, places):
+    s = f"{Decimal(x.numerator) / Decimal(x.denominator):.{places}f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+def to_raw(n, unit, q, v):
+    """The raw figure a street reports for indicator `n` in quarter `q` that scores `v` points
+    under data/demo/competition.toml; `None` for an indicator whose cell is its points."""
+    p = F(fmt(v))
+    if n == "固定资产投资":  # base 18 at 100 %, +0.2 per point over (cap 2), −0.3 per point under
+        t = F(TARGET[unit]) * q / 4
+        rate = F(1123, 1000) if p >= 20 else (1 + (p - 18) / F(2, 10) / 100 if p >= 18 else 1 - (18 - p) / F(3, 10) / 100)
+        raw = F(round(t * rate * 10), 10)
+        r = raw / t * 100
+        pts = min(18 + (r - 100) * F(2, 10), F(20)) if r >= 100 else max(18 - (100 - r) * F(3, 10), F(0))
+        assert round2(pts) == p, (unit, q, p, raw)
+        return dec(raw, 1)
+    if n == "一般公共预算收入":  # 功效系数: 满意值 12 %, 不允许值 −3 %, d within 60–100
+        x = F(5, 2) * p - F(51, 2) if p < 15 else F(128, 10)
+        d = min(max(60 + 40 * (x + 3) / 15, F(60)), F(100))
+        assert round2(15 * d / 100) == p, (p, x)
+        return dec(x, 2)
+    if n == "营商环境":  # 扣分制: 5 − 0.1 per 有效投诉
+        k = (5 - p) / F(1, 10)
+        assert k.denominator == 1 and k >= 0, p
+        return str(k.numerator)
+    return None
+
+def cell(n, unit, q, v, street):
+    raw = to_raw(n, unit, q, v) if street else None
+    return fmt(v) if raw is None else raw
+
 def fmt(v):
     if v is None:
         return ""
@@ -95,9 +143,9 @@ def remark(r):
         parts.append("扣分：" + PEN[r["扣分"]])
     return "；".join(parts)
 
-def wide_rows(rows, inds, units):
+def wide_rows(rows, inds, units, q=None):
     head = ["单位"] + [n for n, _ in inds] + ["加分", "扣分", "备注"]
-    body = [[u] + [fmt(rows[u][n]) for n, _ in inds] + [fmt(rows[u]["加分"]), fmt(rows[u]["扣分"]), remark(rows[u])] for u in units]
+    body = [[u] + [cell(n, u, q, rows[u][n], q is not None) for n, _ in inds] + [fmt(rows[u]["加分"]), fmt(rows[u]["扣分"]), remark(rows[u])] for u in units]
     return head, body
 
 # 2023Q1: one long file for everyone.
@@ -108,7 +156,7 @@ s, e, so = data[1]
 for rows, inds in ((s, S_IND), (e, D_IND), (so, D_IND)):
     for u, r in rows.items():
         for n, _ in inds:
-            w.writerow(["2023Q1", u, n, fmt(r[n]), ""])
+            w.writerow(["2023Q1", u, n, cell(n, u, 1, r[n], inds is S_IND), ""])
         if r["加分"]:
             w.writerow(["2023Q1", u, "加分", fmt(r["加分"]), REASONS[r["加分"]]])
         if r["扣分"]:
@@ -122,12 +170,12 @@ def write_xlsx(path, title, head, body):
     ws.append([title])
     ws.append(head)
     for row in body:
-        ws.append([float(c) if c and c.replace(".", "", 1).isdigit() else c for c in row])
+        ws.append([float(c) if c and c.lstrip("-").replace(".", "", 1).isdigit() else c for c in row])
     wb.save(path)
 
 # 2023Q2
 s, e, so = data[2]
-head, body = wide_rows(s, S_IND, STREETS)
+head, body = wide_rows(s, S_IND, STREETS, 2)
 write_xlsx(os.path.join(OUT, "2023Q2-streets.xlsx"), "2023年第二季度街道组考评得分", head, body)
 head, body1 = wide_rows(e, D_IND, ECON)
 _, body2 = wide_rows(so, D_IND, SOCIAL)
@@ -139,7 +187,7 @@ open(os.path.join(OUT, "2023Q2-depts.csv"), "wb").write(b"\xef\xbb\xbf" + buf.ge
 
 # 2023Q3
 s, e, so = data[3]
-head, body = wide_rows(s, S_IND, STREETS)
+head, body = wide_rows(s, S_IND, STREETS, 3)
 buf = io.StringIO()
 w = csv.writer(buf, lineterminator="\r\n")
 w.writerow(head)
@@ -148,4 +196,9 @@ open(os.path.join(OUT, "2023Q3-streets.csv"), "wb").write(buf.getvalue().encode(
 head, body1 = wide_rows(e, D_IND, ECON)
 _, body2 = wide_rows(so, D_IND, SOCIAL)
 write_xlsx(os.path.join(OUT, "2023Q3-depts.xlsx"), "2023年第三季度部门考评得分", head, body1 + body2)
+with open(os.path.join(OUT, "2023-targets.csv"), "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(["单位", "固定资产投资"])
+    for u in STREETS:
+        w.writerow([u, TARGET[u]])
 print("demo files written to", OUT)

@@ -232,6 +232,40 @@ export async function lobbyTests(t, browser, demo) {
     });
   }
 
+  await t.test('lobby: 等次 and a veto with its reason are on the board slides, legible', async () => {
+    const { context, page, problems } = await watchedPage(browser, { width: 1920, height: 1080 });
+    await page.goto(`${demo.base}/lobby?slides=board&seconds=3600`, { waitUntil: 'networkidle' });
+    const n = await page.locator('.slide').count();
+    let seen = null;
+    for (let i = 0; i < n && !seen; i++) {
+      await page.waitForFunction((i) => document.querySelectorAll('.slide')[i].classList.contains('current'), i);
+      seen = await page.evaluate(() => {
+        const s = document.querySelector('.slide.current');
+        const veto = s.querySelector('.veto');
+        if (!veto) return null;
+        const row = veto.closest('tr');
+        const visible = (e) => { const b = e.getBoundingClientRect(); return b.width > 0 && b.top >= 0 && b.bottom <= window.innerHeight; };
+        return {
+          unit: row.querySelector('.c-unit').textContent.trim(),
+          grade: row.querySelector('.grade').textContent.trim(),
+          vetoVisible: visible(veto),
+          grades: [...s.querySelectorAll('.grade')].filter(visible).map((g) => g.textContent.trim()),
+          foot: s.querySelector('.slide-foot').textContent,
+        };
+      });
+      if (!seen) await page.keyboard.press('ArrowRight');
+    }
+    assert(seen, 'a board slide shows the demo veto');
+    assert(seen.unit === '区交通运输局' && seen.grade === '不合格' && seen.vetoVisible, JSON.stringify(seen));
+    assert(seen.grades.filter((g) => g === '优秀').length === 1, `one 优秀 within the quota: ${seen.grades}`);
+    assert(seen.foot.includes('一票否决：区交通运输局（行业领域发生较大生产安全事故1起）'), seen.foot);
+    await checkFits(page, 'veto slide');
+    await checkLegible(page, 'veto slide');
+    await page.screenshot({ path: join(SHOTS, 'lobby-1080p-veto.png') });
+    assert(problems.length === 0, problems.join('\n'));
+    await context.close();
+  });
+
   await t.test('lobby: the reveal goes through every group, undoes, and shows operator text only while H is held', async () => {
     const { context, page, problems } = await watchedPage(browser, { width: 1920, height: 1080 });
     await page.goto(`${demo.base}/lobby/reveal`, { waitUntil: 'networkidle' });
