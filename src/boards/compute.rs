@@ -101,6 +101,15 @@ pub fn compute_group_board(
         rules_text.insert_str(0, &cumulative_rule(key));
     }
     rules_text.push_str(&veto_note(&board, &ctx.rules, view == View::Quarter));
+    if view == View::Quarter && s.competition.late_penalty.0 > 0 {
+        let due = store::deadlines(conn, period.id)?;
+        rules_text.push_str(&super::rules::late_rule(
+            &due,
+            &indicators,
+            &s.competition.zone,
+            s.competition.late_penalty,
+        ));
+    }
     if let Some((_, (_, prev_board))) = &previous {
         rules_text.push_str(&ranked_set_note(prev_board, &board));
     }
@@ -275,6 +284,15 @@ fn unit_scores(
     for &(u, i, p) in &data.scores {
         if let (Some(r), Some(c)) = (row.get(u.0), col.get(i.0)) {
             out[r].points[c] = Some(p);
+        }
+    }
+    // 逾期报送扣分: so much more 扣分 for each of the group's indicators a unit's value
+    // arrived for after its deadline (the why page itemises it).
+    if s.competition.late_penalty.0 > 0 {
+        for &(u, i) in &data.late {
+            if let (Some(r), Some(_)) = (row.get(u.0), col.get(i.0)) {
+                out[r].penalty += s.competition.late_penalty;
+            }
         }
     }
     out

@@ -117,14 +117,37 @@ fn grades_rule(rules: &GroupRules) -> String {
     t
 }
 
-/// A number as a rule states it: 90, 92.5 (no trailing zeros).
 fn plain(p: crate::domain::Points) -> String {
-    let s = p.to_string();
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
+    p.plain()
+}
+
+/// The 报送截止 and its 逾期报送扣分, when the period has a deadline that applies to the board's
+/// indicators (empty otherwise).
+pub(super) fn late_rule(
+    due: &[crate::store::Deadline],
+    indicators: &[IndicatorRow],
+    zone: &crate::domain::Zone,
+    penalty: crate::domain::Points,
+) -> String {
+    let mut parts = Vec::new();
+    for d in due {
+        match d.indicator {
+            None => parts.push(format!("报送截止时间为{}", zone.minute(d.due_at.unix()))),
+            Some(id) => {
+                if let Some(i) = indicators.iter().find(|i| i.id == id) {
+                    parts.push(format!("「{}」为{}", i.name, zone.minute(d.due_at.unix())));
+                }
+            }
+        }
     }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        "逾期报送：{}；数据晚于截止时间报送的指标，每项扣{}分，计入扣分。",
+        parts.join("，"),
+        plain(penalty)
+    )
 }
 
 /// Said under a board on which a unit has a 一票否决: who, why, and what the rule does.

@@ -108,6 +108,20 @@ pub enum Command {
     /// the correction its boards then carry).
     #[command(subcommand)]
     Veto(VetoCommand),
+    /// Set or remove a draft period's 报送截止 (the period's, or with --indicator one
+    /// indicator's), in the office's time: --at "2023-12-10 17:00".
+    Deadline {
+        #[arg(long)]
+        period: PeriodKey,
+        #[arg(long)]
+        at: Option<String>,
+        /// The indicator's name or code (names shared by groups: use the code).
+        #[arg(long)]
+        indicator: Option<String>,
+        /// Remove the deadline instead.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Publish (揭榜) a period.
     Publish { period: PeriodKey },
     /// List the periods and their status.
@@ -333,6 +347,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             quarter,
         } => import::targets(&store, &file, year, quarter),
         Command::Veto(v) => veto::run(&store, v),
+        Command::Deadline {
+            period,
+            at,
+            indicator,
+            clear,
+        } => veto::deadline(&store, period, at.as_deref(), indicator.as_deref(), clear),
         Command::Publish { period } => publish::publish(&store, period),
         Command::Verify => publish::verify(&store),
         Command::Freeze => publish::freeze(&store),

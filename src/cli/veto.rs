@@ -1,5 +1,6 @@
-//! `veto set|lift|list`: 一票否决 from the command line (it acts as a 管理员, like every
-//! command: whoever runs it holds the database file).
+//! What staff set on a period besides its scores: `veto set|lift|list` (一票否决) and
+//! `deadline` (报送截止). A command acts as a 管理员, like every command: whoever runs it holds
+//! the database file.
 
 use super::{CliError, VetoCommand};
 use crate::auth::Role;
@@ -78,5 +79,57 @@ pub fn run(store: &Store, cmd: VetoCommand) -> Result<ExitCode, CliError> {
     for l in lines {
         println!("{l}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `deadline`: sets or removes a draft period's 报送截止.
+pub fn deadline(
+    store: &Store,
+    period: crate::domain::PeriodKey,
+    at: Option<&str>,
+    indicator: Option<&str>,
+    clear: bool,
+) -> Result<ExitCode, CliError> {
+    let mut conn = store.conn()?;
+    let s = super::structure(&conn)?;
+    let ind = match indicator {
+        None => None,
+        Some(name) => {
+            let n = crate::text::normalize_name(name);
+            let found: Vec<_> = s
+                .indicators
+                .iter()
+                .filter(|i| i.code == name.trim() || crate::text::normalize_name(&i.name) == n)
+                .collect();
+            match found.as_slice() {
+                [one] => Some(one.id),
+                [] => return Err(CliError::Input(format!("指标「{name}」不存在"))),
+                _ => {
+                    return Err(CliError::Input(format!(
+                        "指标名称「{name}」有多个组别使用，请改用指标代码"
+                    )));
+                }
+            }
+        }
+    };
+    let at =
+        match (at, clear) {
+            (_, true) => None,
+            (Some(t), false) => Some(s.competition.zone.parse_local(t).ok_or_else(|| {
+                CliError::Input(format!("截止时间「{t}」应写作 2023-12-10 17:00"))
+            })?),
+            (None, false) => {
+                return Err(CliError::Input(
+                    "请用 --at 给出截止时间，或用 --clear 取消".into(),
+                ));
+            }
+        };
+    let op = super::operator();
+    crate::ops::set_deadline(&mut conn, period, ind, at, op.actor())?;
+    println!(
+        "{}的报送截止时间已{}",
+        period.label(),
+        if at.is_some() { "设定" } else { "取消" }
+    );
     Ok(ExitCode::SUCCESS)
 }

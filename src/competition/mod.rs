@@ -54,6 +54,10 @@ pub struct CompetitionHead {
     /// 流动红旗: the group's first place holds it, and the board says from whom it passed.
     #[serde(default)]
     pub red_flag: bool,
+    /// 逾期报送扣分: points deducted for each indicator whose value arrived after its 报送截止
+    /// (0, the default: lateness is only marked).
+    #[serde(default)]
+    pub late_penalty: f64,
 }
 
 fn default_progress_yellow() -> f64 {
@@ -180,6 +184,11 @@ impl CompetitionSpec {
             errs.push(format!("[competition] progress_yellow {e}"));
         }
         grades::check_grades(&spec, &mut errs);
+        if spec.competition.late_penalty != 0.0
+            && let Err(e) = exact_positive(spec.competition.late_penalty, 100)
+        {
+            errs.push(format!("[competition] late_penalty {e}"));
+        }
         if spec.competition.streak_from == 1 || spec.competition.streak_from > 20 {
             errs.push(format!(
                 "[competition] streak_from 应为 2 到 20（连续几期起标注），或 0（不标注），而不是 {}",

@@ -14,6 +14,17 @@ pub const MAX_DECIMALS: usize = 4;
 pub struct Points(pub i64);
 
 impl Points {
+    /// As a rule states a number: no trailing zeros (`90`, `0.5`, `92.25`).
+    #[must_use]
+    pub fn plain(self) -> String {
+        let s = self.to_string();
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+
     pub const ZERO: Points = Points(0);
 
     #[must_use]

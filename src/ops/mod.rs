@@ -25,7 +25,7 @@ pub use error::{OpsError, Result};
 pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
-pub use schedule::{cancel_schedule, publish_due, schedule};
+pub use schedule::{cancel_schedule, publish_due, schedule, set_deadline};
 pub use targets::{TargetChange, TargetYear, TargetsPlan, import_targets, plan_targets};
 pub use upload::{
     Checked, Confirmed, HonorsPreview, Incoming, Limits, Preview, Received, UploadKind, Uploader,

@@ -119,3 +119,54 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> Result<Vec<(PeriodKey, St
     }
     Ok(out)
 }
+
+/// Sets (`at`, Unix seconds) or removes (`None`) a draft period's 报送截止, the period's own
+/// (`indicator: None`) or one indicator's, audited. A published period's deadlines are fixed:
+/// changing them would change posted 逾期报送扣分.
+pub fn set_deadline(
+    conn: &mut Connection,
+    key: PeriodKey,
+    indicator: Option<crate::domain::IndicatorId>,
+    at: Option<i64>,
+    actor: Actor<'_>,
+) -> Result<()> {
+    Ok(store::write_tx(conn, |tx| {
+        let s = structure(tx)?;
+        let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
+        if p.status == store::PeriodStatus::Published {
+            return Err(Refusal::DeadlinePublished { period: key }.into());
+        }
+        let what = match indicator {
+            None => "报送截止时间".to_string(),
+            Some(id) => {
+                let i = s
+                    .indicators
+                    .iter()
+                    .find(|i| i.id == id)
+                    .ok_or_else(|| StoreError::from(Refusal::NoSuchIndicator { id: id.0 }))?;
+                format!("「{}」的报送截止时间", i.name)
+            }
+        };
+        store::set_deadline(
+            tx,
+            p.id,
+            indicator,
+            at.map(crate::domain::Stamp::from_unix),
+            actor.name,
+        )?;
+        let detail = match at {
+            Some(at) => format!("{}{what}设为{}", key.label(), when(tx, at)?),
+            None => format!("{}取消{what}", key.label()),
+        };
+        store::audit(
+            tx,
+            &AuditEntry {
+                actor: actor.name,
+                action: AuditAction::Deadline,
+                period: Some(key),
+                detail: &detail,
+                address: actor.address,
+            },
+        )
+    })?)
+}

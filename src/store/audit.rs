@@ -32,6 +32,8 @@ pub enum AuditAction {
     RemovePeriod,
     /// A 一票否决 set or lifted.
     Veto,
+    /// A 报送截止 set or removed.
+    Deadline,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -55,10 +57,11 @@ crate::domain::codes!("操作" AuditAction {
     OpenPeriod = "open_period",
     RemovePeriod = "remove_period",
     Veto = "veto",
+    Deadline = "deadline",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -79,6 +82,7 @@ impl AuditAction {
         AuditAction::OpenPeriod,
         AuditAction::RemovePeriod,
         AuditAction::Veto,
+        AuditAction::Deadline,
     ];
 
     #[must_use]
@@ -104,6 +108,7 @@ impl AuditAction {
             AuditAction::OpenPeriod => "新建期间",
             AuditAction::RemovePeriod => "删除空期间",
             AuditAction::Veto => "一票否决",
+            AuditAction::Deadline => "报送截止",
         }
     }
 }

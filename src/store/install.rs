@@ -14,8 +14,8 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     let c = &spec.competition;
     tx.execute(
         "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
-             progress_yellow, veto_rule, streak_from, red_flag)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             progress_yellow, veto_rule, streak_from, red_flag, late_penalty)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         rusqlite::params![
             &c.name,
             c.year,
@@ -28,6 +28,11 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             spec.veto_rule(),
             c.streak_from,
             c.red_flag,
+            if c.late_penalty == 0.0 {
+                0
+            } else {
+                CompetitionSpec::points(c.late_penalty).0
+            },
         ],
     )?;
     let comp = tx.last_insert_rowid();

@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod codec;
+mod deadline;
 mod install;
 mod lobby;
 mod rollback;
@@ -30,6 +31,7 @@ pub use audit::{
     AuditAction, AuditEntry, AuditFilter, AuditRow, HONORS_CORRECTION, audit, audit_entries,
     honors_corrected,
 };
+pub use deadline::{Deadline, deadlines, late_values, set_deadline};
 pub use install::install_structure;
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
@@ -198,6 +200,10 @@ pub enum Refusal {
     LastAdmin,
     #[error("{errors}")]
     ImportRefused { errors: String },
+    #[error("{}已揭榜：报送截止时间只能在揭榜前设定或修改", .period.label())]
+    DeadlinePublished { period: PeriodKey },
+    #[error("指标 #{id} 不存在")]
+    NoSuchIndicator { id: i64 },
     #[error("单位「{name}」不存在")]
     NoSuchUnit { name: String },
     #[error("{}「{unit}」没有生效的一票否决", .period.label())]

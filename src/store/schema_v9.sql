@@ -8,6 +8,21 @@ ALTER TABLE competition ADD COLUMN veto_rule TEXT NOT NULL DEFAULT 'last'
 ALTER TABLE competition ADD COLUMN streak_from INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE competition ADD COLUMN red_flag INTEGER NOT NULL DEFAULT 0;
 
+-- 逾期报送扣分: points deducted per indicator a unit's value arrived for after the deadline
+-- (1/10000; 0: lateness is only marked).
+ALTER TABLE competition ADD COLUMN late_penalty INTEGER NOT NULL DEFAULT 0;
+
+-- 报送截止: a period's deadline (indicator_id 0) and an indicator's own where the rules differ.
+-- A value arrived late when the first batch that wrote it came after its deadline.
+CREATE TABLE report_deadline (
+    period_id    INTEGER NOT NULL REFERENCES period(id),
+    indicator_id INTEGER NOT NULL DEFAULT 0,
+    due_at       TEXT NOT NULL,
+    set_by       TEXT NOT NULL,
+    set_at       TEXT NOT NULL,
+    PRIMARY KEY (period_id, indicator_id)
+);
+
 -- 等次 bands, top first; the last has no lower bound. A scheme per year (issue 19) gives
 -- each year its own rows.
 CREATE TABLE grade (

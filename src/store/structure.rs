@@ -32,6 +32,8 @@ pub struct CompetitionRow {
     pub streak_from: u32,
     /// 流动红旗 on the boards.
     pub red_flag: bool,
+    /// 逾期报送扣分 per late indicator (zero: lateness only marked).
+    pub late_penalty: Points,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,7 +250,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     let competition = conn
         .query_row(
             "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow,
-                    veto_rule, streak_from, red_flag
+                    veto_rule, streak_from, red_flag, late_penalty
              FROM competition
              ORDER BY id LIMIT 1",
             [],
@@ -265,6 +267,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     veto: r.get(8)?,
                     streak_from: r.get(9)?,
                     red_flag: r.get(10)?,
+                    late_penalty: Points(r.get(11)?),
                     grades: Vec::new(),
                     // A stored zone that is not known is an error, never a silent default.
                     zone: zone.parse().map_err(|e| {

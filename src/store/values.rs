@@ -87,6 +87,8 @@ pub struct PeriodValues {
     pub targets: Vec<(u8, UnitId, IndicatorId, Points)>,
     /// 一票否决 in force, with its reason.
     pub vetoes: HashMap<UnitId, String>,
+    /// Values that arrived after their 报送截止 (逾期报送).
+    pub late: Vec<(UnitId, IndicatorId)>,
 }
 
 pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<PeriodValues> {
@@ -129,6 +131,10 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
     while let Some(r) = rows.next()? {
         v.vetoes.insert(r.get(0)?, r.get(1)?);
     }
+    v.late = super::late_values(conn, period_id)?
+        .into_iter()
+        .map(|(u, i, _)| (u, i))
+        .collect();
     Ok(v)
 }
 

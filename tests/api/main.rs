@@ -7,6 +7,7 @@ mod boards;
 mod clerk;
 mod cli;
 mod correctness;
+mod deadlines;
 mod exact;
 mod fuzz;
 mod gates;

@@ -18,6 +18,7 @@ mod pages;
 pub mod passwords;
 mod periods;
 mod preview;
+mod progress;
 mod publish;
 mod targets;
 mod upload;
@@ -173,7 +174,8 @@ admin_routes! {
     form "/admin/periods/{period}/schedule/cancel" => periods::cancel, Some(Role::Admin);
     form "/admin/periods/{period}/remove" => periods::remove, Some(Role::Admin);
     form "/admin/periods" => periods::open, Some(Role::Staff);
-    get "/admin/periods/{period}/progress" => periods::progress, Some(Role::Provider);
+    get "/admin/periods/{period}/progress" => progress::progress, Some(Role::Provider);
+    form "/admin/periods/{period}/deadline" => progress::deadline, Some(Role::Staff);
     get "/admin/periods/{period}/boards/{group}" => periods::draft_board, Some(Role::Staff);
     get "/admin/periods/{period}/boards/{group}/why/{unit}" => periods::draft_why, Some(Role::Staff);
     get "/admin/batches" => periods::batches, Some(Role::Admin);

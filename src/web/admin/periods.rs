@@ -1,4 +1,4 @@
-//! Per-period work: scheduling 揭榜, the 报送进度 matrix, draft boards for staff; import
+//! Per-period work: scheduling 揭榜, draft boards for staff (the 报送进度 matrix: `progress`); import
 //! batches and their rollback; which provider reports each indicator.
 
 use super::Staff;
@@ -13,7 +13,7 @@ use askama::Template;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
+pub(super) fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
     PeriodKey::parse(raw).ok_or_else(|| AppError::NotFound(format!("期间「{raw}」不存在")))
 }
 
@@ -94,102 +94,6 @@ pub(super) async fn cancel(
     })
     .await?;
     Ok(back("/admin?msg=cancelled"))
-}
-
-pub struct ProgressRow {
-    pub indicator: String,
-    pub provider: String,
-    pub cells: String,
-    pub state: &'static str,
-    pub css: &'static str,
-    pub who: String,
-    pub when: String,
-}
-
-pub struct ProgressGroup {
-    pub name: String,
-    pub units: usize,
-    pub rows: Vec<ProgressRow>,
-    pub complete: bool,
-}
-
-#[derive(Template)]
-#[template(path = "admin/progress.html")]
-struct ProgressPage {
-    title: String,
-    me: Me,
-    period: String,
-    groups: Vec<ProgressGroup>,
-    complete: bool,
-}
-
-pub(super) async fn progress(
-    state: web::Data<AppState>,
-    staff: Staff,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let key = period_of(&path)?;
-    let (s, cells) = blocking(&state, move |conn| {
-        let s = store::load_structure(conn)?
-            .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
-        let p = s
-            .period(key)
-            .ok_or_else(|| AppError::NotFound(format!("期间{key}还没有任何数据")))?;
-        let cells = store::progress(conn, p.id)?;
-        Ok((s, cells))
-    })
-    .await?;
-    let by: HashMap<_, _> = cells
-        .iter()
-        .map(|c| ((c.group_id, c.indicator_id), c))
-        .collect();
-    let groups: Vec<ProgressGroup> = s
-        .groups
-        .iter()
-        .map(|g| {
-            let units = s.units.iter().filter(|u| u.group_id == g.id).count();
-            let rows: Vec<ProgressRow> = s
-                .group_indicators(g.id)
-                .into_iter()
-                .map(|i| {
-                    let c = by.get(&(g.id, i.id));
-                    let n = c.map_or(0, |c| c.units as usize);
-                    let (state, css) = if n == 0 {
-                        ("未报送", "missing")
-                    } else if n < units {
-                        ("部分报送", "partial")
-                    } else {
-                        ("已报送", "done")
-                    };
-                    ProgressRow {
-                        indicator: i.name.clone(),
-                        provider: i.provider.clone().unwrap_or_else(|| "（未指定）".into()),
-                        cells: format!("{n}/{units}"),
-                        state,
-                        css,
-                        who: c.map(|c| c.actors.clone()).unwrap_or_default(),
-                        when: c
-                            .and_then(|c| c.last_at)
-                            .map(|t| s.competition.zone.show(t))
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            ProgressGroup {
-                name: g.name.clone(),
-                units,
-                complete: rows.iter().all(|r| r.css == "done"),
-                rows,
-            }
-        })
-        .collect();
-    page(&ProgressPage {
-        title: format!("{}报送进度", key.label()),
-        me: Me::of(&staff),
-        period: key.label(),
-        complete: groups.iter().all(|g| g.complete),
-        groups,
-    })
 }
 
 #[derive(Template)]

@@ -276,6 +276,27 @@ pub(crate) fn explain(
             r.tier.label()
         ));
     }
+    if view == View::Quarter && s.competition.late_penalty.0 > 0 {
+        let late: Vec<String> = store::late_values(conn, period)?
+            .into_iter()
+            .filter(|(u, _, _)| *u == r.unit_id)
+            .filter_map(|(_, i, _)| {
+                b.indicators
+                    .iter()
+                    .find(|x| x.id == i)
+                    .map(|x| format!("「{}」", x.name))
+            })
+            .collect();
+        if !late.is_empty() {
+            let p = s.competition.late_penalty;
+            ex.push(format!(
+                "逾期报送扣分{}：{}的数据晚于报送截止时间报送，每项扣{}分，已计入扣分。",
+                crate::domain::Points(p.0 * late.len() as i64),
+                late.join(""),
+                p.plain()
+            ));
+        }
+    }
     if let Some(v) = &r.veto {
         ex.push(format!(
             "本单位被一票否决（{v}）。{}",
