@@ -38,11 +38,15 @@ pub struct PreviewRow {
 }
 
 impl PreviewRow {
-    /// The unit's rank, 红榜/黑榜 place or total changes.
+    /// The unit's rank, 红榜/黑榜 place, 等次, veto or total changes.
     #[must_use]
     pub fn changed(&self) -> bool {
         self.before.as_ref().is_none_or(|b| {
-            b.rank != self.after.rank || b.tier != self.after.tier || b.total != self.after.total
+            b.rank != self.after.rank
+                || b.tier != self.after.tier
+                || b.total != self.after.total
+                || b.grade.as_ref().map(|g| &g.name) != self.after.grade.as_ref().map(|g| &g.name)
+                || b.veto != self.after.veto
         })
     }
 }

@@ -55,6 +55,23 @@ impl Marks {
     }
 }
 
+/// A unit's standing in one cell, for a before/after table: 「红榜、优秀」, 「黑榜、不合格、一票否决」.
+#[must_use]
+pub fn standing(r: &BoardRow) -> String {
+    use crate::present::TierText;
+    let mut parts: Vec<&str> = Vec::new();
+    if !r.tier.label().is_empty() {
+        parts.push(r.tier.label());
+    }
+    if let Some(g) = &r.grade {
+        parts.push(&g.name);
+    }
+    if r.veto.is_some() {
+        parts.push("一票否决");
+    }
+    parts.join("、")
+}
+
 /// The vetoes of a board for a footer line: 「 · 一票否决：区交通运输局（原因）」, or empty.
 #[must_use]
 pub fn vetoes_short(b: &crate::ranking::Board) -> String {

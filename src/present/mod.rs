@@ -10,7 +10,7 @@ use crate::store::PeriodStatus;
 use serde::Serialize;
 
 mod marks;
-pub use marks::{Marks, grade_note, vetoes_short};
+pub use marks::{Marks, grade_note, standing, vetoes_short};
 
 /// How a movement is written and styled.
 pub trait ChangeText {

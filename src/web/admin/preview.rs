@@ -5,7 +5,7 @@
 use super::pages::{Me, page};
 use crate::import::ImportError;
 use crate::ops::{GroupPreview, Preview};
-use crate::present::{ChangeText, TierText};
+use crate::present::ChangeText;
 use crate::store;
 use crate::web::AppError;
 use actix_web::HttpResponse;
@@ -67,8 +67,8 @@ pub(super) fn group_view(
                 before_tier: r
                     .before
                     .as_ref()
-                    .map_or(String::new(), |b| b.tier.label().to_string()),
-                after_tier: a.tier.label().to_string(),
+                    .map_or(String::new(), crate::present::standing),
+                after_tier: crate::present::standing(a),
                 movement: a.change.label(),
                 changed: r.changed(),
             }
