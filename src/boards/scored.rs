@@ -90,9 +90,15 @@ fn score_column(
     raw: &[(UnitId, Option<Points>)],
     targets: &Targets,
     quarter: u8,
+    details: &[store::DetailRow],
 ) -> Option<Column> {
     let sc = i.scoring.as_ref()?;
     let rule = sc.rule(group)?.clone();
+    if sc.list {
+        let inputs = list_inputs(&rule, i.id, raw, details);
+        let scored = scoring::score(&rule, &inputs);
+        return Some((rule, vec![None; raw.len()], scored));
+    }
     let used: Vec<Option<TargetUsed>> = raw
         .iter()
         .map(|&(u, _)| target(targets, u, i, quarter, sc.cumulative))
@@ -127,6 +133,52 @@ fn score_column(
     Some((rule, used, scored))
 }
 
+/// The inputs of an indicator scored from a 明细清单: without a list for the period every
+/// unit is missing (数据缺失); with one, a unit's items or events (none: nothing to add or
+/// deduct).
+fn list_inputs(
+    rule: &Rule,
+    indicator: IndicatorId,
+    units: &[(UnitId, Option<Points>)],
+    details: &[store::DetailRow],
+) -> Vec<Input> {
+    let mine: Vec<&store::DetailRow> = details
+        .iter()
+        .filter(|d| d.indicator == indicator)
+        .collect();
+    units
+        .iter()
+        .map(|&(u, _)| {
+            if mine.is_empty() {
+                return Input::Missing;
+            }
+            let rows = mine.iter().filter(|d| d.unit == u);
+            match &rule.method {
+                scoring::Method::Items { .. } => Input::Items(
+                    rows.map(|d| scoring::Item {
+                        category: d.category.clone(),
+                        achievement: d.name.clone(),
+                        level: d.level.clone(),
+                    })
+                    .collect(),
+                ),
+                _ => {
+                    // Events of a kind listed on several lines count together.
+                    let mut counts: Vec<(String, Ratio)> = Vec::new();
+                    for d in rows {
+                        let n = Ratio::from_points(d.count);
+                        match counts.iter_mut().find(|(k, _)| *k == d.category) {
+                            Some((_, c)) => *c = c.checked_add(n).unwrap_or(*c),
+                            None => counts.push((d.category.clone(), n)),
+                        }
+                    }
+                    Input::Counts(counts)
+                }
+            }
+        })
+        .collect()
+}
+
 fn targets_of(data: &PeriodValues) -> Targets {
     data.targets
         .iter()
@@ -151,7 +203,9 @@ pub(super) fn apply(
     for (c, i) in indicators.iter().enumerate() {
         let raw: Vec<(UnitId, Option<Points>)> =
             units.iter().map(|u| (u.unit_id, u.points[c])).collect();
-        let Some((_, _, scored)) = score_column(group.id, i, &raw, &targets, quarter) else {
+        let Some((_, _, scored)) =
+            score_column(group.id, i, &raw, &targets, quarter, &data.details)
+        else {
             continue;
         };
         match scored {
@@ -213,7 +267,8 @@ pub fn explain_group(
             .iter()
             .map(|u| (u.id, values.get(&(u.id, i.id)).copied()))
             .collect();
-        let Some((rule, used, Ok(scored))) = score_column(group, i, &raw, &targets, key.quarter)
+        let Some((rule, used, Ok(scored))) =
+            score_column(group, i, &raw, &targets, key.quarter, &data.details)
         else {
             continue;
         };

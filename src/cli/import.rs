@@ -153,3 +153,20 @@ pub fn targets(store: &Store, file: &Path, year: i32, quarter: u8) -> Result<Exi
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn details(
+    store: &Store,
+    file: &Path,
+    period: crate::domain::PeriodKey,
+) -> Result<ExitCode, CliError> {
+    let bytes = std::fs::read(file)?;
+    let n = crate::ops::import_details(
+        &mut *store.conn()?,
+        &bytes,
+        &file_name(file),
+        period,
+        super::operator().actor(),
+    )?;
+    println!("已导入{}明细清单{n}条", period.label());
+    Ok(ExitCode::SUCCESS)
+}

@@ -83,6 +83,13 @@ pub enum Command {
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=4))]
         quarter: u8,
     },
+    /// Import a 明细清单 for a draft period: 加分 items (单位, 指标, 类别, 事项, 级别) or 扣分制
+    /// events (单位, 指标, 类别, 起数); it replaces the period's list of each indicator named.
+    Details {
+        file: PathBuf,
+        #[arg(long)]
+        period: PeriodKey,
+    },
     /// Create or update a lobby playlist, shown at /lobby/NAME.
     Playlist {
         name: String,
@@ -353,6 +360,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             indicator,
             clear,
         } => veto::deadline(&store, period, at.as_deref(), indicator.as_deref(), clear),
+        Command::Details { file, period } => import::details(&store, &file, period),
         Command::Publish { period } => publish::publish(&store, period),
         Command::Verify => publish::verify(&store),
         Command::Freeze => publish::freeze(&store),

@@ -29,6 +29,8 @@ pub struct CatalogIndicator {
     pub raw: bool,
     /// The raw figure is a count of events (扣分制): never below 0.
     pub count: bool,
+    /// Scored from a 明细清单, never from a cell.
+    pub list: bool,
     /// Indices into the catalog's groups.
     pub groups: Vec<usize>,
     /// Who reports it (报送单位), if assigned.
@@ -281,6 +283,7 @@ mod tests {
             max: Points::from_int(20),
             raw: false,
             count: false,
+            list: false,
             groups: vec![0],
             provider: Some("区统计局".into()),
         }];

@@ -16,6 +16,7 @@ pub const METHODS: &[(&str, &str)] = &[
     ("ladder", "按位次赋分"),
     ("average", "与组内平均值比较计分"),
     ("deduction", "扣分制"),
+    ("items", "按加分事项计分"),
 ];
 
 /// A method's numbers; which ones a method needs is checked by `rule`.
@@ -71,6 +72,18 @@ pub struct MethodParams {
     pub per_event: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+    /// 扣分制 by a list of events: points per event of each kind (一般事故 = 2, 较大事故 = 5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<std::collections::BTreeMap<String, f64>>,
+    /// 加分 items: points by level (国家级 = 3, 省级 = 2, 市级 = 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<std::collections::BTreeMap<String, f64>>,
+    /// 加分 items: at most so many points per category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caps: Option<std::collections::BTreeMap<String, f64>>,
+    /// 加分 items: at most so many in all (default: the indicator's max).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_cap: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<f64>,
 }
@@ -104,6 +117,32 @@ fn non_negative(what: &str, v: Option<f64>) -> Result<Ratio, String> {
         return Err(format!("{what} 不应为负数"));
     }
     Ok(r)
+}
+
+/// Named numbers (`{ 国家级 = 3 }`), each ≥ 0, names not blank.
+fn named(
+    what: &str,
+    map: &std::collections::BTreeMap<String, f64>,
+) -> Result<Vec<(String, Ratio)>, String> {
+    if map.is_empty() {
+        return Err(format!("{what} 不能为空"));
+    }
+    map.iter()
+        .map(|(k, v)| {
+            let k = k.trim();
+            if k.is_empty() {
+                return Err(format!("{what} 的名称不能为空"));
+            }
+            Ok((k.to_string(), non_negative(what, Some(*v))?))
+        })
+        .collect()
+}
+
+/// Whether the method scores from a 明细清单 (加分 items, 扣分制 by kinds) rather than one
+/// value per cell.
+#[must_use]
+pub fn uses_list(method: &str, p: &MethodParams) -> bool {
+    method == "items" || (method == "deduction" && p.kinds.is_some())
 }
 
 /// The scoring rule of an indicator (`max` its full points) in a group, or why the file's
@@ -219,18 +258,38 @@ pub fn rule(
                 cap,
             }
         }
-        // One kind of event per cell: the cell is its count.
+        // One kind of event per cell (the cell is its count), or kinds from a 明细清单.
         "deduction" => Method::Deduction {
             base: p.base.map_or(Ok(max_r), |b| exact("base", b))?,
-            per_kind: vec![(
-                p.event
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|e| !e.is_empty())
-                    .unwrap_or("事件")
-                    .to_string(),
-                non_negative("per_event", p.per_event)?,
-            )],
+            per_kind: match (&p.kinds, p.per_event) {
+                (Some(_), Some(_)) => {
+                    return Err(
+                        "扣分制请只写 per_event（每格填起数）或 kinds（按明细清单分类扣分）之一"
+                            .into(),
+                    );
+                }
+                (Some(kinds), None) => named("kinds", kinds)?,
+                (None, per_event) => vec![(
+                    p.event
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|e| !e.is_empty())
+                        .unwrap_or("事件")
+                        .to_string(),
+                    non_negative("per_event", per_event)?,
+                )],
+            },
+        },
+        "items" => Method::Items {
+            levels: named(
+                "levels",
+                p.levels.as_ref().ok_or("缺少参数 levels（各级别的分值）")?,
+            )?,
+            category_caps: p
+                .caps
+                .as_ref()
+                .map_or(Ok(Vec::new()), |c| named("caps", c))?,
+            total_cap: Some(p.total_cap.map_or(Ok(max_r), |t| exact("total_cap", t))?),
         },
         other => {
             return Err(format!(

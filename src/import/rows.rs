@@ -221,6 +221,17 @@ impl Planner<'_> {
             super::Target::Indicator(i) => Some(i as usize),
             _ => None,
         };
+        if let Some(i) = indicator
+            && self.catalog.indicators[i].list
+        {
+            self.errors.push(ImportError::Refused {
+                reason: format!(
+                    "{at}「{}」：该指标按明细清单（加分或扣分事项）计分，不在得分表中填报；请删除此列，用明细清单导入",
+                    crate::text::clip(column)
+                ),
+            });
+            return false;
+        }
         let Err(why) = self.catalog.may_write(indicator) else {
             return true;
         };

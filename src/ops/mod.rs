@@ -6,6 +6,7 @@
 
 mod accounts;
 mod compare;
+mod details;
 mod error;
 mod import;
 mod publish;
@@ -21,6 +22,7 @@ pub use accounts::{
     set_disabled, set_password, set_role, unlock_account,
 };
 pub use compare::{ComputedCell, GroupPreview, PreviewRow};
+pub use details::{import_details, plan_details};
 pub use error::{OpsError, Result};
 pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};

@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod codec;
 mod deadline;
+mod details;
 mod install;
 mod lobby;
 mod rollback;
@@ -32,6 +33,7 @@ pub use audit::{
     honors_corrected,
 };
 pub use deadline::{Deadline, deadlines, late_values, set_deadline};
+pub use details::{DetailRow, load_details, save_details};
 pub use install::install_structure;
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,

@@ -113,9 +113,9 @@ pub fn rollback_batch(tx: &Connection, batch: i64, reason: &str, actor: &str) ->
         [batch],
         |r| r.get(0),
     )?;
-    if layout == "rollback" || layout == "targets" {
+    if layout == "rollback" || layout == "targets" || layout == "details" {
         // Undoing a rollback would be a rollback of a rollback: import the file again instead.
-        // Targets are set again by a new targets file.
+        // Targets and 明细清单 are set again by a new file.
         return Err(Refusal::NothingToRollBack { batch }.into());
     }
     if let Some(by) = tx

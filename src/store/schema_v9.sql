@@ -23,6 +23,24 @@ CREATE TABLE report_deadline (
     PRIMARY KEY (period_id, indicator_id)
 );
 
+-- 明细清单: the items an indicator scores from a list rather than one value per cell — 加分
+-- items (category, achievement, level) and 扣分制 events by kind (category = kind, count).
+-- A new list for a period and indicator replaces the old one, whose rows are kept with the
+-- batch that replaced them.
+CREATE TABLE score_detail (
+    id           INTEGER PRIMARY KEY,
+    period_id    INTEGER NOT NULL REFERENCES period(id),
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    indicator_id INTEGER NOT NULL REFERENCES indicator(id),
+    category     TEXT NOT NULL,
+    name         TEXT NOT NULL DEFAULT '',
+    level        TEXT NOT NULL DEFAULT '',
+    count        INTEGER NOT NULL DEFAULT 10000,   -- 1/10000, like scores
+    batch_id     INTEGER NOT NULL REFERENCES import_batch(id),
+    replaced_by  INTEGER REFERENCES import_batch(id)
+);
+CREATE INDEX score_detail_current ON score_detail(period_id, indicator_id) WHERE replaced_by IS NULL;
+
 -- 等次 bands, top first; the last has no lower bound. A scheme per year (issue 19) gives
 -- each year its own rows.
 CREATE TABLE grade (

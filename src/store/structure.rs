@@ -73,6 +73,8 @@ pub struct IndicatorScoring {
     pub measure: Option<String>,
     pub cumulative: bool,
     pub rules: Vec<(GroupId, crate::scoring::Rule)>,
+    /// Scored from a 明细清单 (加分 items, 扣分制 by kinds), not one value per cell.
+    pub list: bool,
 }
 
 impl IndicatorScoring {
@@ -238,6 +240,7 @@ impl Structure {
                     max: i.max,
                     raw: i.scoring.is_some(),
                     count: i.scoring.as_ref().is_some_and(|s| s.method == "deduction"),
+                    list: i.scoring.as_ref().is_some_and(|s| s.list),
                     groups: i.groups.iter().map(|&g| group_index(g)).collect(),
                 })
                 .collect(),
@@ -350,7 +353,10 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
         .into_iter()
         .map(|(mut i, method, params, measure, decimals, cumulative)| {
             if method != "direct" {
+                let list = serde_json::from_str::<crate::competition::MethodParams>(&params)
+                    .is_ok_and(|p| crate::competition::method::uses_list(&method, &p));
                 i.scoring = Some(IndicatorScoring {
+                    list,
                     method: method.clone(),
                     measure,
                     cumulative,

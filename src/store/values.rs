@@ -89,6 +89,8 @@ pub struct PeriodValues {
     pub vetoes: HashMap<UnitId, String>,
     /// Values that arrived after their 报送截止 (逾期报送).
     pub late: Vec<(UnitId, IndicatorId)>,
+    /// The 明细清单 of indicators scored from a list.
+    pub details: Vec<super::DetailRow>,
 }
 
 pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<PeriodValues> {
@@ -131,6 +133,7 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
     while let Some(r) = rows.next()? {
         v.vetoes.insert(r.get(0)?, r.get(1)?);
     }
+    v.details = super::load_details(conn, period_id)?;
     v.late = super::late_values(conn, period_id)?
         .into_iter()
         .map(|(u, i, _)| (u, i))

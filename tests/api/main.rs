@@ -8,6 +8,7 @@ mod clerk;
 mod cli;
 mod correctness;
 mod deadlines;
+mod details;
 mod exact;
 mod fuzz;
 mod gates;

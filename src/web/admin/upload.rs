@@ -139,6 +139,8 @@ pub(super) async fn template(
             .group_indicators(group)
             .into_iter()
             .filter(|i| provider.is_none() || i.provider == provider)
+            // An indicator scored from a 明细清单 has no cell in a score file.
+            .filter(|i| i.scoring.as_ref().is_none_or(|sc| !sc.list))
             .map(|i| i.name.clone())
             .collect();
         let units: Vec<String> = s
