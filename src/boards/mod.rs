@@ -83,8 +83,17 @@ pub fn group_board(
     if period.status == PeriodStatus::Published
         && let Some(snap) = store::load_snapshot(conn, period.id, group.id, view)?
     {
-        let indicators: Vec<IndicatorRow> =
+        let mut indicators: Vec<IndicatorRow> =
             s.group_indicators(group.id).into_iter().cloned().collect();
+        // A posted board explains its points by the rules it was computed with.
+        if let Some(posted) = &snap.scoring {
+            for i in &mut indicators {
+                match posted.iter().find(|p| p.indicator == i.id) {
+                    Some(p) => i.with_posted_rule(group.id, p)?,
+                    None => i.scoring = None,
+                }
+            }
+        }
         if indicators
             .iter()
             .map(|i| i.id)

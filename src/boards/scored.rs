@@ -227,15 +227,18 @@ pub(super) fn apply(
 }
 
 /// How `unit`'s computed indicators were scored in `key`'s quarter: its raw value, target,
-/// rule and working, computed from the stored raw values and targets as the board was.
+/// rule and working, computed from the stored raw values and targets by the `indicators`'
+/// rules — a posted board's as posted (`GroupBoard::indicators`), a draft's as they stand.
 pub fn explain(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
     group: GroupId,
+    indicators: &[IndicatorRow],
     unit: UnitId,
 ) -> store::Result<Vec<Explained>> {
-    Ok(explain_group(conn, s, key, group)?
+    let indicators: Vec<&IndicatorRow> = indicators.iter().collect();
+    Ok(explain_with(conn, s, key, group, &indicators)?
         .into_iter()
         .find(|(u, _)| *u == unit)
         .map(|(_, e)| e)
@@ -249,10 +252,19 @@ pub fn explain_group(
     key: PeriodKey,
     group: GroupId,
 ) -> store::Result<Vec<(UnitId, Vec<Explained>)>> {
+    explain_with(conn, s, key, group, &s.group_indicators(group))
+}
+
+fn explain_with(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group: GroupId,
+    indicators: &[&IndicatorRow],
+) -> store::Result<Vec<(UnitId, Vec<Explained>)>> {
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
-    let indicators = s.group_indicators(group);
     if indicators.iter().all(|i| i.scoring.is_none()) {
         return Ok(Vec::new());
     }

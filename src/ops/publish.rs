@@ -77,7 +77,13 @@ pub(super) fn save(
     cause: &SnapshotCause<'_>,
 ) -> store::Result<bool> {
     let ids: Vec<IndicatorId> = b.indicators.iter().map(|i| i.id).collect();
+    let scoring: Vec<store::PostedRule> = b
+        .indicators
+        .iter()
+        .filter_map(|i| i.posted_rule(group_id))
+        .collect();
     let new = NewSnapshot {
+        scoring: &scoring,
         period_id,
         group_id,
         view,

@@ -112,12 +112,28 @@ fn board_differences(posted: &crate::ranking::Board, now: &crate::ranking::Board
                 }
                 t
             };
-            out.push(format!(
-                "「{}」等次已揭榜为{}，按现有数据和规则为{}",
-                a.name,
-                g(a),
-                g(b)
-            ));
+            let (ga, gb) = (g(a), g(b));
+            if ga == gb {
+                // The same band, decided differently (a quota's note).
+                let note = |r: &crate::ranking::BoardRow| {
+                    r.grade
+                        .as_ref()
+                        .map(crate::present::grade_note)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "按总分评定".into())
+                };
+                out.push(format!(
+                    "「{}」等次均为{ga}，但评定依据已揭榜为「{}」，按现有数据和规则为「{}」",
+                    a.name,
+                    note(a),
+                    note(b)
+                ));
+            } else {
+                out.push(format!(
+                    "「{}」等次已揭榜为{ga}，按现有数据和规则为{gb}",
+                    a.name
+                ));
+            }
         } else if a != *b {
             out.push(format!(
                 "「{}」名次与总分相同，但明细（指标得分、并列或变化）不同",

@@ -53,8 +53,8 @@ pub use staging::{
     stage_import,
 };
 pub use structure::{
-    CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Structure, UnitRow,
-    load_structure, office_zone,
+    CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, PostedRule, Structure,
+    UnitRow, load_structure, office_zone,
 };
 pub use uploads::{
     MAX_PENDING_UPLOAD_BYTES, NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed,

@@ -70,3 +70,6 @@ CREATE UNIQUE INDEX veto_current ON veto(period_id, unit_id) WHERE lifted_at IS 
 ALTER TABLE board_snapshot_row ADD COLUMN grade TEXT;
 ALTER TABLE board_snapshot_row ADD COLUMN veto TEXT;
 ALTER TABLE board_snapshot_row ADD COLUMN streaks TEXT;
+-- And the rule of each computed indicator (method, numbers, decimals) it was computed with
+-- (JSON; NULL on a board posted before this version).
+ALTER TABLE board_snapshot ADD COLUMN scoring TEXT;

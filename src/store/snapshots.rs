@@ -17,6 +17,8 @@ pub struct NewSnapshot<'a> {
     pub indicator_ids: &'a [IndicatorId],
     pub rules_text: &'a str,
     pub board: &'a Board,
+    /// The rules of the computed indicators it was computed with.
+    pub scoring: &'a [super::PostedRule],
 }
 
 /// Why a snapshot was written.
@@ -36,6 +38,9 @@ pub struct Snapshot {
     pub indicator_ids: Vec<IndicatorId>,
     pub rules_text: String,
     pub board: Board,
+    /// The computed indicators' rules as posted; `None` for a board posted before they were
+    /// kept.
+    pub scoring: Option<Vec<super::PostedRule>>,
 }
 
 /// When and why a snapshot was written.
@@ -83,8 +88,8 @@ pub fn save_snapshot(
     }
     conn.execute(
         "INSERT INTO board_snapshot (period_id, group_id, view, compared_with, indicator_ids,
-             rules_text, reason, batch_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             rules_text, reason, batch_id, created_at, scoring)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             new.period_id,
             new.group_id,
@@ -95,6 +100,8 @@ pub fn save_snapshot(
             cause.reason,
             cause.batch_id,
             now,
+            serde_json::to_string(new.scoring)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
         ],
     )?;
     let id = conn.last_insert_rowid();
@@ -155,7 +162,8 @@ pub fn load_snapshot(
         .prepare_cached(
             "SELECT id, compared_with, indicator_ids, rules_text, reason, batch_id, created_at,
                  EXISTS (SELECT 1 FROM board_snapshot o WHERE o.period_id = ?1
-                     AND o.group_id = ?2 AND o.view = ?3 AND o.superseded_at IS NOT NULL)
+                     AND o.group_id = ?2 AND o.view = ?3 AND o.superseded_at IS NOT NULL),
+                 scoring
              FROM board_snapshot
              WHERE period_id = ?1 AND group_id = ?2 AND view = ?3 AND superseded_at IS NULL",
         )?
@@ -171,12 +179,22 @@ pub fn load_snapshot(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, bool>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .optional()?;
-    let Some((meta, compared_with, indicator_ids, rules_text, supersedes)) = head else {
+    let Some((meta, compared_with, indicator_ids, rules_text, supersedes, scoring)) = head else {
         return Ok(None);
     };
+    // A stored rule that does not read back is a damaged database, said as such.
+    let scoring: Option<Vec<super::PostedRule>> = scoring
+        .map(|t| serde_json::from_str(&t))
+        .transpose()
+        .map_err(|e| {
+            super::StoreError::Io(std::io::Error::other(format!(
+                "榜单快照的计分规则有误：{e}"
+            )))
+        })?;
     let indicator_ids: Vec<IndicatorId> = split(&indicator_ids);
     let n = indicator_ids.len();
     let mut stmt = conn.prepare_cached(
@@ -246,6 +264,7 @@ pub fn load_snapshot(
         indicator_ids,
         rules_text,
         board: Board { rows },
+        scoring,
     }))
 }
 

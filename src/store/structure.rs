@@ -75,6 +75,8 @@ pub struct IndicatorScoring {
     pub rules: Vec<(GroupId, crate::scoring::Rule)>,
     /// Scored from a 明细清单 (加分 items, 扣分制 by kinds), not one value per cell.
     pub list: bool,
+    /// Each group's method numbers as stored (JSON), what a posted board keeps.
+    pub params: Vec<(GroupId, String)>,
 }
 
 impl IndicatorScoring {
@@ -362,6 +364,7 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                     cumulative,
                     // Filled below, once the groups are known.
                     rules: vec![(GroupId(0), stored_rule(&i, &method, &params, decimals)?)],
+                    params: vec![(GroupId(0), params)],
                 });
             }
             Ok(i)
@@ -385,7 +388,8 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             continue;
         };
         if let Some(sc) = &mut i.scoring {
-            let Some((_, default)) = sc.rules.pop() else {
+            let (Some((_, default)), Some((_, default_params))) = (sc.rules.pop(), sc.params.pop())
+            else {
                 continue;
             };
             let overrides: Vec<(GroupId, String)> = own
@@ -393,11 +397,15 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
                 .collect::<rusqlite::Result<_>>()?;
             let decimals = default.decimals;
             for &g in &i.groups {
-                let rule = match overrides.iter().find(|(o, _)| *o == g) {
-                    Some((_, params)) => stored_rule(&probe, &sc.method, params, decimals)?,
-                    None => default.clone(),
+                let (rule, params) = match overrides.iter().find(|(o, _)| *o == g) {
+                    Some((_, params)) => (
+                        stored_rule(&probe, &sc.method, params, decimals)?,
+                        params.clone(),
+                    ),
+                    None => (default.clone(), default_params.clone()),
                 };
                 sc.rules.push((g, rule));
+                sc.params.push((g, params));
             }
         }
     }
@@ -460,6 +468,50 @@ pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec
 /// A method's numbers as stored (the competition file's, as JSON).
 /// A stored method read back into a rule; a stored one that no longer makes a rule is a
 /// damaged database, said as such.
+/// A computed indicator's rule in one group as a posted board keeps it (`board_snapshot.scoring`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PostedRule {
+    pub indicator: IndicatorId,
+    pub method: String,
+    pub params: String,
+    pub decimals: u8,
+    pub measure: Option<String>,
+    pub cumulative: bool,
+    pub list: bool,
+}
+
+impl IndicatorRow {
+    /// Its rule in `group` as a posted board keeps it; `None` for a `direct` indicator.
+    #[must_use]
+    pub fn posted_rule(&self, group: GroupId) -> Option<PostedRule> {
+        let sc = self.scoring.as_ref()?;
+        Some(PostedRule {
+            indicator: self.id,
+            method: sc.method.clone(),
+            params: sc.params.iter().find(|(g, _)| *g == group)?.1.clone(),
+            decimals: sc.rule(group)?.decimals,
+            measure: sc.measure.clone(),
+            cumulative: sc.cumulative,
+            list: sc.list,
+        })
+    }
+
+    /// The indicator scored in `group` by `posted` (a posted board's rule), whatever its
+    /// rule is now.
+    pub fn with_posted_rule(&mut self, group: GroupId, posted: &PostedRule) -> Result<()> {
+        let rule = stored_rule(self, &posted.method, &posted.params, posted.decimals)?;
+        self.scoring = Some(IndicatorScoring {
+            method: posted.method.clone(),
+            measure: posted.measure.clone(),
+            cumulative: posted.cumulative,
+            rules: vec![(group, rule)],
+            list: posted.list,
+            params: vec![(group, posted.params.clone())],
+        });
+        Ok(())
+    }
+}
+
 fn stored_rule(
     i: &IndicatorRow,
     method: &str,

@@ -178,22 +178,36 @@ fn a_posted_board_keeps_the_grades_it_was_published_with() {
     db.store
         .conn()
         .unwrap()
-        .execute(
-            "UPDATE grade SET min_points = 950000 WHERE name = '优秀'",
-            [],
+        .execute_batch(
+            "UPDATE grade SET min_points = 950000 WHERE name = '优秀';
+             UPDATE indicator SET method_params = '{\"base\":15,\"bonus_per_point\":0.1,\"bonus_cap\":1,\"deduct_per_point\":0.5}'
+                 WHERE code = 'gdzctz';",
         )
         .unwrap();
     let app = spawn_app(db);
     let json: serde_json::Value =
         serde_json::from_str(&get(&format!("{}/api/v1/boards/2023Q3/1", app.base)).body).unwrap();
     assert_eq!(json["rows"][0]["grade"], "优秀", "金碧街道 92.90 as posted");
+    // The why page explains the posted points by the numbers they were computed with.
+    let unit = json["rows"][0]["unit_id"].as_i64().unwrap();
+    let why = get(&format!("{}/boards/2023Q3/1/why/{unit}", app.base)).body;
+    assert!(why.contains("每超1个百分点加0.2分，最高2分"), "{why}");
+    assert!(!why.contains("每超1个百分点加0.1分"), "{why}");
     let conn = app.db.store.conn().unwrap();
     let found = shaibang::ops::verify(&conn).unwrap();
     assert!(
         found
             .iter()
             .flat_map(|d| &d.details)
-            .any(|l| l == "「金碧街道」等次已揭榜为优秀，按现有数据和规则为良好"),
+            .any(|l| l == "「区财政局」等次已揭榜为优秀，按现有数据和规则为良好"),
+        "{found:?}"
+    );
+    // verify recomputes by today's rules and names what the changed numbers would change.
+    assert!(
+        found
+            .iter()
+            .flat_map(|d| &d.details)
+            .any(|l| l.starts_with("「金碧街道」已揭榜为第1名（92.90分）")),
         "{found:?}"
     );
 }

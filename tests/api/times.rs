@@ -89,6 +89,7 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              ALTER TABLE board_snapshot_row DROP COLUMN grade;
              ALTER TABLE board_snapshot_row DROP COLUMN veto;
              ALTER TABLE board_snapshot_row DROP COLUMN streaks;
+             ALTER TABLE board_snapshot DROP COLUMN scoring;
              PRAGMA user_version = 6;",
         )
         .unwrap();

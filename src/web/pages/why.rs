@@ -154,7 +154,9 @@ pub(crate) fn explain(
     // and the method's numbers below it.
     let mut scoring = Vec::new();
     if view == View::Quarter {
-        for e in crate::boards::scored::explain(conn, s, b.period.key, g.id, unit_id)? {
+        for e in
+            crate::boards::scored::explain(conn, s, b.period.key, g.id, &b.indicators, unit_id)?
+        {
             let sc = b.indicators[e.column].scoring.as_ref();
             let said =
                 crate::present::describe_scoring(sc.and_then(|sc| sc.measure.as_deref()), &e);
