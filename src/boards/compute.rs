@@ -242,14 +242,14 @@ impl<'a> Ranking<'a> {
 
     fn rules_text(&self, view: View) -> String {
         if view == View::Quarter {
-            rules_text(self.indicators, &self.rules)
+            rules_text(self.indicators, &self.rules, self.group.id)
         } else {
             // 等次 are a quarter's: the year to date has none.
             let rules = GroupRules {
                 grades: Vec::new(),
                 ..self.rules.clone()
             };
-            rules_text(self.indicators, &rules)
+            rules_text(self.indicators, &rules, self.group.id)
         }
     }
 }

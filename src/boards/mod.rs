@@ -14,6 +14,7 @@ use std::collections::HashMap;
 pub use crate::domain::View;
 
 mod compute;
+mod method_words;
 mod rules;
 pub mod scored;
 

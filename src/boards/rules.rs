@@ -8,7 +8,11 @@ use crate::store::IndicatorRow;
 /// The rule line printed under every board: how the total is computed, ranked and tied,
 /// what a missing value does, how the tiers are cut and what the movement compares with.
 #[must_use]
-pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
+pub fn rules_text(
+    indicators: &[IndicatorRow],
+    rules: &GroupRules,
+    group: crate::domain::GroupId,
+) -> String {
     use crate::domain::Direction;
     let weighted = indicators.iter().any(|i| i.weight.is_some());
     let mut t = String::from(if weighted {
@@ -21,7 +25,8 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
         None => t.push_str("（精确计算）"),
         Some(d) => t.push_str(&format!("，四舍五入保留{}位小数后排名", decimals_word(d))),
     }
-    // Computed indicators: which method, once; the numbers are on each unit's why page.
+    // Computed indicators: the method with its numbers, as the 考核细则 state them; each
+    // unit's working is on its why page.
     let computed: Vec<String> = indicators
         .iter()
         .filter_map(|i| {
@@ -30,13 +35,23 @@ pub fn rules_text(indicators: &[IndicatorRow], rules: &GroupRules) -> String {
                 .iter()
                 .find(|(c, _)| *c == sc.method)
                 .map_or(sc.method.as_str(), |(_, w)| w);
-            Some(format!("「{}」{}", i.name, words))
+            let mut numbers = sc.rule(group).map_or_else(String::new, |r| {
+                super::method_words::method_words(r, sc.measure.as_deref().unwrap_or(""))
+            });
+            if sc.cumulative && !numbers.is_empty() {
+                numbers.insert_str(0, "按1–N月累计值考核年度目标×序时进度，");
+            }
+            Some(if numbers.is_empty() {
+                format!("「{}」{}", i.name, words)
+            } else {
+                format!("「{}」{}（{numbers}）", i.name, words)
+            })
         })
         .collect();
     if !computed.is_empty() {
         t.push_str(&format!(
             "；{}（由报送的实际值计算得分，计分过程见各单位“为何此名次”）",
-            computed.join("、")
+            computed.join("；")
         ));
     }
     t.push_str("；按总分从高到低排名，总分相同者并列，名次相同后顺延（如 1、2、2、4）");
