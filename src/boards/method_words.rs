@@ -100,7 +100,7 @@ pub fn method_words(rule: &Rule, m: &str) -> String {
             total_cap,
         } => {
             let mut levels = levels.clone();
-            levels.sort_by(|a, b| b.1.cmp(&a.1));
+            levels.sort_by_key(|l| std::cmp::Reverse(l.1));
             let mut t = levels
                 .iter()
                 .map(|(l, p)| format!("{l}{p}分"))
