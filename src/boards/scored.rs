@@ -333,6 +333,20 @@ pub fn progress(
     group: GroupId,
     unit: UnitId,
 ) -> store::Result<Vec<Progress>> {
+    Ok(progress_group(conn, s, key, group)?
+        .into_iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, p)| p)
+        .unwrap_or_default())
+}
+
+/// `progress` for every unit of the group that has any, in the group's order.
+pub fn progress_group(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group: GroupId,
+) -> store::Result<Vec<(UnitId, Vec<Progress>)>> {
     let Some(period) = s.period(key) else {
         return Ok(Vec::new());
     };
@@ -347,8 +361,25 @@ pub fn progress(
     let data = store::load_period_values(conn, period.id)?;
     let yellow = Ratio::from_points(s.competition.progress_yellow);
     let time = Ratio::new(i128::from(key.quarter) * 25, 1).unwrap_or(Ratio::ZERO);
+    let mut all = Vec::new();
+    for u in s.group_units(group) {
+        let p = unit_progress(&data, &indicators, u.id, yellow, time);
+        if !p.is_empty() {
+            all.push((u.id, p));
+        }
+    }
+    Ok(all)
+}
+
+fn unit_progress(
+    data: &PeriodValues,
+    indicators: &[&IndicatorRow],
+    unit: UnitId,
+    yellow: Ratio,
+    time: Ratio,
+) -> Vec<Progress> {
     let mut out = Vec::new();
-    for i in indicators {
+    for &i in indicators {
         let raw = data
             .scores
             .iter()
@@ -389,5 +420,5 @@ pub fn progress(
             level,
         });
     }
-    Ok(out)
+    out
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 mod marks;
 mod scoring;
 pub use marks::{Marks, grade_note, standing, vetoes_short};
-pub use scoring::{describe_progress, describe_scoring};
+pub use scoring::{describe_progress, describe_scoring, progress_cell};
 
 /// How a movement is written and styled.
 pub trait ChangeText {

@@ -295,3 +295,17 @@ pub fn describe_progress(p: &crate::boards::scored::Progress) -> (String, &'stat
     };
     (text, css)
 }
+
+/// 序时进度 in a table cell: 「56.0%（高6.0）」, 「46.5%（低3.5）」, and its colour class.
+#[must_use]
+pub fn progress_cell(p: &crate::boards::scored::Progress) -> (String, &'static str) {
+    let (_, css) = describe_progress(p);
+    let side = if p.gap.is_zero() {
+        "持平".to_string()
+    } else if p.gap.is_negative() {
+        format!("低{}", p.gap.negated().fixed(1))
+    } else {
+        format!("高{}", p.gap.fixed(1))
+    };
+    (format!("{}%（{side}）", p.completion.fixed(1)), css)
+}

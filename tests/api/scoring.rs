@@ -118,6 +118,16 @@ fn raw_values_and_targets_become_points_by_each_indicators_rule() {
         unit.contains("<li class=\"progress-green\">固定资产投资：累计完成5600万元，年度目标10000万元，完成年度目标56.0%（序时进度50%），高于序时进度6.0个百分点</li>"),
         "{unit}"
     );
+    // And on the board, every unit in one table.
+    let board = get(&format!("{}/boards/2024Q2/1", app.base)).body;
+    assert!(
+        board.contains("<td class=\"num progress-green\">56.0%（高6.0）</td>"),
+        "{board}"
+    );
+    assert!(
+        board.contains("<td class=\"num progress-yellow\">46.5%（低3.5）</td>"),
+        "{board}"
+    );
     let unit = get(&format!("{}/units/2?period=2024Q2", app.base)).body;
     assert!(
         unit.contains("<li class=\"progress-yellow\">固定资产投资：累计完成3720万元，年度目标8000万元，完成年度目标46.5%（序时进度50%），低于序时进度3.5个百分点</li>"),

@@ -116,6 +116,11 @@ struct BoardPage<'a> {
     chart_alt: String,
     bump_url: String,
     correction: Option<CorrectionNotice>,
+    /// 序时进度 of the year-to-date indicators (a quarter board): their names, the time
+    /// progress, and each unit's cells (text, colour class).
+    progress_heads: Vec<String>,
+    progress_time: String,
+    progress: Vec<(String, Vec<(String, &'static str)>)>,
 }
 
 /// The notice on a published board that was corrected after 揭榜.
@@ -208,6 +213,33 @@ pub fn board_page(
         );
         let mut chrome = Chrome::new(Some(s));
         chrome.print = q.print.is_some();
+        let progress = if view == View::Quarter {
+            crate::boards::scored::progress_group(ctx.conn, s, period.key, g.id)?
+        } else {
+            Vec::new()
+        };
+        let progress_heads: Vec<String> = progress
+            .first()
+            .map(|(_, p)| p.iter().map(|x| x.indicator.clone()).collect())
+            .unwrap_or_default();
+        let progress_time = format!("{}%", u32::from(period.key.quarter) * 25);
+        let progress: Vec<(String, Vec<(String, &'static str)>)> = progress
+            .iter()
+            .filter_map(|(u, p)| {
+                let name = s.unit(*u)?.name.clone();
+                Some((
+                    name,
+                    progress_heads
+                        .iter()
+                        .map(|h| {
+                            p.iter()
+                                .find(|x| &x.indicator == h)
+                                .map_or(("—".into(), ""), crate::present::progress_cell)
+                        })
+                        .collect(),
+                ))
+            })
+            .collect();
         let top: Vec<String> = b
             .board
             .rows
@@ -254,6 +286,9 @@ pub fn board_page(
             correction: b.corrected.as_ref().map(|c| {
                 CorrectionNotice::new(c, |n| urls::board_version(period.key, g.id, view, n))
             }),
+            progress_heads,
+            progress_time,
+            progress,
         })
     }
 }
