@@ -190,6 +190,14 @@ pub enum VetoCommand {
         #[arg(long, default_value = "")]
         correction: String,
     },
+    /// Set the 一票否决 of every unit in a list (`单位, 原因`, CSV or .xlsx), in one go.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        period: PeriodKey,
+        #[arg(long, default_value = "")]
+        correction: String,
+    },
     /// Every 一票否决 ever set, lifted ones too.
     List,
 }

@@ -16,6 +16,19 @@ pub fn run(store: &Store, cmd: VetoCommand) -> Result<ExitCode, CliError> {
         role: Role::Admin,
     };
     let (set, period, unit, reason, correction) = match cmd {
+        VetoCommand::Import {
+            file,
+            period,
+            correction,
+        } => {
+            let bytes = std::fs::read(&file)?;
+            let (n, lines) = crate::ops::import_vetoes(&mut conn, by, &bytes, period, &correction)?;
+            println!("{}：已按名单设定{n}个单位的一票否决", period.label());
+            for l in lines {
+                println!("{l}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         VetoCommand::List => {
             let all = crate::store::vetoes(&conn)?;
             if all.is_empty() {

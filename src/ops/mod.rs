@@ -34,7 +34,7 @@ pub use upload::{
     purge_uploads,
 };
 pub use verify::{Discrepancy, verify};
-pub use veto::{VetoBy, VetoChange, VetoOutcome, lift_veto, set_veto};
+pub use veto::{VetoBy, VetoChange, VetoOutcome, import_vetoes, lift_veto, plan_vetoes, set_veto};
 
 use crate::competition::{Catalog, CompetitionSpec};
 use crate::import::honors::HonorPlan;

@@ -211,3 +211,62 @@ fn a_posted_board_keeps_the_grades_it_was_published_with() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_veto_list_is_imported_whole_or_refused_line_by_line() {
+    let db = demo_db();
+    let mut conn = db.store.conn().unwrap();
+    let by = shaibang::ops::VetoBy {
+        actor: shaibang::ops::Actor {
+            name: "t",
+            address: None,
+        },
+        role: Role::Admin,
+    };
+    let q3 = shaibang::domain::PeriodKey {
+        year: 2023,
+        quarter: 3,
+    };
+    let bad = "单位,原因\n马街街道,发生较大安全生产事故\n不存在街道,某事\n碧鸡街道, \n";
+    let err = shaibang::ops::import_vetoes(&mut conn, by, bad.as_bytes(), q3, "补报")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("第3行 A列「单位」：找不到单位「不存在街道」"),
+        "{err}"
+    );
+    assert!(err.contains("第4行 B列「原因」：不能为空"), "{err}");
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM veto WHERE lifted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1, "only the demo's own veto");
+    let good = "单位,原因\n马街街道,发生较大安全生产事故\n碧鸡,环保督察问题整改不力\n";
+    let (n, lines) =
+        shaibang::ops::import_vetoes(&mut conn, by, good.as_bytes(), q3, "区纪委通报").unwrap();
+    assert_eq!(n, 2);
+    assert!(
+        !lines.is_empty(),
+        "a published period's boards are corrected"
+    );
+    let s = shaibang::store::load_structure(&conn).unwrap().unwrap();
+    let b = shaibang::boards::group_board(
+        &conn,
+        &s,
+        q3,
+        shaibang::domain::GroupId(1),
+        shaibang::boards::View::Quarter,
+    )
+    .unwrap()
+    .unwrap();
+    let last: Vec<&str> = b.board.rows[8..].iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        last,
+        ["马街街道", "碧鸡街道"],
+        "both ranked after the others, in total order"
+    );
+    assert!(b.corrected.is_some());
+}
