@@ -97,7 +97,15 @@ fn raw_values_and_targets_become_points_by_each_indicators_rule() {
     drop(conn);
     // Published, the board keeps those points; the JSON has them exactly.
     shaibang::ops::publish(&mut db.store.conn().unwrap(), Q2).unwrap();
+    crate::admin::add_users(&db, &[(crate::admin::STAFF, shaibang::auth::Role::Staff)]);
     let app = spawn_app(db);
+    // 报送进度 shows 序时进度 too, in the staff area.
+    let (mut staff, _) = crate::admin::Browser::logged_in(&app, crate::admin::STAFF);
+    let page = staff.get("/admin/periods/2024Q2/progress").body;
+    assert!(
+        page.contains("<li class=\"progress-yellow\">街道组 · 乙街道 · 固定资产投资：累计完成3720万元，年度目标8000万元，完成年度目标46.5%（序时进度50%），低于序时进度3.5个百分点</li>"),
+        "{page}"
+    );
     let json = get(&format!("{}/api/v1/boards/2024Q2/1", app.base)).body;
     assert!(json.contains("\"total\":57.5"), "{json}");
     assert!(json.contains("\"points\":32.4"), "{json}");

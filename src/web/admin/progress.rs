@@ -50,6 +50,9 @@ struct ProgressPage {
     indicators: Vec<(i64, String)>,
     late_penalty: String,
     message: Option<&'static str>,
+    /// 序时进度 of the year-to-date indicators (a 报送单位: its own), one line per unit and
+    /// indicator: (group, unit, indicator, text, colour class).
+    time_progress: Vec<(String, String, String, &'static str)>,
 }
 
 pub(super) async fn progress(
@@ -59,7 +62,8 @@ pub(super) async fn progress(
     q: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
     let key = period_of(&path)?;
-    let (s, cells, due, late) = blocking(&state, move |conn| {
+    let provider = staff.provider();
+    let (s, cells, due, late, time_progress) = blocking(&state, move |conn| {
         let s = store::load_structure(conn)?
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
         let p = s
@@ -68,7 +72,25 @@ pub(super) async fn progress(
         let cells = store::progress(conn, p.id)?;
         let due = store::deadlines(conn, p.id)?;
         let late = store::late_values(conn, p.id)?;
-        Ok((s, cells, due, late))
+        // 序时进度 of what this account reports (everything, for 考评办).
+        let mut time_progress = Vec::new();
+        for g in &s.groups {
+            for (u, list) in crate::boards::scored::progress_group(conn, &s, key, g.id)? {
+                let unit = s.unit(u).map(|x| x.name.clone()).unwrap_or_default();
+                for pr in &list {
+                    let own = provider.as_deref().is_none_or(|mine| {
+                        s.indicators
+                            .iter()
+                            .any(|i| i.name == pr.indicator && i.provider.as_deref() == Some(mine))
+                    });
+                    if own {
+                        let (text, css) = crate::present::describe_progress(pr);
+                        time_progress.push((g.name.clone(), unit.clone(), text, css));
+                    }
+                }
+            }
+        }
+        Ok((s, cells, due, late, time_progress))
     })
     .await?;
     let zone = s.competition.zone.clone();
@@ -165,6 +187,7 @@ pub(super) async fn progress(
             Some("deadline") => Some("已保存报送截止时间。"),
             _ => None,
         },
+        time_progress,
     })
 }
 
