@@ -84,6 +84,24 @@ for q in (1, 2, 3):
     make_tie(so, *closest_pair(so, D_IND), D_IND, "作风建设")
     data[q] = (s, e, so)
 
+# The streets' 社会消费品零售总额 is reported as a 增速 (%) and scored 按位次 (10, less 0.3 a
+# place, ties sharing the best); 作风建设 absorbs the difference so that every total (and so
+# every tie and rank) stays as drawn. Their 加分 becomes the 加分事项 indicator, from a list.
+RAW_SHXF = {}
+ITEMS = {}
+ITEM = {0.5: ("承办活动", "承办全市现场会", "市级"), 1.0: ("表彰奖励", "获省级表彰", "省级")}
+for q, (s, e, so) in data.items():
+    shxf = {u: s[u]["社会消费品零售总额"] for u in STREETS}
+    for u in STREETS:
+        place = 1 + sum(1 for w in shxf.values() if w > shxf[u])
+        ladder = 10 - 0.3 * (place - 1)
+        s[u]["作风建设"] = round(s[u]["作风建设"] + shxf[u] - ladder, 1)
+        s[u]["社会消费品零售总额"] = ladder
+        RAW_SHXF[(q, u)] = round(2 * shxf[u] - 10, 1)
+    ITEMS[q] = [(u,) + ITEM[s[u]["加分"]] for u in STREETS if s[u]["加分"]]
+    for u in STREETS:
+        s[u]["加分"] = None
+
 for q, (s, e, so) in data.items():
     for rows, inds in ((s, S_IND), (e, D_IND), (so, D_IND)):
         for u, r in rows.items():
@@ -120,6 +138,8 @@ def to_raw(n, unit, q, v):
         d = min(max(60 + 40 * (x + 3) / 15, F(60)), F(100))
         assert round2(15 * d / 100) == p, (p, x)
         return dec(x, 2)
+    if n == "社会消费品零售总额":  # 按位次: the 增速 drawn for the place
+        return dec(F(str(RAW_SHXF[(q, unit)])), 1)
     if n == "营商环境":  # 扣分制: 5 − 0.1 per 有效投诉
         k = (5 - p) / F(1, 10)
         assert k.denominator == 1 and k >= 0, p
@@ -196,6 +216,12 @@ open(os.path.join(OUT, "2023Q3-streets.csv"), "wb").write(buf.getvalue().encode(
 head, body1 = wide_rows(e, D_IND, ECON)
 _, body2 = wide_rows(so, D_IND, SOCIAL)
 write_xlsx(os.path.join(OUT, "2023Q3-depts.xlsx"), "2023年第三季度部门考评得分", head, body1 + body2)
+for q, items in ITEMS.items():
+    with open(os.path.join(OUT, f"2023Q{q}-streets-items.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(["单位", "指标", "类别", "事项", "级别"])
+        for u, c, n, l in items:
+            w.writerow([u, "加分事项", c, n, l])
 with open(os.path.join(OUT, "2023-targets.csv"), "w", encoding="utf-8", newline="") as f:
     w = csv.writer(f, lineterminator="\r\n")
     w.writerow(["单位", "固定资产投资"])

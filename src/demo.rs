@@ -35,6 +35,22 @@ pub const SCORE_FILES: &[(&str, &[u8])] = &[
 
 pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
 
+/// The streets' 加分事项 lists (明细清单), one per quarter, imported before its 揭榜.
+pub const ITEM_FILES: [(&str, &[u8]); 3] = [
+    (
+        "2023Q1-streets-items.csv",
+        include_bytes!("../data/demo/2023Q1-streets-items.csv"),
+    ),
+    (
+        "2023Q2-streets-items.csv",
+        include_bytes!("../data/demo/2023Q2-streets-items.csv"),
+    ),
+    (
+        "2023Q3-streets-items.csv",
+        include_bytes!("../data/demo/2023Q3-streets-items.csv"),
+    ),
+];
+
 /// The streets' annual 固定资产投资 targets (万元), imported before the scores.
 pub const TARGETS_CSV: &[u8] = include_bytes!("../data/demo/2023-targets.csv");
 
@@ -110,6 +126,8 @@ pub fn load(conn: &mut Connection) -> Result<(), DemoError> {
         // Publish a quarter once its last file is in, so each import lands in a draft.
         let next_quarter = SCORE_FILES.get(i + 1).map(|(n, _)| &n[..6]);
         if next_quarter != Some(&name[..6]) {
+            let (items_name, items) = ITEM_FILES[usize::from(period.quarter) - 1];
+            crate::ops::import_details(conn, items, items_name, period, demo)?;
             if period == q(VETO.0) {
                 veto(conn, period)?;
             }

@@ -129,6 +129,13 @@ pub fn import_all_groups(db: &TestDb, key: shaibang::domain::PeriodKey) {
     ] {
         shaibang::ops::import_file(&mut conn, &bytes, name, Some(key), &opts).unwrap();
     }
+    // The streets' 加分事项 come from a 明细清单, as the demo's do.
+    let items = "单位,指标,类别,事项,级别\n福海街道,加分事项,表彰奖励,获省级表彰,省级\n";
+    let actor = shaibang::ops::Actor {
+        name: "test",
+        address: None,
+    };
+    shaibang::ops::import_details(&mut conn, items.as_bytes(), "items.csv", key, actor).unwrap();
 }
 
 /// Runs the real binary on a database, as staff and scripts do.
