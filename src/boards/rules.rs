@@ -109,7 +109,7 @@ fn grades_rule(rules: &GroupRules) -> String {
     let mut parts: Vec<String> = bands
         .iter()
         .map(|b| {
-            let min = b.min.map_or_else(String::new, plain);
+            let min = b.min.map_or_else(String::new, crate::domain::Points::plain);
             match b.quota_percent {
                 Some(q) => format!(
                     "{min}分及以上为{}（名额不超过本组参与排名单位数的{q}%，向下取整）",
@@ -130,10 +130,6 @@ fn grades_rule(rules: &GroupRules) -> String {
         });
     }
     t
-}
-
-fn plain(p: crate::domain::Points) -> String {
-    p.plain()
 }
 
 /// The 报送截止 and its 逾期报送扣分, when the period has a deadline that applies to the board's
@@ -161,7 +157,7 @@ pub(super) fn late_rule(
     format!(
         "逾期报送：{}；数据晚于截止时间报送的指标，每项扣{}分，计入扣分。",
         parts.join("，"),
-        plain(penalty)
+        penalty.plain()
     )
 }
 

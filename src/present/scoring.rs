@@ -14,15 +14,11 @@ pub fn describe_scoring(measure: Option<&str>, e: &crate::boards::scored::Explai
         .points
         .map_or_else(|| "0".to_string(), |p| p.to_string());
     let raw = e.raw.map(Ratio::from_points);
-    // Scored from a 明细清单: there is no one raw value.
-    if raw.is_none() {
-        match (&e.rule.method, &e.scored.working) {
-            (Method::Items { .. }, Working::Items { .. })
-            | (Method::Deduction { .. }, Working::Deduction { .. }) => {
-                return describe_list(e, m, &pts);
-            }
-            _ => {}
-        }
+    // Items and events (a cell's count, or a 明细清单 with no one raw value).
+    if let (Method::Items { .. }, Working::Items { .. })
+    | (Method::Deduction { .. }, Working::Deduction { .. }) = (&e.rule.method, &e.scored.working)
+    {
+        return describe_counted(e, m, &pts);
     }
     let Some(x) = raw else {
         return "未报送，按0分计，标注数据缺失".into();
@@ -190,31 +186,13 @@ pub fn describe_scoring(measure: Option<&str>, e: &crate::boards::scored::Explai
                 }
             )
         }
-        (
-            Method::Deduction { base, .. },
-            Working::Deduction {
-                events,
-                deducted,
-                floored,
-            },
-        ) => {
-            let each: Vec<String> = events
-                .iter()
-                .map(|(kind, n, per)| format!("{kind}{n}{m}，每{m}扣{per}分"))
-                .collect();
-            format!(
-                "{}；基本分{base} − 扣分{}{} = {pts}",
-                each.join("；"),
-                deducted.fixed(2),
-                if *floored { "，最低为0" } else { "" }
-            )
-        }
         _ => format!("实际值{x}{m}，得{pts}分"),
     }
 }
 
-/// A 明细清单's working: each item or kind of event with its points, the caps, the result.
-fn describe_list(e: &crate::boards::scored::Explained, m: &str, pts: &str) -> String {
+/// The working of 加分 items and 扣分制: each item or kind of event with its points, the caps,
+/// the result.
+fn describe_counted(e: &crate::boards::scored::Explained, m: &str, pts: &str) -> String {
     use crate::scoring::{Method, Working};
     match (&e.rule.method, &e.scored.working) {
         (

@@ -113,10 +113,20 @@ pub struct ProgressCell {
 }
 
 pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCell>> {
+    // An indicator scored from a 明细清单 is in for every unit of a group once the period has
+    // its list (a unit not on it has nothing to add or deduct).
     let mut stmt = conn.prepare(
         "SELECT u.group_id, s.indicator_id, COUNT(*), GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
          FROM score s JOIN unit u ON u.id = s.unit_id JOIN import_batch b ON b.id = s.batch_id
-         WHERE s.period_id = ?1 GROUP BY u.group_id, s.indicator_id",
+         WHERE s.period_id = ?1 GROUP BY u.group_id, s.indicator_id
+         UNION ALL
+         SELECT g.id, d.indicator_id,
+                (SELECT COUNT(*) FROM unit x WHERE x.group_id = g.id),
+                GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
+         FROM score_detail d JOIN indicator_group ig ON ig.indicator_id = d.indicator_id
+         JOIN ranking_group g ON g.id = ig.group_id
+         JOIN import_batch b ON b.id = d.batch_id
+         WHERE d.period_id = ?1 AND d.replaced_by IS NULL GROUP BY g.id, d.indicator_id",
     )?;
     let rows = stmt.query_map([period_id], |r| {
         Ok(ProgressCell {
@@ -130,32 +140,5 @@ pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCe
             last_at: r.get(4)?,
         })
     })?;
-    let mut out: Vec<ProgressCell> = rows.collect::<rusqlite::Result<_>>()?;
-    // An indicator scored from a 明细清单 is in for every unit of a group once the period has
-    // its list (a unit not on it has nothing to add or deduct).
-    let mut stmt = conn.prepare(
-        "SELECT g.id, d.indicator_id,
-                (SELECT COUNT(*) FROM unit x WHERE x.group_id = g.id),
-                GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
-         FROM score_detail d JOIN indicator_group ig ON ig.indicator_id = d.indicator_id
-         JOIN ranking_group g ON g.id = ig.group_id
-         JOIN import_batch b ON b.id = d.batch_id
-         WHERE d.period_id = ?1 AND d.replaced_by IS NULL GROUP BY g.id, d.indicator_id",
-    )?;
-    let lists = stmt.query_map([period_id], |r| {
-        Ok(ProgressCell {
-            group_id: r.get(0)?,
-            indicator_id: r.get(1)?,
-            units: r.get(2)?,
-            actors: r
-                .get::<_, Option<String>>(3)?
-                .unwrap_or_default()
-                .replace(',', "、"),
-            last_at: r.get(4)?,
-        })
-    })?;
-    for l in lists {
-        out.push(l?);
-    }
-    Ok(out)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

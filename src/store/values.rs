@@ -134,10 +134,16 @@ pub fn load_period_values(conn: &Connection, period_id: PeriodId) -> Result<Peri
         v.vetoes.insert(r.get(0)?, r.get(1)?);
     }
     v.details = super::load_details(conn, period_id)?;
-    v.late = super::late_values(conn, period_id)?
-        .into_iter()
-        .map(|(u, i, _)| (u, i))
-        .collect();
+    // Lateness is looked up only for a period with a deadline (it reads the values' history).
+    let has_deadline: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM report_deadline WHERE period_id = ?1)")?
+        .query_row([period_id], |r| r.get(0))?;
+    if has_deadline {
+        v.late = super::late_values(conn, period_id)?
+            .into_iter()
+            .map(|(u, i, _)| (u, i))
+            .collect();
+    }
     Ok(v)
 }
 

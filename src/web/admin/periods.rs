@@ -17,6 +17,21 @@ pub(super) fn period_of(raw: &str) -> Result<PeriodKey, AppError> {
     PeriodKey::parse(raw).ok_or_else(|| AppError::NotFound(format!("期间「{raw}」不存在")))
 }
 
+/// A `datetime-local` value read in the office's time zone, as Unix seconds; `what` names the
+/// field in the refusal.
+pub(super) async fn office_time(
+    state: &web::Data<AppState>,
+    text: &str,
+    what: &str,
+) -> Result<i64, AppError> {
+    let zone = blocking(state, |conn| Ok(store::office_zone(conn)?)).await?;
+    zone.parse_local(text).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "{what}格式不对：请选择日期和时间（如 2026-12-01 09:00）"
+        ))
+    })
+}
+
 #[derive(Deserialize)]
 pub(super) struct ScheduleForm {
     /// `2026-12-01T09:00` in the competition's time zone (an `<input type="datetime-local">`).
@@ -30,13 +45,7 @@ pub(super) async fn schedule(
     StaffForm { staff, form }: StaffForm<ScheduleForm>,
 ) -> Result<HttpResponse, AppError> {
     let key = period_of(&path)?;
-    let zone = blocking(&state, |conn| Ok(store::load_structure(conn)?))
-        .await?
-        .map(|s| s.competition.zone)
-        .unwrap_or_default();
-    let at = zone.parse_local(&form.at).ok_or_else(|| {
-        AppError::BadRequest("揭榜时间格式不对：请选择日期和时间（如 2026-12-01 09:00）".into())
-    })?;
+    let at = office_time(&state, &form.at, "揭榜时间").await?;
     let now = state.admin.clock.now();
     refusable(&state, "未能设定定时揭榜", move |conn| {
         crate::ops::schedule(conn, key, at, now, staff.actor())

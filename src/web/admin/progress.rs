@@ -215,14 +215,8 @@ pub(super) async fn deadline(
     StaffForm { staff, form }: StaffForm<DeadlineForm>,
 ) -> Result<HttpResponse, AppError> {
     let key = period_of(&path)?;
-    let zone = blocking(&state, |conn| Ok(store::load_structure(conn)?))
-        .await?
-        .map(|s| s.competition.zone)
-        .unwrap_or_default();
     let at = if form.clear.is_empty() {
-        Some(zone.parse_local(&form.at).ok_or_else(|| {
-            AppError::BadRequest("截止时间格式不对：请选择日期和时间（如 2026-12-10 17:00）".into())
-        })?)
+        Some(super::periods::office_time(&state, &form.at, "报送截止时间").await?)
     } else {
         None
     };

@@ -156,50 +156,51 @@ fn parse(form: &VetoForm) -> Result<(PeriodKey, UnitId), AppError> {
 
 pub(super) async fn set_veto(
     state: web::Data<AppState>,
-    StaffForm { staff, form }: StaffForm<VetoForm>,
+    form: StaffForm<VetoForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (period, unit) = parse(&form)?;
-    refusable(&state, "未能设定一票否决", move |conn| {
-        let by = VetoBy {
-            actor: staff.actor(),
-            role: staff.role(),
-        };
-        crate::ops::set_veto(
-            conn,
-            by,
-            &VetoChange {
-                period,
-                unit,
-                reason: &form.reason,
-                correction: &form.correction,
-            },
-        )
-    })
-    .await?;
-    Ok(super::pages::back("/admin/vetoes?msg=set"))
+    change(state, form, true).await
 }
 
 pub(super) async fn lift_veto(
     state: web::Data<AppState>,
+    form: StaffForm<VetoForm>,
+) -> Result<HttpResponse, AppError> {
+    change(state, form, false).await
+}
+
+/// Sets (`set`) or lifts the veto the form names, as the acting account.
+async fn change(
+    state: web::Data<AppState>,
     StaffForm { staff, form }: StaffForm<VetoForm>,
+    set: bool,
 ) -> Result<HttpResponse, AppError> {
     let (period, unit) = parse(&form)?;
-    refusable(&state, "未能撤销一票否决", move |conn| {
+    let what = if set {
+        "未能设定一票否决"
+    } else {
+        "未能撤销一票否决"
+    };
+    refusable(&state, what, move |conn| {
         let by = VetoBy {
             actor: staff.actor(),
             role: staff.role(),
         };
-        crate::ops::lift_veto(
-            conn,
-            by,
-            &VetoChange {
-                period,
-                unit,
-                reason: &form.reason,
-                correction: &form.correction,
-            },
-        )
+        let change = VetoChange {
+            period,
+            unit,
+            reason: &form.reason,
+            correction: &form.correction,
+        };
+        if set {
+            crate::ops::set_veto(conn, by, &change)
+        } else {
+            crate::ops::lift_veto(conn, by, &change)
+        }
     })
     .await?;
-    Ok(super::pages::back("/admin/vetoes?msg=lifted"))
+    Ok(super::pages::back(if set {
+        "/admin/vetoes?msg=set"
+    } else {
+        "/admin/vetoes?msg=lifted"
+    }))
 }
