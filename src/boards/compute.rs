@@ -26,6 +26,9 @@ pub fn compute_group_board(
     let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
         return Ok(None);
     };
+    if !s.covers(key.year) {
+        return Ok(None);
+    }
     let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
     let ctx = Ranking::new(s, group, &indicators);
     let (board, previous) = match view {
@@ -33,8 +36,7 @@ pub fn compute_group_board(
             // Movement against the previous published quarter as posted; 新 against every
             // published quarter before it.
             let published: Vec<&PeriodRow> = s
-                .periods
-                .iter()
+                .own_periods()
                 .filter(|p| p.key < key && p.status == PeriodStatus::Published)
                 .collect();
             let mut earlier = Vec::with_capacity(published.len());
@@ -125,6 +127,7 @@ pub fn compute_group_board(
         rules_text,
         frozen: None,
         corrected: None,
+        year_on_year: None,
     }))
 }
 

@@ -17,9 +17,11 @@ mod compute;
 mod method_words;
 mod rules;
 pub mod scored;
+mod years;
 
 pub use compute::compute_group_board;
 pub use rules::rules_text;
+pub use years::{NoYoy, UnitYoy, YearOnYear, year_on_year};
 
 /// One group's ranked board in one period.
 #[derive(Debug, Clone, Serialize)]
@@ -41,14 +43,17 @@ pub struct GroupBoard {
     pub frozen: Option<store::SnapshotMeta>,
     /// Set when the posted board was later corrected.
     pub corrected: Option<Correction>,
+    /// 同比: the same period a year before, where it was published (set by the reader that
+    /// has both years at hand; never part of a posted board).
+    #[serde(skip)]
+    pub year_on_year: Option<YearOnYear>,
 }
 
 /// The nearest earlier published period: movement is always against what was posted.
 #[must_use]
 pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&PeriodRow> {
     structure
-        .periods
-        .iter()
+        .own_periods()
         .rev()
         .find(|p| p.key < key && p.status == PeriodStatus::Published)
 }
@@ -81,6 +86,10 @@ pub fn group_board(
     let (Some(period), Some(group)) = (s.period(key), s.group(group_id)) else {
         return Ok(None);
     };
+    // A group exists only in its year's scheme: another year's period has no board of it.
+    if !s.covers(key.year) {
+        return Ok(None);
+    }
     if period.status == PeriodStatus::Published
         && let Some(snap) = store::load_snapshot(conn, period.id, group.id, view)?
     {
@@ -124,6 +133,7 @@ pub fn group_board(
                 rules_text: snap.rules_text,
                 frozen: Some(snap.meta),
                 corrected,
+                year_on_year: None,
             }));
         }
         // The structure never changes after init, so this is a damaged database: rank anew
@@ -254,8 +264,7 @@ pub fn group_history(
 ) -> store::Result<Vec<GroupBoard>> {
     let mut out = Vec::new();
     for p in s
-        .periods
-        .iter()
+        .own_periods()
         .filter(|p| p.status == PeriodStatus::Published)
     {
         if let Some(b) = group_board(conn, s, p.key, group_id, View::Quarter)? {

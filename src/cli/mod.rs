@@ -115,6 +115,9 @@ pub enum Command {
     /// the correction its boards then carry).
     #[command(subcommand)]
     Veto(VetoCommand),
+    /// 考核方案 per year: install next year's (groups, indicators, units), or list them.
+    #[command(subcommand)]
+    Scheme(SchemeCommand),
     /// Set or remove a draft period's 报送截止 (the period's, or with --indicator one
     /// indicator's), in the office's time: --at "2023-12-10 17:00".
     Deadline {
@@ -161,6 +164,24 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// `shaibang scheme …`.
+#[derive(Debug, Subcommand)]
+pub enum SchemeCommand {
+    /// Install YEAR's scheme from its competition file and units list (units.csv may add
+    /// 原名称, 合并自, 拆分自 columns); --dry-run shows what changes against the year before.
+    Install {
+        year: i32,
+        #[arg(long)]
+        competition: PathBuf,
+        #[arg(long)]
+        units: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the installed schemes and the years they rank.
+    List,
 }
 
 /// `shaibang veto …`.
@@ -303,7 +324,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 if matches!(
                     e,
                     CliError::Store(StoreError::Import(_))
-                        | CliError::Ops(crate::ops::OpsError::File(_))
+                        | CliError::Ops(
+                            crate::ops::OpsError::File(_) | crate::ops::OpsError::Input(_)
+                        )
                 ) {
                     2
                 } else {
@@ -362,6 +385,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             quarter,
         } => import::targets(&store, &file, year, quarter),
         Command::Veto(v) => veto::run(&store, v),
+        Command::Scheme(c) => setup::scheme(&store, c),
         Command::Deadline {
             period,
             at,

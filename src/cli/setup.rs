@@ -50,6 +50,68 @@ pub fn init(store: &Store, competition: &Path, units: &Path) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn scheme(store: &Store, cmd: super::SchemeCommand) -> Result<ExitCode, CliError> {
+    let mut conn = store.conn()?;
+    match cmd {
+        super::SchemeCommand::List => {
+            let Some(s) = store::load_structure(&conn)? else {
+                println!("尚未初始化竞赛");
+                return Ok(ExitCode::SUCCESS);
+            };
+            for (i, sc) in s.schemes.iter().enumerate() {
+                let until = s.schemes.get(i + 1).map(|n| n.year - 1);
+                let years = match until {
+                    Some(u) if u == sc.year => format!("{}年", sc.year),
+                    Some(u) => format!("{}—{u}年", sc.year),
+                    None => format!("{}年起", sc.year),
+                };
+                println!("{}：{}（适用{years}）", sc.year, sc.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        super::SchemeCommand::Install {
+            year,
+            competition,
+            units,
+            dry_run,
+        } => {
+            let toml = std::fs::read_to_string(&competition)?;
+            let units = std::fs::read(&units)?;
+            let plan = if dry_run {
+                crate::ops::plan_scheme(&conn, year, &toml, &units)?
+            } else {
+                let op = super::operator();
+                crate::ops::install_scheme(
+                    &mut conn,
+                    op.actor(),
+                    crate::auth::Role::Admin,
+                    year,
+                    &toml,
+                    &units,
+                )?
+            };
+            println!(
+                "{}{}年考核方案「{}」：{}个组别，{}个指标，{}个单位。与{}年相比：",
+                if dry_run {
+                    "预览（未安装）"
+                } else {
+                    "已安装"
+                },
+                plan.year,
+                plan.spec.competition.name,
+                plan.spec.groups.len(),
+                plan.spec.indicators.len(),
+                plan.spec.units.len(),
+                plan.diff.previous_year
+            );
+            for l in crate::present::scheme_changes(&plan.diff) {
+                println!("  {l}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 pub fn playlist(
     store: &Store,
     name: String,

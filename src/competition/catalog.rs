@@ -68,6 +68,8 @@ pub struct Catalog {
     indicator_by_name: FxHashMap<String, Vec<usize>>,
     /// Set for an upload by a 报送单位: only its own indicators may be written.
     only_provider: Option<String>,
+    /// The years whose periods this scheme ranks (first and last, inclusive).
+    years: Option<(i32, i32)>,
 }
 
 /// Why a provider may not write a cell.
@@ -131,6 +133,7 @@ impl Catalog {
             ambiguous_units,
             indicator_by_name,
             only_provider: None,
+            years: None,
         }
     }
 
@@ -139,6 +142,19 @@ impl Catalog {
     pub fn restricted_to(mut self, provider: Option<&str>) -> Catalog {
         self.only_provider = provider.map(str::to_string);
         self
+    }
+
+    /// The catalog of the scheme that ranks the years `first..=last`.
+    #[must_use]
+    pub fn for_years(mut self, first: i32, last: i32) -> Catalog {
+        self.years = Some((first, last));
+        self
+    }
+
+    /// Whether a period of `year` is ranked under this catalog's scheme.
+    #[must_use]
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.is_none_or(|(a, b)| (a..=b).contains(&year))
     }
 
     /// The provider an upload is restricted to, if any.

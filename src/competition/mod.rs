@@ -2,11 +2,13 @@
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
 mod catalog;
+mod changes;
 mod grades;
 pub mod method;
 mod units;
 
 pub use catalog::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit, NotOwned};
+pub use changes::SchemeDiff;
 pub use grades::GradeSpec;
 pub use method::{GroupParams, MethodParams};
 
@@ -161,6 +163,12 @@ pub struct UnitSpec {
     pub aliases: Vec<String>,
     pub kind: UnitKind,
     pub group: String,
+    /// A new year's list only: the unit's name in the year before (原名称), when renamed.
+    pub former: Option<String>,
+    /// A new year's list only: the units merged into this one (合并自).
+    pub merged_from: Vec<String>,
+    /// A new year's list only: the unit this one was split off (拆分自).
+    pub split_from: Option<String>,
 }
 
 impl CompetitionSpec {

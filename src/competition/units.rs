@@ -41,6 +41,9 @@ pub(super) fn parse_units(
                     "别名" => "aliases",
                     "类型" => "kind",
                     "组别" => "group",
+                    "原名称" | "原单位名称" => "former",
+                    "合并自" => "merged",
+                    "拆分自" => "split",
                     _ => continue,
                 };
                 m.insert(key, i);
@@ -77,11 +80,32 @@ pub(super) fn parse_units(
             errs.push(format!("单位名单第{row}行：单位「{name}」重复"));
         }
         let short = Some(get("short").to_string()).filter(|s| !s.is_empty());
-        let aliases = get("aliases")
-            .split([';', '；', '、', '|'])
-            .map(|a| trim_cell(a).to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
+        let list = |k: &str| -> Vec<String> {
+            get(k)
+                .split([';', '；', '、', '|', ',', '，'])
+                .map(|a| trim_cell(a).to_string())
+                .filter(|a| !a.is_empty())
+                .collect()
+        };
+        let aliases = list("aliases");
+        let former = Some(get("former").to_string()).filter(|s| !s.is_empty() && *s != name);
+        let merged_from = list("merged");
+        let split_from = Some(get("split").to_string()).filter(|s| !s.is_empty());
+        if merged_from.len() == 1 {
+            errs.push(format!(
+                "单位名单第{row}行：「合并自」只有一个单位「{}」；改名请填「原名称」，合并应列出至少两个单位（用、分隔）",
+                merged_from[0]
+            ));
+        }
+        if usize::from(former.is_some())
+            + usize::from(!merged_from.is_empty())
+            + usize::from(split_from.is_some())
+            > 1
+        {
+            errs.push(format!(
+                "单位名单第{row}行：「原名称」「合并自」「拆分自」只能填其中一项"
+            ));
+        }
         if let Some(kind) = kind {
             rows.push(row);
             units.push(UnitSpec {
@@ -90,6 +114,9 @@ pub(super) fn parse_units(
                 aliases,
                 kind,
                 group,
+                former,
+                merged_from,
+                split_from,
             });
         }
         Ok(())

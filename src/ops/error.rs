@@ -18,6 +18,10 @@ pub enum OpsError {
     /// The acting account's role does not allow the change; nothing was written.
     #[error("只有{}可以{what}", .role.label())]
     NotPermitted { role: Role, what: &'static str },
+    /// Input that cannot be used (a competition file, a units list): every reason, nothing
+    /// was written.
+    #[error("{}", .0.join("\n"))]
+    Input(Vec<String>),
     /// The database failed (never `Import` or `Refused`: those are taken apart above).
     #[error(transparent)]
     Store(StoreError),

@@ -5,7 +5,6 @@
 
 use super::error::Result;
 use super::publish::save;
-use super::structure;
 use crate::boards::{self, View};
 use crate::domain::PeriodKey;
 use crate::import::ImportPlan;
@@ -54,7 +53,7 @@ fn run_import(
     opts: &ApplyOptions<'_>,
     checks: &Checks<'_>,
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
-    let catalog = store::load_structure(conn)?
+    let catalog = store::load_scheme(conn, default_period.map(|k| k.year))?
         .ok_or(Refusal::NoCompetition)?
         .catalog();
     let started = std::time::Instant::now();
@@ -162,6 +161,9 @@ pub(super) fn import_in_tx(
         return Err(Refusal::StalePreview.into());
     }
     let staged = store::stage_import(&tx, catalog, source, file_name, default_period, opts)?;
+    if let Some(&period) = staged.plan.periods.iter().find(|k| !catalog.covers(k.year)) {
+        return Err(Refusal::OtherScheme { period }.into());
+    }
     if staged.summary.is_noop() {
         drop(tx);
         let earlier_batch = store::batch_with_sha(conn, &staged.plan.sha256)?;
@@ -228,7 +230,7 @@ pub(super) fn refreeze(
     let Some(&first) = corrected.first() else {
         return Ok(Vec::new());
     };
-    let s = structure(tx)?;
+    let s = super::scheme(tx, first.year)?;
     let periods = corrected
         .iter()
         .map(|k| k.label())
@@ -254,9 +256,9 @@ pub(super) fn refreeze_from(
     batch_id: Option<i64>,
 ) -> store::Result<Vec<String>> {
     let cause = SnapshotCause { reason, batch_id };
+    // Movement and year-to-date sums run within one scheme: a later year's scheme starts anew.
     let later: Vec<PeriodKey> = s
-        .periods
-        .iter()
+        .own_periods()
         .filter(|p| p.status == PeriodStatus::Published && p.key >= first)
         .map(|p| p.key)
         .collect();

@@ -12,6 +12,7 @@ mod import;
 mod publish;
 mod rollback;
 mod schedule;
+mod scheme;
 pub(crate) mod targets;
 pub mod upload;
 mod verify;
@@ -28,6 +29,7 @@ pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule, set_deadline};
+pub use scheme::{SchemePlan, install_scheme, plan_scheme};
 pub use targets::{TargetChange, TargetYear, TargetsPlan, import_targets, plan_targets};
 pub use upload::{
     Checked, Confirmed, HonorsPreview, Incoming, Limits, Preview, Received, UploadKind, Uploader,
@@ -190,4 +192,9 @@ pub fn remove_empty_period(
 
 fn structure(conn: &Connection) -> store::Result<Structure> {
     store::load_structure(conn)?.ok_or(Refusal::NoCompetition.into())
+}
+
+/// The scheme in force in `year`: what every write to a period of that year works with.
+pub(crate) fn scheme(conn: &Connection, year: i32) -> store::Result<Structure> {
+    store::load_scheme(conn, Some(year))?.ok_or(Refusal::NoCompetition.into())
 }

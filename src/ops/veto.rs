@@ -70,7 +70,7 @@ fn change_all(
         reasons.push(crate::text::visible_text(r, false).ok_or(Refusal::InvisibleText { what })?);
     }
     store::write_tx(conn, |tx| {
-        let s = structure(tx)?;
+        let s = super::scheme(tx, period.year)?;
         let p = s.period(period).ok_or(Refusal::NoSuchPeriod { period })?;
         let published = p.status == PeriodStatus::Published;
         let correction = if published {

@@ -10,8 +10,10 @@ use crate::store::PeriodStatus;
 use serde::Serialize;
 
 mod marks;
+mod scheme;
 mod scoring;
 pub use marks::{Marks, grade_note, standing, vetoes_short};
+pub use scheme::scheme_changes;
 pub use scoring::{describe_progress, describe_scoring, progress_cell};
 
 /// How a movement is written and styled.
@@ -220,7 +222,34 @@ pub struct BoardJson<'a> {
     pub rules: &'a str,
     /// Set when the posted board was corrected after 揭榜.
     pub corrected: Option<&'a Correction>,
+    /// 同比: the period compared with, and what differs in the rules since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_on_year: Option<YoyBoardJson<'a>>,
     pub rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct YoyBoardJson<'a> {
+    pub period: PeriodKey,
+    pub rules_changed: &'a [String],
+    /// Said when the rules changed: ranks under different rules say less.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One unit's 同比.
+#[derive(Serialize)]
+pub struct YoyJson<'a> {
+    pub rank: Option<u32>,
+    pub tied: bool,
+    /// The group it ranked in a year before, when another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<&'a str>,
+    /// Places up (positive) or down since, in the same group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub places: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +286,9 @@ pub struct RowJson<'a> {
     /// The 流动红旗: boards held in a row, and from whom it passed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub red_flag: Option<&'a crate::ranking::streaks::RedFlag>,
+    /// 同比, where the board has a year before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_on_year: Option<YoyJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -281,6 +313,11 @@ impl<'a> BoardJson<'a> {
             compared_with: b.previous,
             rules: &b.rules_text,
             corrected: b.corrected.as_ref(),
+            year_on_year: b.year_on_year.as_ref().map(|y| YoyBoardJson {
+                period: y.previous,
+                rules_changed: &y.rules_changed,
+                note: yoy_rules_note(b),
+            }),
             rows: b
                 .board
                 .rows
@@ -316,10 +353,83 @@ impl<'a> BoardJson<'a> {
                     veto: r.veto.as_deref(),
                     streaks: &r.streaks,
                     red_flag: r.red_flag.as_ref(),
+                    year_on_year: b
+                        .year_on_year
+                        .as_ref()
+                        .and_then(|y| y.of(r.unit_id))
+                        .map(|y| YoyJson {
+                            rank: y.rank,
+                            tied: y.tied,
+                            group: y.other_group.as_deref(),
+                            places: yoy_places(r, y),
+                            note: yoy_note(y),
+                        }),
                 })
                 .collect(),
         }
     }
+}
+
+/// Places gained since a year before, where the unit ranked in the same group then.
+#[must_use]
+pub fn yoy_places(r: &BoardRow, y: &crate::boards::UnitYoy) -> Option<i64> {
+    match (r.rank, y.rank, &y.other_group) {
+        (Some(now), Some(then), None) => Some(i64::from(then) - i64::from(now)),
+        _ => None,
+    }
+}
+
+/// Why a unit's 同比 is not a plain comparison: another group then, or no rank then.
+#[must_use]
+pub fn yoy_note(y: &crate::boards::UnitYoy) -> Option<String> {
+    use crate::boards::NoYoy;
+    if let Some(g) = &y.other_group {
+        return Some(format!("上年在{g}"));
+    }
+    y.why_none.map(|w| {
+        match w {
+            NoYoy::Merged => "合并设立，无上年同期",
+            NoYoy::Split => "拆分设立，无上年同期",
+            NoYoy::Absent => "上年未参加考评",
+            NoYoy::Unranked => "上年同期未排名",
+        }
+        .to_string()
+    })
+}
+
+/// The 同比 cell of a board row: 「↑2（上年第5）」, 「上年在社会部门组第2」, or why there is none.
+#[must_use]
+pub fn yoy_cell(r: &BoardRow, y: &crate::boards::UnitYoy) -> (String, &'static str) {
+    let then = |rank: u32| {
+        if y.tied {
+            format!("第{rank}（并列）")
+        } else {
+            format!("第{rank}")
+        }
+    };
+    match (yoy_places(r, y), y.rank) {
+        (Some(p), Some(rank)) if p > 0 => (format!("↑{p}（上年{}）", then(rank)), "up"),
+        (Some(p), Some(rank)) if p < 0 => (format!("↓{}（上年{}）", -p, then(rank)), "down"),
+        (Some(_), Some(rank)) => (format!("持平（上年{}）", then(rank)), "same"),
+        (None, Some(rank)) => match &y.other_group {
+            Some(g) => (format!("上年在{g}{}", then(rank)), "muted"),
+            None => (format!("上年{}", then(rank)), "muted"),
+        },
+        _ => (yoy_note(y).unwrap_or_default(), "muted"),
+    }
+}
+
+/// The board's note on 同比 when the rules changed since the year before.
+#[must_use]
+pub fn yoy_rules_note(b: &GroupBoard) -> Option<String> {
+    let y = b.year_on_year.as_ref()?;
+    (!y.rules_changed.is_empty()).then(|| {
+        format!(
+            "{}年考核方案与上年不同（{}），同比名次仅供参考",
+            b.period.key.year,
+            y.rules_changed.join("；")
+        )
+    })
 }
 
 /// What a file holds, in the words the preview and the audit log share:

@@ -34,6 +34,8 @@ pub enum AuditAction {
     Veto,
     /// A 报送截止 set or removed.
     Deadline,
+    /// A year's 考核方案 installed.
+    Scheme,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -58,10 +60,11 @@ crate::domain::codes!("操作" AuditAction {
     RemovePeriod = "remove_period",
     Veto = "veto",
     Deadline = "deadline",
+    Scheme = "scheme",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -83,6 +86,7 @@ impl AuditAction {
         AuditAction::RemovePeriod,
         AuditAction::Veto,
         AuditAction::Deadline,
+        AuditAction::Scheme,
     ];
 
     #[must_use]
@@ -109,6 +113,7 @@ impl AuditAction {
             AuditAction::RemovePeriod => "删除空期间",
             AuditAction::Veto => "一票否决",
             AuditAction::Deadline => "报送截止",
+            AuditAction::Scheme => "安装考核方案",
         }
     }
 }

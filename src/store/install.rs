@@ -2,15 +2,43 @@
 
 use super::{Refusal, Result, StoreError};
 use crate::competition::CompetitionSpec;
-use crate::domain::{Direction, UnitKind};
+use crate::domain::{Direction, UnitId, UnitKind};
 use rusqlite::Transaction;
 
-/// Writes a competition's structure into an empty database.
+/// Writes a competition's structure into an empty database: its first year's scheme.
 pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result<i64> {
     let existing: i64 = tx.query_row("SELECT COUNT(*) FROM competition", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(Refusal::AlreadyInstalled.into());
     }
+    let new = vec![UnitPlacement::default(); spec.units.len()];
+    install_scheme(tx, spec, spec.competition.year, &new)
+}
+
+/// How one unit of a scheme's list maps onto the units of earlier years.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitPlacement {
+    /// The unit it continues (same id: its history goes on), or `None` for a new unit.
+    pub continues: Option<UnitId>,
+    /// Where it came from when it did not simply continue: merged or split off.
+    pub origin: Vec<(UnitId, Origin)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Merge,
+    Split,
+}
+
+/// Writes one year's scheme (`spec`, in force from `year`) beside the earlier ones;
+/// `units[i]` places `spec.units[i]`. Earlier schemes, and so every board ranked under them,
+/// are not touched.
+pub fn install_scheme(
+    tx: &Transaction<'_>,
+    spec: &CompetitionSpec,
+    year: i32,
+    units: &[UnitPlacement],
+) -> Result<i64> {
     let c = &spec.competition;
     tx.execute(
         "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
@@ -18,7 +46,7 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         rusqlite::params![
             &c.name,
-            c.year,
+            year,
             c.demo,
             spec.missing_policy().as_str(),
             super::now(),
@@ -38,8 +66,9 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
     let comp = tx.last_insert_rowid();
     for (k, g) in spec.grade_rules().iter().enumerate() {
         tx.execute(
-            "INSERT INTO grade (position, name, min_points, quota_percent) VALUES (?1, ?2, ?3, ?4)",
-            (k as i64, &g.name, g.min.map(|m| m.0), g.quota_percent),
+            "INSERT INTO grade (competition_id, position, name, min_points, quota_percent)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (comp, k as i64, &g.name, g.min.map(|m| m.0), g.quota_percent),
         )?;
     }
     let mut group_ids = std::collections::HashMap::new();
@@ -123,12 +152,46 @@ pub fn install_structure(tx: &Transaction<'_>, spec: &CompetitionSpec) -> Result
             )?;
         }
     }
-    for (i, u) in spec.units.iter().enumerate() {
+    for (i, (u, place)) in spec.units.iter().zip(units).enumerate() {
+        let group = group_ids[&u.group];
+        let id = match place.continues {
+            Some(id) => {
+                // The unit's current name, group and kind follow its latest scheme.
+                tx.execute(
+                    "UPDATE unit SET group_id = ?2, name = ?3, short_name = ?4, kind = ?5,
+                         display_order = ?6 WHERE id = ?1",
+                    (id, group, &u.name, &u.short_name, u.kind.as_str(), i as i64),
+                )?;
+                id.0
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO unit (group_id, name, short_name, kind, display_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    (group, &u.name, &u.short_name, u.kind.as_str(), i as i64),
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
         tx.execute(
-            "INSERT INTO unit (group_id, name, short_name, kind, display_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (group_ids[&u.group], &u.name, &u.short_name, u.kind.as_str(), i as i64),
+            "INSERT INTO unit_scheme (competition_id, unit_id, group_id, name, short_name, display_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (comp, id, group, &u.name, &u.short_name, i as i64),
         )?;
-        let id = tx.last_insert_rowid();
+        for (from, kind) in &place.origin {
+            tx.execute(
+                "INSERT OR IGNORE INTO unit_origin (unit_id, from_unit, kind, competition_id)
+                 VALUES (?1, ?2, ?3, ?4)",
+                (
+                    id,
+                    from,
+                    match kind {
+                        Origin::Merge => "merge",
+                        Origin::Split => "split",
+                    },
+                    comp,
+                ),
+            )?;
+        }
         for a in &u.aliases {
             tx.execute(
                 "INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)",

@@ -11,7 +11,9 @@ mod codec;
 mod deadline;
 mod details;
 mod install;
+mod lineage;
 mod lobby;
+mod posted_rule;
 mod rollback;
 mod schedule;
 mod snapshots;
@@ -34,11 +36,13 @@ pub use audit::{
 };
 pub use deadline::{Deadline, deadlines, late_values, set_deadline};
 pub use details::{DetailRow, load_details, save_details};
-pub use install::install_structure;
+pub use install::{Origin, UnitPlacement, install_scheme, install_structure};
+pub use lineage::{Lineage, lineage};
 pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
 };
+pub use posted_rule::PostedRule;
 pub use rollback::{BatchRow, batch, batch_layout, batch_periods, batches, rollback_batch};
 pub use schedule::{
     ProgressCell, ScheduleRow, cancel_schedule, due_schedules, finish_schedule, pending_schedules,
@@ -53,8 +57,8 @@ pub use staging::{
     stage_import,
 };
 pub use structure::{
-    CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, PostedRule, Structure,
-    UnitRow, load_structure, office_zone,
+    CompetitionRow, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, SchemeRow, Structure, UnitRow,
+    load_scheme, load_structure, office_zone, schemes, unit_names,
 };
 pub use uploads::{
     MAX_PENDING_UPLOAD_BYTES, NewUpload, UPLOAD_TTL_SECS, Upload, mark_upload_confirmed,
@@ -85,6 +89,7 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("schema_v7.sql"), utc::to_utc),
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
+        M::up(include_str!("schema_v10.sql")),
     ])
 }
 
@@ -130,6 +135,8 @@ impl From<rusqlite::Error> for StoreError {
 pub enum Refusal {
     #[error("数据库中还没有竞赛：请先初始化竞赛结构")]
     NoCompetition,
+    #[error("文件中有{}的数据，与本次导入的其他期间不属于同一年度的考核方案：不同年度请分开导入（上传时选择该期间）", .period.label())]
+    OtherScheme { period: PeriodKey },
     #[error("期间{}已存在", .period.label())]
     PeriodExists { period: PeriodKey },
     #[error("{}已揭榜：更正其实干先锋名单需要管理员填写更正原因", .period.label())]
@@ -424,12 +431,15 @@ pub fn mark_published(tx: &rusqlite::Transaction<'_>, key: PeriodKey) -> Result<
     }
     let groups: Vec<String> = tx
         .prepare(
-            "SELECT g.name FROM ranking_group g WHERE NOT EXISTS (
-                 SELECT 1 FROM score s JOIN unit u ON u.id = s.unit_id
-                 WHERE s.period_id = ?1 AND u.group_id = g.id)
+            "SELECT g.name FROM ranking_group g WHERE g.competition_id = COALESCE(
+                 (SELECT id FROM competition WHERE year <= ?2 ORDER BY year DESC, id DESC LIMIT 1),
+                 (SELECT id FROM competition ORDER BY year, id LIMIT 1))
+             AND NOT EXISTS (
+                 SELECT 1 FROM score s JOIN unit_scheme m ON m.unit_id = s.unit_id
+                 WHERE s.period_id = ?1 AND m.group_id = g.id)
              ORDER BY g.display_order",
         )?
-        .query_map([pid], |r| r.get(0))?
+        .query_map((pid, key.year), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if !groups.is_empty() {
         return Err(Refusal::GroupsWithoutScores {

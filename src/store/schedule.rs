@@ -116,12 +116,14 @@ pub fn progress(conn: &Connection, period_id: PeriodId) -> Result<Vec<ProgressCe
     // An indicator scored from a 明细清单 is in for every unit of a group once the period has
     // its list (a unit not on it has nothing to add or deduct).
     let mut stmt = conn.prepare(
-        "SELECT u.group_id, s.indicator_id, COUNT(*), GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
-         FROM score s JOIN unit u ON u.id = s.unit_id JOIN import_batch b ON b.id = s.batch_id
-         WHERE s.period_id = ?1 GROUP BY u.group_id, s.indicator_id
+        "SELECT m.group_id, s.indicator_id, COUNT(*), GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
+         FROM score s JOIN indicator i ON i.id = s.indicator_id
+         JOIN unit_scheme m ON m.unit_id = s.unit_id AND m.competition_id = i.competition_id
+         JOIN import_batch b ON b.id = s.batch_id
+         WHERE s.period_id = ?1 GROUP BY m.group_id, s.indicator_id
          UNION ALL
          SELECT g.id, d.indicator_id,
-                (SELECT COUNT(*) FROM unit x WHERE x.group_id = g.id),
+                (SELECT COUNT(*) FROM unit_scheme x WHERE x.group_id = g.id),
                 GROUP_CONCAT(DISTINCT b.actor), MAX(b.created_at)
          FROM score_detail d JOIN indicator_group ig ON ig.indicator_id = d.indicator_id
          JOIN ranking_group g ON g.id = ig.group_id

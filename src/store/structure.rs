@@ -128,9 +128,11 @@ impl PeriodStatus {
 /// competition is installed).
 pub fn office_zone(conn: &Connection) -> super::Result<crate::domain::Zone> {
     Ok(conn
-        .query_row("SELECT time_zone FROM competition LIMIT 1", [], |r| {
-            r.get::<_, String>(0)
-        })
+        .query_row(
+            "SELECT time_zone FROM competition ORDER BY year DESC, id DESC LIMIT 1",
+            [],
+            |r| r.get::<_, String>(0),
+        )
         .optional()?
         .and_then(|z| z.parse().ok())
         .unwrap_or_default())
@@ -144,10 +146,22 @@ pub struct PeriodRow {
     pub published_at: Option<crate::domain::Stamp>,
 }
 
-/// The whole structure of the (single) competition in a database, in display order.
+/// One year's scheme (考核方案): a `competition` row, in force from its year on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemeRow {
+    pub id: i64,
+    pub year: i32,
+    pub name: String,
+}
+
+/// The competition as one year's scheme sees it, in display order: that scheme's groups,
+/// indicators, 等次 and units (named as they were that year), and every period of every year.
 #[derive(Debug, Clone, Serialize)]
 pub struct Structure {
+    /// The scheme's own row (`id` is the scheme's, `year` the first year it is in force).
     pub competition: CompetitionRow,
+    /// Every scheme of the competition, oldest first (this one among them).
+    pub schemes: Vec<SchemeRow>,
     pub groups: Vec<GroupRow>,
     pub indicators: Vec<IndicatorRow>,
     pub units: Vec<UnitRow>,
@@ -156,6 +170,42 @@ pub struct Structure {
 }
 
 impl Structure {
+    /// The year of the scheme in force in `year`: the latest one from that year or before,
+    /// or the earliest for a year before every scheme.
+    #[must_use]
+    pub fn scheme_year(&self, year: i32) -> i32 {
+        self.schemes
+            .iter()
+            .rev()
+            .find(|s| s.year <= year)
+            .or(self.schemes.first())
+            .map_or(self.competition.year, |s| s.year)
+    }
+    /// Whether this scheme is the one in force in `year`.
+    #[must_use]
+    pub fn covers(&self, year: i32) -> bool {
+        self.scheme_year(year) == self.competition.year
+    }
+    /// The years this scheme ranks, first and last (open ends as `i32::MIN`/`MAX`).
+    #[must_use]
+    pub fn years(&self) -> (i32, i32) {
+        let own = self.competition.year;
+        let first = if self.schemes.first().is_some_and(|s| s.year == own) {
+            i32::MIN
+        } else {
+            own
+        };
+        let last = self
+            .schemes
+            .iter()
+            .find(|s| s.year > own)
+            .map_or(i32::MAX, |s| s.year - 1);
+        (first, last)
+    }
+    /// Periods ranked under this scheme, oldest first.
+    pub fn own_periods(&self) -> impl DoubleEndedIterator<Item = &PeriodRow> {
+        self.periods.iter().filter(|p| self.covers(p.key.year))
+    }
     #[must_use]
     pub fn group(&self, id: GroupId) -> Option<&GroupRow> {
         self.groups.iter().find(|g| g.id == id)
@@ -247,18 +297,64 @@ impl Structure {
                 })
                 .collect(),
         )
+        .for_years(self.years().0, self.years().1)
     }
 }
 
-/// Loads the structure, or `None` when no competition has been installed yet.
+/// Loads the latest scheme, or `None` when no competition has been installed yet.
 pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
+    load_scheme(conn, None)
+}
+
+/// Every name any unit has had (its current one and its name in each year), by unit.
+pub fn unit_names(conn: &Connection) -> Result<Vec<(UnitId, String)>> {
+    Ok(conn
+        .prepare(
+            "SELECT id, name FROM unit UNION SELECT unit_id, name FROM unit_scheme ORDER BY 1, 2",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The schemes of the competition, oldest first.
+pub fn schemes(conn: &Connection) -> Result<Vec<SchemeRow>> {
+    Ok(conn
+        .prepare("SELECT id, year, name FROM competition ORDER BY year, id")?
+        .query_map([], |r| {
+            Ok(SchemeRow {
+                id: r.get(0)?,
+                year: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Loads the scheme in force in `year` (the latest for `None`), or `None` when no
+/// competition has been installed yet.
+pub fn load_scheme(conn: &Connection, year: Option<i32>) -> Result<Option<Structure>> {
+    let schemes = schemes(conn)?;
+    let Some(root) = schemes.iter().map(|s| s.id).min() else {
+        return Ok(None);
+    };
+    let chosen = match year {
+        None => schemes.last(),
+        Some(y) => schemes
+            .iter()
+            .rev()
+            .find(|s| s.year <= y)
+            .or(schemes.first()),
+    };
+    let Some(chosen) = chosen.map(|s| s.id) else {
+        return Ok(None);
+    };
     let competition = conn
         .query_row(
             "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow,
                     veto_rule, streak_from, red_flag, late_penalty
              FROM competition
-             ORDER BY id LIMIT 1",
-            [],
+             WHERE id = ?1",
+            [chosen],
             |r| {
                 let zone: String = r.get(6)?;
                 Ok(CompetitionRow {
@@ -290,8 +386,11 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
         return Ok(None);
     };
     competition.grades = conn
-        .prepare("SELECT name, min_points, quota_percent FROM grade ORDER BY position")?
-        .query_map([], |r| {
+        .prepare(
+            "SELECT name, min_points, quota_percent FROM grade WHERE competition_id = ?1
+             ORDER BY position",
+        )?
+        .query_map([competition.id], |r| {
             Ok(crate::ranking::GradeRule {
                 name: r.get(0)?,
                 min: r.get::<_, Option<i64>>(1)?.map(Points),
@@ -411,11 +510,13 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
     }
     let mut units: Vec<UnitRow> = conn
         .prepare(
-            "SELECT u.id, u.name, u.short_name, u.kind, u.group_id FROM unit u
-             JOIN ranking_group g ON g.id = u.group_id
-             ORDER BY g.display_order, u.display_order, u.id",
+            "SELECT u.id, m.name, m.short_name, u.kind, m.group_id FROM unit_scheme m
+             JOIN unit u ON u.id = m.unit_id
+             JOIN ranking_group g ON g.id = m.group_id
+             WHERE m.competition_id = ?1
+             ORDER BY g.display_order, m.display_order, u.id",
         )?
-        .query_map([], |r| {
+        .query_map([competition.id], |r| {
             Ok(UnitRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -436,9 +537,10 @@ pub fn load_structure(conn: &Connection) -> Result<Option<Structure>> {
             units[i].aliases.push(r.get(1)?);
         }
     }
-    let periods = load_periods(conn, competition.id)?;
+    let periods = load_periods(conn, root)?;
     Ok(Some(Structure {
         competition,
+        schemes,
         groups,
         indicators,
         units,
@@ -468,51 +570,7 @@ pub(crate) fn load_periods(conn: &Connection, competition_id: i64) -> Result<Vec
 /// A method's numbers as stored (the competition file's, as JSON).
 /// A stored method read back into a rule; a stored one that no longer makes a rule is a
 /// damaged database, said as such.
-/// A computed indicator's rule in one group as a posted board keeps it (`board_snapshot.scoring`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PostedRule {
-    pub indicator: IndicatorId,
-    pub method: String,
-    pub params: String,
-    pub decimals: u8,
-    pub measure: Option<String>,
-    pub cumulative: bool,
-    pub list: bool,
-}
-
-impl IndicatorRow {
-    /// Its rule in `group` as a posted board keeps it; `None` for a `direct` indicator.
-    #[must_use]
-    pub fn posted_rule(&self, group: GroupId) -> Option<PostedRule> {
-        let sc = self.scoring.as_ref()?;
-        Some(PostedRule {
-            indicator: self.id,
-            method: sc.method.clone(),
-            params: sc.params.iter().find(|(g, _)| *g == group)?.1.clone(),
-            decimals: sc.rule(group)?.decimals,
-            measure: sc.measure.clone(),
-            cumulative: sc.cumulative,
-            list: sc.list,
-        })
-    }
-
-    /// The indicator scored in `group` by `posted` (a posted board's rule), whatever its
-    /// rule is now.
-    pub fn with_posted_rule(&mut self, group: GroupId, posted: &PostedRule) -> Result<()> {
-        let rule = stored_rule(self, &posted.method, &posted.params, posted.decimals)?;
-        self.scoring = Some(IndicatorScoring {
-            method: posted.method.clone(),
-            measure: posted.measure.clone(),
-            cumulative: posted.cumulative,
-            rules: vec![(group, rule)],
-            list: posted.list,
-            params: vec![(group, posted.params.clone())],
-        });
-        Ok(())
-    }
-}
-
-fn stored_rule(
+pub(super) fn stored_rule(
     i: &IndicatorRow,
     method: &str,
     params: &str,

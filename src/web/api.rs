@@ -89,7 +89,7 @@ async fn board(
     let (period_raw, group_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
     cached(&req, &state, move |ctx| {
-        let s = ctx.structure()?;
+        let s = extract::structure_at(ctx, Some(&period_raw))?;
         let s = need(&s)?;
         let (_, _, _, b) = api(extract::board(
             ctx,
@@ -126,15 +126,16 @@ async fn unit(
     let id_raw = path.into_inner();
     let period_raw = q.into_inner().period;
     cached(&req, &state, move |ctx| {
-        let s = ctx.structure()?;
-        let s = need(&s)?;
+        let st = api(extract::unit_structure(ctx, &id_raw, period_raw.as_deref()))?;
+        let s = need(&st)?;
         let (u, g, period) = api(unit_context(s, &id_raw, period_raw.as_deref()))?;
-        let history = ctx.history(s, g.id)?;
-        let trend: Vec<_> = history
+        let years = api(extract::unit_history(ctx, u.id))?;
+        let trend: Vec<_> = years
             .iter()
+            .flat_map(|h| h.iter())
             .filter_map(|b| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
-                Some(json!({ "period": b.period.key, "total": r.total, "rank": r.rank, "tied": r.tied, "change": r.change, "tier": r.tier, "group_size": b.board.rows.len() }))
+                Some(json!({ "period": b.period.key, "group": b.group.name, "total": r.total, "rank": r.rank, "tied": r.tied, "change": r.change, "tier": r.tier, "group_size": b.board.rows.len() }))
             })
             .collect();
         let (standings, weak) = match period {

@@ -66,6 +66,8 @@ struct Inner {
     version: i64,
     pages: HashMap<String, Arc<Page>>,
     structure: Option<Arc<Option<Structure>>>,
+    /// Earlier years' schemes, by the year each is in force from.
+    schemes: HashMap<i32, Arc<Option<Structure>>>,
     boards: HashMap<(PeriodKey, GroupId, View), Arc<GroupBoard>>,
     histories: HashMap<GroupId, Arc<Vec<GroupBoard>>>,
 }
@@ -119,6 +121,28 @@ impl Ctx<'_> {
         Ok(s)
     }
 
+    /// The scheme in force in `year` (the latest one for a year it covers).
+    pub fn structure_for(&self, year: i32) -> store::Result<Arc<Option<Structure>>> {
+        let latest = self.structure()?;
+        let Some(s) = latest.as_ref() else {
+            return Ok(latest);
+        };
+        let from = s.scheme_year(year);
+        if from == s.competition.year {
+            return Ok(latest);
+        }
+        if let Some(s) = self
+            .cache
+            .with(self.version, |g| g.schemes.get(&from).cloned())
+        {
+            return Ok(s);
+        }
+        let s = Arc::new(store::load_scheme(self.conn, Some(from))?);
+        self.cache
+            .with(self.version, |g| g.schemes.insert(from, s.clone()));
+        Ok(s)
+    }
+
     pub fn board(
         &self,
         s: &Structure,
@@ -132,14 +156,42 @@ impl Ctx<'_> {
         {
             return Ok(Some(b));
         }
-        let Some(b) = boards::group_board(self.conn, s, key, group, view)? else {
+        let Some(mut b) = boards::group_board(self.conn, s, key, group, view)? else {
             return Ok(None);
         };
+        b.year_on_year = self.year_on_year(s, &b)?;
         let b = Arc::new(b);
         self.cache.with(self.version, |g| {
             g.boards.insert((key, group, view), b.clone())
         });
         Ok(Some(b))
+    }
+
+    /// 同比 of a published board: the same period a year before, as posted.
+    fn year_on_year(
+        &self,
+        s: &Structure,
+        b: &GroupBoard,
+    ) -> store::Result<Option<boards::YearOnYear>> {
+        let last = PeriodKey {
+            year: b.period.key.year - 1,
+            quarter: b.period.key.quarter,
+        };
+        let published = |k: PeriodKey| {
+            s.period(k)
+                .is_some_and(|p| p.status == store::PeriodStatus::Published)
+        };
+        if !published(last) || !published(b.period.key) {
+            return Ok(None);
+        }
+        let last_s = self.structure_for(last.year)?;
+        let Some(last_s) = last_s.as_ref() else {
+            return Ok(None);
+        };
+        let view = b.view;
+        boards::year_on_year(self.conn, s, b, last_s, &mut |g| {
+            self.board(last_s, last, g, view)
+        })
     }
 
     pub fn history(&self, s: &Structure, group: GroupId) -> store::Result<Arc<Vec<GroupBoard>>> {

@@ -149,7 +149,9 @@ impl AppError {
             OpsError::Refused(crate::store::Refusal::StalePreview) => {
                 AppError::Conflict(e.to_string())
             }
-            OpsError::Refused(_) | OpsError::File(_) => AppError::BadRequest(said(e.to_string())),
+            OpsError::Refused(_) | OpsError::File(_) | OpsError::Input(_) => {
+                AppError::BadRequest(said(e.to_string()))
+            }
         }
     }
 }

@@ -15,6 +15,17 @@ pub fn structure(ctx: &Ctx<'_>) -> Result<std::sync::Arc<Option<Structure>>, App
     Ok(ctx.structure()?)
 }
 
+/// The scheme of the year a URL's period names (the latest when it names none).
+pub fn structure_at(
+    ctx: &Ctx<'_>,
+    period_raw: Option<&str>,
+) -> Result<std::sync::Arc<Option<Structure>>, AppError> {
+    match period_raw.and_then(PeriodKey::parse) {
+        Some(k) => Ok(ctx.structure_for(k.year)?),
+        None => Ok(ctx.structure()?),
+    }
+}
+
 pub fn need(s: &Option<Structure>) -> Result<&Structure, AppError> {
     s.as_ref()
         .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))
@@ -100,6 +111,48 @@ pub fn unit_context<'s>(
         None => s.latest_published(),
     };
     Ok((u, g, period))
+}
+
+/// The scheme to show a unit in: the year of the period named, or else the latest year the
+/// unit ranks in (a unit merged away is shown as it last was).
+pub fn unit_structure(
+    ctx: &Ctx<'_>,
+    id_raw: &str,
+    period_raw: Option<&str>,
+) -> Result<Arc<Option<Structure>>, AppError> {
+    let latest = ctx.structure()?;
+    let (Some(s), Ok(id), None) = (latest.as_ref(), id_raw.parse::<UnitId>(), period_raw) else {
+        return structure_at(ctx, period_raw);
+    };
+    if s.unit(id).is_some() {
+        return Ok(latest);
+    }
+    for sc in s.schemes.iter().rev() {
+        let st = ctx.structure_for(sc.year)?;
+        if Option::as_ref(&st).is_some_and(|x| x.unit(id).is_some()) {
+            return Ok(st);
+        }
+    }
+    Ok(latest)
+}
+
+/// A unit's quarterly boards under every year's scheme it ranked in, oldest first: one list
+/// per scheme (its group may differ from year to year).
+pub fn unit_history(ctx: &Ctx<'_>, id: UnitId) -> Result<Vec<Arc<Vec<GroupBoard>>>, AppError> {
+    let latest = ctx.structure()?;
+    let Some(s) = latest.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(s.schemes.len());
+    for sc in &s.schemes {
+        let st = ctx.structure_for(sc.year)?;
+        if let Some(x) = st.as_ref()
+            && let Some(u) = x.unit(id)
+        {
+            out.push(ctx.history(x, u.group_id)?);
+        }
+    }
+    Ok(out)
 }
 
 pub fn metas(b: &GroupBoard) -> Vec<IndicatorMeta> {

@@ -2,7 +2,7 @@
 
 use super::cache::Rendered;
 use super::extract::{self, group, metas, unit_context};
-use super::{AppError, AppState, cached_with};
+use super::{AppError, AppState, cached, cached_in, cached_with};
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
 use crate::domain::UnitId;
@@ -65,7 +65,7 @@ async fn export(
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
-    cached_with(&req, &state, move |ctx, s| {
+    cached_in(&req, &state, Some(period_raw.clone()), move |ctx, s| {
         let (period, g, view, b) =
             extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let suffix = if view == View::Cumulative {
@@ -127,7 +127,7 @@ async fn totals_chart(
             )));
         }
     };
-    cached_with(&req, &state, move |ctx, s| {
+    cached_in(&req, &state, Some(period_raw.clone()), move |ctx, s| {
         let (_, g, _, b) = extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let bars: Vec<TotalBar> = b
             .board
@@ -211,11 +211,14 @@ async fn trend_chart(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
-    cached_with(&req, &state, move |ctx, s| {
-        let (u, g, _) = unit_context(s, &id_raw, None)?;
-        let history = ctx.history(s, g.id)?;
-        let points: Vec<TrendPoint> = history
+    cached(&req, &state, move |ctx| {
+        let st = extract::unit_structure(ctx, &id_raw, None)?;
+        let s = extract::need(&st)?;
+        let (u, _, _) = unit_context(s, &id_raw, None)?;
+        let years = extract::unit_history(ctx, u.id)?;
+        let points: Vec<TrendPoint> = years
             .iter()
+            .flat_map(|h| h.iter())
             .filter_map(|b| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
                 Some(TrendPoint {
@@ -253,7 +256,9 @@ async fn indicators_chart(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let period_raw = q.into_inner().period;
-    cached_with(&req, &state, move |ctx, s| {
+    cached(&req, &state, move |ctx| {
+        let st = extract::unit_structure(ctx, &id_raw, period_raw.as_deref())?;
+        let s = extract::need(&st)?;
         let (u, g, period) = unit_context(s, &id_raw, period_raw.as_deref())?;
         let period = period.ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?;
         let b = extract::board_of(ctx, s, period.key, g.id, View::Quarter)?;

@@ -18,7 +18,7 @@ mod urls;
 mod views;
 
 pub use error::AppError;
-pub use respond::{cached, cached_with};
+pub use respond::{cached, cached_in, cached_with};
 
 use crate::store::Store;
 use actix_web::http::{StatusCode, header};

@@ -35,8 +35,21 @@ pub async fn cached_with<F>(
 where
     F: FnOnce(&Ctx<'_>, &Structure) -> Result<Rendered, AppError> + Send + 'static,
 {
+    cached_in(req, state, None, render).await
+}
+
+/// `cached_with` under the scheme of the year `period` names (the latest for `None`).
+pub async fn cached_in<F>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    period: Option<String>,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&Ctx<'_>, &Structure) -> Result<Rendered, AppError> + Send + 'static,
+{
     cached(req, state, move |ctx| {
-        let s = extract::structure(ctx)?;
+        let s = extract::structure_at(ctx, period.as_deref())?;
         render(ctx, extract::need(&s)?)
     })
     .await

@@ -66,6 +66,12 @@ pub fn why(period: PeriodKey, group: GroupId, unit: UnitId, view: View) -> Strin
     format!("{}/why/{unit}{}", board(period, group), view_query(view))
 }
 
+/// `/units/6`
+#[must_use]
+pub fn unit(unit: UnitId) -> String {
+    format!("/units/{unit}")
+}
+
 /// `/units/6?period=2023Q3&print=1`; `period` is a query part such as `period=2023Q3` or empty.
 pub fn unit_print(unit: UnitId, period_query: &str) -> String {
     format!("/units/{unit}?{period_query}&print=1")

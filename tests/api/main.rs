@@ -26,3 +26,4 @@ mod tidy;
 mod times;
 mod trust;
 mod web;
+mod years;

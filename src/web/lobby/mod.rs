@@ -148,6 +148,9 @@ fn screen(ctx: &Ctx<'_>, playlist: Option<&str>, q: &LobbyQuery) -> Result<Scree
             .cloned()
             .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
     };
+    // The period's own year's scheme: its groups are the ones ranked then.
+    let st = ctx.structure_for(period.key.year)?;
+    let s = st.as_ref().as_ref().unwrap_or(s);
     let slides = build_slides(ctx, s, &period, &set)?;
     Ok(Screen {
         period,

@@ -79,13 +79,6 @@ async fn page(
             .as_ref()
             .as_ref()
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
-        let groups = match &group_raw {
-            Some(raw) => vec![
-                s.group_by_name(raw)
-                    .ok_or_else(|| AppError::NotFound(format!("组别「{raw}」不存在")))?,
-            ],
-            None => s.groups.iter().collect(),
-        };
         let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
             // A draft only for staff (a rehearsal); to anybody else it does not exist.
             Some(raw) => match s
@@ -99,6 +92,16 @@ async fn page(
             None => s
                 .latest_published()
                 .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
+        };
+        // The groups of the period's own year.
+        let scheme = ctx.structure_for(period.key.year)?;
+        let s = scheme.as_ref().as_ref().unwrap_or(s);
+        let groups = match &group_raw {
+            Some(raw) => vec![
+                s.group_by_name(raw)
+                    .ok_or_else(|| AppError::NotFound(format!("组别「{raw}」不存在")))?,
+            ],
+            None => s.groups.iter().collect(),
         };
         // `both`: the quarter's boards, then the year so far (from the second quarter on).
         let views: Vec<View> = match q.view.as_deref() {

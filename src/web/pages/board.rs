@@ -8,7 +8,7 @@ use crate::domain::{Points, Total};
 use crate::present::{ChangeText, TierText};
 use crate::ranking::Change;
 use crate::web::cache::{Ctx, Rendered};
-use crate::web::extract::{self, need, structure};
+use crate::web::extract::{self, need};
 use crate::web::urls;
 use crate::web::views::{Chrome, rank_text};
 use crate::web::{AppError, AppState, cached};
@@ -50,6 +50,8 @@ pub(crate) struct FullRow<'a> {
     pub penalty: Points,
     pub change: String,
     pub change_css: &'static str,
+    /// 同比 (text, class), on a board with a year before.
+    pub yoy: Option<(String, &'static str)>,
     pub tier: &'static str,
     pub tier_css: &'static str,
     pub marks: crate::present::Marks,
@@ -121,6 +123,9 @@ struct BoardPage<'a> {
     progress_heads: Vec<String>,
     progress_time: String,
     progress: Vec<(String, Vec<(String, &'static str)>)>,
+    /// 同比: the period compared with, and the note when the rules changed since.
+    yoy_with: Option<String>,
+    yoy_note: Option<String>,
 }
 
 /// The notice on a published board that was corrected after 揭榜.
@@ -162,6 +167,10 @@ fn sort_key(b: &GroupBoard, r: &crate::ranking::BoardRow, col: &str) -> Option<i
         "total" => Some(r.total.0),
         "bonus" => Some(r.bonus.0),
         "penalty" => Some(r.penalty.0),
+        "yoy" => b
+            .year_on_year
+            .as_ref()
+            .and_then(|y| crate::present::yoy_places(r, y.of(r.unit_id)?)),
         "change" => match r.change {
             Change::Up(n) => Some(i64::from(n)),
             Change::Down(n) => Some(-i64::from(n)),
@@ -199,7 +208,7 @@ pub fn board_page(
     q: &BoardQuery,
 ) -> Result<Rendered, AppError> {
     {
-        let s = structure(ctx)?;
+        let s = extract::structure_at(ctx, Some(period_raw))?;
         let s = need(&s)?;
         let (period, g, view, b) =
             extract::board(ctx, s, period_raw, group_raw, q.view.as_deref())?;
@@ -289,6 +298,14 @@ pub fn board_page(
             progress_heads,
             progress_time,
             progress,
+            yoy_with: b.year_on_year.as_ref().map(|y| {
+                if view == View::Cumulative {
+                    y.previous.year_to_date_label()
+                } else {
+                    y.previous.label()
+                }
+            }),
+            yoy_note: crate::present::yoy_rules_note(&b),
         })
     }
 }
@@ -345,6 +362,9 @@ pub(crate) fn table<'a>(
     cols.push(("bonus".into(), "加分".into(), true));
     cols.push(("penalty".into(), "扣分".into(), true));
     cols.push(("change".into(), "变化".into(), false));
+    if b.year_on_year.is_some() {
+        cols.push(("yoy".into(), "同比".into(), false));
+    }
     let mut headers: Vec<Header> = cols
         .into_iter()
         .map(|(key, label, numeric)| {
@@ -393,6 +413,12 @@ pub(crate) fn table<'a>(
                 penalty: r.penalty,
                 change: r.change.label(),
                 change_css: r.change.css(),
+                yoy: b.year_on_year.as_ref().map(|y| {
+                    y.of(r.unit_id).map_or_else(
+                        || (String::new(), "muted"),
+                        |u| crate::present::yoy_cell(r, u),
+                    )
+                }),
                 tier: r.tier.label(),
                 tier_css: r.tier.css(),
                 marks: crate::present::Marks::new(r),

@@ -53,6 +53,9 @@ pub(super) async fn home(
                 cards: vec![],
             });
         };
+        // The period's own year's scheme: its groups are the ones ranked then.
+        let scheme = ctx.structure_for(period.key.year)?;
+        let s = scheme.as_ref().as_ref().unwrap_or(s);
         let mut cards = Vec::new();
         let mut compared = None;
         for g in &s.groups {

@@ -7,10 +7,10 @@ use crate::domain::UnitId;
 use crate::present::{ChangeText, TierText};
 use crate::ranking::analysis::{self};
 use crate::store::{self};
-use crate::web::extract::{metas, unit_context};
+use crate::web::extract::{self, metas, unit_context};
 use crate::web::urls;
 use crate::web::views::{Chrome, PeriodLink, opt, period_links, rank_text, signed};
-use crate::web::{AppError, AppState, cached_with};
+use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -76,6 +76,50 @@ struct UnitPage {
     honors: Vec<store::HonorRow>,
     /// 序时进度 of the year-to-date indicators: (text, colour class).
     progress: Vec<(String, &'static str)>,
+    /// Former names, mergers and splits, each with a link where another unit is named.
+    identity: Vec<(String, Option<String>)>,
+}
+
+/// The unit's identity over the years in words: 「原马街街道」, 「2023年由A、B合并」.
+fn identity(l: &store::Lineage) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let former = l.former_names();
+    if !former.is_empty() {
+        out.push((
+            format!(
+                "原{}",
+                former
+                    .iter()
+                    .map(|(y, n)| format!("{n}（{y}年及以前）"))
+                    .collect::<Vec<_>>()
+                    .join("、原")
+            ),
+            None,
+        ));
+    }
+    if let Some((y, from)) = &l.merged_from {
+        let names: Vec<&str> = from.iter().map(|(_, n)| n.as_str()).collect();
+        out.push((
+            format!(
+                "{y}年由{}合并，此前各单位的成绩见其各自页面",
+                names.join("、")
+            ),
+            None,
+        ));
+    }
+    if let Some((y, id, n)) = &l.split_from {
+        out.push((
+            format!("{y}年由{n}拆分设立，此前成绩见{n}"),
+            Some(urls::unit(*id)),
+        ));
+    }
+    if let Some((y, id, n)) = &l.merged_into {
+        out.push((
+            format!("{y}年并入{n}，此后成绩见{n}"),
+            Some(urls::unit(*id)),
+        ));
+    }
+    out
 }
 
 pub(super) async fn unit(
@@ -86,9 +130,12 @@ pub(super) async fn unit(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let q = q.into_inner();
-    cached_with(&req, &state, move |ctx, s| {
+    cached(&req, &state, move |ctx| {
+        let st = extract::unit_structure(ctx, &id_raw, q.period.as_deref())?;
+        let s = extract::need(&st)?;
         let (u, g, period) = unit_context(s, &id_raw, q.period.as_deref())?;
-        let history = ctx.history(s, g.id)?;
+        let years = extract::unit_history(ctx, u.id)?;
+        let history = years.iter().flat_map(|h| h.iter());
         let board = match period {
             Some(p) => ctx.board(s, p.key, g.id, View::Quarter)?,
             None => None,
@@ -145,12 +192,11 @@ pub(super) async fn unit(
             .map(view)
             .collect();
         let trend = history
-            .iter()
             .filter_map(|b| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
                 Some(TrendRow {
                     period: b.title.clone(),
-                    url: urls::board(b.period.key, g.id),
+                    url: urls::board(b.period.key, b.group.id),
                     total: r.total.to_string(),
                     rank: rank_text(r),
                     tied: r.tied,
@@ -161,6 +207,12 @@ pub(super) async fn unit(
                     marks: crate::present::Marks::new(r),
                 })
             })
+            .collect();
+        let ranked_in: Vec<String> = years
+            .iter()
+            .flat_map(|h| h.iter())
+            .filter(|b| b.board.rows.iter().any(|r| r.unit_id == u.id))
+            .map(|b| b.period.key.to_string())
             .collect();
         let remarks = match period {
             Some(p) => {
@@ -194,7 +246,11 @@ pub(super) async fn unit(
             group_name: g.name.clone(),
             board_url: period.map_or_else(|| "/".into(), |p| urls::board(p.key, g.id)),
             current,
-            periods: period_links(s, period.map(|p| p.key)),
+            // Only the periods the unit ranked in (a unit merged away has none after).
+            periods: period_links(s, period.map(|p| p.key))
+                .into_iter()
+                .filter(|l| ranked_in.contains(&l.key))
+                .collect(),
             compare_url: match leader {
                 Some(l) => urls::compare(&pq, &[u.id, l.unit_id]),
                 None => urls::compare(&pq, &[u.id]),
@@ -207,6 +263,7 @@ pub(super) async fn unit(
             trend,
             remarks,
             honors: store::unit_honors(ctx.conn, u.id)?,
+            identity: identity(&store::lineage(ctx.conn, u.id)?),
             progress: match period {
                 Some(p) => crate::boards::scored::progress(ctx.conn, s, p.key, g.id, u.id)?
                     .iter()

@@ -10,7 +10,7 @@ use crate::store::{self};
 use crate::web::extract::{self};
 use crate::web::urls;
 use crate::web::views::{Chrome, opt, rank_text};
-use crate::web::{AppError, AppState, cached_with};
+use crate::web::{AppError, AppState, cached_in};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -63,7 +63,7 @@ pub(super) async fn why(
 ) -> Result<HttpResponse, AppError> {
     let (period_raw, group_raw, unit_raw) = path.into_inner();
     let view_raw = q.into_inner().view;
-    cached_with(&req, &state, move |ctx, s| {
+    cached_in(&req, &state, Some(period_raw.clone()), move |ctx, s| {
         let (period, g, view, b) =
             extract::board(ctx, s, &period_raw, &group_raw, view_raw.as_deref())?;
         let unit_id: UnitId = unit_raw
