@@ -31,6 +31,9 @@ fn header(b: &GroupBoard) -> Vec<String> {
     if streaks(b) {
         h.push("连续情况".into());
     }
+    if let Some(y) = &b.year_on_year {
+        h.push(format!("同比（{}）", y.previous.label()));
+    }
     h
 }
 
@@ -71,6 +74,13 @@ fn mark_cells(b: &GroupBoard, r: &crate::ranking::BoardRow) -> Vec<String> {
         }
         words.extend(m.streaks.into_iter().map(|(s, _)| s));
         out.push(words.join("、"));
+    }
+    if let Some(y) = &b.year_on_year {
+        out.push(
+            y.of(r.unit_id)
+                .map(|u| crate::present::yoy_cell(r, u).0)
+                .unwrap_or_default(),
+        );
     }
     out
 }

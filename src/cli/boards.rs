@@ -31,7 +31,7 @@ pub fn board(
     format: Format,
 ) -> Result<ExitCode, CliError> {
     let conn = store.conn()?;
-    let s = structure(&conn)?;
+    let s = super::scheme(&conn, Some(period))?;
     if s.period(period).is_none() {
         return Err(CliError::Input(format!("期间{period}不存在")));
     }

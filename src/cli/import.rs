@@ -1,6 +1,6 @@
 //! `import`, `check`, `honors`: files into the database, all or nothing.
 
-use super::{CliError, structure};
+use super::CliError;
 use crate::domain::PeriodKey;
 use crate::store::{ApplyOptions, ApplyOutcome, Store, StoreError};
 use crate::tabular::Source;
@@ -114,7 +114,7 @@ pub fn honors(
 ) -> Result<ExitCode, CliError> {
     let bytes = std::fs::read(file)?;
     let mut conn = store.conn()?;
-    let catalog = structure(&conn)?.catalog();
+    let catalog = super::scheme(&conn, period)?.catalog();
     let plan =
         crate::import::honors::plan_honors(&bytes, &catalog, period).map_err(StoreError::Import)?;
     let _ = actor;

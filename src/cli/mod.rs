@@ -420,7 +420,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
 
 /// The stored competition, or the error every command that needs one reports.
 fn structure(conn: &rusqlite::Connection) -> Result<crate::store::Structure, CliError> {
-    crate::store::load_structure(conn)?.ok_or_else(|| {
+    scheme(conn, None)
+}
+
+/// The scheme of a period's year (the latest for `None`), or the error of `structure`.
+fn scheme(
+    conn: &rusqlite::Connection,
+    period: Option<PeriodKey>,
+) -> Result<crate::store::Structure, CliError> {
+    crate::store::load_scheme(conn, period.map(|k| k.year))?.ok_or_else(|| {
         CliError::Input("数据库中还没有竞赛：请先运行 shaibang init 或 shaibang serve".into())
     })
 }

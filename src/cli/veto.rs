@@ -64,7 +64,7 @@ pub fn run(store: &Store, cmd: VetoCommand) -> Result<ExitCode, CliError> {
             correction,
         } => (false, period, unit, reason, correction),
     };
-    let s = super::structure(&conn)?;
+    let s = super::scheme(&conn, Some(period))?;
     let u = s
         .unit_by_name(&unit)
         .ok_or_else(|| CliError::Input(format!("单位「{unit}」不存在")))?;
@@ -104,7 +104,7 @@ pub fn deadline(
     clear: bool,
 ) -> Result<ExitCode, CliError> {
     let mut conn = store.conn()?;
-    let s = super::structure(&conn)?;
+    let s = super::scheme(&conn, Some(period))?;
     let ind = match indicator {
         None => None,
         Some(name) => {

@@ -1,7 +1,6 @@
 //! Each group's board before and after a change staged in a transaction that is rolled back:
 //! what an upload's preview and a rollback's preview show.
 
-use super::structure;
 use crate::boards::{self, View};
 use crate::domain::PeriodKey;
 use crate::ranking::BoardRow;
@@ -59,11 +58,12 @@ pub(crate) type Before = Vec<(
 )>;
 
 pub(crate) fn boards_before(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Before> {
-    let s = structure(tx)?;
+    let mut schemes = super::Schemes::default();
     let mut before = Vec::new();
     for &key in periods {
+        let s = schemes.of(tx, key.year)?;
         for g in &s.groups {
-            let b = boards::group_board(tx, &s, key, g.id, View::Quarter)?;
+            let b = boards::group_board(tx, s, key, g.id, View::Quarter)?;
             before.push((key, g.id, b));
         }
     }
@@ -73,11 +73,11 @@ pub(crate) fn boards_before(tx: &Connection, periods: &[PeriodKey]) -> store::Re
 /// Each group of `before` ranked again from what the transaction now holds, row by row
 /// against before; groups without a score or without a change are left out.
 pub(crate) fn compare_boards(tx: &Connection, before: Before) -> store::Result<Vec<GroupPreview>> {
-    let after_s = structure(tx)?;
+    let mut schemes = super::Schemes::default();
     let mut groups = Vec::new();
     for (key, gid, b) in before {
-        let Some(after) = boards::compute_group_board(tx, &after_s, key, gid, View::Quarter)?
-        else {
+        let after_s = schemes.of(tx, key.year)?;
+        let Some(after) = boards::compute_group_board(tx, after_s, key, gid, View::Quarter)? else {
             continue;
         };
         let published = after.period.status == PeriodStatus::Published;
@@ -107,7 +107,7 @@ pub(crate) fn compare_boards(tx: &Connection, before: Before) -> store::Result<V
         if !(scored || had_scores) || !rows.iter().any(PreviewRow::changed) {
             continue;
         }
-        let computed = computed_cells(tx, &after_s, key, gid, &after.indicators, &rows)?;
+        let computed = computed_cells(tx, after_s, key, gid, &after.indicators, &rows)?;
         groups.push(GroupPreview {
             period: key,
             group: after.group.name,

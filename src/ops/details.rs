@@ -4,8 +4,8 @@
 //! every error named by row and column; all or nothing. A list replaces the period's list of
 //! each indicator it names; a published period's list is not replaced here.
 
+use super::Actor;
 use super::error::{OpsError, Result};
-use super::{Actor, structure};
 use crate::domain::{PeriodKey, Points};
 use crate::import::{ImportError, ImportErrors};
 use crate::scoring::Method;
@@ -40,7 +40,7 @@ const LAYOUT: &str = "明细清单应为「单位, 指标, 类别, 事项, 级�
 
 /// Reads and checks a list for `period`; writes nothing.
 pub fn plan_details(conn: &Connection, bytes: &[u8], period: PeriodKey) -> Result<Vec<DetailRow>> {
-    let s = structure(conn)?;
+    let s = super::scheme(conn, period.year)?;
     let catalog = s.catalog();
     let refused = |at: CellRef, what: String| ImportError::Refused {
         reason: format!("{at}{what}"),
@@ -226,7 +226,7 @@ pub fn import_details(
     let rows = plan_details(conn, bytes, period)?;
     let sha = crate::import::sha256_hex(bytes);
     store::write_tx(conn, |tx| {
-        let s = structure(tx)?;
+        let s = super::scheme(tx, period.year)?;
         let p = s.period(period).ok_or(Refusal::NoSuchPeriod { period })?;
         let batch = store::save_details(tx, p.id, &rows, (file_name, &sha), actor.name)?;
         store::audit(

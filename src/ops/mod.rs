@@ -198,3 +198,30 @@ fn structure(conn: &Connection) -> store::Result<Structure> {
 pub(crate) fn scheme(conn: &Connection, year: i32) -> store::Result<Structure> {
     store::load_scheme(conn, Some(year))?.ok_or(Refusal::NoCompetition.into())
 }
+
+/// The scheme of `period`'s year, or the latest for none (a file that names its periods).
+pub(crate) fn scheme_of(
+    conn: &Connection,
+    period: Option<crate::domain::PeriodKey>,
+) -> store::Result<Structure> {
+    store::load_scheme(conn, period.map(|k| k.year))?.ok_or(Refusal::NoCompetition.into())
+}
+
+/// Each year's scheme, loaded once, for work that spans periods of several years.
+#[derive(Default)]
+pub(crate) struct Schemes {
+    loaded: Vec<Structure>,
+}
+
+impl Schemes {
+    pub(crate) fn of(&mut self, conn: &Connection, year: i32) -> store::Result<&Structure> {
+        let i = match self.loaded.iter().position(|s| s.covers(year)) {
+            Some(i) => i,
+            None => {
+                self.loaded.push(scheme(conn, year)?);
+                self.loaded.len() - 1
+            }
+        };
+        Ok(&self.loaded[i])
+    }
+}

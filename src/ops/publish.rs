@@ -4,11 +4,10 @@
 //! correction does that, in `import`).
 
 use super::error::Result;
-use super::structure;
 use crate::boards::{self, PUBLISHED_REASON, View};
 use crate::domain::PeriodKey;
 use crate::domain::{GroupId, IndicatorId, PeriodId};
-use crate::store::{self, NewSnapshot, SnapshotCause, Structure};
+use crate::store::{self, NewSnapshot, SnapshotCause};
 use rusqlite::Connection;
 
 /// Publishes a period and freezes its boards (see `store::mark_published` for when it is
@@ -58,7 +57,7 @@ pub(super) fn publish_in_tx(
         },
     )?;
     // A period is published once, so none of its boards has a snapshot yet.
-    freeze_unfrozen(tx, &structure(tx)?, key, &PUBLISHED)?;
+    freeze_unfrozen(tx, key, &PUBLISHED)?;
     store::bump_version(tx)
 }
 
@@ -100,10 +99,11 @@ pub(super) fn save(
 /// that). Returns how many snapshots were written.
 fn freeze_unfrozen(
     conn: &Connection,
-    s: &Structure,
     key: PeriodKey,
     cause: &SnapshotCause<'_>,
 ) -> store::Result<usize> {
+    // The boards of the period's own year's scheme.
+    let s = &super::scheme(conn, key.year)?;
     let Some(period) = s.period(key) else {
         return Ok(0);
     };
@@ -134,10 +134,9 @@ pub fn freeze_missing(conn: &mut Connection) -> Result<Vec<(PeriodKey, usize)>> 
         return Ok(Vec::new());
     }
     store::write_tx(conn, |tx| {
-        let s = structure(tx)?;
         let mut out = Vec::new();
         for &(_, key) in &missing {
-            let written = freeze_unfrozen(tx, &s, key, &FROZEN_LATER)?;
+            let written = freeze_unfrozen(tx, key, &FROZEN_LATER)?;
             if written > 0 {
                 out.push((key, written));
             }

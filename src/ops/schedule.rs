@@ -131,7 +131,7 @@ pub fn set_deadline(
     actor: Actor<'_>,
 ) -> Result<()> {
     Ok(store::write_tx(conn, |tx| {
-        let s = structure(tx)?;
+        let s = super::scheme(tx, key.year)?;
         let p = s.period(key).ok_or(Refusal::NoSuchPeriod { period: key })?;
         if p.status == store::PeriodStatus::Published {
             return Err(Refusal::DeadlinePublished { period: key }.into());

@@ -5,7 +5,6 @@
 
 use super::Actor;
 use super::error::Result;
-use super::structure;
 use crate::domain::{IndicatorId, PeriodKey, Points, UnitId};
 use crate::import::{ImportError, ImportErrors, PlanEvent, Target, plan_import_streaming};
 use crate::store::{self, AuditAction, Structure};
@@ -85,7 +84,7 @@ pub fn plan_targets(
     file_name: &str,
     which: TargetYear,
 ) -> Result<TargetsPlan> {
-    let s = structure(conn)?;
+    let s = super::scheme(conn, which.year)?;
     let catalog = s.catalog();
     let mut cells: Vec<(usize, u32, Points, usize)> = Vec::new();
     let mut sink = |e: PlanEvent| {

@@ -24,17 +24,26 @@ pub struct Discrepancy {
 /// correction, which re-freezes. A difference means the scores were changed behind the
 /// application's back, or the ranking rules changed since 揭榜.
 pub fn verify(conn: &Connection) -> Result<Vec<Discrepancy>> {
-    let s = structure(conn)?;
+    let latest = structure(conn)?;
     let mut out = Vec::new();
-    for p in s
+    let mut schemes: Vec<crate::store::Structure> = Vec::new();
+    for p in latest
         .periods
         .iter()
         .filter(|p| p.status == PeriodStatus::Published)
     {
+        // Each year against its own scheme.
+        let year = latest.scheme_year(p.key.year);
+        if !schemes.iter().any(|s| s.competition.year == year) {
+            schemes.push(super::scheme(conn, year)?);
+        }
+        let Some(s) = schemes.iter().find(|s| s.competition.year == year) else {
+            continue;
+        };
         for g in &s.groups {
             for view in [View::Quarter, View::Cumulative] {
                 let posted = store::load_snapshot(conn, p.id, g.id, view)?;
-                let now = boards::compute_group_board(conn, &s, p.key, g.id, view)?;
+                let now = boards::compute_group_board(conn, s, p.key, g.id, view)?;
                 let details = match (&posted, &now) {
                     (None, None) => continue,
                     (Some(_), None) => vec!["已揭榜的榜单无法根据现有得分重新计算".to_string()],

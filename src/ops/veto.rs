@@ -3,9 +3,9 @@
 //! of that period and every later published one are re-frozen in the same transaction, so the
 //! posted board, the 本榜已更正 record and the lobby say so.
 
+use super::Actor;
 use super::error::{Result, require};
 use super::import::refreeze_from;
-use super::{Actor, structure};
 use crate::auth::Role;
 use crate::domain::{PeriodKey, UnitId};
 use crate::store::{self, AuditAction, AuditEntry, PeriodStatus, Refusal};
@@ -145,11 +145,15 @@ fn change_all(
 
 /// Reads a 一票否决 list (`单位, 原因`): every unit named and every reason given, or every
 /// error with its row and column; writes nothing.
-pub fn plan_vetoes(conn: &Connection, bytes: &[u8]) -> Result<Vec<(UnitId, String)>> {
+pub fn plan_vetoes(
+    conn: &Connection,
+    bytes: &[u8],
+    period: PeriodKey,
+) -> Result<Vec<(UnitId, String)>> {
     use crate::import::{ImportError, ImportErrors};
     use crate::tabular::{self, CellRef, RowRef};
     use crate::text::{normalize_name, trim_cell};
-    let s = structure(conn)?;
+    let s = super::scheme(conn, period.year)?;
     let one = |e: ImportError| super::OpsError::File(ImportErrors(vec![e]));
     let decoded = tabular::decode(bytes).map_err(|e| one(e.into()))?;
     let mut cols: Option<(usize, usize, usize)> = None;
@@ -214,7 +218,7 @@ pub fn import_vetoes(
     period: PeriodKey,
     correction: &str,
 ) -> Result<(usize, VetoOutcome)> {
-    let list = plan_vetoes(conn, bytes)?;
+    let list = plan_vetoes(conn, bytes, period)?;
     let units: Vec<(UnitId, &str)> = list.iter().map(|(u, r)| (*u, r.as_str())).collect();
     let lines = change_all(conn, by, period, &units, correction, true)?;
     Ok((list.len(), lines))

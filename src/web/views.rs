@@ -68,6 +68,38 @@ pub fn period_links(s: &Structure, current: Option<PeriodKey>) -> Vec<PeriodLink
         .collect()
 }
 
+/// A link to another year in the year switch.
+pub struct YearLink {
+    pub label: String,
+    pub url: String,
+    pub current: bool,
+}
+
+/// The years with a published period, oldest first.
+pub fn published_years(s: &Structure) -> Vec<i32> {
+    let mut years: Vec<i32> = s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published)
+        .map(|p| p.key.year)
+        .collect();
+    years.dedup();
+    years
+}
+
+/// In `year`, the published period of `quarter`, or else the latest published one.
+pub fn year_period(s: &Structure, year: i32, quarter: u8) -> Option<PeriodKey> {
+    let mut published = s
+        .periods
+        .iter()
+        .filter(|p| p.status == PeriodStatus::Published && p.key.year == year);
+    published
+        .clone()
+        .find(|p| p.key.quarter == quarter)
+        .or_else(|| published.next_back())
+        .map(|p| p.key)
+}
+
 pub struct PeriodInfo {
     pub status: &'static str,
     pub published_at: Option<String>,

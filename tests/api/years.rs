@@ -304,15 +304,13 @@ fn a_unit_keeps_its_history_across_years_renames_and_moves() {
         .unwrap()
         .unwrap();
     let econ = s.group_by_name("经济部门组").unwrap().id;
-    let q1: serde_json::Value = serde_json::from_str(
-        &get(&format!("{}/api/v1/boards/2023Q1/{econ}", app.base)).body,
-    )
-    .unwrap();
+    let q1: serde_json::Value =
+        serde_json::from_str(&get(&format!("{}/api/v1/boards/2023Q1/{econ}", app.base)).body)
+            .unwrap();
     assert!(q1["compared_with"].is_null(), "{q1}");
-    let q2: serde_json::Value = serde_json::from_str(
-        &get(&format!("{}/api/v1/boards/2023Q2/{econ}", app.base)).body,
-    )
-    .unwrap();
+    let q2: serde_json::Value =
+        serde_json::from_str(&get(&format!("{}/api/v1/boards/2023Q2/{econ}", app.base)).body)
+            .unwrap();
     assert_eq!(q2["compared_with"], "2023Q1");
     // `scheme list` names both years.
     let out = shaibang(&app.db.path, &["scheme", "list"]);
@@ -385,10 +383,112 @@ fn a_2023_board_shows_year_on_year_where_it_applies_and_says_why_not() {
     assert_eq!(cg["year_on_year"]["note"], "上年在社会部门组");
     // The scheme changed: the board says 同比 compares across different rules.
     let page = get(&format!("{}/boards/2023Q1/{streets}", app.base));
-    assert!(page.body.contains("同比"), "{}", page.body);
     assert!(
-        page.body.contains("2023年考核方案与上年不同"),
+        page.body.contains("同比对比 2022年第一季度"),
         "{}",
         page.body
     );
+    assert!(
+        page.body.contains(
+            "2023年考核方案与上年不同（新增指标营商环境；组内单位有调整），同比名次仅供参考"
+        ),
+        "{}",
+        page.body
+    );
+    // A year switch on the board and the home page, to the same group a year before.
+    assert!(
+        page.body
+            .contains(&format!("<a href=\"/boards/2022Q1/{g22}\">2022年</a>")),
+        "{}",
+        page.body
+    );
+    let home = get(&format!("{}/", app.base));
+    assert!(
+        home.body.contains("<a href=\"/?period=2022Q1\">2022年</a>"),
+        "{}",
+        home.body
+    );
+    // The exports carry 同比 too.
+    let csv = get(&format!("{}/boards/2023Q1/{streets}/export.csv", app.base)).body;
+    assert!(csv.lines().next().unwrap().contains("同比"), "{csv}");
+    assert!(csv.contains("合并设立，无上年同期"), "{csv}");
+}
+
+#[test]
+fn last_years_work_goes_on_under_last_years_scheme_after_the_new_one_is_installed() {
+    let db = db_2022();
+    // 2022Q3 is still a draft when the 2023 scheme is installed in January.
+    {
+        let mut conn = db.store.conn().unwrap();
+        shaibang::ops::import_file(
+            &mut conn,
+            scores_2022(3).as_bytes(),
+            "s.csv",
+            Some(key("2022Q3")),
+            &OPTS,
+        )
+        .unwrap();
+    }
+    install_2023(&db);
+    let mut conn = db.store.conn().unwrap();
+    // A 2022 file names 2022's units and indicators: read with 2022's scheme.
+    shaibang::ops::import_file(
+        &mut conn,
+        "单位,经济发展\n马街街道,59\n".as_bytes(),
+        "late.csv",
+        Some(key("2022Q3")),
+        &OPTS,
+    )
+    .unwrap();
+    shaibang::ops::publish(&mut conn, key("2022Q3")).unwrap();
+    // A correction of 2022Q2 re-freezes 2022's boards, under 2022's scheme.
+    let (_, outcome) = shaibang::ops::import_file(
+        &mut conn,
+        "单位,经济发展\n福海街道,20\n".as_bytes(),
+        "fix.csv",
+        Some(key("2022Q2")),
+        &ApplyOptions {
+            allow_published: true,
+            ..OPTS
+        },
+    )
+    .unwrap();
+    assert!(
+        matches!(outcome, store::ApplyOutcome::Applied { ref posted_changes, .. } if !posted_changes.is_empty()),
+        "{outcome:?}"
+    );
+    drop(conn);
+    let app = spawn_app(db);
+    let s22 = store::load_scheme(&app.db.store.conn().unwrap(), Some(2022))
+        .unwrap()
+        .unwrap();
+    let streets = s22.group_by_name("街道组").unwrap().id;
+    let b: serde_json::Value =
+        serde_json::from_str(&get(&format!("{}/api/v1/boards/2022Q3/{streets}", app.base)).body)
+            .unwrap();
+    let rows = b["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "2022's four streets: {b}");
+    assert!(rows.iter().any(|r| r["unit"] == "马街街道"));
+    assert_eq!(b["compared_with"], "2022Q2");
+    // Its movement is measured against 2022Q2, so the correction re-froze it as well.
+    assert!(
+        b["corrected"].to_string().contains("2022年第二季度"),
+        "{}",
+        b["corrected"]
+    );
+    let q2: serde_json::Value =
+        serde_json::from_str(&get(&format!("{}/api/v1/boards/2022Q2/{streets}", app.base)).body)
+            .unwrap();
+    assert!(!q2["corrected"].is_null(), "{q2}");
+    // `verify` checks each year against its own scheme: nothing differs.
+    let out = shaibang(&app.db.path, &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    // With two years published... only 2022 here: no year switch yet.
+    let page = get(&format!("{}/boards/2022Q3/{streets}", app.base));
+    assert!(!page.body.contains("aria-label=\"年度\""));
 }

@@ -3,7 +3,6 @@
 
 use super::super::Actor;
 use super::super::error::Result;
-use super::super::structure;
 use crate::domain::PeriodKey;
 use crate::import::honors::{HonorEntry, HonorPlan, plan_honors};
 use crate::store::{self, AuditAction, AuditEntry, PeriodStatus, Refusal, Structure, Upload};
@@ -38,7 +37,7 @@ pub(super) fn check(
     period: Option<PeriodKey>,
     correction: bool,
 ) -> Result<HonorsPreview> {
-    let s = structure(conn)?;
+    let s = super::super::scheme_of(conn, period)?;
     let data_version = store::data_version(conn)?.0;
     let plan = plan_honors(bytes, &s.catalog(), period)?;
     let corrects = published(&s, &plan);
@@ -67,9 +66,9 @@ pub(super) fn confirm(
     if let Some(batch) = upload.batch_id {
         return Err(Refusal::AlreadyConfirmed { batch }.into());
     }
-    let s = structure(conn)?;
-    let catalog = s.catalog();
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
+    let s = super::super::scheme_of(conn, period)?;
+    let catalog = s.catalog();
     let plan = plan_honors(&upload.bytes, &catalog, period)?;
     let reason = upload
         .correction

@@ -49,7 +49,7 @@ pub(super) fn preview(
     actor: &str,
     provider: Option<&str>,
 ) -> Result<Preview> {
-    let s = structure(conn)?;
+    let s = super::super::scheme_of(conn, default_period)?;
     let open_drafts = s
         .periods
         .iter()
@@ -138,7 +138,7 @@ fn stated_total_warnings(
     stated: &[crate::import::StatedTotal],
 ) -> store::Result<Vec<String>> {
     use crate::domain::{SCALE, TOTAL_SCALE};
-    let s = structure(tx)?;
+    let mut schemes = super::super::Schemes::default();
     let mut boards: std::collections::HashMap<
         (PeriodKey, crate::domain::GroupId),
         Option<boards::GroupBoard>,
@@ -148,6 +148,7 @@ fn stated_total_warnings(
         let Ok(Some(p)) = crate::import::number::parse_points(&st.text) else {
             continue;
         };
+        let s = schemes.of(tx, st.period.year)?;
         let Some(group) = s.units.iter().find(|u| u.id == st.unit).map(|u| u.group_id) else {
             continue;
         };
@@ -156,7 +157,7 @@ fn stated_total_warnings(
             match boards.entry(key) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    boards::compute_group_board(tx, &s, st.period, group, View::Quarter)?,
+                    boards::compute_group_board(tx, s, st.period, group, View::Quarter)?,
                 ),
             };
         let Some(b) = b else {
@@ -208,8 +209,10 @@ pub(super) fn confirm(
     if allow_published && reason.is_none() {
         return Err(Refusal::CorrectionNeedsReason.into());
     }
-    let catalog = structure(conn)?.catalog().restricted_to(provider);
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
+    let catalog = super::super::scheme_of(conn, period)?
+        .catalog()
+        .restricted_to(provider);
     let opts = ApplyOptions {
         actor: actor.name,
         allow_published,

@@ -85,6 +85,8 @@ pub struct PeriodLine {
     pub published_at: String,
     /// A pending scheduled 揭榜, as local time.
     pub scheduled: Option<String>,
+    /// The groups of its year's scheme: (id, name).
+    pub groups: Vec<(i64, String)>,
 }
 
 #[derive(Template)]
@@ -94,7 +96,6 @@ struct Home {
     me: Me,
     competition: String,
     periods: Vec<PeriodLine>,
-    groups: Vec<(i64, String)>,
     message: Option<String>,
     /// The zone 定时揭榜 is entered in (北京时间).
     zone: String,
@@ -160,11 +161,21 @@ pub(super) async fn home(
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let batch = q.batch.filter(|_| q.msg.as_deref() == Some("confirmed"));
-    let (s, pending, batch) = blocking(&state, move |conn| {
+    let (s, pending, batch, year_groups) = blocking(&state, move |conn| {
+        let s = store::load_structure(conn)?;
+        // Each scheme's groups, by the first year it is in force.
+        let mut year_groups: Vec<(i32, Vec<(i64, String)>)> = Vec::new();
+        for sc in s.as_ref().map_or(&[][..], |s| &s.schemes[..]) {
+            let groups = store::load_scheme(conn, Some(sc.year))?
+                .map(|x| x.groups.iter().map(|g| (g.id.0, g.name.clone())).collect())
+                .unwrap_or_default();
+            year_groups.push((sc.year, groups));
+        }
         Ok((
-            store::load_structure(conn)?,
+            s,
             store::pending_schedules(conn)?,
             batch.map(|b| store::batch(conn, b)).transpose()?.flatten(),
+            year_groups,
         ))
     })
     .await?;
@@ -188,7 +199,7 @@ pub(super) async fn home(
         );
         (k.to_string(), k.label())
     });
-    let (competition, periods, groups) = match s {
+    let (competition, periods) = match s {
         Some(s) => (
             s.competition.name.clone(),
             s.periods
@@ -209,18 +220,21 @@ pub(super) async fn home(
                             zone_label(&s.competition.zone)
                         )
                     }),
+                    groups: year_groups
+                        .iter()
+                        .find(|(y, _)| *y == s.scheme_year(p.key.year))
+                        .map(|(_, g)| g.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
-            s.groups.iter().map(|g| (g.id.0, g.name.clone())).collect(),
         ),
-        None => ("尚未配置竞赛".into(), Vec::new(), Vec::new()),
+        None => ("尚未配置竞赛".into(), Vec::new()),
     };
     page(&Home {
         title: "工作台".into(),
         me,
         competition,
         periods,
-        groups,
         message: imported.or_else(|| message(q.msg.as_deref())),
         zone,
         next,

@@ -135,7 +135,7 @@ async fn staff_board(
 ) -> Result<(PeriodKey, boards::GroupBoard, store::GroupRow), AppError> {
     let key = period_of(raw)?;
     blocking(state, move |conn| {
-        let s = store::load_structure(conn)?
+        let s = store::load_scheme(conn, Some(key.year))?
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
         let gid = crate::domain::GroupId(group);
         let g = s
@@ -209,7 +209,7 @@ pub(super) async fn draft_why(
     let (raw, group, unit) = path.into_inner();
     let (key, b, g) = staff_board(&state, &raw, group).await?;
     let why = blocking(&state, move |conn| {
-        let s = store::load_structure(conn)?
+        let s = store::load_scheme(conn, Some(key.year))?
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
         let why = crate::web::pages::why::explain(
             conn,

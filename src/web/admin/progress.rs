@@ -64,7 +64,7 @@ pub(super) async fn progress(
     let key = period_of(&path)?;
     let provider = staff.provider();
     let (s, cells, due, late, time_progress) = blocking(&state, move |conn| {
-        let s = store::load_structure(conn)?
+        let s = store::load_scheme(conn, Some(key.year))?
             .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
         let p = s
             .period(key)

@@ -59,8 +59,8 @@ fn confirm_groups(
     conn: &rusqlite::Connection,
     key: PeriodKey,
 ) -> Result<Vec<ConfirmGroup>, AppError> {
-    let s =
-        store::load_structure(conn)?.ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
+    let s = store::load_scheme(conn, Some(key.year))?
+        .ok_or_else(|| AppError::NotFound("尚未配置竞赛".into()))?;
     let p = s
         .periods
         .iter()

@@ -126,6 +126,8 @@ struct BoardPage<'a> {
     /// 同比: the period compared with, and the note when the rules changed since.
     yoy_with: Option<String>,
     yoy_note: Option<String>,
+    /// The year switch (several years only): the same group's board in each year.
+    years: Vec<crate::web::views::YearLink>,
 }
 
 /// The notice on a published board that was corrected after 揭榜.
@@ -222,6 +224,7 @@ pub fn board_page(
         );
         let mut chrome = Chrome::new(Some(s));
         chrome.print = q.print.is_some();
+        let years = year_links(ctx, s, period.key, &g.name, view)?;
         let progress = if view == View::Quarter {
             crate::boards::scored::progress_group(ctx.conn, s, period.key, g.id)?
         } else {
@@ -306,8 +309,41 @@ pub fn board_page(
                 }
             }),
             yoy_note: crate::present::yoy_rules_note(&b),
+            years,
         })
     }
+}
+
+/// The same group (by name) in each year with a published period: that year's board of the
+/// same quarter, or its latest; the home page of that year where the group did not exist.
+fn year_links(
+    ctx: &Ctx<'_>,
+    s: &crate::store::Structure,
+    key: PeriodKey,
+    group: &str,
+    view: View,
+) -> Result<Vec<crate::web::views::YearLink>, AppError> {
+    let years = crate::web::views::published_years(s);
+    if years.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(years.len());
+    for y in years {
+        let Some(k) = crate::web::views::year_period(s, y, key.quarter) else {
+            continue;
+        };
+        let sy = ctx.structure_for(y)?;
+        let url = match Option::as_ref(&sy).and_then(|x| x.group_by_name(group)) {
+            Some(gy) => urls::board_view(k, gy.id, view),
+            None => format!("/?period={k}"),
+        };
+        out.push(crate::web::views::YearLink {
+            label: format!("{y}年"),
+            url,
+            current: y == key.year,
+        });
+    }
+    Ok(out)
 }
 
 /// The table of board `b`: its headers sorted by `sort` (`rank`, `unit`, `total`, `i0`, …)

@@ -6,7 +6,7 @@ use crate::domain::Points;
 use crate::domain::UnitId;
 use crate::web::extract::published;
 use crate::web::views::{Chrome, opt, rank_text};
-use crate::web::{AppError, AppState, cached_with};
+use crate::web::{AppError, AppState, cached_in};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -39,7 +39,11 @@ pub(super) async fn compare(
 ) -> Result<HttpResponse, AppError> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    cached_with(&req, &state, move |ctx, s| {
+    let period_raw = pairs
+        .iter()
+        .find(|(k, v)| k == "period" && !v.is_empty())
+        .map(|(_, v)| v.clone());
+    cached_in(&req, &state, period_raw, move |ctx, s| {
         let period = match pairs.iter().find(|(k, _)| k == "period") {
             Some((_, v)) if !v.is_empty() => published(s, v)?,
             _ => s

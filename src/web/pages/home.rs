@@ -4,7 +4,9 @@
 use super::{PeriodQuery, html};
 use crate::boards::View;
 use crate::web::extract::{published, structure};
-use crate::web::views::{Card, Chrome, PeriodInfo, PeriodLink, period_links};
+use crate::web::views::{
+    Card, Chrome, PeriodInfo, PeriodLink, YearLink, period_links, published_years, year_period,
+};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -17,6 +19,8 @@ struct HomePage {
     heading: String,
     period: Option<PeriodInfo>,
     periods: Vec<PeriodLink>,
+    /// The year switch (several years only).
+    years: Vec<YearLink>,
     cards: Vec<Card>,
 }
 
@@ -36,6 +40,7 @@ pub(super) async fn home(
                 heading: "尚未配置竞赛".into(),
                 period: None,
                 periods: vec![],
+                years: vec![],
                 cards: vec![],
             });
         };
@@ -50,9 +55,32 @@ pub(super) async fn home(
                 heading: s.competition.name.clone(),
                 period: None,
                 periods: period_links(s, None),
+                years: vec![],
                 cards: vec![],
             });
         };
+        // With several years, a year switch, and the quarters of the year shown.
+        let years = published_years(s);
+        let year_links: Vec<YearLink> = if years.len() > 1 {
+            years
+                .iter()
+                .filter_map(|&y| {
+                    let k = year_period(s, y, period.key.quarter)?;
+                    Some(YearLink {
+                        label: format!("{y}年"),
+                        url: format!("/?period={k}"),
+                        current: y == period.key.year,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut periods = period_links(s, Some(period.key));
+        if years.len() > 1 {
+            let year = period.key.year.to_string();
+            periods.retain(|p| p.key.starts_with(&year));
+        }
         // The period's own year's scheme: its groups are the ones ranked then.
         let scheme = ctx.structure_for(period.key.year)?;
         let s = scheme.as_ref().as_ref().unwrap_or(s);
@@ -73,7 +101,8 @@ pub(super) async fn home(
                 published_at: period.published_at.map(|t| s.competition.zone.show(t)),
                 compared_with: compared.map(|p| p.label()),
             }),
-            periods: period_links(s, Some(period.key)),
+            periods,
+            years: year_links,
             cards,
         })
     })

@@ -5,8 +5,9 @@ use crate::domain::Points;
 use crate::domain::{GroupId, IndicatorId, UnitId};
 use crate::ranking::analysis::{self};
 use crate::web::extract::group;
+use crate::web::extract::need;
 use crate::web::views::{Chrome, opt};
-use crate::web::{AppError, AppState, cached_with};
+use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -45,10 +46,22 @@ pub(super) async fn indicator(
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
     let group_raw = q.into_inner().group;
-    cached_with(&req, &state, move |ctx, s| {
+    cached(&req, &state, move |ctx| {
         let id: IndicatorId = id_raw
             .parse()
             .map_err(|_| AppError::NotFound(format!("指标「{id_raw}」不存在")))?;
+        // The scheme the indicator belongs to (an earlier year's, for an earlier id).
+        let latest = ctx.structure()?;
+        let all = need(&latest)?;
+        let mut schemes = Vec::with_capacity(all.schemes.len());
+        for sc in &all.schemes {
+            schemes.push(ctx.structure_for(sc.year)?);
+        }
+        let s = schemes
+            .iter()
+            .filter_map(|x| Option::as_ref(x))
+            .find(|x| x.indicators.iter().any(|i| i.id == id))
+            .ok_or_else(|| AppError::NotFound(format!("指标{id}不存在")))?;
         let ind = s
             .indicators
             .iter()
@@ -68,10 +81,26 @@ pub(super) async fn indicator(
             )));
         }
         let g = group(s, &gid.to_string())?;
-        let history = ctx.history(s, gid)?;
-        let k = history
-            .first()
-            .and_then(|b| b.indicators.iter().position(|i| i.id == id));
+        // Every year the indicator continues (same code) in a group of the same name.
+        let mut years = Vec::new();
+        for sy in schemes.iter().filter_map(|x| Option::as_ref(x)) {
+            let Some(gy) = sy.groups.iter().find(|x| x.name == g.name) else {
+                continue;
+            };
+            if !sy
+                .group_indicators(gy.id)
+                .iter()
+                .any(|i| i.code == ind.code)
+            {
+                continue;
+            }
+            years.push(ctx.history(sy, gy.id)?);
+        }
+        let history: Vec<&crate::boards::GroupBoard> =
+            years.iter().flat_map(|h| h.iter()).collect();
+        // The indicator's column on each board (its id differs from year to year).
+        let column =
+            |b: &crate::boards::GroupBoard| b.indicators.iter().position(|i| i.code == ind.code);
         let rows = s
             .group_units(gid)
             .into_iter()
@@ -82,7 +111,7 @@ pub(super) async fn indicator(
                     .iter()
                     .map(|b| {
                         let r = b.board.rows.iter().find(|r| r.unit_id == u.id);
-                        match (r, k) {
+                        match (r, column(b)) {
                             (Some(r), Some(k)) => match (r.points[k], r.indicator_ranks[k]) {
                                 (Some(p), Some(rank)) => format!("{p}（{rank}）"),
                                 _ => "—".into(),
@@ -96,7 +125,7 @@ pub(super) async fn indicator(
         let averages = history
             .iter()
             .map(|b| {
-                opt(k
+                opt(column(b)
                     .and_then(|k| {
                         analysis::average(b.board.rows.iter().filter_map(|r| r.points[k]))
                     })
