@@ -88,6 +88,7 @@ pub fn scheme(store: &Store, cmd: super::SchemeCommand) -> Result<ExitCode, CliE
                     year,
                     &toml,
                     &units,
+                    None,
                 )?
             };
             println!(

@@ -29,7 +29,7 @@ pub use import::{import_file, import_source, import_source_by};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule, set_deadline};
-pub use scheme::{SchemePlan, install_scheme, plan_scheme};
+pub use scheme::{SchemePlan, from_hex, install_scheme, plan_scheme, to_hex};
 pub use targets::{TargetChange, TargetYear, TargetsPlan, import_targets, plan_targets};
 pub use upload::{
     Checked, Confirmed, HonorsPreview, Incoming, Limits, Preview, Received, UploadKind, Uploader,

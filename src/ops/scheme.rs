@@ -84,9 +84,16 @@ pub fn install_scheme(
     year: i32,
     toml: &str,
     units_csv: &[u8],
+    expected_version: Option<i64>,
 ) -> Result<SchemePlan> {
     require(role, Role::Admin, "安装考核方案")?;
     store::write_tx(conn, |tx| {
+        // Nothing may have changed since the preview the 管理员 confirmed.
+        if let Some(v) = expected_version
+            && store::data_version(tx)?.0 != v
+        {
+            return Err(store::Refusal::StalePreview.into());
+        }
         let plan = match plan_scheme(tx, year, toml, units_csv) {
             Ok(p) => p,
             Err(e) => return Ok::<_, store::StoreError>(Err(e)),
@@ -113,6 +120,25 @@ pub fn install_scheme(
         )?;
         Ok(Ok(plan))
     })?
+}
+
+/// A scheme's inputs as the confirm form carries them back: the units list as hex (it may
+/// be GBK), so the bytes installed are the bytes previewed.
+#[must_use]
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `to_hex` read back; `None` for anything that is not hex.
+#[must_use]
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim().as_bytes();
+    if !t.len().is_multiple_of(2) {
+        return None;
+    }
+    t.chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect()
 }
 
 /// Which earlier unit each unit of the new list continues, and where new ones came from.

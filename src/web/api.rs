@@ -135,7 +135,12 @@ async fn unit(
             .flat_map(|h| h.iter())
             .filter_map(|b| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
-                Some(json!({ "period": b.period.key, "group": b.group.name, "total": r.total, "rank": r.rank, "tied": r.tied, "change": r.change, "tier": r.tier, "group_size": b.board.rows.len() }))
+                let mut e = json!({ "period": b.period.key, "total": r.total, "rank": r.rank, "tied": r.tied, "change": r.change, "tier": r.tier, "group_size": b.board.rows.len() });
+                // Another year's group, where the unit ranked in one of another name.
+                if b.group.name != g.name {
+                    e["group"] = json!(b.group.name);
+                }
+                Some(e)
             })
             .collect();
         let (standings, weak) = match period {

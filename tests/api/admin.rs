@@ -348,7 +348,12 @@ fn the_route_table_gives_every_post_route_a_guarded_body() {
         .collect();
     assert_eq!(
         multipart,
-        ["/admin/upload", "/admin/honors", "/admin/targets"]
+        [
+            "/admin/upload",
+            "/admin/honors",
+            "/admin/targets",
+            "/admin/schemes"
+        ]
     );
 }
 

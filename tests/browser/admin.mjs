@@ -172,6 +172,55 @@ async function providerRawValues(browser, base, dir) {
   await context.close();
 }
 
+/** Next year's scheme from the demo's: 2024, one street renamed, one department moved. */
+function scheme2024() {
+  const dir = mkdtempSync(join(tmpdir(), 'shaibang-scheme-'));
+  const toml = readFileSync(join(ROOT, 'data/demo/competition.toml'), 'utf8')
+    .replace('year = 2023', 'year = 2024')
+    .replace('2023年西山区', '2024年西山区');
+  writeFileSync(join(dir, '2024.toml'), toml);
+  const lines = readFileSync(join(ROOT, 'data/demo/units.csv'), 'utf8').trim().split('\n');
+  const out = [lines[0] + ',原名称'];
+  for (const l of lines.slice(1)) {
+    if (l.startsWith('永昌街道,')) out.push(l.replace('永昌街道,永昌,', '永昌新城街道,永昌新城,') + ',永昌街道');
+    else out.push(l + ',');
+  }
+  writeFileSync(join(dir, 'units-2024.csv'), out.join('\n') + '\n');
+  return [join(dir, '2024.toml'), join(dir, 'units-2024.csv')];
+}
+
+/** A 管理员 installs next year's scheme: the preview lists the changes, nothing is written
+ * before the confirm, the install is audited, and 2023's boards read as before. */
+async function installScheme(browser, base) {
+  const { context, page, problems } = await watchedPage(browser, { width: 1366, height: 768 });
+  await logIn(page, base, ADMIN);
+  const before = await (await fetch(`${base}/api/v1/boards/2023Q3/1`)).text();
+  await page.goto(`${base}/admin/schemes`, { waitUntil: 'networkidle' });
+  const [toml, units] = scheme2024();
+  await page.fill('input[name=period]', '2024');
+  await page.setInputFiles('input[name=file]', toml);
+  await page.setInputFiles('input[name=units]', units);
+  await Promise.all([page.waitForNavigation(), page.click('form[enctype] button[type=submit]')]);
+  const preview = await page.locator('.scheme-preview').innerText();
+  assert(preview.includes('更名：永昌街道更名为永昌新城街道'), `the rename in the preview: ${preview}`);
+  await page.screenshot({ path: join(SHOTS, 'admin-scheme-preview.png'), fullPage: true });
+  // Nothing is installed by the preview.
+  const listed = await page.locator('table.board tbody').innerText();
+  assert(!listed.includes('2024'), `no 2024 scheme before the confirm: ${listed}`);
+  await Promise.all([page.waitForNavigation(), page.click('.scheme-preview button[type=submit]')]);
+  assert(page.url().includes('msg=installed'), `after the confirm at ${page.url()}`);
+  const after = await page.locator('table.board tbody').innerText();
+  assert(after.includes('2024年起') && after.includes('2023年'), `both schemes listed: ${after}`);
+  await page.screenshot({ path: join(SHOTS, 'admin-schemes.png'), fullPage: true });
+  await page.goto(`${base}/admin/audit`, { waitUntil: 'networkidle' });
+  const audit = await page.locator('main').innerText();
+  assert(audit.includes('安装考核方案') && audit.includes('永昌街道更名为永昌新城街道'), 'the install is audited');
+  const again = await (await fetch(`${base}/api/v1/boards/2023Q3/1`)).text();
+  assert(again === before, '2023Q3 board JSON unchanged by the new scheme');
+  assert(realProblems(problems).length === 0, realProblems(problems).join('\n'));
+  await context.close();
+}
+
 export async function adminTests(t, browser) {
   const server = await startServer({ db: withAccounts() });
   try {
@@ -221,6 +270,14 @@ export async function adminTests(t, browser) {
     });
   } finally {
     await fresh.stop();
+  }
+  const schemes = await startServer({ db: withAccounts() });
+  try {
+    await t.test('a 管理员 installs next year\'s scheme: preview, confirm, audit; posted boards unchanged', async () => {
+      await installScheme(browser, schemes.base);
+    });
+  } finally {
+    await schemes.stop();
   }
   const scoring = scoringDb();
   const scored = await startServer({ db: scoring.db });

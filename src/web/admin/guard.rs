@@ -220,6 +220,9 @@ pub struct UploadForm {
     pub reason: String,
     pub file_name: String,
     pub file: Vec<u8>,
+    /// A second file, where a form sends two (a scheme's units list beside its competition
+    /// file).
+    pub units: Vec<u8>,
 }
 
 /// A logged-in user's multipart upload, its CSRF token checked.
@@ -291,7 +294,11 @@ async fn read_multipart(
             .content_disposition()
             .and_then(|d| d.get_filename())
             .map(str::to_string);
-        let cap = if name == "file" { limit } else { MAX_FIELD };
+        let cap = if matches!(name.as_str(), "file" | "units") {
+            limit
+        } else {
+            MAX_FIELD
+        };
         let mut buf = Vec::new();
         loop {
             let chunk = in_time(deadline, field.next()).await?;
@@ -316,6 +323,7 @@ async fn read_multipart(
                 form.file_name = file_name.unwrap_or_default();
                 form.file = std::mem::take(&mut buf);
             }
+            "units" => form.units = std::mem::take(&mut buf),
             _ => {}
         }
     }

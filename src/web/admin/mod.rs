@@ -20,6 +20,7 @@ mod periods;
 mod preview;
 mod progress;
 mod publish;
+mod schemes;
 mod targets;
 mod upload;
 mod vetoes;
@@ -191,6 +192,9 @@ admin_routes! {
     multipart "/admin/targets" => targets::upload_targets, Some(Role::Staff);
     get "/admin/targets/{token}" => targets::targets_preview, Some(Role::Staff);
     form "/admin/targets/{token}/confirm" => targets::targets_confirm, Some(Role::Staff);
+    get "/admin/schemes" => schemes::schemes_page, Some(Role::Admin);
+    multipart "/admin/schemes" => schemes::preview, Some(Role::Admin);
+    form "/admin/schemes/confirm" => schemes::confirm, Some(Role::Admin);
     get "/admin/vetoes" => vetoes::vetoes_page, Some(Role::Staff);
     form "/admin/vetoes" => vetoes::set_veto, Some(Role::Admin);
     form "/admin/vetoes/lift" => vetoes::lift_veto, Some(Role::Admin);

@@ -416,6 +416,7 @@ pub(super) async fn repoint(
         reason: upload.correction.unwrap_or_default(),
         file_name: upload.file_name,
         file: upload.bytes,
+        units: Vec::new(),
     };
     let me = Me::of(&staff);
     let sent = receive(&state, staff, file, UploadKind::Scores).await?;
