@@ -86,8 +86,9 @@ fn mark_cells(b: &GroupBoard, r: &crate::ranking::BoardRow) -> Vec<String> {
 }
 
 /// UTF-8 with a byte-order mark, CRLF: what Excel on Chinese Windows opens without garbling.
+/// `note` (a result's 公示) is a last line of its own.
 #[must_use]
-pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
+pub fn board_csv(b: &GroupBoard, note: Option<&str>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
@@ -113,11 +114,19 @@ pub fn board_csv(b: &GroupBoard) -> Vec<u8> {
         rec.extend(mark_cells(b, r).iter().map(|c| neutralise(c)));
         let _ = w.write_record(&rec);
     }
+    if let Some(n) = note {
+        let _ = w.write_record([neutralise(n)]);
+    }
     w.into_inner().unwrap_or_default()
 }
 
-/// An .xlsx workbook: a title row, the table with numbers as numbers, the rule line below.
-pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxError> {
+/// An .xlsx workbook: a title row (and under it `note`, a result's 公示), the table with
+/// numbers as numbers, the rule line below.
+pub fn board_xlsx(
+    b: &GroupBoard,
+    competition: &str,
+    note: Option<&str>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&b.group.name))?;
@@ -132,6 +141,9 @@ pub fn board_xlsx(b: &GroupBoard, competition: &str) -> Result<Vec<u8>, XlsxErro
         format!("{competition} {} {} 考评结果", b.title, b.group.name),
         &title,
     )?;
+    if let Some(n) = note {
+        ws.write_string(1, 0, n)?;
+    }
     let head = header(b);
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &bold)?;

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 /// Ranks one group from the stored scores, ignoring its own snapshot: what 揭榜 freezes, and
 /// what a draft shows. A year-to-date board adds the quarterly totals as the quarterly boards
 /// have them (the posted board for a published quarter).
-pub fn compute_group_board(
+pub(super) fn compute_quarter_board(
     conn: &Connection,
     s: &Structure,
     key: PeriodKey,
@@ -29,6 +29,9 @@ pub fn compute_group_board(
     if !s.covers(key.year) {
         return Ok(None);
     }
+    if key.is_annual() {
+        return Ok(None);
+    }
     let indicators: Vec<IndicatorRow> = s.group_indicators(group.id).into_iter().cloned().collect();
     let ctx = Ranking::new(s, group, &indicators);
     let (board, previous) = match view {
@@ -37,7 +40,9 @@ pub fn compute_group_board(
             // published quarter before it.
             let published: Vec<&PeriodRow> = s
                 .own_periods()
-                .filter(|p| p.key < key && p.status == PeriodStatus::Published)
+                .filter(|p| {
+                    p.key < key && p.status == PeriodStatus::Published && !p.key.is_annual()
+                })
                 .collect();
             let mut earlier = Vec::with_capacity(published.len());
             for p in &published {
@@ -128,6 +133,7 @@ pub fn compute_group_board(
         frozen: None,
         corrected: None,
         year_on_year: None,
+        publicity: None,
     }))
 }
 
@@ -151,7 +157,11 @@ fn previous_ranks(boards: &[Board]) -> Option<Previous> {
 
 /// A quarter's board as later boards use it (movement, year-to-date sums): as posted when the
 /// quarter is published (and its snapshot fits the structure), otherwise ranked from the scores.
-fn posted_quarter(conn: &Connection, q: &PeriodRow, ctx: &Ranking<'_>) -> store::Result<Board> {
+pub(super) fn posted_quarter(
+    conn: &Connection,
+    q: &PeriodRow,
+    ctx: &Ranking<'_>,
+) -> store::Result<Board> {
     if q.status == PeriodStatus::Published
         && let Some(snap) = store::load_snapshot(conn, q.id, ctx.group.id, View::Quarter)?
         && ctx
@@ -166,16 +176,20 @@ fn posted_quarter(conn: &Connection, q: &PeriodRow, ctx: &Ranking<'_>) -> store:
 }
 
 /// The engine's view of one group: its indicators and rules.
-struct Ranking<'a> {
+pub(super) struct Ranking<'a> {
     structure: &'a Structure,
     group: &'a GroupRow,
     indicators: &'a [IndicatorRow],
     specs: Vec<IndicatorSpec>,
-    rules: GroupRules,
+    pub(super) rules: GroupRules,
 }
 
 impl<'a> Ranking<'a> {
-    fn new(s: &'a Structure, group: &'a GroupRow, indicators: &'a [IndicatorRow]) -> Self {
+    pub(super) fn new(
+        s: &'a Structure,
+        group: &'a GroupRow,
+        indicators: &'a [IndicatorRow],
+    ) -> Self {
         let specs = indicators
             .iter()
             .map(|i| IndicatorSpec {
@@ -211,7 +225,7 @@ impl<'a> Ranking<'a> {
         }
     }
 
-    fn quarter(
+    pub(super) fn quarter(
         &self,
         data: &store::PeriodValues,
         quarter: u8,
@@ -243,7 +257,7 @@ impl<'a> Ranking<'a> {
         })
     }
 
-    fn rules_text(&self, view: View) -> String {
+    pub(super) fn rules_text(&self, view: View) -> String {
         if view == View::Quarter {
             rules_text(self.indicators, &self.rules, self.group.id)
         } else {

@@ -13,13 +13,32 @@ use std::collections::HashMap;
 
 pub use crate::domain::View;
 
+mod annual;
 mod compute;
 mod method_words;
 mod rules;
 pub mod scored;
 mod years;
 
-pub use compute::compute_group_board;
+/// Ranks one group from the stored scores, ignoring its own snapshot: what 揭榜 freezes, and
+/// what a draft shows (a quarter, its year to date, or the year's result).
+pub fn compute_group_board(
+    conn: &Connection,
+    s: &Structure,
+    key: PeriodKey,
+    group_id: GroupId,
+    view: View,
+) -> store::Result<Option<GroupBoard>> {
+    if key.is_annual() {
+        // The year's result has one board: no year to date of it.
+        let (Some(period), Some(group), View::Quarter) = (s.period(key), s.group(group_id), view)
+        else {
+            return Ok(None);
+        };
+        return annual::annual_board(conn, s, period, group);
+    }
+    compute::compute_quarter_board(conn, s, key, group_id, view)
+}
 pub use rules::rules_text;
 pub use years::{NoYoy, UnitYoy, YearOnYear, year_on_year};
 
@@ -47,6 +66,9 @@ pub struct GroupBoard {
     /// has both years at hand; never part of a posted board).
     #[serde(skip)]
     pub year_on_year: Option<YearOnYear>,
+    /// The 公示 of a published result, where the rules ask for one.
+    #[serde(skip)]
+    pub publicity: Option<store::Publicity>,
 }
 
 /// The nearest earlier published period: movement is always against what was posted.
@@ -55,7 +77,7 @@ pub fn previous_published(structure: &Structure, key: PeriodKey) -> Option<&Peri
     structure
         .own_periods()
         .rev()
-        .find(|p| p.key < key && p.status == PeriodStatus::Published)
+        .find(|p| p.key < key && p.status == PeriodStatus::Published && !p.key.is_annual())
 }
 
 /// Every group's board in a period, in display order.
@@ -93,8 +115,11 @@ pub fn group_board(
     if period.status == PeriodStatus::Published
         && let Some(snap) = store::load_snapshot(conn, period.id, group.id, view)?
     {
-        let mut indicators: Vec<IndicatorRow> =
-            s.group_indicators(group.id).into_iter().cloned().collect();
+        let mut indicators: Vec<IndicatorRow> = if key.is_annual() {
+            annual::annual_columns(s, group)
+        } else {
+            s.group_indicators(group.id).into_iter().cloned().collect()
+        };
         // A posted board explains its points by the rules it was computed with.
         if let Some(posted) = &snap.scoring {
             for i in &mut indicators {
@@ -134,6 +159,11 @@ pub fn group_board(
                 frozen: Some(snap.meta),
                 corrected,
                 year_on_year: None,
+                publicity: if key.is_annual() {
+                    store::publicity(conn, period.id)?
+                } else {
+                    None
+                },
             }));
         }
         // The structure never changes after init, so this is a damaged database: rank anew
@@ -265,7 +295,7 @@ pub fn group_history(
     let mut out = Vec::new();
     for p in s
         .own_periods()
-        .filter(|p| p.status == PeriodStatus::Published)
+        .filter(|p| p.status == PeriodStatus::Published && !p.key.is_annual())
     {
         if let Some(b) = group_board(conn, s, p.key, group_id, View::Quarter)? {
             out.push(b);

@@ -238,3 +238,40 @@ pub(super) fn ranked_set_note(previous: &Board, now: &Board) -> String {
         parts.join("，")
     )
 }
+
+/// How the year's result is made, in words: 「年度综合考评：季度考评 = 各季度总分按20%、20%、
+/// 30%、30%加权（保留四位小数）；」.
+pub(super) fn annual_rule(
+    rule: &crate::ranking::annual::AnnualRule,
+    indicators: &[IndicatorRow],
+) -> String {
+    use crate::ranking::annual::QuarterBasis;
+    let quarters = match &rule.basis {
+        QuarterBasis::Sum => "四个季度总分之和".to_string(),
+        QuarterBasis::Mean => "四个季度总分的平均值".to_string(),
+        QuarterBasis::Weights(w) => format!(
+            "各季度总分按{}加权",
+            w.iter()
+                .map(|x| format!("{x}%"))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        QuarterBasis::Q4Cumulative => "1–4季度累计总分".to_string(),
+    };
+    let mut t = format!(
+        "年度综合考评：季度考评 = {quarters}（按各季度揭榜时的总分，保留四位小数，四舍五入；某季度未参与排名的单位无季度考评成绩）"
+    );
+    if indicators.len() > 1 {
+        let parts: Vec<String> = indicators
+            .iter()
+            .map(|i| match i.weight {
+                // 0.95 as 95%: exact, in hundredths of a percent.
+                Some(w) => format!("{} × {}%", i.name, crate::domain::Points(w.0 * 100).plain()),
+                None => i.name.clone(),
+            })
+            .collect();
+        t.push_str(&format!("；年度总分 = {}", parts.join(" + ")));
+    }
+    t.push('。');
+    t
+}

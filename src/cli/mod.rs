@@ -118,6 +118,10 @@ pub enum Command {
     /// 考核方案 per year: install next year's (groups, indicators, units), or list them.
     #[command(subcommand)]
     Scheme(SchemeCommand),
+    /// 公示 and 申诉 of a published result (the year's, 2023Y): record an appeal, answer it,
+    /// list them, or declare the result final before its 公示期 ends.
+    #[command(subcommand)]
+    Appeal(AppealCommand),
     /// Set or remove a draft period's 报送截止 (the period's, or with --indicator one
     /// indicator's), in the office's time: --at "2023-12-10 17:00".
     Deadline {
@@ -164,6 +168,41 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// `shaibang appeal …`.
+#[derive(Debug, Subcommand)]
+pub enum AppealCommand {
+    /// Record a unit's appeal against a result in 公示.
+    Add {
+        #[arg(long)]
+        period: PeriodKey,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Record the answer to appeal ID after 复核 (--upheld when it is upheld; the result is
+    /// then put right by a correction).
+    Answer {
+        id: i64,
+        #[arg(long)]
+        period: PeriodKey,
+        #[arg(long)]
+        answer: String,
+        #[arg(long)]
+        upheld: bool,
+    },
+    /// List a result's appeals and its 公示.
+    List {
+        #[arg(long)]
+        period: PeriodKey,
+    },
+    /// Declare a result final now, before its 公示期 ends.
+    Final {
+        #[arg(long)]
+        period: PeriodKey,
+    },
 }
 
 /// `shaibang scheme …`.
@@ -386,6 +425,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         } => import::targets(&store, &file, year, quarter),
         Command::Veto(v) => veto::run(&store, v),
         Command::Scheme(c) => setup::scheme(&store, c),
+        Command::Appeal(c) => veto::appeal(&store, c),
         Command::Deadline {
             period,
             at,

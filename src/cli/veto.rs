@@ -146,3 +146,74 @@ pub fn deadline(
     );
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn appeal(store: &Store, cmd: super::AppealCommand) -> Result<ExitCode, CliError> {
+    use super::AppealCommand;
+    let mut conn = store.conn()?;
+    let op = super::operator();
+    match cmd {
+        AppealCommand::Add { period, unit, text } => {
+            let s = super::scheme(&conn, Some(period))?;
+            let u = s
+                .unit_by_name(&unit)
+                .ok_or_else(|| CliError::Input(format!("单位「{unit}」不存在")))?
+                .id;
+            let id = crate::ops::add_appeal(&mut conn, op.actor(), Role::Admin, period, u, &text)?;
+            println!("已登记申诉#{id}");
+        }
+        AppealCommand::Answer {
+            id,
+            period,
+            answer,
+            upheld,
+        } => {
+            crate::ops::answer_appeal(
+                &mut conn,
+                op.actor(),
+                Role::Admin,
+                period,
+                id,
+                &answer,
+                upheld,
+            )?;
+            println!("已答复申诉#{id}");
+        }
+        AppealCommand::Final { period } => {
+            crate::ops::end_publicity(&mut conn, op.actor(), Role::Admin, period)?;
+            println!("{}已确认为最终结果", period.label());
+        }
+        AppealCommand::List { period } => {
+            let s = super::scheme(&conn, Some(period))?;
+            let p = s
+                .period(period)
+                .ok_or_else(|| CliError::Input(format!("期间{period}不存在")))?;
+            let zone = crate::store::office_zone(&conn)?;
+            match crate::store::publicity(&conn, p.id)? {
+                Some(pb) => println!("{}", crate::present::publicity_text(&pb, &zone)),
+                None => println!("{}没有公示期", period.label()),
+            }
+            for a in crate::store::appeals(&conn, p.id)? {
+                println!(
+                    "#{} {}：{}（{}于{}登记）",
+                    a.id,
+                    a.unit,
+                    a.text,
+                    a.recorded_by,
+                    zone.show(a.received_at)
+                );
+                if let Some((ans, upheld, at, by)) = a.answer {
+                    println!(
+                        "    答复（{}，{by}于{}）：{ans}",
+                        if upheld {
+                            "申诉成立"
+                        } else {
+                            "维持原结果"
+                        },
+                        zone.show(at)
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

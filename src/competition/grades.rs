@@ -15,18 +15,23 @@ pub struct GradeSpec {
     pub quota: Option<u32>,
 }
 
+/// Bands as the engine takes them.
+pub(super) fn band_rules(bands: &[GradeSpec]) -> Vec<GradeRule> {
+    bands
+        .iter()
+        .map(|g| GradeRule {
+            name: g.name.trim().to_string(),
+            min: g.min.map(CompetitionSpec::points_or_zero),
+            quota_percent: g.quota,
+        })
+        .collect()
+}
+
 impl CompetitionSpec {
     /// The bands as the engine takes them (checked by `check_grades`).
     #[must_use]
     pub fn grade_rules(&self) -> Vec<GradeRule> {
-        self.grades
-            .iter()
-            .map(|g| GradeRule {
-                name: g.name.trim().to_string(),
-                min: g.min.map(CompetitionSpec::points_or_zero),
-                quota_percent: g.quota,
-            })
-            .collect()
+        band_rules(&self.grades)
     }
 
     #[must_use]
@@ -39,7 +44,7 @@ impl CompetitionSpec {
     }
 
     /// A value that may be zero (a band from 0 points), exact to four decimals.
-    fn points_or_zero(v: f64) -> Points {
+    pub(super) fn points_or_zero(v: f64) -> Points {
         if v == 0.0 {
             Points::ZERO
         } else {
@@ -57,9 +62,15 @@ pub(super) fn check_grades(spec: &CompetitionSpec, errs: &mut Vec<String>) {
             "[competition] veto 应为 \"last\"（否决单位排在最后）或 \"no_top\"（保留名次，不得评先），而不是「{v}」"
         ));
     }
-    let g = &spec.grades;
+    check_bands(&spec.grades, "[[grades]]", errs);
+}
+
+/// Every mistake in a list of 等次 bands (`what` names the list in the messages).
+pub(super) fn check_bands(g: &[GradeSpec], what: &str, errs: &mut Vec<String>) {
     if g.len() == 1 {
-        errs.push("[[grades]] 至少要有两个等次（最后一个不写 min，表示其余单位）".into());
+        errs.push(format!(
+            "{what} 至少要有两个等次（最后一个不写 min，表示其余单位）"
+        ));
     }
     let mut last_min: Option<Points> = None;
     for (k, band) in g.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! The competition's structure: groups, units and indicators. Read from a TOML file plus a
 //! units CSV (`CompetitionSpec`), and, once stored, looked up by name (`Catalog`). Pure.
 
+pub mod annual;
 mod catalog;
 mod changes;
 mod grades;
@@ -26,6 +27,9 @@ pub struct CompetitionSpec {
     /// 等次 bands, top first (`[[grades]]`); none: no 等次.
     #[serde(default)]
     pub grades: Vec<GradeSpec>,
+    /// How the year's result (年度综合考评) is made; none: the scheme has none.
+    #[serde(default)]
+    pub annual: Option<annual::AnnualSpec>,
     #[serde(skip)]
     pub units: Vec<UnitSpec>,
 }
@@ -124,6 +128,9 @@ pub struct IndicatorSpecToml {
     /// target × N/4 (序时进度) unless a quarterly target is set.
     #[serde(default)]
     pub cumulative: bool,
+    /// A component of the year's result only (a 评议 score), never of a quarter.
+    #[serde(default)]
+    pub annual: bool,
 }
 
 fn default_method() -> String {
@@ -192,6 +199,7 @@ impl CompetitionSpec {
             errs.push(format!("[competition] progress_yellow {e}"));
         }
         grades::check_grades(&spec, &mut errs);
+        annual::check_annual(&spec, &mut errs);
         if spec.competition.late_penalty != 0.0
             && let Err(e) = exact_positive(spec.competition.late_penalty, 100)
         {

@@ -1,21 +1,41 @@
-//! Periods: a quarter of a year (`2023Q3`), and the two views of a board.
+//! Periods: a quarter of a year (`2023Q3`) or the year's result (`2023Y`, 年度综合考评), and
+//! the two views of a board.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-/// A quarter of a year: `2023Q3`.
+/// A quarter of a year, `2023Q3`, or the year's result, `2023Y` (`quarter` 5: it sorts
+/// after the year's fourth quarter and before the next year's first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PeriodKey {
     pub year: i32,
     pub quarter: u8,
 }
 
+/// The `quarter` of the year's result.
+pub const ANNUAL: u8 = 5;
+
 impl PeriodKey {
     #[must_use]
     pub fn new(year: i32, quarter: u8) -> Option<PeriodKey> {
-        ((1..=4).contains(&quarter) && (1900..=2999).contains(&year))
+        ((1..=ANNUAL).contains(&quarter) && (1900..=2999).contains(&year))
             .then_some(PeriodKey { year, quarter })
+    }
+
+    /// The year's result (年度综合考评) of `year`.
+    #[must_use]
+    pub fn annual(year: i32) -> PeriodKey {
+        PeriodKey {
+            year,
+            quarter: ANNUAL,
+        }
+    }
+
+    /// Whether this is the year's result rather than a quarter.
+    #[must_use]
+    pub fn is_annual(self) -> bool {
+        self.quarter == ANNUAL
     }
 
     /// The first period written somewhere in a text, such as a file name or a title row
@@ -46,7 +66,7 @@ impl PeriodKey {
     }
 
     /// Accepts `2023Q3`, `2023-Q3`, `2023q3`, `2023年第三季度`, `2023年3季度`, `2023年三季度`,
-    /// `2023年第3季度`, with full-width digits too.
+    /// `2023年第3季度`, with full-width digits too; the year's result as `2023Y` or `2023年度`.
     pub fn parse(input: &str) -> Option<PeriodKey> {
         let s: String = input
             .trim()
@@ -60,13 +80,16 @@ impl PeriodKey {
         }
         let year: i32 = year_digits.parse().ok()?;
         let rest = &s[4..];
+        if matches!(rest, "Y" | "y" | "-Y" | "年度" | "年度综合考评") {
+            return PeriodKey::new(year, ANNUAL);
+        }
         let quarter = if let Some(q) = rest
             .strip_prefix("-Q")
             .or_else(|| rest.strip_prefix("Q"))
             .or_else(|| rest.strip_prefix("-q"))
             .or_else(|| rest.strip_prefix("q"))
         {
-            q.parse::<u8>().ok()?
+            q.parse::<u8>().ok().filter(|q| *q <= 4)?
         } else {
             let r = rest.strip_prefix('年')?;
             let r = r.strip_prefix('第').unwrap_or(r);
@@ -82,10 +105,16 @@ impl PeriodKey {
         PeriodKey::new(year, quarter)
     }
 
-    /// The quarter before this one, crossing into the previous year.
+    /// The quarter before this one, crossing into the previous year (the year's result's:
+    /// its fourth quarter).
     #[must_use]
     pub fn previous(self) -> PeriodKey {
-        if self.quarter == 1 {
+        if self.is_annual() {
+            PeriodKey {
+                year: self.year,
+                quarter: 4,
+            }
+        } else if self.quarter == 1 {
             PeriodKey {
                 year: self.year - 1,
                 quarter: 4,
@@ -98,10 +127,11 @@ impl PeriodKey {
         }
     }
 
-    /// The quarter after this one, crossing into the next year.
+    /// The quarter after this one, crossing into the next year (the year's result is not a
+    /// quarter: after it, the next year's first).
     #[must_use]
     pub fn next(self) -> PeriodKey {
-        if self.quarter == 4 {
+        if self.quarter >= 4 {
             PeriodKey {
                 year: self.year + 1,
                 quarter: 1,
@@ -118,30 +148,42 @@ impl PeriodKey {
     /// nothing to add up, so just `2023年第一季度`.
     #[must_use]
     pub fn year_to_date_label(self) -> String {
+        if self.is_annual() {
+            return self.label();
+        }
         format!("{}年{}", self.year, self.year_to_date_short())
     }
 
     /// `1–3季度累计`, or `第一季度` for the first quarter.
     #[must_use]
     pub fn year_to_date_short(self) -> String {
-        if self.quarter == 1 {
+        if self.is_annual() {
+            "年度综合考评".into()
+        } else if self.quarter == 1 {
             "第一季度".into()
         } else {
             format!("1–{}季度累计", self.quarter)
         }
     }
 
-    /// `2023年第三季度`
+    /// `2023年第三季度`, `2023年度综合考评`
     #[must_use]
     pub fn label(self) -> String {
-        let q = ["一", "二", "三", "四"][usize::from(self.quarter - 1)];
+        if self.is_annual() {
+            return format!("{}年度综合考评", self.year);
+        }
+        let q = ["一", "二", "三", "四"][usize::from(self.quarter.clamp(1, 4) - 1)];
         format!("{}年第{}季度", self.year, q)
     }
 }
 
 impl fmt::Display for PeriodKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}Q{}", self.year, self.quarter)
+        if self.is_annual() {
+            write!(f, "{}Y", self.year)
+        } else {
+            write!(f, "{}Q{}", self.year, self.quarter)
+        }
     }
 }
 

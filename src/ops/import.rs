@@ -55,7 +55,7 @@ fn run_import(
 ) -> store::Result<(ImportPlan, ApplyOutcome)> {
     let catalog = store::load_scheme(conn, default_period.map(|k| k.year))?
         .ok_or(Refusal::NoCompetition)?
-        .catalog();
+        .catalog_for(default_period);
     let started = std::time::Instant::now();
     store::import_cache(conn, true)?;
     let result = import_in_tx(

@@ -5,6 +5,7 @@
 //! leaves no trace. The store takes no callbacks and never ranks; `verify` only reads.
 
 mod accounts;
+mod appeals;
 mod compare;
 mod details;
 mod error;
@@ -22,6 +23,7 @@ pub use accounts::{
     NewSession, add_user, log_in, log_out, purge_sessions, record_failed_login, record_refusals,
     set_disabled, set_password, set_role, unlock_account,
 };
+pub use appeals::{add_appeal, answer_appeal, end_publicity};
 pub use compare::{ComputedCell, GroupPreview, PreviewRow};
 pub use details::{import_details, plan_details};
 pub use error::{OpsError, Result};

@@ -46,6 +46,18 @@ pub(super) fn publish_in_tx(
     detail: &str,
 ) -> store::Result<()> {
     store::mark_published(tx, key)?;
+    // The year's result goes through 公示 where the rules ask for it.
+    if key.is_annual() {
+        let s = super::scheme(tx, key.year)?;
+        if let (Some(rule), Some(p)) = (&s.annual, s.period(key))
+            && rule.publicity_days > 0
+        {
+            let until = crate::domain::Stamp::from_unix(
+                store::now().unix() + i64::from(rule.publicity_days) * 86_400,
+            );
+            store::start_publicity(tx, p.id, until)?;
+        }
+    }
     store::audit(
         tx,
         &store::AuditEntry {

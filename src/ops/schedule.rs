@@ -117,7 +117,20 @@ pub fn publish_due(conn: &mut Connection, now: i64) -> Result<Vec<(PeriodKey, St
         tracing::info!(period = %d.key, outcome = %outcome, "scheduled publish");
         out.push((d.key, outcome));
     }
+    close_publicity(conn, now)?;
     Ok(out)
+}
+
+/// Makes final every result whose 公示期 is over (the scheduler's tick), so that no page
+/// says 公示中 after it ends.
+pub fn close_publicity(conn: &mut Connection, now: i64) -> Result<usize> {
+    Ok(store::write_tx(conn, |tx| {
+        let n = store::close_expired_publicity(tx, crate::domain::Stamp::from_unix(now))?;
+        if n > 0 {
+            store::bump_version(tx)?;
+        }
+        Ok::<_, store::StoreError>(n)
+    })?)
 }
 
 /// Sets (`at`, Unix seconds) or removes (`None`) a draft period's 报送截止, the period's own

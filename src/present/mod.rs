@@ -12,9 +12,11 @@ use serde::Serialize;
 mod marks;
 mod scheme;
 mod scoring;
+mod years;
 pub use marks::{Marks, grade_note, standing, vetoes_short};
 pub use scheme::scheme_changes;
 pub use scoring::{describe_progress, describe_scoring, progress_cell};
+pub use years::{publicity_text, yoy_cell, yoy_note, yoy_places, yoy_rules_note};
 
 /// How a movement is written and styled.
 pub trait ChangeText {
@@ -225,7 +227,17 @@ pub struct BoardJson<'a> {
     /// 同比: the period compared with, and what differs in the rules since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year_on_year: Option<YoyBoardJson<'a>>,
+    /// A result's 公示: until when (UTC), and whether it is final.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicity: Option<PublicityJson>,
     pub rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PublicityJson {
+    pub until: String,
+    #[serde(rename = "final")]
+    pub is_final: bool,
 }
 
 #[derive(Serialize)]
@@ -313,6 +325,10 @@ impl<'a> BoardJson<'a> {
             compared_with: b.previous,
             rules: &b.rules_text,
             corrected: b.corrected.as_ref(),
+            publicity: b.publicity.as_ref().map(|p| PublicityJson {
+                until: p.until.utc_text(),
+                is_final: p.final_at.is_some(),
+            }),
             year_on_year: b.year_on_year.as_ref().map(|y| YoyBoardJson {
                 period: y.previous,
                 rules_changed: &y.rules_changed,
@@ -368,68 +384,6 @@ impl<'a> BoardJson<'a> {
                 .collect(),
         }
     }
-}
-
-/// Places gained since a year before, where the unit ranked in the same group then.
-#[must_use]
-pub fn yoy_places(r: &BoardRow, y: &crate::boards::UnitYoy) -> Option<i64> {
-    match (r.rank, y.rank, &y.other_group) {
-        (Some(now), Some(then), None) => Some(i64::from(then) - i64::from(now)),
-        _ => None,
-    }
-}
-
-/// Why a unit's 同比 is not a plain comparison: another group then, or no rank then.
-#[must_use]
-pub fn yoy_note(y: &crate::boards::UnitYoy) -> Option<String> {
-    use crate::boards::NoYoy;
-    if let Some(g) = &y.other_group {
-        return Some(format!("上年在{g}"));
-    }
-    y.why_none.map(|w| {
-        match w {
-            NoYoy::Merged => "合并设立，无上年同期",
-            NoYoy::Split => "拆分设立，无上年同期",
-            NoYoy::Absent => "上年未参加考评",
-            NoYoy::Unranked => "上年同期未排名",
-        }
-        .to_string()
-    })
-}
-
-/// The 同比 cell of a board row: 「↑2（上年第5）」, 「上年在社会部门组第2」, or why there is none.
-#[must_use]
-pub fn yoy_cell(r: &BoardRow, y: &crate::boards::UnitYoy) -> (String, &'static str) {
-    let then = |rank: u32| {
-        if y.tied {
-            format!("第{rank}（并列）")
-        } else {
-            format!("第{rank}")
-        }
-    };
-    match (yoy_places(r, y), y.rank) {
-        (Some(p), Some(rank)) if p > 0 => (format!("↑{p}（上年{}）", then(rank)), "up"),
-        (Some(p), Some(rank)) if p < 0 => (format!("↓{}（上年{}）", -p, then(rank)), "down"),
-        (Some(_), Some(rank)) => (format!("持平（上年{}）", then(rank)), "same"),
-        (None, Some(rank)) => match &y.other_group {
-            Some(g) => (format!("上年在{g}{}", then(rank)), "muted"),
-            None => (format!("上年{}", then(rank)), "muted"),
-        },
-        _ => (yoy_note(y).unwrap_or_default(), "muted"),
-    }
-}
-
-/// The board's note on 同比 when the rules changed since the year before.
-#[must_use]
-pub fn yoy_rules_note(b: &GroupBoard) -> Option<String> {
-    let y = b.year_on_year.as_ref()?;
-    (!y.rules_changed.is_empty()).then(|| {
-        format!(
-            "{}年考核方案与上年不同（{}），同比名次仅供参考",
-            b.period.key.year,
-            y.rules_changed.join("；")
-        )
-    })
 }
 
 /// What a file holds, in the words the preview and the audit log share:

@@ -26,6 +26,7 @@
 //!   and a unit not ranked in one of those quarters is not ranked year to date.
 
 pub mod analysis;
+pub mod annual;
 mod engine;
 #[cfg(test)]
 mod grade_tests;

@@ -36,6 +36,8 @@ pub enum AuditAction {
     Deadline,
     /// A year's 考核方案 installed.
     Scheme,
+    /// 申诉 recorded or answered, or 公示 ended.
+    Appeal,
 }
 
 crate::domain::codes!("操作" AuditAction {
@@ -61,10 +63,11 @@ crate::domain::codes!("操作" AuditAction {
     Veto = "veto",
     Deadline = "deadline",
     Scheme = "scheme",
+    Appeal = "appeal",
 });
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -87,6 +90,7 @@ impl AuditAction {
         AuditAction::Veto,
         AuditAction::Deadline,
         AuditAction::Scheme,
+        AuditAction::Appeal,
     ];
 
     #[must_use]
@@ -114,6 +118,7 @@ impl AuditAction {
             AuditAction::Veto => "一票否决",
             AuditAction::Deadline => "报送截止",
             AuditAction::Scheme => "安装考核方案",
+            AuditAction::Appeal => "公示与申诉",
         }
     }
 }

@@ -42,8 +42,8 @@ pub fn install_scheme(
     let c = &spec.competition;
     tx.execute(
         "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
-             progress_yellow, veto_rule, streak_from, red_flag, late_penalty)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             progress_yellow, veto_rule, streak_from, red_flag, late_penalty, annual)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         rusqlite::params![
             &c.name,
             year,
@@ -61,6 +61,7 @@ pub fn install_scheme(
             } else {
                 CompetitionSpec::points(c.late_penalty).0
             },
+            spec.annual_rule().map(|r| super::annual::encode(&r)),
         ],
     )?;
     let comp = tx.last_insert_rowid();
@@ -100,8 +101,8 @@ pub fn install_scheme(
         let dir: Direction = ind.direction.parse().unwrap_or(Direction::Higher);
         tx.execute(
             "INSERT INTO indicator (competition_id, code, name, max_points, weight, direction, display_order, provider,
-                 measure, method, method_params, decimals, cumulative)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 measure, method, method_params, decimals, cumulative, annual)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             rusqlite::params![
                 comp,
                 &ind.code,
@@ -116,6 +117,7 @@ pub fn install_scheme(
                 params_json(&ind.params)?,
                 ind.decimals,
                 ind.cumulative,
+                ind.annual,
             ],
         )?;
         let id = tx.last_insert_rowid();

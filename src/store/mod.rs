@@ -6,13 +6,16 @@
 //! `data_version` is bumped by every change that can alter a board.
 
 mod accounts;
+mod annual;
 mod audit;
+mod catalog;
 mod codec;
 mod deadline;
 mod details;
 mod install;
 mod lineage;
 mod lobby;
+mod periods;
 mod posted_rule;
 mod rollback;
 mod schedule;
@@ -30,6 +33,10 @@ pub use accounts::{
     active_admins, add_account, create_session, end_session, latest_unlock, live_session,
     purge_sessions, set_disabled, set_password, set_role, set_unlocked, unlocked_after,
 };
+pub use annual::{
+    Appeal, EXPIRED, Publicity, add_appeal, answer_appeal, appeals, close_expired_publicity,
+    end_publicity, publicity, start_publicity,
+};
 pub use audit::{
     AuditAction, AuditEntry, AuditFilter, AuditRow, HONORS_CORRECTION, audit, audit_entries,
     honors_corrected,
@@ -42,6 +49,8 @@ pub use lobby::{
     HonorRow, PlaylistRow, period_honors, playlist, playlists, replace_honors, save_playlist,
     unit_honors,
 };
+pub(crate) use periods::create_period;
+pub use periods::{mark_published, open_period, remove_empty_period};
 pub use posted_rule::PostedRule;
 pub use rollback::{BatchRow, batch, batch_layout, batch_periods, batches, rollback_batch};
 pub use schedule::{
@@ -90,6 +99,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
         M::up(include_str!("schema_v10.sql")),
+        M::up(include_str!("schema_v11.sql")),
     ])
 }
 
@@ -135,6 +145,12 @@ impl From<rusqlite::Error> for StoreError {
 pub enum Refusal {
     #[error("数据库中还没有竞赛：请先初始化竞赛结构")]
     NoCompetition,
+    #[error("{}由当年四个季度的考评结果计算，须在{}年第一至第四季度都揭榜之后才能揭榜", .period.label(), .period.year)]
+    QuartersNotPublished { period: PeriodKey },
+    #[error("没有待答复的申诉#{id}")]
+    NoSuchAppeal { id: i64 },
+    #[error("{}没有公示期，或已经是最终结果", .period.label())]
+    NotInPublicity { period: PeriodKey },
     #[error("文件中有{}的数据，与本次导入的其他期间不属于同一年度的考核方案：不同年度请分开导入（上传时选择该期间）", .period.label())]
     OtherScheme { period: PeriodKey },
     #[error("期间{}已存在", .period.label())]
@@ -276,7 +292,20 @@ impl Store {
         let manager = SqliteConnectionManager::file(path).with_init(configure);
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
         let mut conn = pool.get()?;
+        // Foreign keys off while migrating (a table rebuilt keeps its references by name),
+        // checked before they are on again: a migration must leave none dangling.
+        conn.pragma_update(None, "foreign_keys", false)?;
         migrations().to_latest(&mut conn)?;
+        let dangling: i64 =
+            conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if dangling > 0 {
+            return Err(StoreError::Io(std::io::Error::other(format!(
+                "数据库升级后有{dangling}处引用不一致，请从备份恢复后联系开发人员"
+            ))));
+        }
         Ok(Store {
             pool,
             path: path.to_path_buf(),
@@ -339,19 +368,6 @@ pub(crate) fn competition_id(conn: &Connection) -> Result<i64> {
     .ok_or(StoreError::Refused(Refusal::NoCompetition))
 }
 
-/// Creates a draft period and returns its id.
-pub(crate) fn create_period(
-    conn: &Connection,
-    competition_id: i64,
-    key: PeriodKey,
-) -> Result<crate::domain::PeriodId> {
-    conn.execute(
-        "INSERT INTO period (competition_id, year, quarter, status) VALUES (?1, ?2, ?3, 'draft')",
-        (competition_id, key.year, key.quarter),
-    )?;
-    Ok(crate::domain::PeriodId(conn.last_insert_rowid()))
-}
-
 /// The data version and the unix time of the last change.
 pub fn data_version(conn: &Connection) -> Result<(i64, i64)> {
     Ok(conn.query_row(
@@ -366,91 +382,6 @@ pub fn bump_version(conn: &Connection) -> Result<()> {
         "UPDATE data_version SET version = version + 1,
              changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1",
         [],
-    )?;
-    Ok(())
-}
-
-/// Marks a period published (揭榜) inside the caller's transaction. Refused when the period is
-/// already published, when an earlier period is still a draft (movement is measured against
-/// the previous published period, so publishing out of order would change posted arrows
-/// later), when a later period is already published, or when a group has no score at all (its
-/// file is not in yet). The caller freezes the boards and bumps the version in the same
-/// transaction.
-pub fn mark_published(tx: &rusqlite::Transaction<'_>, key: PeriodKey) -> Result<()> {
-    let row: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, status FROM period WHERE year = ?1 AND quarter = ?2",
-            (key.year, key.quarter),
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((pid, status)) = row else {
-        return Err(Refusal::NoSuchPeriod { period: key }.into());
-    };
-    if status == "published" {
-        return Err(Refusal::AlreadyPublished { period: key }.into());
-    }
-    let key_of = |r: &rusqlite::Row<'_>| {
-        Ok(PeriodKey {
-            year: r.get(0)?,
-            quarter: r.get(1)?,
-        })
-    };
-    let drafts: Vec<PeriodKey> = tx
-        .prepare(
-            "SELECT year, quarter FROM period d WHERE status = 'draft'
-             AND (year < ?1 OR (year = ?1 AND quarter < ?2))
-             -- a draft older than a published period (from before that was refused)
-             -- can never be published, so it must not block the ones after it
-             AND NOT EXISTS (SELECT 1 FROM period p WHERE p.status = 'published'
-                 AND (p.year > d.year OR (p.year = d.year AND p.quarter > d.quarter)))
-             ORDER BY year, quarter",
-        )?
-        .query_map((key.year, key.quarter), key_of)?
-        .collect::<rusqlite::Result<_>>()?;
-    if !drafts.is_empty() {
-        return Err(Refusal::EarlierDraft { drafts }.into());
-    }
-    // Movement and year-to-date sums of a published board are computed against the periods
-    // published before it: publishing an earlier period afterwards would change what they
-    // should say.
-    let later: Option<PeriodKey> = tx
-        .query_row(
-            "SELECT year, quarter FROM period WHERE status = 'published'
-             AND (year > ?1 OR (year = ?1 AND quarter > ?2)) ORDER BY year, quarter LIMIT 1",
-            (key.year, key.quarter),
-            key_of,
-        )
-        .optional()?;
-    if let Some(published) = later {
-        return Err(Refusal::LaterPublished {
-            period: key,
-            published,
-        }
-        .into());
-    }
-    let groups: Vec<String> = tx
-        .prepare(
-            "SELECT g.name FROM ranking_group g WHERE g.competition_id = COALESCE(
-                 (SELECT id FROM competition WHERE year <= ?2 ORDER BY year DESC, id DESC LIMIT 1),
-                 (SELECT id FROM competition ORDER BY year, id LIMIT 1))
-             AND NOT EXISTS (
-                 SELECT 1 FROM score s JOIN unit_scheme m ON m.unit_id = s.unit_id
-                 WHERE s.period_id = ?1 AND m.group_id = g.id)
-             ORDER BY g.display_order",
-        )?
-        .query_map((pid, key.year), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if !groups.is_empty() {
-        return Err(Refusal::GroupsWithoutScores {
-            period: key,
-            groups,
-        }
-        .into());
-    }
-    tx.execute(
-        "UPDATE period SET status = 'published', published_at = ?2 WHERE id = ?1",
-        (pid, now()),
     )?;
     Ok(())
 }
@@ -476,71 +407,6 @@ pub fn backup_to(store: &Store, to: &Path) -> Result<i32> {
 /// The instant a row is written, stored in UTC.
 pub(crate) fn now() -> crate::domain::Stamp {
     crate::domain::Stamp::now()
-}
-
-/// Opens a new draft period for uploads (by the 考评办, before the 报送单位 upload into it).
-/// Refused when it exists, or is earlier than a published period (a typo, most likely).
-pub fn open_period(tx: &Connection, key: PeriodKey) -> Result<()> {
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM period WHERE year = ?1 AND quarter = ?2)",
-        (key.year, key.quarter),
-        |r| r.get(0),
-    )?;
-    if exists {
-        return Err(Refusal::PeriodExists { period: key }.into());
-    }
-    let latest: Option<(i32, u8)> = tx
-        .query_row(
-            "SELECT year, quarter FROM period WHERE status = 'published' ORDER BY year DESC, quarter DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((year, quarter)) = latest {
-        let published = PeriodKey { year, quarter };
-        if key < published {
-            return Err(Refusal::LaterPublished {
-                period: key,
-                published,
-            }
-            .into());
-        }
-    }
-    let c = competition_id(tx)?;
-    create_period(tx, c, key)?;
-    bump_version(tx)?;
-    Ok(())
-}
-
-/// Deletes a draft period with no value, adjustment, remark, honor, snapshot or schedule;
-/// refused otherwise (and for a published or unknown one).
-pub fn remove_empty_period(tx: &Connection, key: PeriodKey) -> Result<()> {
-    let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM period WHERE year = ?1 AND quarter = ?2 AND status = 'draft'",
-            (key.year, key.quarter),
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = id else {
-        return Err(Refusal::PeriodNotEmpty { period: key }.into());
-    };
-    let used: i64 = tx.query_row(
-        "SELECT (SELECT COUNT(*) FROM score WHERE period_id = ?1)
-              + (SELECT COUNT(*) FROM adjustment WHERE period_id = ?1)
-              + (SELECT COUNT(*) FROM remark WHERE period_id = ?1)
-              + (SELECT COUNT(*) FROM honor WHERE period_id = ?1)
-              + (SELECT COUNT(*) FROM board_snapshot WHERE period_id = ?1)
-              + (SELECT COUNT(*) FROM scheduled_publish WHERE period_id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
-    if used > 0 {
-        return Err(Refusal::PeriodNotEmpty { period: key }.into());
-    }
-    tx.execute("DELETE FROM period WHERE id = ?1", [id])?;
-    bump_version(tx)?;
-    Ok(())
 }
 
 /// Every row of every table, in a stable order: for comparing the database before and after.

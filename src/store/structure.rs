@@ -1,7 +1,6 @@
 //! The competition's structure in the database, loaded back (`install` writes it).
 
 use super::{Result, StoreError};
-use crate::competition::{Catalog, CatalogGroup, CatalogIndicator, CatalogUnit};
 use crate::domain::{
     CutTies, Direction, GroupId, IndicatorId, MissingPolicy, PeriodId, PeriodKey, Points, UnitId,
     UnitKind,
@@ -163,7 +162,13 @@ pub struct Structure {
     /// Every scheme of the competition, oldest first (this one among them).
     pub schemes: Vec<SchemeRow>,
     pub groups: Vec<GroupRow>,
+    /// The quarters' indicators.
     pub indicators: Vec<IndicatorRow>,
+    /// The components of the year's result besides the quarters (a 评议 score).
+    pub annual_indicators: Vec<IndicatorRow>,
+    /// How the year's result is made; `None`: the scheme has none.
+    #[serde(skip)]
+    pub annual: Option<crate::ranking::annual::AnnualRule>,
     pub units: Vec<UnitRow>,
     /// Oldest first.
     pub periods: Vec<PeriodRow>,
@@ -259,45 +264,6 @@ impl Structure {
             .iter()
             .filter(|u| u.group_id == group_id)
             .collect()
-    }
-
-    /// The importer's view: names, aliases, maxima and applicability.
-    #[must_use]
-    pub fn catalog(&self) -> Catalog {
-        let group_index = |id: GroupId| self.groups.iter().position(|g| g.id == id).unwrap_or(0);
-        Catalog::new(
-            self.groups
-                .iter()
-                .map(|g| CatalogGroup {
-                    id: g.id,
-                    name: g.name.clone(),
-                })
-                .collect(),
-            self.units
-                .iter()
-                .map(|u| CatalogUnit {
-                    id: u.id,
-                    name: u.name.clone(),
-                    group: group_index(u.group_id),
-                    aliases: u.short_name.iter().chain(&u.aliases).cloned().collect(),
-                })
-                .collect(),
-            self.indicators
-                .iter()
-                .map(|i| CatalogIndicator {
-                    id: i.id,
-                    code: i.code.clone(),
-                    name: i.name.clone(),
-                    provider: i.provider.clone(),
-                    max: i.max,
-                    raw: i.scoring.is_some(),
-                    count: i.scoring.as_ref().is_some_and(|s| s.method == "deduction"),
-                    list: i.scoring.as_ref().is_some_and(|s| s.list),
-                    groups: i.groups.iter().map(|&g| group_index(g)).collect(),
-                })
-                .collect(),
-        )
-        .for_years(self.years().0, self.years().1)
     }
 }
 
@@ -538,11 +504,28 @@ pub fn load_scheme(conn: &Connection, year: Option<i32>) -> Result<Option<Struct
         }
     }
     let periods = load_periods(conn, root)?;
+    let annual_ids: Vec<IndicatorId> = conn
+        .prepare("SELECT id FROM indicator WHERE competition_id = ?1 AND annual = 1")?
+        .query_map([competition.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (annual_indicators, indicators): (Vec<IndicatorRow>, Vec<IndicatorRow>) = indicators
+        .into_iter()
+        .partition(|i| annual_ids.contains(&i.id));
+    let annual = conn
+        .query_row(
+            "SELECT annual FROM competition WHERE id = ?1",
+            [competition.id],
+            |r| r.get::<_, Option<String>>(0),
+        )?
+        .map(|t| super::annual::decode(&t))
+        .transpose()?;
     Ok(Some(Structure {
         competition,
         schemes,
         groups,
         indicators,
+        annual_indicators,
+        annual,
         units,
         periods,
     }))

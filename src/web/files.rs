@@ -73,8 +73,12 @@ async fn export(
         } else {
             ""
         };
+        let note = b
+            .publicity
+            .as_ref()
+            .map(|p| crate::present::publicity_text(p, &s.competition.zone));
         if xlsx {
-            let bytes = crate::export::board_xlsx(&b, &s.competition.name)
+            let bytes = crate::export::board_xlsx(&b, &s.competition.name, note.as_deref())
                 .map_err(|e| AppError::Internal(format!("生成 Excel 失败：{e}")))?;
             Ok(Rendered {
                 status: StatusCode::OK,
@@ -86,7 +90,7 @@ async fn export(
             Ok(Rendered {
                 status: StatusCode::OK,
                 content_type: "text/csv; charset=utf-8",
-                body: crate::export::board_csv(&b).into(),
+                body: crate::export::board_csv(&b, note.as_deref()).into(),
                 filename: Some(format!("board-{}-{}{suffix}.csv", period.key, g.id)),
             })
         }

@@ -3,6 +3,7 @@
 
 mod abuse;
 mod admin;
+mod annual;
 mod boards;
 mod clerk;
 mod cli;

@@ -66,6 +66,8 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
         conn.execute_batch(
             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
              DROP TABLE unit_origin; DROP TABLE unit_scheme;
+             DROP TABLE appeal; DROP TABLE publicity;
+             ALTER TABLE indicator DROP COLUMN annual; ALTER TABLE competition DROP COLUMN annual;
              UPDATE period SET published_at = '2023-10-15 09:00:00' WHERE published_at IS NOT NULL;
              UPDATE board_snapshot SET created_at = '2023-10-15 09:00:00';
              UPDATE import_batch SET created_at = '2023-10-14 23:59:30';

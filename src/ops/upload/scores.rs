@@ -56,7 +56,7 @@ pub(super) fn preview(
         .filter(|p| p.status == PeriodStatus::Draft)
         .map(|p| p.key)
         .collect();
-    let catalog = s.catalog().restricted_to(provider);
+    let catalog = s.catalog_for(default_period).restricted_to(provider);
     // A first read for the periods the file names, so that their boards can be taken before,
     // and its raw figures, to compare with what the units reported before.
     let mut raw: Vec<super::outliers::RawCell> = Vec::new();
@@ -211,7 +211,7 @@ pub(super) fn confirm(
     }
     let period = upload.period.as_deref().and_then(PeriodKey::parse);
     let catalog = super::super::scheme_of(conn, period)?
-        .catalog()
+        .catalog_for(period)
         .restricted_to(provider);
     let opts = ApplyOptions {
         actor: actor.name,

@@ -128,6 +128,8 @@ struct BoardPage<'a> {
     yoy_note: Option<String>,
     /// The year switch (several years only): the same group's board in each year.
     years: Vec<crate::web::views::YearLink>,
+    /// A result's 公示, in words.
+    publicity: Option<String>,
 }
 
 /// The notice on a published board that was corrected after 揭榜.
@@ -310,6 +312,10 @@ pub fn board_page(
             }),
             yoy_note: crate::present::yoy_rules_note(&b),
             years,
+            publicity: b
+                .publicity
+                .as_ref()
+                .map(|p| crate::present::publicity_text(p, &s.competition.zone)),
         })
     }
 }
