@@ -104,6 +104,8 @@ pub struct PeriodInfo {
     pub status: &'static str,
     pub published_at: Option<String>,
     pub compared_with: Option<String>,
+    /// A result's 公示, in words.
+    pub publicity: Option<String>,
 }
 
 /// A unit's line in a short list (cards, movers).

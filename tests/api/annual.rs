@@ -221,6 +221,22 @@ fn the_years_result_is_drafted_previewed_published_through_publicity_and_correct
     check(&b, &EXPECTED);
     let csv = get(&format!("{}/boards/2023Y/1/export.csv", app.base)).body;
     assert!(csv.contains("公示中：公示期至"), "{csv}");
+    // The home page, the lobby and each unit's profile carry the result and its 公示.
+    let home = get(&format!("{}/", app.base)).body;
+    assert!(
+        home.contains("2023年度综合考评") && home.contains("公示中"),
+        "{home}"
+    );
+    let lobby = get(&format!("{}/lobby/content", app.base)).body;
+    assert!(
+        lobby.contains("2023年度综合考评") && lobby.contains("公示至"),
+        "{lobby}"
+    );
+    let s = store::load_structure(&conn).unwrap().unwrap();
+    let jia = s.unit_by_name("甲街道").unwrap().id;
+    let profile = get(&format!("{}/units/{jia}", app.base)).body;
+    assert!(profile.contains("<h2>年度综合考评</h2>"), "{profile}");
+    assert!(profile.contains(">2023年度综合考评</a>"), "{profile}");
     // An appeal is recorded and answered; upheld, it is put right by a correction.
     let s = store::load_structure(&conn).unwrap().unwrap();
     let ding = s.unit_by_name("丁街道").unwrap().id;

@@ -178,15 +178,27 @@ fn query_string(q: &LobbyQuery) -> String {
     serde_urlencoded::to_string(&pairs).unwrap_or_default()
 }
 
-fn as_of(p: &PeriodRow, zone: &crate::domain::Zone) -> String {
-    format!(
-        "{}（{}揭榜）",
+fn as_of(
+    conn: &rusqlite::Connection,
+    p: &PeriodRow,
+    zone: &crate::domain::Zone,
+) -> Result<String, AppError> {
+    // A result in 公示 says so, and until when.
+    let publicity = match p.key.is_annual() {
+        true => crate::store::publicity(conn, p.id)?
+            .filter(|pb| pb.final_at.is_none())
+            .map(|pb| format!("，公示至{}", zone.minute(pb.until.unix()))),
+        false => None,
+    };
+    Ok(format!(
+        "{}（{}揭榜{}）",
         p.key.label(),
         // To the minute: seconds mean nothing on a lobby screen.
         p.published_at
             .map(|t| zone.minute(t.unix()))
-            .unwrap_or_default()
-    )
+            .unwrap_or_default(),
+        publicity.unwrap_or_default()
+    ))
 }
 
 async fn run<T: Send + 'static>(
@@ -266,7 +278,7 @@ async fn page(
             competition: s.competition.name.clone(),
             subtitle: sc.settings.subtitle.clone().unwrap_or_default(),
             period_label: sc.period.key.label(),
-            as_of: as_of(&sc.period, &s.competition.zone),
+            as_of: as_of(ctx.conn, &sc.period, &s.competition.zone)?,
             // The office's clock, whatever the server's zone.
             clock: s
                 .competition
@@ -304,13 +316,14 @@ async fn content(
         Ok(serde_json::json!({
             "version": sc.version,
             "as_of": as_of(
+                ctx.conn,
                 &sc.period,
                 &sc.structure
                     .as_ref()
                     .as_ref()
                     .map(|s| s.competition.zone.clone())
                     .unwrap_or_default()
-            ),
+            )?,
             "period": sc.period.key.label(),
             "count": sc.slides.len(),
             "html": html,

@@ -278,7 +278,12 @@ pub fn board_page(
             cumulative: view == View::Cumulative,
             quarter_url: urls::board(period.key, g.id),
             cumulative_url: urls::board_view(period.key, g.id, View::Cumulative),
-            cumulative_label: period.key.year_to_date_short(),
+            // The year's result has one board: no view to switch to.
+            cumulative_label: if period.key.is_annual() {
+                String::new()
+            } else {
+                period.key.year_to_date_short()
+            },
             csv_url: urls::export(period.key, g.id, view, "csv"),
             xlsx_url: urls::export(period.key, g.id, view, "xlsx"),
             print_url: urls::board_print(period.key, g.id, view),

@@ -86,9 +86,14 @@ pub(super) async fn home(
         let s = scheme.as_ref().as_ref().unwrap_or(s);
         let mut cards = Vec::new();
         let mut compared = None;
+        let mut publicity = None;
         for g in &s.groups {
             if let Some(b) = ctx.board(s, period.key, g.id, View::Quarter)? {
                 compared = b.previous;
+                publicity = b
+                    .publicity
+                    .as_ref()
+                    .map(|p| crate::present::publicity_text(p, &s.competition.zone));
                 cards.push(Card::new(&b));
             }
         }
@@ -100,6 +105,7 @@ pub(super) async fn home(
                 status: period.status.label(),
                 published_at: period.published_at.map(|t| s.competition.zone.show(t)),
                 compared_with: compared.map(|p| p.label()),
+                publicity,
             }),
             periods,
             years: year_links,

@@ -78,6 +78,55 @@ struct UnitPage {
     progress: Vec<(String, &'static str)>,
     /// Former names, mergers and splits, each with a link where another unit is named.
     identity: Vec<(String, Option<String>)>,
+    /// The years' results (年度综合考评), oldest first; `change` holds the 公示 state.
+    annual: Vec<TrendRow>,
+}
+
+/// The unit's line on every published year's result.
+fn annual_rows(
+    ctx: &crate::web::cache::Ctx<'_>,
+    s: &store::Structure,
+    unit: UnitId,
+) -> Result<Vec<TrendRow>, AppError> {
+    let mut out = Vec::new();
+    for p in s
+        .periods
+        .iter()
+        .filter(|p| p.key.is_annual() && p.status == store::PeriodStatus::Published)
+    {
+        let sy = ctx.structure_for(p.key.year)?;
+        let Some(sy) = Option::as_ref(&sy) else {
+            continue;
+        };
+        let Some(g) = sy.unit(unit).map(|u| u.group_id) else {
+            continue;
+        };
+        let Some(b) = ctx.board(sy, p.key, g, View::Quarter)? else {
+            continue;
+        };
+        let Some(r) = b.board.rows.iter().find(|r| r.unit_id == unit) else {
+            continue;
+        };
+        out.push(TrendRow {
+            period: b.title.clone(),
+            url: urls::board(p.key, g),
+            total: r.total.to_string(),
+            rank: rank_text(r),
+            tied: r.tied,
+            change: b.publicity.as_ref().map_or_else(String::new, |pb| {
+                if pb.final_at.is_some() {
+                    "已结束".into()
+                } else {
+                    "公示中".into()
+                }
+            }),
+            change_css: "same",
+            tier: r.tier.label(),
+            tier_css: r.tier.css(),
+            marks: crate::present::Marks::new(r),
+        });
+    }
+    Ok(out)
 }
 
 /// The unit's identity over the years in words: 「原马街街道」, 「2023年由A、B合并」.
@@ -264,6 +313,7 @@ pub(super) async fn unit(
             remarks,
             honors: store::unit_honors(ctx.conn, u.id)?,
             identity: identity(&store::lineage(ctx.conn, u.id)?),
+            annual: annual_rows(ctx, s, u.id)?,
             progress: match period {
                 Some(p) => crate::boards::scored::progress(ctx.conn, s, p.key, g.id, u.id)?
                     .iter()
