@@ -163,6 +163,12 @@ pub enum Command {
     },
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoKind {
+    District,
+    City,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum Format {
     Table,
@@ -320,6 +326,10 @@ pub struct ServeArgs {
     /// Do not load the demo competition into an empty database.
     #[arg(long, env = "SHAIBANG_NO_DEMO")]
     pub no_demo: bool,
+    /// Which demo an empty database gets: `district` (西山区's 街道 and 部门, one year) or
+    /// `city` (a city's 县（市）区 over two years, with a scheme change and a 年度综合考评).
+    #[arg(long, env = "SHAIBANG_DEMO", value_enum, default_value = "district")]
+    pub demo: DemoKind,
     /// Mark the staff area's cookies Secure (set when the server is behind TLS).
     #[arg(long, env = "SHAIBANG_SECURE_COOKIES")]
     pub secure_cookies: bool,

@@ -10,8 +10,11 @@ pub fn serve(store: Store, args: &ServeArgs) -> Result<ExitCode, CliError> {
     if !args.no_demo {
         let mut conn = store.conn()?;
         if store::load_structure(&conn)?.is_none() {
-            tracing::info!("empty database: loading the demo competition");
-            crate::demo::load(&mut conn)?;
+            tracing::info!(demo = ?args.demo, "empty database: loading the demo competition");
+            match args.demo {
+                super::DemoKind::District => crate::demo::load(&mut conn)?,
+                super::DemoKind::City => crate::demo::city::load(&mut conn)?,
+            }
         }
     }
     if args

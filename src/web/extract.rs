@@ -113,6 +113,24 @@ pub fn unit_context<'s>(
     Ok((u, g, period))
 }
 
+/// The scheme a group named by its id belongs to (the latest for a name or an unknown id).
+pub fn group_structure(ctx: &Ctx<'_>, raw: &str) -> Result<Arc<Option<Structure>>, AppError> {
+    let latest = ctx.structure()?;
+    let Some(s) = latest.as_ref() else {
+        return Ok(latest);
+    };
+    if s.group_by_name(raw).is_some() {
+        return Ok(latest);
+    }
+    for sc in s.schemes.iter().rev() {
+        let st = ctx.structure_for(sc.year)?;
+        if Option::as_ref(&st).is_some_and(|x| x.group_by_name(raw).is_some()) {
+            return Ok(st);
+        }
+    }
+    Ok(latest)
+}
+
 /// The scheme to show a unit in: the year of the period named, or else the latest year the
 /// unit ranks in (a unit merged away is shown as it last was).
 pub fn unit_structure(

@@ -2,7 +2,7 @@
 
 use super::cache::Rendered;
 use super::extract::{self, group, metas, unit_context};
-use super::{AppError, AppState, cached, cached_in, cached_with};
+use super::{AppError, AppState, cached, cached_in};
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
 use crate::domain::UnitId;
@@ -173,7 +173,10 @@ async fn bump_chart(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let group_raw = path.into_inner();
-    cached_with(&req, &state, move |ctx, s| {
+    cached(&req, &state, move |ctx| {
+        // The scheme the group belongs to (an earlier year's, for an earlier group).
+        let st = extract::group_structure(ctx, &group_raw)?;
+        let s = extract::need(&st)?;
         let g = group(s, &group_raw)?;
         let history = ctx.history(s, g.id)?;
         let periods: Vec<String> = history.iter().map(|b| b.period.key.label()).collect();

@@ -297,7 +297,7 @@ pub fn board_page(
                 g.name,
                 top.join("，")
             ),
-            bump_url: if view == View::Quarter {
+            bump_url: if view == View::Quarter && !period.key.is_annual() {
                 urls::bump_chart(g.id)
             } else {
                 String::new()

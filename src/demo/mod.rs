@@ -1,58 +1,60 @@
 //! The demo competition (fictional scores modelled on 西山区's 2023 competition), compiled into
 //! the binary and loaded into an empty database so that a first run shows a real-looking board.
 
+pub mod city;
+
 use crate::competition::CompetitionSpec;
 use crate::domain::PeriodKey;
 use crate::store::{self, ApplyOptions, StoreError};
 use rusqlite::Connection;
 
-pub const COMPETITION_TOML: &str = include_str!("../data/demo/competition.toml");
-pub const UNITS_CSV: &[u8] = include_bytes!("../data/demo/units.csv");
+pub const COMPETITION_TOML: &str = include_str!("../../data/demo/competition.toml");
+pub const UNITS_CSV: &[u8] = include_bytes!("../../data/demo/units.csv");
 
 /// The score files in import order, as staff would have uploaded them.
 pub const SCORE_FILES: &[(&str, &[u8])] = &[
     (
         "2023Q1-long.csv",
-        include_bytes!("../data/demo/2023Q1-long.csv"),
+        include_bytes!("../../data/demo/2023Q1-long.csv"),
     ),
     (
         "2023Q2-streets.xlsx",
-        include_bytes!("../data/demo/2023Q2-streets.xlsx"),
+        include_bytes!("../../data/demo/2023Q2-streets.xlsx"),
     ),
     (
         "2023Q2-depts.csv",
-        include_bytes!("../data/demo/2023Q2-depts.csv"),
+        include_bytes!("../../data/demo/2023Q2-depts.csv"),
     ),
     (
         "2023Q3-streets.csv",
-        include_bytes!("../data/demo/2023Q3-streets.csv"),
+        include_bytes!("../../data/demo/2023Q3-streets.csv"),
     ),
     (
         "2023Q3-depts.xlsx",
-        include_bytes!("../data/demo/2023Q3-depts.xlsx"),
+        include_bytes!("../../data/demo/2023Q3-depts.xlsx"),
     ),
 ];
 
-pub const HONORS_CSV: &[u8] = include_bytes!("../data/demo/2023Q3-honors.csv");
+pub const HONORS_CSV: &[u8] = include_bytes!("../../data/demo/2023Q3-honors.csv");
 
 /// The streets' 加分事项 lists (明细清单), one per quarter, imported before its 揭榜.
 pub const ITEM_FILES: [(&str, &[u8]); 3] = [
     (
         "2023Q1-streets-items.csv",
-        include_bytes!("../data/demo/2023Q1-streets-items.csv"),
+        include_bytes!("../../data/demo/2023Q1-streets-items.csv"),
     ),
     (
         "2023Q2-streets-items.csv",
-        include_bytes!("../data/demo/2023Q2-streets-items.csv"),
+        include_bytes!("../../data/demo/2023Q2-streets-items.csv"),
     ),
     (
         "2023Q3-streets-items.csv",
-        include_bytes!("../data/demo/2023Q3-streets-items.csv"),
+        include_bytes!("../../data/demo/2023Q3-streets-items.csv"),
     ),
 ];
 
 /// The streets' annual 固定资产投资 targets (万元), imported before the scores.
-pub const TARGETS_CSV: &[u8] = include_bytes!("../data/demo/2023-targets.csv");
+pub const TARGETS_CSV: &[u8] = include_bytes!("../../data/demo/2023-targets.csv");
 
 /// The demo's one 一票否决: (quarter, unit, reason), set before that quarter's 揭榜.
 pub const VETO: (u8, &str, &str) = (3, "区交通运输局", "行业领域发生较大生产安全事故1起");
