@@ -270,6 +270,16 @@ fn a_unit_keeps_its_history_across_years_renames_and_moves() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("2022年第一季度") && page.body.contains("2023年第一季度"));
     assert!(page.body.contains("原马街街道"), "{}", page.body);
+    assert!(
+        page.body.contains("自2023年起按当年考核方案"),
+        "{}",
+        page.body
+    );
+    let moved_page = get(&format!("{}/units/{}", app.base, unit("区城管局"))).body;
+    assert!(
+        moved_page.contains("自2023年起按当年考核方案，调入经济部门组"),
+        "{moved_page}"
+    );
     // The merged street: stated, and its predecessors' history not shown as its own.
     let merged = get(&format!("{}/units/{}", app.base, unit("金前街道")));
     assert!(

@@ -42,6 +42,8 @@ struct StandingView {
 
 struct TrendRow {
     period: String,
+    /// Where a new year's scheme takes over (and the group changed).
+    note: String,
     url: String,
     total: String,
     rank: String,
@@ -108,6 +110,7 @@ fn annual_rows(
             continue;
         };
         out.push(TrendRow {
+            note: String::new(),
             period: b.title.clone(),
             url: urls::board(p.key, g),
             total: r.total.to_string(),
@@ -240,10 +243,29 @@ pub(super) async fn unit(
             .into_iter()
             .map(view)
             .collect();
+        // Where a year's scheme takes over, the row says so (and the group, if it changed):
+        // ranks under different rules say less.
+        let mut notes: Vec<String> = Vec::new();
+        let mut last_group: Option<&str> = None;
+        for (k, h) in years.iter().enumerate() {
+            for (i, b) in h.iter().enumerate() {
+                let mut note = String::new();
+                if i == 0 && k > 0 {
+                    note = format!("自{}年起按当年考核方案", b.period.key.year);
+                    if last_group.is_some_and(|g| g != b.group.name) {
+                        note.push_str(&format!("，调入{}", b.group.name));
+                    }
+                }
+                notes.push(note);
+                last_group = Some(&b.group.name);
+            }
+        }
         let trend = history
-            .filter_map(|b| {
+            .zip(notes)
+            .filter_map(|(b, note)| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
                 Some(TrendRow {
+                    note,
                     period: b.title.clone(),
                     url: urls::board(b.period.key, b.group.id),
                     total: r.total.to_string(),
