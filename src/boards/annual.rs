@@ -112,7 +112,13 @@ pub(super) fn annual_board(
     annual_rules(&mut ctx.rules, rule);
     let board = ctx.quarter(&data, period.key.quarter, None);
     let mut rules_text = super::rules::annual_rule(rule, &indicators);
-    rules_text.push_str(&ctx.rules_text(View::Quarter));
+    // The year's result is not compared with an earlier board: no movement to explain.
+    let quarter_rules = ctx.rules_text(View::Quarter);
+    rules_text.push_str(
+        &quarter_rules
+            .strip_suffix(super::rules::MOVEMENT_RULE)
+            .map_or(quarter_rules.clone(), |r| format!("{r}。")),
+    );
     rules_text.push_str(&super::rules::veto_note(&board, &ctx.rules, true));
     Ok(Some(GroupBoard {
         period: period.clone(),

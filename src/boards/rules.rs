@@ -97,7 +97,7 @@ pub fn rules_text(
         }
     }
     t.push_str(&grades_rule(rules));
-    t.push_str("；名次变化与上一个已揭榜季度比较，“新”为首次参与排名，“上期未排名”为此前排过名但上期未参与排名。");
+    t.push_str(MOVEMENT_RULE);
     t
 }
 
@@ -275,3 +275,6 @@ pub(super) fn annual_rule(
     t.push('。');
     t
 }
+
+/// How movement is stated at the end of a quarter's rule line (the year's result has none).
+pub(super) const MOVEMENT_RULE: &str = "；名次变化与上一个已揭榜季度比较，“新”为首次参与排名，“上期未排名”为此前排过名但上期未参与排名。";

@@ -178,6 +178,10 @@ fn the_years_result_is_the_hand_computed_table() {
             && rules.contains("季度考评 × 95% + 群众评议 × 5%"),
         "{rules}"
     );
+    assert!(
+        !rules.contains("名次变化"),
+        "no movement on the year's result: {rules}"
+    );
 }
 
 #[test]
