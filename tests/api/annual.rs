@@ -346,3 +346,87 @@ fn the_years_result_waits_for_every_quarter() {
         .to_string();
     assert!(err.contains("第一至第四季度都揭榜之后"), "{err}");
 }
+
+#[test]
+fn appeals_are_recorded_and_answered_in_the_staff_area_and_a_manager_ends_the_publicity() {
+    let db = year_db();
+    add_users(
+        &db,
+        &[(ADMIN, Role::Admin), (crate::admin::STAFF, Role::Staff)],
+    );
+    {
+        let mut conn = db.store.conn().unwrap();
+        shaibang::ops::import_file(
+            &mut conn,
+            REVIEW.as_bytes(),
+            "评议.csv",
+            Some(key("2023Y")),
+            &OPTS,
+        )
+        .unwrap();
+        shaibang::ops::publish(&mut conn, key("2023Y")).unwrap();
+    }
+    let app = spawn_app(db);
+    let s = store::load_structure(&app.db.store.conn().unwrap())
+        .unwrap()
+        .unwrap();
+    let ding = s.unit_by_name("丁街道").unwrap().id.to_string();
+    let (mut clerk, csrf) = Browser::logged_in(&app, crate::admin::STAFF);
+    let page = clerk.get("/admin/appeals");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("公示中：公示期至"), "{}", page.body);
+    let r = clerk.post(
+        "/admin/appeals",
+        &[
+            ("csrf", &csrf),
+            ("period", "2023Y"),
+            ("unit", &ding),
+            ("text", "群众评议漏计一份有效问卷"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = clerk.post(
+        "/admin/appeals/answer",
+        &[
+            ("csrf", &csrf),
+            ("period", "2023Y"),
+            ("id", "1"),
+            ("answer", "经复核，问卷无效，维持原结果"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = clerk.get("/admin/appeals").body;
+    assert!(
+        page.contains("申诉#1 · 丁街道") && page.contains("维持原结果：经复核，问卷无效"),
+        "{page}"
+    );
+    // Ending the 公示 is a 管理员's.
+    let r = clerk.post(
+        "/admin/appeals/final",
+        &[("csrf", &csrf), ("period", "2023Y")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let (mut admin, csrf) = Browser::logged_in(&app, ADMIN);
+    let r = admin.post(
+        "/admin/appeals/final",
+        &[("csrf", &csrf), ("period", "2023Y")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(board(&app.base)["publicity"]["final"], true);
+    // Every step is in the audit log.
+    let audit = store::audit_entries(
+        &app.db.store.conn().unwrap(),
+        &store::AuditFilter {
+            action: Some(store::AuditAction::Appeal),
+            ..store::AuditFilter::default()
+        },
+        10,
+    )
+    .unwrap();
+    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.actor == "管理员甲" && a.detail.contains("确认为最终结果"))
+    );
+}

@@ -9,6 +9,7 @@
 //! for POST routes. No GET changes data.
 
 pub mod access;
+mod appeals;
 mod errors;
 pub use errors::staff_errors;
 pub mod guard;
@@ -192,6 +193,10 @@ admin_routes! {
     multipart "/admin/targets" => targets::upload_targets, Some(Role::Staff);
     get "/admin/targets/{token}" => targets::targets_preview, Some(Role::Staff);
     form "/admin/targets/{token}/confirm" => targets::targets_confirm, Some(Role::Staff);
+    get "/admin/appeals" => appeals::appeals_page, Some(Role::Staff);
+    form "/admin/appeals" => appeals::add, Some(Role::Staff);
+    form "/admin/appeals/answer" => appeals::answer, Some(Role::Staff);
+    form "/admin/appeals/final" => appeals::finalize, Some(Role::Admin);
     get "/admin/schemes" => schemes::schemes_page, Some(Role::Admin);
     multipart "/admin/schemes" => schemes::preview, Some(Role::Admin);
     form "/admin/schemes/confirm" => schemes::confirm, Some(Role::Admin);
