@@ -16,8 +16,9 @@ pub struct Rendered {
     pub status: StatusCode,
     pub content_type: &'static str,
     pub body: Bytes,
-    /// For downloads: the file name to offer.
-    pub filename: Option<String>,
+    /// For downloads: the file name to offer (Chinese), and its ASCII fallback for clients
+    /// that do not read RFC 6266's `filename*`.
+    pub filename: Option<(String, String)>,
 }
 
 /// Bodies smaller than this are sent as they are.

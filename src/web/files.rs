@@ -84,14 +84,20 @@ async fn export(
                 status: StatusCode::OK,
                 content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 body: bytes.into(),
-                filename: Some(format!("board-{}-{}{suffix}.xlsx", period.key, g.id)),
+                filename: Some((
+                    download_name(&b.title, &g.name, "xlsx"),
+                    format!("board-{}-{}{suffix}.xlsx", period.key, g.id),
+                )),
             })
         } else {
             Ok(Rendered {
                 status: StatusCode::OK,
                 content_type: "text/csv; charset=utf-8",
                 body: crate::export::board_csv(&b, note.as_deref()).into(),
-                filename: Some(format!("board-{}-{}{suffix}.csv", period.key, g.id)),
+                filename: Some((
+                    download_name(&b.title, &g.name, "csv"),
+                    format!("board-{}-{}{suffix}.csv", period.key, g.id),
+                )),
             })
         }
     })
@@ -165,6 +171,23 @@ async fn totals_chart(
         Ok(svg(charts::totals_bar(&title, &desc, &bars)))
     })
     .await
+}
+
+/// `2023年第四季度_街道组_考评结果.xlsx`: what a clerk would name the file, with no character
+/// a file system refuses.
+fn download_name(title: &str, group: &str, ext: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if "\\/:*?\"<>|".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    format!("{}_{}_考评结果.{ext}", clean(title), clean(group))
 }
 
 async fn bump_chart(

@@ -65,6 +65,7 @@ pub fn build_with(
             .app_data(state.clone())
             // Innermost: it replaces an error's body before anything encodes it.
             .wrap(actix_web::middleware::from_fn(admin::staff_errors))
+            .wrap(actix_web::middleware::from_fn(pages::public_errors))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::from_fn(admin::access::gate))
             .wrap(actix_web::middleware::from_fn(head_as_get))

@@ -9,6 +9,22 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
+/// A download's Content-Disposition: the Chinese name as RFC 6266's `filename*` (UTF-8), and
+/// an ASCII `filename` for clients that read only that.
+pub fn attachment(name: &str, ascii: &str) -> header::ContentDisposition {
+    header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![
+            header::DispositionParam::Filename(ascii.to_string()),
+            header::DispositionParam::FilenameExt(header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
 /// Changes on every start, so a new binary never answers 304 for an old page.
 fn boot_id() -> u64 {
     static BOOT: OnceLock<u64> = OnceLock::new();
@@ -117,8 +133,8 @@ where
         .insert_header((header::LAST_MODIFIED, modified))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::VARY, "Accept-Encoding"));
-    if let Some(name) = &r.filename {
-        resp.insert_header(header::ContentDisposition::attachment(name.clone()));
+    if let Some((name, ascii)) = &r.filename {
+        resp.insert_header(attachment(name, ascii));
     }
     // Compressed once per cached page, not on every request.
     if accepts_gzip(req)

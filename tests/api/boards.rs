@@ -395,13 +395,29 @@ fn xlsx_export_round_trips() {
         .call()
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
+    // The Chinese name (RFC 6266 `filename*`), with an ASCII fallback.
+    let cd = resp
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cd.starts_with("attachment"), "{cd}");
+    assert!(cd.contains("filename=\"board-2023Q2-1.xlsx\""), "{cd}");
+    let encoded: String = "2023年第二季度_测试组_考评结果.xlsx"
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     assert!(
-        resp.headers()
-            .get("content-disposition")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("board-2023Q2-1.xlsx")
+        cd.contains(&format!("filename*=UTF-8''{encoded}")),
+        "{cd} should name {encoded}"
     );
     let bytes = resp.body_mut().read_to_vec().unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

@@ -87,3 +87,30 @@ fn assets_and_health() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("\"status\":\"ok\""));
 }
+
+#[test]
+fn a_public_error_page_carries_the_competitions_header() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    for path in [
+        "/nope",
+        "/boards/2099Q1/1",
+        "/units/99999",
+        "/boards/2023Q3/1?view=junk",
+    ] {
+        let r = crate::helpers::get(&format!("{}{path}", app.base));
+        assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+        assert!(r.content_type.starts_with("text/html"), "{path}");
+        assert!(
+            r.body.contains("“当好排头兵”高质量发展大竞赛") && !r.body.contains("尚未配置竞赛"),
+            "{path}: {}",
+            r.body
+        );
+    }
+    // The API still answers JSON.
+    let r = crate::helpers::get(&format!("{}/api/v1/nope", app.base));
+    assert!(
+        r.content_type.starts_with("application/json"),
+        "{}",
+        r.content_type
+    );
+}

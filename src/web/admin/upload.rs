@@ -168,17 +168,7 @@ pub(super) async fn template(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(header::ContentDisposition {
-            disposition: header::DispositionType::Attachment,
-            parameters: vec![
-                header::DispositionParam::Filename("template.xlsx".into()),
-                header::DispositionParam::FilenameExt(header::ExtendedValue {
-                    charset: header::Charset::Ext("UTF-8".into()),
-                    language_tag: None,
-                    value: name.into_bytes(),
-                }),
-            ],
-        })
+        .insert_header(crate::web::respond::attachment(&name, "template.xlsx"))
         .body(bytes))
 }
 

@@ -13,7 +13,7 @@ mod version;
 pub(crate) mod why;
 
 pub use board::{BoardQuery, CorrectionNotice, board_page};
-pub use error::{error_body, error_page, not_found};
+pub use error::{error_body, error_page, not_found, public_errors};
 
 use super::AppError;
 use super::cache::Rendered;
