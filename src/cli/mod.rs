@@ -393,6 +393,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     // Opening upgrades the schema; nothing else is written unless the command is a write.
     // In particular no reading command freezes a board: only publish, a correction and
     // `freeze` do.
+    // A mistyped --db must not quietly make an empty database: only `init`, `serve` (which
+    // loads the demo into a new one) and `user add` (the first 管理员 of a new install) may
+    // create it.
+    let creates = matches!(
+        command,
+        Command::Init { .. } | Command::Serve(_) | Command::User(UserCommand::Add { .. })
+    );
+    if !creates && !cli.db.exists() {
+        return Err(CliError::Input(format!(
+            "数据库文件「{}」不存在：请检查 --db 路径（新建数据库请用 init 或 serve）",
+            cli.db.display()
+        )));
+    }
     let store = Store::open(&cli.db)?;
     crate::store::on_write_wait(|| {
         eprintln!(

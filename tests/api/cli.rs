@@ -262,3 +262,46 @@ fn a_writer_waits_its_turn_and_says_so() {
     );
     assert!(text(&out.stdout).contains("已导入"));
 }
+
+#[test]
+fn a_database_path_that_does_not_exist_is_refused_and_output_has_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    for args in [
+        &["periods"][..],
+        &["verify"],
+        &["board", "--period", "2023Q1"],
+    ] {
+        let out = crate::helpers::shaibang(&missing, args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = crate::helpers::text(&out.stderr);
+        assert!(
+            err.contains("数据库文件") && err.contains("不存在"),
+            "{err}"
+        );
+        assert!(!missing.exists(), "{args:?} created the file");
+    }
+    // `init` creates it; what it prints into a pipe carries no ANSI escapes.
+    let out = crate::helpers::shaibang(
+        &missing,
+        &[
+            "init",
+            "--competition",
+            crate::helpers::fixture_path("years/2022.toml")
+                .to_str()
+                .unwrap(),
+            "--units",
+            crate::helpers::fixture_path("years/2022-units.csv")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        crate::helpers::text(&out.stderr)
+    );
+    let all = [out.stdout, out.stderr].concat();
+    assert!(!all.contains(&0x1b), "{}", crate::helpers::text(&all));
+    assert!(missing.exists());
+}

@@ -144,7 +144,7 @@ pub fn shaibang(db: &std::path::Path, args: &[&str]) -> std::process::Output {
         .arg("--db")
         .arg(db)
         .args(args)
-        .env("SHAIBANG_LOG", "warn")
+        .env("SHAIBANG_LOG", "info")
         .output()
         .expect("run shaibang")
 }
