@@ -128,6 +128,17 @@ pub fn board_xlsx(
     note: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // Created when the board was posted, not when it was downloaded: the same board is the
+    // same file, byte for byte.
+    if let Some(at) = b
+        .frozen
+        .as_ref()
+        .map(|m| m.created_at)
+        .or(b.period.published_at)
+        && let Ok(t) = rust_xlsxwriter::ExcelDateTime::from_timestamp(at.unix())
+    {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&t));
+    }
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&b.group.name))?;
     let bold = Format::new().set_bold();

@@ -323,6 +323,47 @@ fn a_unit_keeps_its_history_across_years_renames_and_moves() {
         serde_json::from_str(&get(&format!("{}/api/v1/boards/2023Q2/{econ}", app.base)).body)
             .unwrap();
     assert_eq!(q2["compared_with"], "2023Q1");
+    // Search finds a unit by part of any name it has had; one exact name goes to its profile.
+    let found = get(&format!("{}/search?q=%E9%A9%AC%E8%A1%97", app.base));
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains(&format!(
+            "<a href=\"/units/{}\">马街新城街道</a>",
+            unit("马街新城街道")
+        )),
+        "{}",
+        found.body
+    );
+    // By a former name only: the unit it is now, with the name that matched.
+    let former = get(&format!(
+        "{}/search?q=%E9%A9%AC%E8%A1%97%E8%A1%97",
+        app.base
+    ));
+    assert!(former.body.contains("原名「马街街道」"), "{}", former.body);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let r = agent
+        .get(&format!(
+            "{}/search?q=%E9%A9%AC%E8%A1%97%E8%A1%97%E9%81%93",
+            app.base
+        ))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        r.headers().get("location").unwrap().to_str().unwrap(),
+        format!("/units/{}", unit("马街新城街道"))
+    );
+    let gone = get(&format!("{}/search?q=%E9%87%91%E7%A2%A7", app.base));
+    assert!(gone.body.contains("已不参加考评"), "{}", gone.body);
+    let none = get(&format!(
+        "{}/search?q=%E6%97%A0%E6%AD%A4%E5%8D%95%E4%BD%8D",
+        app.base
+    ));
+    assert!(none.body.contains("没有找到"), "{}", none.body);
     // `scheme list` names both years.
     let out = shaibang(&app.db.path, &["scheme", "list"]);
     let listed = text(&out.stdout);

@@ -8,6 +8,7 @@ mod error;
 mod health;
 mod home;
 mod indicator;
+mod search;
 mod unit;
 mod version;
 pub(crate) mod why;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/units/{id}", web::get().to(unit::unit))
         .route("/indicators/{id}", web::get().to(indicator::indicator))
         .route("/compare", web::get().to(compare::compare))
+        .route("/search", web::get().to(search::search))
         .route("/healthz", web::get().to(health::healthz));
 }
 
