@@ -114,3 +114,28 @@ fn a_public_error_page_carries_the_competitions_header() {
         r.content_type
     );
 }
+
+#[test]
+fn the_honors_page_lists_a_periods_list() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let r = crate::helpers::get(&format!("{}/honors", app.base));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("2023年第三季度 实干先锋"), "{}", r.body);
+    let first = std::str::from_utf8(shaibang::demo::HONORS_CSV)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(r.body.contains(&format!("<h2>{first}</h2>")), "{}", r.body);
+    // Every page's header reaches it.
+    let home = crate::helpers::get(&format!("{}/", app.base)).body;
+    assert!(home.contains("<a href=\"/honors\">实干先锋</a>"));
+    assert_eq!(
+        crate::helpers::get(&format!("{}/honors?period=2099Q1", app.base)).status,
+        404
+    );
+}

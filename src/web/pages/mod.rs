@@ -7,6 +7,7 @@ mod compare;
 mod error;
 mod health;
 mod home;
+mod honors;
 mod indicator;
 mod search;
 mod unit;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/indicators/{id}", web::get().to(indicator::indicator))
         .route("/compare", web::get().to(compare::compare))
         .route("/search", web::get().to(search::search))
+        .route("/honors", web::get().to(honors::honors))
         .route("/healthz", web::get().to(health::healthz));
 }
 
