@@ -27,6 +27,8 @@ pub struct BoardQuery {
 
 pub(crate) struct Header {
     pub label: String,
+    /// An indicator's max points, shown under its name.
+    pub max: Option<String>,
     pub url: String,
     pub numeric: bool,
     pub arrow: Option<&'static str>,
@@ -395,28 +397,38 @@ pub(crate) fn table<'a>(
     if sort == "unit" && desc {
         order.reverse();
     }
-    let mut cols: Vec<(String, String, bool)> = vec![
-        ("rank".into(), "名次".into(), false),
-        ("unit".into(), "单位".into(), false),
-        ("total".into(), "总分".into(), true),
+    // What a reader looks for first — rank, unit, total, movement, 红榜/黑榜 — comes first;
+    // the indicators follow (the table scrolls, rank and unit stay in view).
+    let mut cols: Vec<(String, String, bool, Option<String>)> = vec![
+        ("rank".into(), "名次".into(), false, None),
+        ("unit".into(), "单位".into(), false, None),
+        ("total".into(), "总分".into(), true, None),
+        ("change".into(), "变化".into(), false, None),
     ];
-    cols.extend(
-        b.indicators
-            .iter()
-            .enumerate()
-            .map(|(k, i)| (format!("i{k}"), i.name.clone(), true)),
-    );
-    cols.push(("bonus".into(), "加分".into(), true));
-    cols.push(("penalty".into(), "扣分".into(), true));
-    cols.push(("change".into(), "变化".into(), false));
     if b.year_on_year.is_some() {
-        cols.push(("yoy".into(), "同比".into(), false));
+        cols.push(("yoy".into(), "同比".into(), false, None));
     }
-    let mut headers: Vec<Header> = cols
+    cols.push(("tier".into(), "榜单".into(), false, None));
+    cols.extend(b.indicators.iter().enumerate().map(|(k, i)| {
+        (
+            format!("i{k}"),
+            i.name.clone(),
+            true,
+            Some(format!("{}分", i.max.plain())),
+        )
+    }));
+    cols.push(("bonus".into(), "加分".into(), true, None));
+    cols.push(("penalty".into(), "扣分".into(), true, None));
+    let headers: Vec<Header> = cols
         .into_iter()
-        .map(|(key, label, numeric)| {
-            let active = key == sort;
-            let next = if active && desc {
+        .map(|(key, label, numeric, max)| {
+            // 榜单 is not a sort of its own: it goes back to rank order.
+            let tier = key == "tier";
+            let key = if tier { "rank".to_string() } else { key };
+            let active = key == sort && !tier;
+            let next = if tier {
+                "asc"
+            } else if active && desc {
                 "asc"
             } else if active {
                 "desc"
@@ -428,19 +440,13 @@ pub(crate) fn table<'a>(
             Header {
                 url: links.sorted(period, group, &key, next),
                 label,
+                max,
                 numeric,
                 arrow: active.then_some(if desc { "▼" } else { "▲" }),
                 aria_sort: active.then_some(if desc { "descending" } else { "ascending" }),
             }
         })
         .collect();
-    headers.push(Header {
-        label: "榜单".into(),
-        url: links.sorted(period, group, "rank", "asc"),
-        numeric: false,
-        arrow: None,
-        aria_sort: None,
-    });
     let rows: Vec<FullRow<'a>> = order
         .iter()
         .map(|&i| {
