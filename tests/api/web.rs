@@ -139,3 +139,21 @@ fn the_honors_page_lists_a_periods_list() {
         404
     );
 }
+
+#[test]
+fn the_why_page_says_first_place_plainly() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let b: serde_json::Value = serde_json::from_str(
+        &crate::helpers::get(&format!("{}/api/v1/boards/2023Q3/1", app.base)).body,
+    )
+    .unwrap();
+    let first = &b["rows"][0];
+    let second = &b["rows"][1];
+    let why = |id: &serde_json::Value| {
+        crate::helpers::get(&format!("{}/boards/2023Q3/1/why/{id}", app.base)).body
+    };
+    let top = why(&first["unit_id"]);
+    assert!(top.contains("排本组第1名。"), "{top}");
+    assert!(!top.contains("组内有0个单位"), "{top}");
+    assert!(why(&second["unit_id"]).contains("本组有1个单位名次在前，排第2名。"));
+}

@@ -426,9 +426,7 @@ pub(crate) fn table<'a>(
             let tier = key == "tier";
             let key = if tier { "rank".to_string() } else { key };
             let active = key == sort && !tier;
-            let next = if tier {
-                "asc"
-            } else if active && desc {
+            let next = if tier || (active && desc) {
                 "asc"
             } else if active {
                 "desc"

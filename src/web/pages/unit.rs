@@ -288,16 +288,25 @@ pub(super) async fn unit(
         let remarks = match period {
             Some(p) => {
                 let a = store::unit_adjustments(ctx.conn, p.id, u.id)?;
-                [("加分", &a.bonus), ("扣分", &a.penalty)]
-                    .into_iter()
-                    .filter_map(|(name, v)| {
-                        let (pts, reason) = v.as_ref()?;
-                        Some(format!(
-                            "{name} {pts}：{}",
-                            reason.as_deref().unwrap_or("（未注明原因）")
-                        ))
-                    })
-                    .collect()
+                // Zero points say nothing; one remark given for both is said once.
+                let given: Vec<(&str, String, Option<&str>)> =
+                    [("加分", &a.bonus), ("扣分", &a.penalty)]
+                        .into_iter()
+                        .filter_map(|(name, v)| {
+                            let (pts, reason) = v.as_ref()?;
+                            (pts.0 != 0).then(|| (name, pts.to_string(), reason.as_deref()))
+                        })
+                        .collect();
+                let why = |r: Option<&str>| r.unwrap_or("（未注明原因）").to_string();
+                match given.as_slice() {
+                    [(n1, p1, r1), (n2, p2, r2)] if r1 == r2 => {
+                        vec![format!("{n1} {p1}，{n2} {p2}：{}", why(*r1))]
+                    }
+                    _ => given
+                        .iter()
+                        .map(|(n, p, r)| format!("{n} {p}：{}", why(*r)))
+                        .collect(),
+                }
             }
             None => Vec::new(),
         };

@@ -187,10 +187,15 @@ pub(crate) fn explain(
                 .iter()
                 .filter(|o| o.rank.is_some_and(|x| x < rank))
                 .count();
-            ex.push(format!(
-                "总分 {}，组内有{}个单位名次在前，因此为第{}名。",
-                r.total, better, rank
-            ));
+            // As a clerk would say it: first place needs no count of those ahead.
+            ex.push(if better == 0 {
+                format!("总分 {}，排本组第{}名。", r.total, rank)
+            } else {
+                format!(
+                    "总分 {}，本组有{}个单位名次在前，排第{}名。",
+                    r.total, better, rank
+                )
+            });
         }
     }
     let same: Vec<&str> = b
