@@ -183,10 +183,10 @@ fn correction_of(
     snap: &store::Snapshot,
 ) -> store::Result<Correction> {
     let history = store::snapshot_history(conn, period.id, group_id, view)?;
+    // Against the board as announced at 揭榜: what an official remembers from the lobby.
     let before = history
-        .iter()
-        .rev()
-        .find(|m| m.id < snap.meta.id)
+        .first()
+        .filter(|m| m.id < snap.meta.id)
         .map(|m| store::snapshot_results(conn, m.id))
         .transpose()?
         .unwrap_or_default();
@@ -270,7 +270,7 @@ pub struct Correction {
     pub first_published: String,
     /// Every correction since, oldest first (the last produced the board shown).
     pub history: Vec<Version>,
-    /// Units whose rank, total or movement differs from the board before the latest correction.
+    /// Units whose rank, total or movement differs from the board posted at 揭榜.
     pub changes: Vec<RankCorrection>,
 }
 

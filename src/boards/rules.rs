@@ -216,11 +216,15 @@ pub(super) fn ranked_set_note(previous: &Board, now: &Board) -> String {
             .collect()
     };
     let (before, after) = (ranked(previous), ranked(now));
+    // In the units' own order, not the board's: a correction that reorders the previous
+    // board must not change this note (and so mark this board corrected) for nothing.
     let names = |from: &[(UnitId, String)], not_in: &[(UnitId, String)]| -> Vec<String> {
-        from.iter()
+        let mut out: Vec<&(UnitId, String)> = from
+            .iter()
             .filter(|(id, _)| !not_in.iter().any(|(o, _)| o == id))
-            .map(|(_, n)| format!("「{n}」"))
-            .collect()
+            .collect();
+        out.sort_by_key(|(id, _)| *id);
+        out.into_iter().map(|(_, n)| format!("「{n}」")).collect()
     };
     let (left, joined) = (names(&before, &after), names(&after, &before));
     if left.is_empty() && joined.is_empty() {

@@ -136,8 +136,13 @@ pub enum Command {
         #[arg(long)]
         clear: bool,
     },
-    /// Publish (揭榜) a period.
-    Publish { period: PeriodKey },
+    /// Publish (揭榜) a period. Units with a missing score are listed first; with any, it
+    /// publishes only with --yes.
+    Publish {
+        period: PeriodKey,
+        #[arg(long)]
+        yes: bool,
+    },
     /// List the periods and their status.
     Periods,
     /// Rank every published board again from the stored scores and compare with the board as
@@ -456,7 +461,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             clear,
         } => veto::deadline(&store, period, at.as_deref(), indicator.as_deref(), clear),
         Command::Details { file, period } => import::details(&store, &file, period),
-        Command::Publish { period } => publish::publish(&store, period),
+        Command::Publish { period, yes } => publish::publish(&store, period, yes),
         Command::Verify => publish::verify(&store),
         Command::Freeze => publish::freeze(&store),
         Command::Periods => boards::periods(&store),

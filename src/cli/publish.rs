@@ -5,7 +5,36 @@ use crate::domain::{PeriodKey, View};
 use crate::store::Store;
 use std::process::ExitCode;
 
-pub fn publish(store: &Store, period: PeriodKey) -> Result<ExitCode, CliError> {
+pub fn publish(store: &Store, period: PeriodKey, yes: bool) -> Result<ExitCode, CliError> {
+    // Every unit with a missing score, said before 揭榜 rather than found on the lobby screen.
+    let missing = {
+        let conn = store.conn()?;
+        let s = super::scheme(&conn, Some(period))?;
+        let mut lines = Vec::new();
+        for b in crate::boards::period_boards(&conn, &s, period)? {
+            for r in b.board.rows.iter().filter(|r| r.has_missing()) {
+                lines.push(format!(
+                    "  {}「{}」{}",
+                    b.group.name,
+                    r.name,
+                    crate::present::missing_note(&b, r)
+                ));
+            }
+        }
+        lines
+    };
+    if !missing.is_empty() {
+        println!("{}有{}个单位缺项：", period.label(), missing.len());
+        for l in &missing {
+            println!("{l}");
+        }
+        if !yes {
+            return Err(CliError::Input(format!(
+                "未揭榜：{}个单位缺项（见上）。补齐数据后再揭榜；确认按竞赛规则处理缺项的，请加 --yes 再次执行",
+                missing.len()
+            )));
+        }
+    }
     crate::ops::publish_by(
         &mut *store.conn()?,
         period,

@@ -386,6 +386,24 @@ impl<'a> BoardJson<'a> {
     }
 }
 
+/// A correction's recorded reason as the public reads it: without the import batch and file
+/// name (「导入批次#11（q1-fix.csv）更正了…」 → 「更正了…」), which are the staff's.
+#[must_use]
+pub fn public_reason(reason: &str) -> String {
+    let mut r = reason.to_string();
+    // 「导入批次#11（file）」 and 「撤销导入批次#9」 name a batch and a file.
+    if let Some(rest) = r.strip_prefix("导入批次#")
+        && let Some(at) = rest.find('）')
+    {
+        r = rest[at + '）'.len_utf8()..].to_string();
+    }
+    if let Some(rest) = r.strip_prefix("撤销导入批次#") {
+        let after = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        r = format!("撤销一次导入{after}");
+    }
+    r
+}
+
 /// What a file holds, in the words the preview and the audit log share:
 /// 「88个分值、6条备注」.
 #[must_use]

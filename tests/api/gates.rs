@@ -267,7 +267,22 @@ fn command_line_writes_are_audited_under_the_operating_system_user() {
             "王主任\u{202E}",
         ]);
     }
-    run(&["publish", "2023Q3"]);
+    // The streets' 加分事项 list is not in: publish lists the units and waits for --yes.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_shaibang"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["publish", "2023Q3"])
+        .env("SHAIBANG_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = crate::helpers::text(&refused.stdout);
+    assert!(
+        said.contains("2023年第三季度有10个单位缺项")
+            && said.contains("街道组「金碧街道」缺少：固定资产投资、营商环境、加分事项"),
+        "{said}"
+    );
+    run(&["publish", "2023Q3", "--yes"]);
     run(&["playlist", "大厅", "--slides", "board,tiers"]);
     let rows: Vec<(String, String, String)> = {
         let conn = db.store.conn().unwrap();

@@ -134,11 +134,14 @@ struct BoardPage<'a> {
     publicity: Option<String>,
 }
 
-/// The notice on a published board that was corrected after 揭榜.
+/// The notice on a published board that was corrected after 揭榜: one line, opening to the
+/// history and to what differs from the board as announced.
 pub struct CorrectionNotice {
+    /// 「本榜于2023-12-02 10:00更正：…」, the latest correction.
+    pub summary: String,
     /// One line per version, oldest first, with a link to it if it was superseded.
     pub lines: Vec<(String, Option<String>)>,
-    /// Units whose rank or total the latest correction changed.
+    /// Units whose rank, total or movement differs from the board posted at 揭榜.
     pub changes: Vec<String>,
 }
 
@@ -146,11 +149,22 @@ impl CorrectionNotice {
     /// `link(n)` is the address of version `n` (1: as posted at 揭榜).
     pub fn new(c: &crate::boards::Correction, link: impl Fn(usize) -> String) -> CorrectionNotice {
         let mut lines = vec![format!("{} 揭榜", c.first_published)];
-        lines.extend(
-            c.history
-                .iter()
-                .map(|m| format!("{} {}", m.created_at, m.reason)),
-        );
+        // Batch numbers and file names are the staff's (the 工作台 lists them); the public
+        // reads when, why and by whom.
+        lines.extend(c.history.iter().map(|m| {
+            format!(
+                "{} {}",
+                m.created_at,
+                crate::present::public_reason(&m.reason)
+            )
+        }));
+        let summary = c.history.last().map_or_else(String::new, |m| {
+            format!(
+                "本榜于{}更正：{}",
+                m.created_at,
+                crate::present::public_reason(&m.reason)
+            )
+        });
         // Every version but the last (the board shown) can be opened as it was posted.
         let last = lines.len();
         let lines = lines
@@ -163,7 +177,11 @@ impl CorrectionNotice {
             .iter()
             .map(crate::present::describe_correction)
             .collect();
-        CorrectionNotice { lines, changes }
+        CorrectionNotice {
+            summary,
+            lines,
+            changes,
+        }
     }
 }
 
