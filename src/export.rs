@@ -146,19 +146,30 @@ pub fn board_xlsx(
     let num = Format::new()
         .set_num_format("0.00##")
         .set_align(FormatAlign::Right);
-    ws.write_string_with_format(
+    let head = header(b);
+    let last_col = head.len().saturating_sub(1) as u16;
+    // The title across the table, as a circular's table has it.
+    ws.merge_range(
         0,
         0,
-        format!("{competition} {} {} 考评结果", b.title, b.group.name),
-        &title,
+        0,
+        last_col,
+        &format!("{competition} {} {} 考评结果", b.title, b.group.name),
+        &title.clone().set_align(FormatAlign::Center),
     )?;
     if let Some(n) = note {
         ws.write_string(1, 0, n)?;
     }
-    let head = header(b);
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &bold)?;
     }
+    // 红榜 and 黑榜 in their colours.
+    let red = Format::new()
+        .set_background_color(0x00B2_1F24)
+        .set_font_color(0x00FF_FFFF);
+    let black = Format::new()
+        .set_background_color(0x0033_3333)
+        .set_font_color(0x00FF_FFFF);
     for (i, r) in b.board.rows.iter().enumerate() {
         let row = 3 + i as u32;
         match r.rank {
@@ -172,7 +183,15 @@ pub fn board_xlsx(
         ws.write_string(row, 2, &r.name)?;
         ws.write_number_with_format(row, 3, r.total.as_f64(), &num)?;
         ws.write_string(row, 4, r.change.label())?;
-        ws.write_string(row, 5, r.tier.label())?;
+        match r.tier {
+            crate::ranking::Tier::Red => {
+                ws.write_string_with_format(row, 5, r.tier.label(), &red)?
+            }
+            crate::ranking::Tier::Black => {
+                ws.write_string_with_format(row, 5, r.tier.label(), &black)?
+            }
+            _ => ws.write_string(row, 5, r.tier.label())?,
+        };
         let mut c = 6u16;
         for p in &r.points {
             if let Some(p) = p {
@@ -194,8 +213,28 @@ pub fn board_xlsx(
     }
     let last = 3 + b.board.rows.len() as u32 + 1;
     ws.write_string(last, 0, format!("规则：{}", b.rules_text))?;
-    ws.set_column_width(2, 16)?;
+    // Each column as wide as its header and its widest cell (a CJK character counts double).
+    for (c, h) in head.iter().enumerate() {
+        let cells = b.board.rows.iter().map(|r| match c {
+            2 => unicode_width::UnicodeWidthStr::width(r.name.as_str()),
+            1 => unicode_width::UnicodeWidthStr::width(crate::present::tie_cell(b, r).as_str()),
+            _ => 8,
+        });
+        let w = cells
+            .chain(std::iter::once(unicode_width::UnicodeWidthStr::width(
+                h.as_str(),
+            )))
+            .max()
+            .unwrap_or(8);
+        ws.set_column_width(c as u16, (w + 2).min(60) as f64)?;
+    }
     ws.set_freeze_panes(3, 3)?;
+    // An A4 page in landscape, as wide as the table, the header row on every page.
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_repeat_rows(2, 2)?;
     wb.save_to_buffer()
 }
 

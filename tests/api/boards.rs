@@ -420,7 +420,8 @@ fn xlsx_export_round_trips() {
         "{cd} should name {encoded}"
     );
     let bytes = resp.body_mut().read_to_vec().unwrap();
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     let range = wb.worksheet_range("测试组").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(<[calamine::Data]>::to_vec).collect();
     let find = |name: &str| {
@@ -434,6 +435,38 @@ fn xlsx_export_round_trips() {
     assert_eq!(xss[3], Data::Float(70.0));
     assert_eq!(find("丙")[3], Data::Float(47.0));
     assert_eq!(find("丙")[8], Data::Float(2.0), "bonus");
+    // The title merged across the table; the page set up for the circular.
+    assert!(
+        matches!(&rows[0][0], Data::String(t) if t.contains("2023年第二季度 测试组 考评结果")),
+        "{:?}",
+        rows[0]
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let sheet = part("xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<mergeCell ref=\"A1:"), "merged title");
+    assert!(
+        sheet.contains("xSplit=\"3\" ySplit=\"3\""),
+        "frozen header and unit column"
+    );
+    assert!(
+        sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
+        "A4 landscape"
+    );
+    assert!(
+        sheet.contains("fitToHeight=\"0\""),
+        "fit to the page's width"
+    );
+    assert!(sheet.contains("<col "), "column widths");
+    let book = part("xl/workbook.xml");
+    assert!(
+        book.contains("_xlnm.Print_Titles"),
+        "the header row on every page"
+    );
 }
 
 #[test]
