@@ -267,3 +267,106 @@ fn a_locked_database_is_said_in_chinese() {
         "{text}"
     );
 }
+
+// The page cache over HTTP, on the hand-checked competition of boards.rs.
+#[test]
+fn etag_answers_304_until_the_data_changes() {
+    let app = crate::boards::fixture_app();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{}/boards/2023Q2/1", app.base);
+    let resp = agent.get(&url).call().unwrap();
+    let etag = resp
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(resp.headers().get("last-modified").is_some());
+    let again = agent
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    // A correction to the published period bumps the data version: the page is rendered anew.
+    let mut conn = app.db.store.conn().unwrap();
+    let opts = shaibang::store::ApplyOptions {
+        actor: "test",
+        allow_published: true,
+        dry_run: false,
+    };
+    shaibang::ops::import_file(
+        &mut conn,
+        crate::boards::Q2.replace("丁,10,5", "丁,10,6").as_bytes(),
+        "fix.csv",
+        Some(shaibang::domain::PeriodKey {
+            year: 2023,
+            quarter: 2,
+        }),
+        &opts,
+    )
+    .unwrap();
+    let mut after = agent
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(after.status().as_u16(), 200);
+    assert_ne!(after.headers().get("etag").unwrap().to_str().unwrap(), etag);
+    assert!(
+        after
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains(">15.00<"),
+        "丁 now has 15"
+    );
+}
+
+#[test]
+fn pages_are_sent_gzip_compressed_once_rendered() {
+    use std::io::Read;
+    let app = crate::boards::fixture_app();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{}/boards/2023Q2/1", app.base);
+    let plain = crate::helpers::get(&url).body;
+    for _ in 0..2 {
+        let mut resp = agent
+            .get(&url)
+            .header("Accept-Encoding", "gzip")
+            .call()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(resp.headers().get("content-encoding").unwrap(), "gzip");
+        assert_eq!(resp.headers().get("vary").unwrap(), "Accept-Encoding");
+        let bytes = resp.body_mut().read_to_vec().unwrap();
+        assert!(
+            bytes.len() < plain.len() / 2,
+            "{} vs {}",
+            bytes.len(),
+            plain.len()
+        );
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, plain);
+    }
+    let resp = agent
+        .get(&url)
+        .header("Accept-Encoding", "gzip;q=0, identity")
+        .call()
+        .unwrap();
+    assert!(
+        resp.headers()
+            .get("content-encoding")
+            .is_none_or(|v| v != "gzip")
+    );
+}
