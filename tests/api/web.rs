@@ -157,3 +157,34 @@ fn the_why_page_says_first_place_plainly() {
     assert!(!top.contains("组内有0个单位"), "{top}");
     assert!(why(&second["unit_id"]).contains("本组有1个单位名次在前，排第2名。"));
 }
+
+#[test]
+fn comparing_across_groups_goes_by_share_of_each_indicators_max() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let units: serde_json::Value =
+        serde_json::from_str(&crate::helpers::get(&format!("{}/api/v1/units", app.base)).body)
+            .unwrap();
+    let id_in = |group: i64| {
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["group_id"] == group)
+            .unwrap()["id"]
+            .clone()
+    };
+    let (street, dept) = (id_in(1), id_in(2));
+    let page = crate::helpers::get(&format!(
+        "{}/compare?period=2023Q3&units={street}&units={dept}",
+        app.base
+    ))
+    .body;
+    assert!(page.contains("各项按得分占该项满分的比例比较"), "{page}");
+    // 营商环境: out of 5 for the street, out of 10 for the department.
+    assert!(page.contains("/5（") && page.contains("/10（"), "{page}");
+    // Another period can be chosen.
+    assert!(
+        page.contains("<option value=\"2023Q2\">2023年第二季度</option>"),
+        "{page}"
+    );
+}

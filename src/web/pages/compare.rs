@@ -31,6 +31,10 @@ struct ComparePage {
     choices: Vec<ChoiceGroup>,
     columns: Vec<(UnitId, String)>,
     rows: Vec<CompareRow>,
+    /// Units of different groups: indicators compared as a share of their max.
+    across: bool,
+    /// Every published period, to compare in another.
+    periods: Vec<crate::web::views::PeriodLink>,
 }
 
 pub(super) async fn compare(
@@ -131,14 +135,27 @@ pub(super) async fn compare(
                 }
             }
         }
+        // Units of different groups: an indicator's max may differ (营商环境 5 for streets, 10
+        // for departments), so points are compared as a share of each one's max.
+        let across = cols.iter().any(|(b, _)| b.group.id != cols[0].0.group.id);
         for name in names {
-            let vals: Vec<Option<Points>> = cols
+            let cells: Vec<Option<(Points, Points)>> = cols
                 .iter()
                 .map(|(b, i)| {
-                    b.indicators
-                        .iter()
-                        .position(|x| x.name == name)
-                        .and_then(|k| b.board.rows[*i].points[k])
+                    let k = b.indicators.iter().position(|x| x.name == name)?;
+                    Some((b.board.rows[*i].points[k]?, b.indicators[k].max))
+                })
+                .collect();
+            let vals: Vec<Option<Points>> = cells
+                .iter()
+                .map(|c| {
+                    c.map(|(p, max)| {
+                        if across {
+                            Points(p.0 * 10_000 / max.0.max(1))
+                        } else {
+                            p
+                        }
+                    })
                 })
                 .collect();
             let higher = cols
@@ -152,7 +169,22 @@ pub(super) async fn compare(
             rows.push(CompareRow {
                 label: name,
                 strong: false,
-                values: vals.iter().zip(marks).map(|(v, m)| (opt(*v), m)).collect(),
+                values: cells
+                    .iter()
+                    .zip(marks)
+                    .map(|(c, m)| {
+                        let text = match c {
+                            Some((p, max)) if across => format!(
+                                "{p}/{}（{}%）",
+                                max.plain(),
+                                Points(p.0 * 1_000_000 / max.0.max(1) / 100).plain()
+                            ),
+                            Some((p, _)) => p.to_string(),
+                            None => opt(None),
+                        };
+                        (text, m)
+                    })
+                    .collect(),
             });
         }
         for (label, f) in [("加分", 0), ("扣分", 1)] {
@@ -186,7 +218,10 @@ pub(super) async fn compare(
         if columns.len() < 2 {
             columns.clear();
         }
+        let periods = crate::web::views::period_links(s, Some(period.key));
         html(&ComparePage {
+            across,
+            periods,
             title: "单位对比".into(),
             chrome: Chrome::new(Some(s)),
             period_key: period.key.to_string(),
