@@ -39,7 +39,8 @@ for (const [name, path] of pages) {
     assert(layout.scrollWidth <= layout.innerWidth, `horizontal overflow: ${layout.scrollWidth} > ${layout.innerWidth}`);
     if (name.startsWith('print')) assert(layout.clipped === 0, 'a table is wider than the printed page');
     for (const img of layout.images) assert(img.ok, `image did not load: ${img.src}`);
-    assert(layout.text.includes('示例数据（虚构）') || name.startsWith('print'), 'demo notice');
+    // The demo notice is printed too: a printout of fictional data must say so.
+    assert(layout.text.includes('示例数据（虚构）'), 'demo notice');
     assert(problems.length === 0, problems.join('\n'));
     await context.close();
   });
@@ -49,10 +50,15 @@ await t.test('print view fits an A4 page width', async () => {
   const { context, page, problems } = await watchedPage(browser, { width: 794, height: 1123 });
   await page.emulateMedia({ media: 'print' });
   await page.goto(server.base + '/boards/2023Q3/1?print=1', { waitUntil: 'networkidle' });
-  const [w, clipped] = await page.evaluate(() => [
+  const [w, clipped, text] = await page.evaluate(() => [
     document.documentElement.scrollWidth,
     [...document.querySelectorAll('.table-scroll')].filter((e) => e.scrollWidth > e.clientWidth + 1).length,
+    document.body.innerText,
   ]);
+  // An official document: no navigation, no hints for the screen, no sort arrows.
+  for (const screenOnly of ['首页 ›', '点击列名可排序', '查看此版榜单', '▲', '▼', '导出 CSV']) {
+    assert(!text.includes(screenOnly), `the print view shows 「${screenOnly}」`);
+  }
   await page.screenshot({ path: join(SHOTS, 'print-a4.png'), fullPage: true });
   assert(w <= 794, `A4 overflow: ${w}px`);
   assert(clipped === 0, 'the board table is wider than an A4 page');
