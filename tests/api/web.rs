@@ -188,3 +188,14 @@ fn comparing_across_groups_goes_by_share_of_each_indicators_max() {
         "{page}"
     );
 }
+
+#[test]
+fn a_quarter_board_has_the_groups_heat_map() {
+    let app = crate::helpers::spawn_app(crate::helpers::demo_db());
+    let page = crate::helpers::get(&format!("{}/boards/2023Q3/1", app.base)).body;
+    assert!(page.contains("<h2>各项指标得分率</h2>"), "{page}");
+    // 金碧街道's 19.00 of 20 on 固定资产投资 is 95 %: the darkest shade.
+    assert!(page.contains("<td class=\"num heat-4\">95%</td>"), "{page}");
+    let ytd = crate::helpers::get(&format!("{}/boards/2023Q3/1?view=cumulative", app.base)).body;
+    assert!(!ytd.contains("各项指标得分率"));
+}

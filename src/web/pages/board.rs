@@ -132,6 +132,47 @@ struct BoardPage<'a> {
     years: Vec<crate::web::views::YearLink>,
     /// A result's 公示, in words.
     publicity: Option<String>,
+    /// The group at a glance: each unit's points on each indicator as a share of its max
+    /// (indicator names; rows of unit and cells of text and shade 0–4). Quarter boards only.
+    heat_heads: Vec<String>,
+    heat: Vec<HeatRow>,
+}
+
+/// A unit's row of the heat map: its name, and each indicator's (text, shade).
+type HeatRow = (String, Vec<(String, u8)>);
+
+/// Each unit's points on each indicator as a share of its max, in board order: the text
+/// (「95%」) and a shade from 0 (under 60 %) to 4 (90 % or more).
+fn heat_map(b: &GroupBoard) -> (Vec<String>, Vec<HeatRow>) {
+    let heads = b.indicators.iter().map(|i| i.name.clone()).collect();
+    let rows = b
+        .board
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = b
+                .indicators
+                .iter()
+                .zip(&r.points)
+                .map(|(i, p)| match p {
+                    Some(p) if i.max.0 > 0 => {
+                        let pct = p.0 * 100 / i.max.0;
+                        let shade = match pct {
+                            90.. => 4,
+                            80..=89 => 3,
+                            70..=79 => 2,
+                            60..=69 => 1,
+                            _ => 0,
+                        };
+                        (format!("{pct}%"), shade)
+                    }
+                    _ => ("—".to_string(), 0),
+                })
+                .collect();
+            (r.name.clone(), cells)
+        })
+        .collect();
+    (heads, rows)
 }
 
 /// The notice on a published board that was corrected after 揭榜: one line, opening to the
@@ -341,6 +382,16 @@ pub fn board_page(
                 .publicity
                 .as_ref()
                 .map(|p| crate::present::publicity_text(p, &s.competition.zone)),
+            heat_heads: if view == View::Quarter && b.indicators.len() > 1 {
+                heat_map(&b).0
+            } else {
+                Vec::new()
+            },
+            heat: if view == View::Quarter && b.indicators.len() > 1 {
+                heat_map(&b).1
+            } else {
+                Vec::new()
+            },
         })
     }
 }
