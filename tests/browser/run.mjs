@@ -28,6 +28,16 @@ for (const [name, path] of pages) {
     if (name.startsWith('print')) await page.emulateMedia({ media: 'print' });
     const resp = await page.goto(server.base + path, { waitUntil: 'networkidle' });
     assert(resp.status() === 200, `status ${resp.status()}`);
+    // Charts below the fold load lazily, as a reader scrolls to them: scroll down the page.
+    await page.evaluate(async () => {
+      for (let y = 0; y < document.documentElement.scrollHeight; y += 600) {
+        window.scrollTo(0, y);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      window.scrollTo(0, 0);
+    });
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => Promise.all([...document.images].map((i) => i.decode().catch(() => {}))));
     const layout = await page.evaluate(() => ({
       clipped: [...document.querySelectorAll('.table-scroll')].filter((e) => e.scrollWidth > e.clientWidth + 1).length,
       scrollWidth: document.documentElement.scrollWidth,
