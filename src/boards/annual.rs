@@ -157,3 +157,31 @@ fn annual_rules(rules: &mut crate::ranking::GroupRules, rule: &AnnualRule) {
         })
         .collect();
 }
+
+/// A unit's posted quarterly totals of `year`, Q1 to Q4 (`None` where it was not ranked or the
+/// quarter is not published): the numbers its quarterly part is made from.
+pub fn quarter_totals(
+    conn: &Connection,
+    s: &Structure,
+    year: i32,
+    group: &GroupRow,
+    unit: UnitId,
+) -> store::Result<Vec<(PeriodKey, Option<Total>)>> {
+    let q_indicators: Vec<IndicatorRow> =
+        s.group_indicators(group.id).into_iter().cloned().collect();
+    let qctx = Ranking::new(s, group, &q_indicators);
+    let mut out = Vec::with_capacity(4);
+    for quarter in 1..=4 {
+        let key = PeriodKey { year, quarter };
+        let total = match s.period(key) {
+            Some(p) if p.status == PeriodStatus::Published => posted_quarter(conn, p, &qctx)?
+                .rows
+                .iter()
+                .find(|r| r.unit_id == unit && r.rank.is_some())
+                .map(|r| r.total),
+            _ => None,
+        };
+        out.push((key, total));
+    }
+    Ok(out)
+}

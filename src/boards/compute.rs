@@ -13,9 +13,9 @@ use crate::store::{self, GroupRow, IndicatorRow, PeriodRow, PeriodStatus, Struct
 use rusqlite::Connection;
 use std::collections::HashMap;
 
-/// Ranks one group from the stored scores, ignoring its own snapshot: what 揭榜 freezes, and
-/// what a draft shows. A year-to-date board adds the quarterly totals as the quarterly boards
-/// have them (the posted board for a published quarter).
+/// `compute_group_board` for a quarter or its year to date. A year-to-date board adds the
+/// quarterly totals as the quarterly boards have them (the posted board for a published
+/// quarter).
 pub(super) fn compute_quarter_board(
     conn: &Connection,
     s: &Structure,

@@ -39,6 +39,7 @@ pub fn compute_group_board(
     }
     compute::compute_quarter_board(conn, s, key, group_id, view)
 }
+pub use annual::quarter_totals;
 pub use rules::rules_text;
 pub use years::{NoYoy, UnitYoy, YearOnYear, year_on_year};
 

@@ -16,7 +16,9 @@ mod years;
 pub use marks::{Marks, grade_note, standing, vetoes_short};
 pub use scheme::scheme_changes;
 pub use scoring::{describe_progress, describe_scoring, progress_cell};
-pub use years::{publicity_text, yoy_cell, yoy_note, yoy_places, yoy_rules_note};
+pub use years::{
+    describe_quarterly_part, publicity_text, yoy_cell, yoy_note, yoy_places, yoy_rules_note,
+};
 
 /// How a movement is written and styled.
 pub trait ChangeText {

@@ -83,3 +83,34 @@ pub fn publicity_text(p: &crate::store::Publicity, zone: &crate::domain::Zone) -
         ),
     }
 }
+
+/// The quarterly part of a unit's year with its numbers: 「90.10 × 20% + 88.00 × 20% + … =
+/// 88.674（保留四位小数）」.
+#[must_use]
+pub fn describe_quarterly_part(
+    basis: &crate::ranking::annual::QuarterBasis,
+    totals: &[(crate::domain::PeriodKey, Option<crate::domain::Total>)],
+    part: crate::domain::Points,
+) -> String {
+    use crate::ranking::annual::QuarterBasis;
+    let t = |k: usize| {
+        totals
+            .get(k)
+            .and_then(|(_, t)| *t)
+            .map_or_else(|| "—".to_string(), |t| t.to_string())
+    };
+    let sum = (0..4).map(t).collect::<Vec<_>>().join(" + ");
+    let formula = match basis {
+        QuarterBasis::Weights(w) => (0..4)
+            .map(|k| format!("{} × {}%", t(k), w.get(k).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        QuarterBasis::Sum => sum,
+        QuarterBasis::Mean => format!("（{sum}）÷ 4"),
+        QuarterBasis::Q4Cumulative => format!("1–4季度累计总分（{sum}）"),
+    };
+    format!(
+        "{formula} = {}（四个季度揭榜时的总分，保留四位小数）",
+        part.plain()
+    )
+}

@@ -213,3 +213,23 @@ impl Ctx<'_> {
 pub fn current_version(store: &Store) -> store::Result<(i64, i64)> {
     store::data_version(&*store.conn()?)
 }
+
+/// Runs `f` on the blocking pool with a connection and the caches of the current data
+/// version: for a response that is not cached itself (the lobby, search, an error page).
+pub async fn uncached<T: Send + 'static>(
+    state: &actix_web::web::Data<super::AppState>,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, super::AppError> + Send + 'static,
+) -> Result<T, super::AppError> {
+    let st = state.clone();
+    actix_web::web::block(move || {
+        let conn = st.store.conn()?;
+        let (version, _) = store::data_version(&conn)?;
+        f(&Ctx {
+            conn: &conn,
+            cache: &st.cache,
+            version,
+        })
+    })
+    .await
+    .map_err(|e| super::AppError::Internal(e.to_string()))?
+}

@@ -182,6 +182,16 @@ fn the_years_result_is_the_hand_computed_table() {
         !rules.contains("名次变化"),
         "no movement on the year's result: {rules}"
     );
+    // The why page works the quarterly part out with the numbers.
+    let why = get(&format!(
+        "{}/boards/2023Y/1/why/{}",
+        app.base, b["rows"][0]["unit_id"]
+    ))
+    .body;
+    assert!(
+        why.contains("季度考评：90.00 × 20% + 80.00 × 20% + 85.00 × 30% + 95.00 × 30% = 88（"),
+        "{why}"
+    );
 }
 
 #[test]

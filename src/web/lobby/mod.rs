@@ -15,7 +15,7 @@ use views::SlideView;
 
 use crate::lobby::{self, SlideSpec, Theme};
 use crate::store::{self, PeriodRow, Structure};
-use crate::web::cache::{self, Ctx};
+use crate::web::cache::Ctx;
 use crate::web::extract::{published, structure};
 use crate::web::{AppError, AppState};
 use actix_web::http::header;
@@ -201,23 +201,7 @@ fn as_of(
     ))
 }
 
-async fn run<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let (version, _) = cache::current_version(&state.store)?;
-    let st = state.clone();
-    web::block(move || {
-        let conn = st.store.conn()?;
-        f(&Ctx {
-            conn: &conn,
-            cache: &st.cache,
-            version,
-        })
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-}
+use crate::web::cache::uncached as run;
 
 fn no_store(body: String, content_type: &'static str) -> HttpResponse {
     let mut r = HttpResponse::Ok();

@@ -288,6 +288,11 @@ pub fn board_page(
         let mut chrome = Chrome::new(Some(s));
         chrome.print = q.print.is_some();
         let years = year_links(ctx, s, period.key, &g.name, view)?;
+        let (heat_heads, heat) = if view == View::Quarter && b.indicators.len() > 1 {
+            heat_map(&b)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let progress = if view == View::Quarter {
             crate::boards::scored::progress_group(ctx.conn, s, period.key, g.id)?
         } else {
@@ -382,16 +387,8 @@ pub fn board_page(
                 .publicity
                 .as_ref()
                 .map(|p| crate::present::publicity_text(p, &s.competition.zone)),
-            heat_heads: if view == View::Quarter && b.indicators.len() > 1 {
-                heat_map(&b).0
-            } else {
-                Vec::new()
-            },
-            heat: if view == View::Quarter && b.indicators.len() > 1 {
-                heat_map(&b).1
-            } else {
-                Vec::new()
-            },
+            heat_heads,
+            heat,
         })
     }
 }

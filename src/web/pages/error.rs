@@ -52,19 +52,12 @@ pub async fn public_errors(
         return Ok(res.map_into_boxed_body());
     };
     // The competition's header as every page has it (the structure is cached per version).
-    let chrome = web::block(move || -> Result<Chrome, AppError> {
-        let conn = state.store.conn()?;
-        let (version, _) = crate::store::data_version(&conn)?;
-        let ctx = crate::web::cache::Ctx {
-            conn: &conn,
-            cache: &state.cache,
-            version,
-        };
+    let chrome = crate::web::cache::uncached(&state, |ctx| {
         let s = ctx.structure()?;
         Ok(Chrome::new(s.as_ref().as_ref()))
     })
     .await;
-    let Ok(Ok(chrome)) = chrome else {
+    let Ok(chrome) = chrome else {
         return Ok(res.map_into_boxed_body());
     };
     let Ok(body) = (ErrorPage {

@@ -54,14 +54,7 @@ pub(super) async fn search(
         .chars()
         .take(MAX_QUERY)
         .collect();
-    let found = web::block(move || -> Result<Found, AppError> {
-        let conn = state.store.conn()?;
-        let (version, _) = crate::store::data_version(&conn)?;
-        let ctx = crate::web::cache::Ctx {
-            conn: &conn,
-            cache: &state.cache,
-            version,
-        };
+    let found = crate::web::cache::uncached(&state, move |ctx| {
         let latest = ctx.structure()?;
         let chrome = Chrome::new(latest.as_ref().as_ref());
         let mut hits: Vec<(UnitId, Hit, bool)> = Vec::new();
@@ -123,8 +116,7 @@ pub(super) async fn search(
             AppError::Internal(format!("模板渲染失败：{e}"))
         })?))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    .await?;
     Ok(match found {
         Found::Unit(url) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, url))

@@ -176,6 +176,17 @@ pub(crate) fn explain(
             scoring.push(format!("{}：{said}", line.name));
         }
     }
+    // The year's result: its quarterly part from the four posted totals, numbers filled in.
+    if b.period.key.is_annual()
+        && let Some(rule) = &s.annual
+        && let Some(part) = r.points.first().copied().flatten()
+    {
+        let totals = crate::boards::quarter_totals(conn, s, b.period.key.year, g, unit_id)?;
+        scoring.push(format!(
+            "季度考评：{}",
+            crate::present::describe_quarterly_part(&rule.basis, &totals, part)
+        ));
+    }
     let mut ex = Vec::new();
     let rt = rank_text(r);
     match r.rank {
