@@ -5,7 +5,7 @@ use super::extract::{self, group, metas, unit_context};
 use super::{AppError, AppState, cached, cached_in};
 use crate::boards::View;
 use crate::charts::{self, BumpSeries, IndicatorBars, TotalBar, TrendPoint};
-use crate::domain::UnitId;
+use crate::domain::{PeriodKey, UnitId};
 use crate::ranking::Tier;
 use crate::ranking::analysis;
 use actix_web::http::StatusCode;
@@ -45,9 +45,13 @@ pub struct Q {
     rows: Option<String>,
     /// `tall`: the lobby chart for a portrait screen.
     shape: Option<String>,
+    /// `phone`: the chart drawn for a phone's width.
+    size: Option<String>,
+    /// A unit to highlight in the bump chart.
+    hl: Option<String>,
 }
 
-fn svg(body: String) -> Rendered {
+pub(crate) fn svg(body: String) -> Rendered {
     Rendered {
         status: StatusCode::OK,
         content_type: "image/svg+xml; charset=utf-8",
@@ -116,8 +120,10 @@ async fn totals_chart(
         lobby,
         rows,
         shape,
+        size,
         ..
     } = q.into_inner();
+    let size = charts::Size::parse(size.as_deref()).map_err(AppError::BadRequest)?;
     let shape = match shape.as_deref() {
         None | Some("wide") => charts::LobbyShape::Wide,
         Some("tall") => charts::LobbyShape::Tall,
@@ -168,7 +174,7 @@ async fn totals_chart(
             let (a, z) = page_rows(rows.as_deref(), bars.len())?;
             return Ok(svg(charts::totals_lobby(&desc, &bars[a..z], theme, shape)));
         }
-        Ok(svg(charts::totals_bar(&title, &desc, &bars)))
+        Ok(svg(charts::totals_bar(&title, &desc, &bars, size)))
     })
     .await
 }
@@ -194,15 +200,25 @@ async fn bump_chart(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    q: web::Query<Q>,
 ) -> Result<HttpResponse, AppError> {
     let group_raw = path.into_inner();
+    let Q { size, hl, .. } = q.into_inner();
+    let size = charts::Size::parse(size.as_deref()).map_err(AppError::BadRequest)?;
+    let hl: Option<i64> = match hl.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse()
+                .map_err(|_| AppError::BadRequest(format!("hl「{raw}」应为单位编号")))?,
+        ),
+    };
     cached(&req, &state, move |ctx| {
         // The scheme the group belongs to (an earlier year's, for an earlier group).
         let st = extract::group_structure(ctx, &group_raw)?;
         let s = extract::need(&st)?;
         let g = group(s, &group_raw)?;
         let history = ctx.history(s, g.id)?;
-        let periods: Vec<String> = history.iter().map(|b| b.period.key.label()).collect();
+        let periods: Vec<PeriodKey> = history.iter().map(|b| b.period.key).collect();
         let order: Vec<UnitId> = match history.last() {
             Some(last) => last.board.rows.iter().map(|r| r.unit_id).collect(),
             None => Vec::new(),
@@ -212,6 +228,7 @@ async fn bump_chart(
             .filter_map(|id| s.unit(*id))
             .map(|u| BumpSeries {
                 label: u.name.clone(),
+                highlight: hl == Some(u.id.0),
                 ranks: history
                     .iter()
                     .map(|b| {
@@ -228,9 +245,13 @@ async fn bump_chart(
         let desc = format!(
             "{}个单位在{}的名次，第1名在最上方。",
             series.len(),
-            periods.join("、")
+            periods
+                .iter()
+                .map(|p| p.label())
+                .collect::<Vec<_>>()
+                .join("、")
         );
-        Ok(svg(charts::bump(&title, &desc, &periods, &series)))
+        Ok(svg(charts::bump(&title, &desc, &periods, &series, size)))
     })
     .await
 }
@@ -239,8 +260,10 @@ async fn trend_chart(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    q: web::Query<Q>,
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
+    let size = charts::Size::parse(q.size.as_deref()).map_err(AppError::BadRequest)?;
     cached(&req, &state, move |ctx| {
         let st = extract::unit_structure(ctx, &id_raw, None)?;
         let s = extract::need(&st)?;
@@ -252,7 +275,7 @@ async fn trend_chart(
             .filter_map(|b| {
                 let r = b.board.rows.iter().find(|r| r.unit_id == u.id)?;
                 Some(TrendPoint {
-                    period: b.period.key.label(),
+                    period: b.period.key,
                     total: r.total,
                     rank: r.rank,
                     group_size: b.board.rows.len(),
@@ -265,7 +288,7 @@ async fn trend_chart(
             .map(|p| {
                 format!(
                     "{}：{}分，{}",
-                    p.period,
+                    p.period.label(),
                     p.total,
                     p.rank
                         .map_or_else(|| "未排名".into(), |r| format!("第{r}名"))
@@ -273,7 +296,7 @@ async fn trend_chart(
             })
             .collect::<Vec<_>>()
             .join("；");
-        Ok(svg(charts::unit_trend(&title, &desc, &points)))
+        Ok(svg(charts::unit_trend(&title, &desc, &points, size)))
     })
     .await
 }
@@ -285,7 +308,12 @@ async fn indicators_chart(
     q: web::Query<Q>,
 ) -> Result<HttpResponse, AppError> {
     let id_raw = path.into_inner();
-    let period_raw = q.into_inner().period;
+    let Q {
+        period: period_raw,
+        size,
+        ..
+    } = q.into_inner();
+    let size = charts::Size::parse(size.as_deref()).map_err(AppError::BadRequest)?;
     cached(&req, &state, move |ctx| {
         let st = extract::unit_structure(ctx, &id_raw, period_raw.as_deref())?;
         let s = extract::need(&st)?;
@@ -319,7 +347,7 @@ async fn indicators_chart(
             })
             .collect::<Vec<_>>()
             .join("；");
-        Ok(svg(charts::unit_indicators(&title, &desc, &rows)))
+        Ok(svg(charts::unit_indicators(&title, &desc, &rows, size)))
     })
     .await
 }

@@ -109,9 +109,12 @@ pub fn lobby_totals_chart(
     )
 }
 
-/// `/charts/groups/1/bump.svg`
-pub fn bump_chart(group: GroupId) -> String {
-    format!("/charts/groups/{group}/bump.svg")
+/// `/charts/groups/1/bump.svg`, `/charts/groups/1/bump.svg?hl=6` with unit 6 highlighted
+pub fn bump_chart(group: GroupId, highlight: Option<UnitId>) -> String {
+    match highlight {
+        Some(u) => format!("/charts/groups/{group}/bump.svg?hl={u}"),
+        None => format!("/charts/groups/{group}/bump.svg"),
+    }
 }
 
 /// `/charts/units/6/trend.svg`

@@ -68,6 +68,24 @@ pub fn period_links(s: &Structure, current: Option<PeriodKey>) -> Vec<PeriodLink
         .collect()
 }
 
+/// A chart on a page: the desktop drawing, the phone's (drawn 360 px wide, picked by the
+/// browser for a narrow screen) and the words that stand for it.
+pub struct Chart {
+    pub url: String,
+    pub phone: String,
+    pub alt: String,
+}
+
+impl Chart {
+    pub fn new(url: String, alt: String) -> Self {
+        let phone = format!(
+            "{url}{}size=phone",
+            if url.contains('?') { '&' } else { '?' }
+        );
+        Chart { url, phone, alt }
+    }
+}
+
 /// A link to another year in the year switch.
 pub struct YearLink {
     pub label: String,

@@ -5,6 +5,7 @@ mod abuse;
 mod admin;
 mod annual;
 mod boards;
+mod charts;
 mod city_demo;
 mod clerk;
 mod cli;

@@ -10,7 +10,7 @@ use crate::ranking::Change;
 use crate::web::cache::{Ctx, Rendered};
 use crate::web::extract::{self, need};
 use crate::web::urls;
-use crate::web::views::{Chrome, rank_text};
+use crate::web::views::{Chart, Chrome, rank_text};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -23,6 +23,8 @@ pub struct BoardQuery {
     pub dir: Option<String>,
     pub view: Option<String>,
     pub print: Option<String>,
+    /// A unit to highlight in the bump chart.
+    pub hl: Option<String>,
 }
 
 pub(crate) struct Header {
@@ -116,9 +118,10 @@ struct BoardPage<'a> {
     headers: Vec<Header>,
     rows: Vec<FullRow<'a>>,
     rules_text: String,
-    chart_url: String,
-    chart_alt: String,
-    bump_url: String,
+    chart: Chart,
+    bump: Option<Chart>,
+    /// The units one may highlight in the bump chart: (id, name, chosen).
+    bump_units: Vec<(String, String, bool)>,
     correction: Option<CorrectionNotice>,
     /// 序时进度 of the year-to-date indicators (a quarter board): their names, the time
     /// progress, and each unit's cells (text, colour class).
@@ -320,6 +323,12 @@ pub fn board_page(
                 ))
             })
             .collect();
+        // The unit highlighted in the bump chart: one of this board's (anything else is
+        // ignored, as a stale link would be).
+        let hl =
+            q.hl.as_deref()
+                .and_then(|raw| raw.parse::<i64>().ok())
+                .and_then(|id| b.board.rows.iter().find(|r| r.unit_id.0 == id));
         let top: Vec<String> = b
             .board
             .rows
@@ -356,18 +365,34 @@ pub fn board_page(
             headers,
             rows,
             rules_text: b.rules_text.clone(),
-            chart_url: urls::totals_chart(period.key, g.id, view),
-            chart_alt: format!(
-                "{} {}各单位总分条形图，前三名：{}；完整数据见上表",
-                b.title,
-                g.name,
-                top.join("，")
+            chart: Chart::new(
+                urls::totals_chart(period.key, g.id, view),
+                format!(
+                    "{} {}各单位总分条形图，前三名：{}；完整数据见上表",
+                    b.title,
+                    g.name,
+                    top.join("，")
+                ),
             ),
-            bump_url: if view == View::Quarter && !period.key.is_annual() {
-                urls::bump_chart(g.id)
-            } else {
-                String::new()
-            },
+            bump: (view == View::Quarter && !period.key.is_annual()).then(|| {
+                Chart::new(
+                    urls::bump_chart(g.id, hl.map(|r| r.unit_id)),
+                    format!(
+                        "{}各单位在各季度的名次变化折线图{}；数据见各季度榜单",
+                        g.name,
+                        hl.map_or_else(String::new, |r| format!("，突出显示{}", r.name))
+                    ),
+                )
+            }),
+            bump_units: b
+                .board
+                .rows
+                .iter()
+                .map(|r| {
+                    let on = hl.is_some_and(|h| h.unit_id == r.unit_id);
+                    (r.unit_id.to_string(), r.name.clone(), on)
+                })
+                .collect(),
             correction: b.corrected.as_ref().map(|c| {
                 CorrectionNotice::new(c, |n| urls::board_version(period.key, g.id, view, n))
             }),

@@ -2,13 +2,15 @@
 
 use super::html;
 use crate::boards::{GroupBoard, View};
+use crate::charts;
 use crate::domain::Points;
 use crate::domain::UnitId;
 use crate::web::extract::published;
-use crate::web::views::{Chrome, opt, rank_text};
+use crate::web::views::{Chart, Chrome, opt, rank_text};
 use crate::web::{AppError, AppState, cached_in};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use std::sync::Arc;
 
 struct ChoiceGroup {
     name: String,
@@ -35,53 +37,150 @@ struct ComparePage {
     across: bool,
     /// Every published period, to compare in another.
     periods: Vec<crate::web::views::PeriodLink>,
+    chart: Option<Chart>,
 }
 
-pub(super) async fn compare(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+/// The compared units: the period (`period=`, else the latest posted) and each chosen unit
+/// (`units=`, repeated or comma-separated) with its board and row; units not ranked in the
+/// period are left out.
+struct Selection {
+    period: crate::store::PeriodRow,
+    ids: Vec<UnitId>,
+    columns: Vec<(UnitId, String)>,
+    cols: Vec<(Arc<GroupBoard>, usize)>,
+}
+
+fn select(
+    ctx: &crate::web::cache::Ctx<'_>,
+    s: &crate::store::Structure,
+    pairs: &[(String, String)],
+) -> Result<Selection, AppError> {
+    let period = match pairs.iter().find(|(k, _)| k == "period") {
+        Some((_, v)) if !v.is_empty() => published(s, v)?,
+        _ => s
+            .latest_published()
+            .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
+    };
+    let mut ids: Vec<UnitId> = Vec::new();
+    for (k, v) in pairs {
+        if k == "units" {
+            for part in v.split(',') {
+                let id: UnitId = part
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::NotFound(format!("单位「{part}」不存在")))?;
+                if s.unit(id).is_none() {
+                    return Err(AppError::NotFound(format!("单位{id}不存在")));
+                }
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    let mut columns = Vec::new();
+    let mut cols: Vec<(Arc<GroupBoard>, usize)> = Vec::new();
+    for id in &ids {
+        let Some(u) = s.unit(*id) else { continue };
+        if let Some(b) = ctx.board(s, period.key, u.group_id, View::Quarter)?
+            && let Some(i) = b.board.rows.iter().position(|r| r.unit_id == *id)
+        {
+            columns.push((u.id, u.name.clone()));
+            cols.push((b, i));
+        }
+    }
+    Ok(Selection {
+        period: period.clone(),
+        ids,
+        columns,
+        cols,
+    })
+}
+
+/// Indicators by name, in the order they first appear among the compared units' boards.
+fn indicator_names(cols: &[(Arc<GroupBoard>, usize)]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (b, _) in cols {
+        for i in &b.indicators {
+            if !names.contains(&i.name) {
+                names.push(i.name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Each compared unit's points and max on the indicator named `name` (`None` without it).
+fn cells(cols: &[(Arc<GroupBoard>, usize)], name: &str) -> Vec<Option<(Points, Points)>> {
+    cols.iter()
+        .map(|(b, i)| {
+            let k = b.indicators.iter().position(|x| x.name == name)?;
+            Some((b.board.rows[*i].points[k]?, b.indicators[k].max))
+        })
+        .collect()
+}
+
+fn query_pairs(req: &HttpRequest) -> (Vec<(String, String)>, Option<String>) {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     let period_raw = pairs
         .iter()
         .find(|(k, v)| k == "period" && !v.is_empty())
         .map(|(_, v)| v.clone());
+    (pairs, period_raw)
+}
+
+/// `/charts/compare.svg?period=2023Q3&units=1&units=6[&size=phone]`: the compared units'
+/// indicators as a share of each one's max.
+pub(super) async fn compare_chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (pairs, period_raw) = query_pairs(&req);
+    let size = charts::Size::parse(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "size")
+            .map(|(_, v)| v.as_str()),
+    )
+    .map_err(AppError::BadRequest)?;
     cached_in(&req, &state, period_raw, move |ctx, s| {
-        let period = match pairs.iter().find(|(k, _)| k == "period") {
-            Some((_, v)) if !v.is_empty() => published(s, v)?,
-            _ => s
-                .latest_published()
-                .ok_or_else(|| AppError::NotFound("还没有已揭榜的期间".into()))?,
-        };
-        let mut ids: Vec<UnitId> = Vec::new();
-        for (k, v) in &pairs {
-            if k == "units" {
-                for part in v.split(',') {
-                    let id: UnitId = part
-                        .trim()
-                        .parse()
-                        .map_err(|_| AppError::NotFound(format!("单位「{part}」不存在")))?;
-                    if s.unit(id).is_none() {
-                        return Err(AppError::NotFound(format!("单位{id}不存在")));
-                    }
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
-            }
-        }
-        let mut columns = Vec::new();
-        let mut cols: Vec<(std::sync::Arc<GroupBoard>, usize)> = Vec::new();
-        for id in &ids {
-            let Some(u) = s.unit(*id) else { continue };
-            if let Some(b) = ctx.board(s, period.key, u.group_id, View::Quarter)?
-                && let Some(i) = b.board.rows.iter().position(|r| r.unit_id == *id)
-            {
-                columns.push((u.id, u.name.clone()));
-                cols.push((b, i));
-            }
-        }
+        let sel = select(ctx, s, &pairs)?;
+        let rows: Vec<charts::CompareRow> = indicator_names(&sel.cols)
+            .into_iter()
+            .map(|name| charts::CompareRow {
+                shares: cells(&sel.cols, &name)
+                    .iter()
+                    .map(|c| c.map(|(p, max)| p.as_f64() / max.as_f64().max(0.0001)))
+                    .collect(),
+                label: name,
+            })
+            .collect();
+        let units: Vec<String> = sel.columns.iter().map(|c| c.1.clone()).collect();
+        let title = format!("{} 各项指标得分率对比", sel.period.key.label());
+        let desc = format!(
+            "{}在各项指标上的得分占该项满分的比例；数据见上表。",
+            units.join("、")
+        );
+        Ok(crate::web::files::svg(charts::compare_bars(
+            &title, &desc, &units, &rows, size,
+        )))
+    })
+    .await
+}
+
+pub(super) async fn compare(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (pairs, period_raw) = query_pairs(&req);
+    cached_in(&req, &state, period_raw, move |ctx, s| {
+        let Selection {
+            period,
+            ids,
+            mut columns,
+            cols,
+        } = select(ctx, s, &pairs)?;
         let mut rows = Vec::new();
         let best = |vals: &[Option<i64>], higher: bool| -> Vec<bool> {
             let m = if higher {
@@ -127,25 +226,12 @@ pub(super) async fn compare(
                 .collect(),
         });
         // Indicators by name, in the order they first appear; a unit without one shows —.
-        let mut names: Vec<String> = Vec::new();
-        for (b, _) in &cols {
-            for i in &b.indicators {
-                if !names.contains(&i.name) {
-                    names.push(i.name.clone());
-                }
-            }
-        }
+        let names = indicator_names(&cols);
         // Units of different groups: an indicator's max may differ (营商环境 5 for streets, 10
         // for departments), so points are compared as a share of each one's max.
         let across = cols.iter().any(|(b, _)| b.group.id != cols[0].0.group.id);
         for name in names {
-            let cells: Vec<Option<(Points, Points)>> = cols
-                .iter()
-                .map(|(b, i)| {
-                    let k = b.indicators.iter().position(|x| x.name == name)?;
-                    Some((b.board.rows[*i].points[k]?, b.indicators[k].max))
-                })
-                .collect();
+            let cells = cells(&cols, &name);
             let vals: Vec<Option<Points>> = cells
                 .iter()
                 .map(|c| {
@@ -218,6 +304,13 @@ pub(super) async fn compare(
         if columns.len() < 2 {
             columns.clear();
         }
+        let chart = (!columns.is_empty()).then(|| {
+            let mut url = format!("/charts/compare.svg?period={}", period.key);
+            for (id, _) in &columns {
+                url.push_str(&format!("&units={id}"));
+            }
+            Chart::new(url, "所选单位各项指标得分率对比条形图；数据见上表".into())
+        });
         let periods = crate::web::views::period_links(s, Some(period.key));
         html(&ComparePage {
             across,
@@ -229,6 +322,7 @@ pub(super) async fn compare(
             choices,
             columns,
             rows,
+            chart,
         })
     })
     .await

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/units/{id}", web::get().to(unit::unit))
         .route("/indicators/{id}", web::get().to(indicator::indicator))
         .route("/compare", web::get().to(compare::compare))
+        .route("/charts/compare.svg", web::get().to(compare::compare_chart))
         .route("/search", web::get().to(search::search))
         .route("/honors", web::get().to(honors::honors))
         .route("/healthz", web::get().to(health::healthz));

@@ -9,7 +9,7 @@ use crate::ranking::analysis::{self};
 use crate::store::{self};
 use crate::web::extract::{self, metas, unit_context};
 use crate::web::urls;
-use crate::web::views::{Chrome, PeriodLink, opt, period_links, rank_text, signed};
+use crate::web::views::{Chart, Chrome, PeriodLink, opt, period_links, rank_text, signed};
 use crate::web::{AppError, AppState, cached};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -71,8 +71,10 @@ struct UnitPage {
     print_url: String,
     weak: Vec<StandingView>,
     standings: Vec<StandingView>,
-    indicators_chart: String,
-    trend_chart: String,
+    indicators_chart: Chart,
+    trend_chart: Chart,
+    /// The group's ranks across periods with this unit highlighted.
+    bump_chart: Chart,
     trend: Vec<TrendRow>,
     remarks: Vec<String>,
     honors: Vec<store::HonorRow>,
@@ -338,8 +340,24 @@ pub(super) async fn unit(
             print_url: urls::unit_print(u.id, &pq),
             weak,
             standings: standings.iter().map(view).collect(),
-            indicators_chart: urls::indicators_chart(u.id, &pq),
-            trend_chart: urls::trend_chart(u.id),
+            indicators_chart: Chart::new(
+                urls::indicators_chart(u.id, &pq),
+                format!(
+                    "{}各项指标得分与组平均、组内最高的对比条形图；数据见下表",
+                    u.name
+                ),
+            ),
+            trend_chart: Chart::new(
+                urls::trend_chart(u.id),
+                format!("{}各季度总分与名次走势图；数据见下表", u.name),
+            ),
+            bump_chart: Chart::new(
+                urls::bump_chart(g.id, Some(u.id)),
+                format!(
+                    "{}各单位在各季度的名次变化折线图，{}以红色突出显示",
+                    g.name, u.name
+                ),
+            ),
             trend,
             remarks,
             honors: store::unit_honors(ctx.conn, u.id)?,
