@@ -82,7 +82,12 @@ pub fn unit_trend(title: &str, desc: &str, points: &[TrendPoint], size: Size) ->
             root.draw(&Text::new(
                 format!("{v:.0}"),
                 (x0 as i32 - 6, py(v)),
-                style(f - 1.0, &MUTED, HPos::Right, VPos::Center),
+                style(
+                    if size == Size::Wide { f - 1.0 } else { f },
+                    &MUTED,
+                    HPos::Right,
+                    VPos::Center,
+                ),
             ))?;
         }
         let pts: Vec<(i32, i32)> = points

@@ -64,6 +64,8 @@ pub struct CompetitionHead {
     /// (0, the default: lateness is only marked).
     #[serde(default)]
     pub late_penalty: f64,
+    /// 发文单位, e.g. 西山区考评办: heads the printed board (the 通报) and signs it.
+    pub issuer: Option<String>,
 }
 
 fn default_progress_yellow() -> f64 {
@@ -200,6 +202,13 @@ impl CompetitionSpec {
         }
         grades::check_grades(&spec, &mut errs);
         annual::check_annual(&spec, &mut errs);
+        if let Some(i) = &spec.competition.issuer
+            && (i.trim().is_empty() || i.chars().count() > 40)
+        {
+            errs.push(format!(
+                "[competition] issuer「{i}」应为发文单位名称，1至40个字"
+            ));
+        }
         if spec.competition.late_penalty != 0.0
             && let Err(e) = exact_positive(spec.competition.late_penalty, 100)
         {

@@ -13,6 +13,13 @@ mod marks;
 mod scheme;
 mod scoring;
 mod years;
+
+/// 「2023年12月2日」 from a time shown as `2023-12-02 10:00[:00]`.
+#[must_use]
+pub fn date_words(shown: &str) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(shown.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(d.format("%Y年%-m月%-d日").to_string())
+}
 pub use marks::{Marks, grade_note, standing, vetoes_short};
 pub use scheme::scheme_changes;
 pub use scoring::{describe_progress, describe_scoring, progress_cell};

@@ -42,8 +42,8 @@ pub fn install_scheme(
     let c = &spec.competition;
     tx.execute(
         "INSERT INTO competition (name, year, is_demo, missing_policy, created_at, total_decimals, time_zone,
-             progress_yellow, veto_rule, streak_from, red_flag, late_penalty, annual)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             progress_yellow, veto_rule, streak_from, red_flag, late_penalty, annual, issuer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         rusqlite::params![
             &c.name,
             year,
@@ -62,6 +62,7 @@ pub fn install_scheme(
                 CompetitionSpec::points(c.late_penalty).0
             },
             spec.annual_rule().map(|r| super::annual::encode(&r)),
+            c.issuer.as_deref().map(str::trim),
         ],
     )?;
     let comp = tx.last_insert_rowid();

@@ -33,6 +33,8 @@ pub struct CompetitionRow {
     pub red_flag: bool,
     /// 逾期报送扣分 per late indicator (zero: lateness only marked).
     pub late_penalty: Points,
+    /// 发文单位 of the printed 通报, if configured.
+    pub issuer: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -317,7 +319,7 @@ pub fn load_scheme(conn: &Connection, year: Option<i32>) -> Result<Option<Struct
     let competition = conn
         .query_row(
             "SELECT id, name, year, is_demo, missing_policy, total_decimals, time_zone, progress_yellow,
-                    veto_rule, streak_from, red_flag, late_penalty
+                    veto_rule, streak_from, red_flag, late_penalty, issuer
              FROM competition
              WHERE id = ?1",
             [chosen],
@@ -335,6 +337,7 @@ pub fn load_scheme(conn: &Connection, year: Option<i32>) -> Result<Option<Struct
                     streak_from: r.get(9)?,
                     red_flag: r.get(10)?,
                     late_penalty: Points(r.get(11)?),
+                    issuer: r.get(12)?,
                     grades: Vec::new(),
                     // A stored zone that is not known is an error, never a silent default.
                     zone: zone.parse().map_err(|e| {

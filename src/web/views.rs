@@ -13,6 +13,8 @@ pub struct Chrome {
     pub demo: bool,
     pub data_as_of: String,
     pub print: bool,
+    /// A page too wide for A4 portrait: printed landscape.
+    pub landscape: bool,
     pub css: &'static str,
 }
 
@@ -24,6 +26,7 @@ impl Chrome {
                 demo: false,
                 data_as_of: "—".into(),
                 print: false,
+                landscape: false,
                 css: super::assets::style_url(),
             };
         };
@@ -44,6 +47,7 @@ impl Chrome {
             demo: s.competition.is_demo,
             data_as_of,
             print: false,
+            landscape: false,
             css: super::assets::style_url(),
         }
     }

@@ -86,6 +86,7 @@ fn a_database_of_wall_clock_times_migrates_and_every_page_reads_as_before() {
              ALTER TABLE competition DROP COLUMN progress_yellow;
              DROP TABLE grade; DROP TABLE veto; DROP TABLE report_deadline; DROP TABLE score_detail;
              ALTER TABLE competition DROP COLUMN late_penalty;
+             ALTER TABLE competition DROP COLUMN issuer;
              ALTER TABLE competition DROP COLUMN veto_rule;
              ALTER TABLE competition DROP COLUMN streak_from;
              ALTER TABLE competition DROP COLUMN red_flag;

@@ -199,3 +199,54 @@ fn a_quarter_board_has_the_groups_heat_map() {
     let ytd = crate::helpers::get(&format!("{}/boards/2023Q3/1?view=cumulative", app.base)).body;
     assert!(!ytd.contains("各项指标得分率"));
 }
+
+#[test]
+fn the_printed_board_is_a_circular_headed_and_signed_by_the_issuing_body() {
+    let app = spawn_app(demo_db());
+    let b = get(&format!("{}/boards/2023Q3/1?print=1", app.base)).body;
+    assert!(
+        b.contains("<p class=\"circular-issuer\">西山区考评办</p>"),
+        "{b}"
+    );
+    assert!(b.contains(
+        "关于2023年西山区“当好排头兵”高质量发展大竞赛（示例）第三季度街道组考评结果的通报"
+    ));
+    assert!(
+        b.contains("揭榜）</p>")
+            && b.contains("<p class=\"circular-signed print-only\">西山区考评办<br>")
+    );
+    // Indicators are ①②… on paper, explained in a legend; a wide board prints landscape.
+    assert!(b.contains("<span class=\"h-short\">①</span>"));
+    assert!(b.contains("<span>①固定资产投资（20分）</span>"), "{b}");
+    assert!(b.contains("<body class=\"print-view landscape\">"));
+    // The cumulative board names its span; a scheme without an issuer prints no red head.
+    let c = get(&format!(
+        "{}/boards/2023Q3/1?view=cumulative&print=1",
+        app.base
+    ))
+    .body;
+    assert!(
+        c.contains("大竞赛（示例）1–3季度累计街道组考评结果的通报"),
+        "{c}"
+    );
+    let plain = structure_db();
+    let app = spawn_app(plain);
+    let p = get(&format!("{}/", app.base)).body;
+    assert!(!p.contains("circular-issuer"));
+}
+
+#[test]
+fn an_issuer_that_is_no_name_is_refused() {
+    let spec = shaibang::demo::COMPETITION_TOML.replace(
+        "issuer = \"西山区考评办\"",
+        &format!("issuer = \"{}\"", "考".repeat(41)),
+    );
+    let errs = shaibang::competition::CompetitionSpec::parse(&spec, shaibang::demo::UNITS_CSV)
+        .err()
+        .expect("refused");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("issuer") && e.contains("发文单位")),
+        "{errs:?}"
+    );
+}

@@ -2,6 +2,8 @@
 //! correction notice and charts.
 
 use super::html;
+use super::notices::Circular;
+pub use super::notices::CorrectionNotice;
 use crate::boards::{GroupBoard, View};
 use crate::domain::{GroupId, PeriodKey, UnitId};
 use crate::domain::{Points, Total};
@@ -29,12 +31,23 @@ pub struct BoardQuery {
 
 pub(crate) struct Header {
     pub label: String,
+    /// An indicator's mark on paper (①, ②, …), explained in a legend under the table, so
+    /// that a printed header is never broken inside a word.
+    pub short: Option<String>,
     /// An indicator's max points, shown under its name.
     pub max: Option<String>,
     pub url: String,
     pub numeric: bool,
     pub arrow: Option<&'static str>,
     pub aria_sort: Option<&'static str>,
+}
+
+/// ①…⑳ for the first twenty indicators, then 〔21〕.
+fn indicator_mark(k: u32) -> String {
+    match char::from_u32(0x2460 + k) {
+        Some(c) if k < 20 => c.to_string(),
+        _ => format!("〔{}〕", k + 1),
+    }
 }
 
 pub(crate) struct FullRow<'a> {
@@ -118,6 +131,7 @@ struct BoardPage<'a> {
     headers: Vec<Header>,
     rows: Vec<FullRow<'a>>,
     rules_text: String,
+    circular: Circular,
     chart: Chart,
     bump: Option<Chart>,
     /// The units one may highlight in the bump chart: (id, name, chosen).
@@ -176,57 +190,6 @@ fn heat_map(b: &GroupBoard) -> (Vec<String>, Vec<HeatRow>) {
         })
         .collect();
     (heads, rows)
-}
-
-/// The notice on a published board that was corrected after 揭榜: one line, opening to the
-/// history and to what differs from the board as announced.
-pub struct CorrectionNotice {
-    /// 「本榜于2023-12-02 10:00更正：…」, the latest correction.
-    pub summary: String,
-    /// One line per version, oldest first, with a link to it if it was superseded.
-    pub lines: Vec<(String, Option<String>)>,
-    /// Units whose rank, total or movement differs from the board posted at 揭榜.
-    pub changes: Vec<String>,
-}
-
-impl CorrectionNotice {
-    /// `link(n)` is the address of version `n` (1: as posted at 揭榜).
-    pub fn new(c: &crate::boards::Correction, link: impl Fn(usize) -> String) -> CorrectionNotice {
-        let mut lines = vec![format!("{} 揭榜", c.first_published)];
-        // Batch numbers and file names are the staff's (the 工作台 lists them); the public
-        // reads when, why and by whom.
-        lines.extend(c.history.iter().map(|m| {
-            format!(
-                "{} {}",
-                m.created_at,
-                crate::present::public_reason(&m.reason)
-            )
-        }));
-        let summary = c.history.last().map_or_else(String::new, |m| {
-            format!(
-                "本榜于{}更正：{}",
-                m.created_at,
-                crate::present::public_reason(&m.reason)
-            )
-        });
-        // Every version but the last (the board shown) can be opened as it was posted.
-        let last = lines.len();
-        let lines = lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| (l, (i + 1 < last).then(|| link(i + 1))))
-            .collect();
-        let changes = c
-            .changes
-            .iter()
-            .map(crate::present::describe_correction)
-            .collect();
-        CorrectionNotice {
-            summary,
-            lines,
-            changes,
-        }
-    }
 }
 
 /// Sort key of a row for a column; `None` sorts last.
@@ -290,6 +253,8 @@ pub fn board_page(
         );
         let mut chrome = Chrome::new(Some(s));
         chrome.print = q.print.is_some();
+        // Name, rank, total and the marks take about six indicators' width of an A4 page.
+        chrome.landscape = b.indicators.len() > 8;
         let years = year_links(ctx, s, period.key, &g.name, view)?;
         let (heat_heads, heat) = if view == View::Quarter && b.indicators.len() > 1 {
             heat_map(&b)
@@ -365,6 +330,7 @@ pub fn board_page(
             headers,
             rows,
             rules_text: b.rules_text.clone(),
+            circular: Circular::new(s, &b, period.published_at),
             chart: Chart::new(
                 urls::totals_chart(period.key, g.id, view),
                 format!(
@@ -513,6 +479,10 @@ pub(crate) fn table<'a>(
     let headers: Vec<Header> = cols
         .into_iter()
         .map(|(key, label, numeric, max)| {
+            let short = key
+                .strip_prefix('i')
+                .and_then(|k| k.parse::<u32>().ok())
+                .map(indicator_mark);
             // 榜单 is not a sort of its own: it goes back to rank order.
             let tier = key == "tier";
             let key = if tier { "rank".to_string() } else { key };
@@ -529,6 +499,7 @@ pub(crate) fn table<'a>(
             Header {
                 url: links.sorted(period, group, &key, next),
                 label,
+                short,
                 max,
                 numeric,
                 arrow: active.then_some(if desc { "▼" } else { "▲" }),

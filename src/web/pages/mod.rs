@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod honors;
 mod indicator;
+mod notices;
 mod search;
 mod unit;
 mod version;
