@@ -16,6 +16,7 @@ pub mod export;
 pub mod import;
 pub mod lobby;
 pub mod ops;
+pub mod poster;
 pub mod present;
 pub mod ranking;
 pub mod scoring;

@@ -13,6 +13,7 @@ mod extract;
 mod files;
 mod lobby;
 pub mod pages;
+mod posters;
 mod respond;
 mod urls;
 mod views;
@@ -168,6 +169,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     admin::configure(cfg);
     pages::configure(cfg);
     files::configure(cfg);
+    posters::configure(cfg);
     api::configure(cfg);
     lobby::configure(cfg);
     assets::configure(cfg);

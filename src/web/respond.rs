@@ -12,8 +12,14 @@ use std::time::{Duration, SystemTime};
 /// A download's Content-Disposition: the Chinese name as RFC 6266's `filename*` (UTF-8), and
 /// an ASCII `filename` for clients that read only that.
 pub fn attachment(name: &str, ascii: &str) -> header::ContentDisposition {
+    named(name, ascii, header::DispositionType::Attachment)
+}
+
+/// The same names on a response the browser shows (an image: a poster opens, and is saved
+/// under its Chinese name).
+fn named(name: &str, ascii: &str, how: header::DispositionType) -> header::ContentDisposition {
     header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
+        disposition: how,
         parameters: vec![
             header::DispositionParam::Filename(ascii.to_string()),
             header::DispositionParam::FilenameExt(header::ExtendedValue {
@@ -134,7 +140,11 @@ where
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::VARY, "Accept-Encoding"));
     if let Some((name, ascii)) = &r.filename {
-        resp.insert_header(attachment(name, ascii));
+        resp.insert_header(if r.content_type.starts_with("image/") {
+            named(name, ascii, header::DispositionType::Inline)
+        } else {
+            attachment(name, ascii)
+        });
     }
     // Compressed once per cached page, not on every request.
     if accepts_gzip(req)

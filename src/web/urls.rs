@@ -117,6 +117,16 @@ pub fn bump_chart(group: GroupId, highlight: Option<UnitId>) -> String {
     }
 }
 
+/// `/posters/2023Q3/1/board.png`: a group's board as a poster (phone size).
+pub fn board_poster(period: PeriodKey, group: GroupId, view: View) -> String {
+    format!("/posters/{period}/{group}/board.png{}", view_query(view))
+}
+
+/// `/posters/2023Q3/tiers.png`: every group's 红榜·黑榜 as a poster (phone size).
+pub fn tiers_poster(period: PeriodKey) -> String {
+    format!("/posters/{period}/tiers.png")
+}
+
 /// `/charts/units/6/trend.svg`
 pub fn trend_chart(unit: UnitId) -> String {
     format!("/charts/units/{unit}/trend.svg")

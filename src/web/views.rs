@@ -128,6 +128,8 @@ pub struct PeriodInfo {
     pub compared_with: Option<String>,
     /// A result's 公示, in words.
     pub publicity: Option<String>,
+    /// The 红榜·黑榜 poster of the period (phone size; `&size=wide` for a screen).
+    pub poster_url: String,
 }
 
 /// A unit's line in a short list (cards, movers).

@@ -110,6 +110,44 @@ pub fn get(url: &str) -> Reply {
     }
 }
 
+/// A reply read as bytes, with its Content-Disposition.
+pub struct BytesReply {
+    pub status: u16,
+    pub content_type: String,
+    pub disposition: String,
+    pub body: Vec<u8>,
+}
+
+pub fn get_bytes(url: &str) -> BytesReply {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    BytesReply {
+        status: resp.status().as_u16(),
+        content_type,
+        disposition,
+        body: resp
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap_or_default(),
+    }
+}
+
 /// The social-affairs departments' scores, so that a quarter has every demo group and may be
 /// published.
 pub const SOCIAL_CSV: &str = "单位,重点工作任务,项目建设服务,招商引资,营商环境,财政资金绩效,作风建设\n区教育体育局,30,12,11,8,8,8\n区卫生健康局,31,12,11,8,8,8\n区民政局,32,12,11,8,8,8\n区人社局,33,12,11,8,8,8\n区市场监管局,34,12,11,8,8,8\n区生态环境分局,35,12,11,8,8,8\n区城管局,36,12,11,8,8,8\n区应急管理局,37,12,11,8,8,8\n";

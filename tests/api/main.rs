@@ -21,6 +21,7 @@ mod hostile;
 mod http;
 mod import;
 mod lobby;
+mod posters;
 mod ranking_props;
 mod scoring;
 mod scoring_sql;

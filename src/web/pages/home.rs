@@ -4,6 +4,7 @@
 use super::{PeriodQuery, html};
 use crate::boards::View;
 use crate::web::extract::{published, structure};
+use crate::web::urls;
 use crate::web::views::{
     Card, Chrome, PeriodInfo, PeriodLink, YearLink, period_links, published_years, year_period,
 };
@@ -106,6 +107,7 @@ pub(super) async fn home(
                 published_at: period.published_at.map(|t| s.competition.zone.show(t)),
                 compared_with: compared.map(|p| p.label()),
                 publicity,
+                poster_url: urls::tiers_poster(period.key),
             }),
             periods,
             years: year_links,
