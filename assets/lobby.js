@@ -3,6 +3,19 @@
 // backoff. One rotation timer, one clock timer, one key listener: nothing accumulates.
 (function () {
   'use strict';
+  // A unit's name is never broken or cut: where it is wider than its place it is set smaller
+  // (to 70 % at most), on the slide or reveal step now shown.
+  function fitNames(scope) {
+    if (!scope) { return; }
+    var els = scope.querySelectorAll('.lb-board td.c-unit, .cols li .u');
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      el.style.fontSize = '';
+      if (!el.clientWidth || el.scrollWidth <= el.clientWidth + 1) { continue; }
+      var size = parseFloat(getComputedStyle(el).fontSize);
+      el.style.fontSize = Math.max(size * 0.7, size * el.clientWidth / el.scrollWidth * 0.98) + 'px';
+    }
+  }
   var reveal = document.getElementById('reveal');
   if (reveal) { return revealMode(reveal); }
   var root = document.getElementById('lobby');
@@ -33,6 +46,7 @@
     index = (i + slides.length) % slides.length;
     slides[index].classList.add('current');
     pager.textContent = (index + 1) + ' / ' + slides.length;
+    fitNames(slides[index]);
     schedule();
   }
 
@@ -61,6 +75,7 @@
     index = 0;
     for (var i = 0; i < slides.length; i++) { slides[i].classList.toggle('current', i === 0); }
     pager.textContent = '1 / ' + slides.length;
+    fitNames(slides[0]);
     schedule();
   }
 
@@ -109,11 +124,15 @@
 
   tick();
   setInterval(tick, 1000);
+  fitNames(slides[index]);
+  window.addEventListener('resize', function () { fitNames(slides[index]); });
   schedule();
   refresh();
 
-  // Reveal (揭榜): group after group, rows appear from the last rank up to the first; units
-  // tied on a rank appear together. A 黑榜 or 红榜 place and first place get their moment.
+  // Reveal (揭榜): group after group, each opened by a title card, rows appear from the last
+  // rank up to the first; units tied on a rank appear together. A 黑榜 or 红榜 place gets a
+  // moment over the board, first place the whole screen for longer; the 红榜·黑榜 of every
+  // group close it.
   // Operator hints show only while H is held; Enter after the last step publishes a
   // rehearsed draft (administrators only: the form is on the page only for them).
   function revealMode(box) {
@@ -124,8 +143,9 @@
     var nextText = document.getElementById('operator-next');
     var moment = document.getElementById('moment');
     var publish = document.getElementById('publish-form');
-    // The steps: for each section, an opening step (its heading, no rows), then one step per
-    // rank from the bottom, all rows of that rank at once.
+    var recap = box.querySelector('.reveal-recap');
+    // The steps: for each section, an opening step (its title card), then one step per rank
+    // from the bottom, all rows of that rank at once; then the recap.
     var steps = [];
     sections.forEach(function (sec, si) {
       var rows = Array.prototype.slice.call(sec.querySelectorAll('tbody tr'));
@@ -139,9 +159,11 @@
         i = j - 1;
       }
     });
+    if (recap) { steps.push({ recap: true }); }
     var at = 0;
     function describe(step) {
       if (!step) { return publish ? '已全部揭晓：按 Enter 正式揭榜' : '已全部揭晓'; }
+      if (step.recap) { return '下一步：红榜·黑榜总览'; }
       var sec = sections[step.section];
       var rows = sec.querySelectorAll('tbody tr');
       if (step.upTo === rows.length) { return '下一步：' + sec.querySelector('.slide-title').textContent; }
@@ -150,8 +172,13 @@
     }
     function render(flash) {
       var step = steps[at];
-      sections.forEach(function (sec, si) { sec.hidden = !step || si !== step.section; });
-      if (step) {
+      sections.forEach(function (sec, si) { sec.hidden = !step || step.recap || si !== step.section; });
+      if (recap) { recap.hidden = !(step && step.recap); }
+      if (step && step.recap) {
+        count.textContent = '红榜 · 黑榜';
+        showMoment([]);
+      } else if (step) {
+        sections[step.section].classList.toggle('opening', step.upTo === sec_rows(step.section).length);
         var rows = sec_rows(step.section);
         var first = step.upTo;
         var top = Math.max(0, Math.min(first, rows.length - perPage));
@@ -162,24 +189,45 @@
         }
         var revealed = rows.length - first;
         count.textContent = (sections.length > 1 ? (step.section + 1) + ' / ' + sections.length + ' 组 · ' : '') + '已揭晓 ' + revealed + ' / ' + rows.length;
-        showMoment(flash && first < rows.length ? rows[first] : null);
+        var same = [];
+        for (var k = first; k < rows.length && rows[k].getAttribute('data-rank') === rows[first].getAttribute('data-rank'); k++) { same.push(rows[k]); }
+        showMoment(flash ? same : []);
       }
       nextText.textContent = describe(steps[at + 1]);
+      fitNames(step && step.recap ? recap : step ? sections[step.section] : null);
     }
     function sec_rows(si) { return sections[si].querySelectorAll('tbody tr'); }
     var momentTimer = null;
-    function showMoment(row) {
+    // The units just revealed (one rank): first place fills the screen for 6 s with the
+    // name and total; a 红榜 or 黑榜 place shows over the board for 2.5 s.
+    function showMoment(rows) {
       clearTimeout(momentTimer);
       moment.hidden = true;
-      if (!row) { return; }
+      moment.replaceChildren();
+      if (!rows.length) { return; }
+      var row = rows[0];
       var tier = row.getAttribute('data-tier');
       var rank = row.getAttribute('data-rank');
-      var text = rank === '1' ? '第一名' : tier === 'red' ? '红榜' : tier === 'black' ? '黑榜' : '';
-      if (!text) { return; }
-      moment.textContent = text + ' · ' + row.getAttribute('data-unit');
-      moment.className = 'moment moment-' + (rank === '1' ? 'first' : tier);
+      var names = rows.map(function (r) { return r.getAttribute('data-unit'); });
+      var line = function (cls, text) {
+        var d = document.createElement('div');
+        d.className = cls;
+        d.textContent = text;
+        moment.appendChild(d);
+      };
+      if (rank === '1') {
+        line('m-kicker', rows.length > 1 ? '并列第一名' : '第一名');
+        names.forEach(function (n) { line('m-unit', n); });
+        line('m-total', row.getAttribute('data-total') + ' 分');
+        moment.className = 'moment moment-first';
+      } else if (tier === 'red' || tier === 'black') {
+        line('m-line', (tier === 'red' ? '红榜' : '黑榜') + ' · ' + names.join('、'));
+        moment.className = 'moment moment-' + tier;
+      } else {
+        return;
+      }
       moment.hidden = false;
-      momentTimer = setTimeout(function () { moment.hidden = true; }, 2500);
+      momentTimer = setTimeout(function () { moment.hidden = true; }, rank === '1' ? 6000 : 2500);
     }
     document.addEventListener('keydown', function (e) {
       var k = e.key;

@@ -137,6 +137,54 @@ async function checkCharts(page, what) {
   return r.out.length;
 }
 
+/** No unit name is broken across lines, and a title breaks only between words (at a space or
+ *  next to punctuation), compared character by character with the rendered line boxes. */
+async function checkUnbroken(page, what) {
+  const r = await page.evaluate(() => {
+    const root = document.getElementById('lobby') || document.getElementById('reveal');
+    const shown = (e) => !e.closest('[hidden], .hidden-row, .off-page') && !(e.closest('.slide') && !e.closest('.slide.current'))
+      && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0;
+    // The line of each character of an element's text, by the top of its box.
+    const lines = (e) => {
+      const chars = [];
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement.closest('.tied, .tiebreak, .flag, .crown')) continue;
+        for (let i = 0; i < n.length; i++) {
+          const range = document.createRange();
+          range.setStart(n, i);
+          range.setEnd(n, i + 1);
+          const b = range.getBoundingClientRect();
+          if (b.width > 0) chars.push({ c: n.data[i], top: b.top, h: b.height });
+        }
+      }
+      let line = 0;
+      return chars.map((x, i) => {
+        if (i > 0 && x.top > chars[i - 1].top + chars[i - 1].h * 0.5) line++;
+        return { ...x, line };
+      });
+    };
+    const broken = [];
+    for (const e of root.querySelectorAll('.lb-board td.c-unit, .cols li .u, .m-unit')) {
+      if (!shown(e)) continue;
+      const l = lines(e);
+      if (l.length && l[l.length - 1].line > 0) broken.push(`name「${e.textContent.trim()}」on ${l[l.length - 1].line + 1} lines`);
+    }
+    const free = /[\s“”‘’（）《》〈〉、，。：；·—\-()]/;
+    for (const e of root.querySelectorAll('.lb-comp, .lb-sub, .slide-title, .tc-comp, .tc-period, .tc-group')) {
+      if (!shown(e)) continue;
+      const l = lines(e);
+      for (let i = 1; i < l.length; i++) {
+        if (l[i].line !== l[i - 1].line && !free.test(l[i].c) && !free.test(l[i - 1].c)) {
+          broken.push(`title「${e.textContent.trim()}」broken between 「${l[i - 1].c}」 and 「${l[i].c}」`);
+        }
+      }
+    }
+    return broken;
+  });
+  assert(r.length === 0, `${what}: ${r.slice(0, 5).join('; ')}`);
+}
+
 /** The 红榜·黑榜 panels cover most of the slide. */
 async function tierCoverage(page) {
   return page.evaluate(() => {
@@ -163,6 +211,7 @@ export async function lobbyTests(t, browser, demo) {
         await page.waitForFunction(() => [...document.images].every((im) => im.complete));
         await checkFits(page, `slide ${i + 1}`);
         await checkLegible(page, `slide ${i + 1}`);
+        await checkUnbroken(page, `slide ${i + 1}`);
         await checkCharts(page, `slide ${i + 1}`);
         if (await page.locator('.slide.current .tier-box').count() > 0) {
           const cover = await tierCoverage(page);
@@ -187,6 +236,7 @@ export async function lobbyTests(t, browser, demo) {
         assert(visible === 20, `slide ${i + 1}: ${visible} of 20 rows visible`);
         await checkFits(page, `big slide ${i + 1}`);
         await checkLegible(page, `big slide ${i + 1}`);
+        await checkUnbroken(page, `big slide ${i + 1}`);
         await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-big${i + 1}.png`) });
         await page.keyboard.press('PageDown');
       }
@@ -296,7 +346,7 @@ export async function lobbyTests(t, browser, demo) {
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('PageDown');
       const s = await state();
-      seen.add(s.section);
+      if (s.section >= 0) seen.add(s.section);
     }
     assert(seen.size === 3, `went through all three groups: ${[...seen]}`);
     await checkFits(page, 'reveal sequence');
@@ -305,6 +355,68 @@ export async function lobbyTests(t, browser, demo) {
     assert(problems.length === 0, problems.join('\n'));
     await context.close();
   });
+
+  for (const size of [SIZES[0], SIZES[2]]) {
+    await t.test(`lobby: the reveal opens on a title card, gives first place the screen, closes with a recap, at ${size.tag}`, async () => {
+      const { context, page, problems } = await watchedPage(browser, { width: size.width, height: size.height });
+      await page.goto(`${demo.base}/lobby/reveal`, { waitUntil: 'networkidle' });
+      // The title card: the competition, the period and the group; no empty table.
+      const card = await page.evaluate(() => {
+        const sec = document.querySelector('.reveal-section:not([hidden])');
+        const c = sec.querySelector('.title-card');
+        return { text: c.innerText, shown: getComputedStyle(c).display !== 'none', table: getComputedStyle(sec.querySelector('table')).display };
+      });
+      assert(card.shown && card.table === 'none', `title card instead of the table: ${JSON.stringify(card)}`);
+      for (const w of ['当好排头兵', '2023年第三季度', '街道组']) assert(card.text.includes(w), `title card lacks 「${w}」: ${card.text}`);
+      await checkFits(page, 'title card');
+      await checkLegible(page, 'title card');
+      await checkUnbroken(page, 'title card');
+      await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-reveal-title.png`) });
+      // The first step: the tied 黑榜 places (9, 9) get a moment over the board for 2.5 s.
+      await page.keyboard.press('PageDown');
+      const black = await page.evaluate(() => { const m = document.getElementById('moment'); return { hidden: m.hidden, cls: m.className, text: m.innerText }; });
+      assert(!black.hidden && black.cls.includes('moment-black') && black.text.includes('永昌街道'), JSON.stringify(black));
+      await page.waitForTimeout(2900);
+      assert(await page.evaluate(() => document.getElementById('moment').hidden), 'the 黑榜 moment ends after 2.5 s');
+      // Up to first place: the whole screen, the name and total, longer than a 黑榜 place.
+      let first = null;
+      for (let i = 0; i < 12 && !first; i++) {
+        await page.keyboard.press('PageDown');
+        first = await page.evaluate(() => {
+          const m = document.getElementById('moment');
+          if (m.hidden || !m.classList.contains('moment-first')) return null;
+          const b = m.getBoundingClientRect();
+          return { text: m.innerText, x: b.left, y: b.top, w: b.width, h: b.height };
+        });
+      }
+      assert(first, 'first place got no moment');
+      assert(first.text.includes('第一名') && first.text.includes('金碧街道') && first.text.includes('92.90'), first.text);
+      assert(first.x <= 0 && first.y <= 0 && first.w >= size.width && first.h >= size.height, `full screen: ${JSON.stringify(first)}`);
+      await page.waitForTimeout(900);
+      await checkUnbroken(page, 'first place');
+      await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-reveal-first.png`) });
+      await page.waitForTimeout(3000);
+      assert(!(await page.evaluate(() => document.getElementById('moment').hidden)), 'first place still on screen after 4 s');
+      await page.waitForTimeout(2600);
+      assert(await page.evaluate(() => document.getElementById('moment').hidden), 'the first-place moment ends after 6 s');
+      // The close: every group's 红榜 and 黑榜.
+      for (let i = 0; i < 60; i++) await page.keyboard.press('PageDown');
+      const recap = await page.evaluate(() => {
+        const r = document.querySelector('.reveal-recap');
+        return { hidden: r.hidden, text: r.innerText, sections: [...document.querySelectorAll('.reveal-section')].filter((s) => !s.hidden).length };
+      });
+      assert(!recap.hidden && recap.sections === 0, `the recap closes the reveal: ${JSON.stringify(recap)}`);
+      for (const w of ['街道组', '经济发展类部门', '社会事业类部门', '金碧街道', '区财政局', '区城管局', '永昌街道', '区市场监管局']) {
+        assert(recap.text.includes(w), `recap lacks 「${w}」`);
+      }
+      await checkFits(page, 'recap');
+      await checkLegible(page, 'recap');
+      await checkUnbroken(page, 'recap');
+      await page.screenshot({ path: join(SHOTS, `lobby-${size.tag}-reveal-recap.png`) });
+      assert(problems.length === 0, problems.join('\n'));
+      await context.close();
+    });
+  }
 
   await t.test('lobby: the rotation advances on time', async () => {
     const { context, page, problems } = await watchedPage(browser, { width: 1920, height: 1080 });

@@ -8,11 +8,12 @@
 //! gets 404 for it. For an administrator the end of a rehearsal offers 揭榜 (Enter), which
 //! publishes the period through the staff area's form (with its CSRF token).
 
-use super::views::LobbyRow;
+use super::views::{LobbyRow, TierColumn};
 use super::{LobbyQuery, no_store, run};
 use crate::auth::Role;
 use crate::boards::View;
 use crate::lobby::{ROWS_PER_SLIDE, Theme};
+use crate::ranking::Tier;
 use crate::store::PeriodStatus;
 use crate::web::admin::MaybeStaff;
 use crate::web::extract::{self, published, structure};
@@ -22,6 +23,9 @@ use askama::Template;
 
 pub struct RevealSection {
     pub heading: String,
+    /// The title card that opens the section: the period (and view) and the group.
+    pub period: String,
+    pub group: String,
     pub rows: Vec<LobbyRow>,
     pub roomy: bool,
 }
@@ -36,6 +40,10 @@ struct RevealPage {
     css: String,
     js: String,
     sections: Vec<RevealSection>,
+    /// The close: every section's 红榜 and 黑榜.
+    recap: Vec<TierColumn>,
+    recap_heading: String,
+    recap_density: &'static str,
     per_page: usize,
     /// A draft shown to staff: marked on the screen, never public.
     rehearsal: bool,
@@ -121,6 +129,7 @@ async fn page(
             View::Cumulative => period.key.year_to_date_label(),
         };
         let mut sections = Vec::new();
+        let mut recap = Vec::new();
         for &v in &views {
             let label = match v {
                 View::Quarter => period.key.label(),
@@ -128,8 +137,20 @@ async fn page(
             };
             for g in &groups {
                 let b = extract::board_of(ctx, s, period.key, g.id, v)?;
+                let tier = |t: Tier| b.board.in_tier(t).map(|r| LobbyRow::new(&b, r)).collect();
+                recap.push(TierColumn {
+                    group: if views.len() > 1 {
+                        format!("{} {}", g.name, label)
+                    } else {
+                        g.name.clone()
+                    },
+                    red: tier(Tier::Red),
+                    black: tier(Tier::Black),
+                });
                 sections.push(RevealSection {
                     heading: format!("{} {}", g.name, label),
+                    period: label.clone(),
+                    group: g.name.clone(),
                     roomy: b.board.rows.len() <= 10,
                     rows: b.board.rows.iter().map(|r| LobbyRow::new(&b, r)).collect(),
                 });
@@ -159,6 +180,15 @@ async fn page(
             css: crate::web::assets::lobby_css_url().to_string(),
             js: crate::web::assets::lobby_js_url().to_string(),
             sections,
+            recap_density: super::slides::density(
+                recap
+                    .iter()
+                    .map(|c| c.red.len() + c.black.len())
+                    .max()
+                    .unwrap_or(0),
+            ),
+            recap,
+            recap_heading: format!("{label} 红榜 · 黑榜"),
             per_page: ROWS_PER_SLIDE,
             rehearsal,
             publish: admin

@@ -260,7 +260,7 @@ pub(super) fn build_slides(
 
 /// How large a column slide's names can be: as large as the board slide's roomy rows when
 /// each column holds a few units, smaller as the lists grow, so the panels fill the screen.
-fn density(rows_in_longest_column: usize) -> &'static str {
+pub(super) fn density(rows_in_longest_column: usize) -> &'static str {
     match rows_in_longest_column {
         0..=6 => "d-large",
         7..=12 => "d-medium",
