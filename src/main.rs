@@ -1,7 +1,5 @@
 //! The `shaibang` binary: parse the command line, hand over to the library.
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -12,5 +10,8 @@ fn main() -> std::process::ExitCode {
         // Colour codes only for a person at a terminal, never into a log file or a pipe.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    shaibang::cli::run(shaibang::cli::Cli::parse())
+    match shaibang::cli::parse() {
+        Ok(cli) => shaibang::cli::run(cli),
+        Err(code) => code,
+    }
 }

@@ -89,8 +89,18 @@ pub fn import(
         ApplyOutcome::DryRun {
             new_periods,
             posted_changes,
+            missing,
             ..
         } => {
+            if !missing.is_empty() {
+                println!(
+                    "注意：导入后仍有{}个单位缺项，揭榜时将按竞赛规则处理（通常按0分计）：",
+                    missing.len()
+                );
+                for l in &missing {
+                    println!("  {l}");
+                }
+            }
             for p in new_periods {
                 println!("将新建期间 {p}（草稿）");
             }

@@ -3,6 +3,7 @@
 //! holds the arguments, the error shown at the edge and the dispatch.
 
 mod boards;
+mod help;
 mod import;
 mod publish;
 mod setup;
@@ -365,6 +366,26 @@ pub enum CliError {
     Serve(#[from] crate::web::ServeError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+}
+
+/// The command line read with Chinese help; `Err` with the exit code once help, the version
+/// or an error in the arguments has been printed.
+pub fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = help::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    matches.map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{}", help::error_text(&e));
+            ExitCode::from(2)
+        }
+    })
 }
 
 #[must_use]

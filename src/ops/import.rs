@@ -145,6 +145,28 @@ pub(super) struct Checks<'a> {
     pub on_commit: Option<&'a OnCommit<'a>>,
 }
 
+/// The units of `periods` missing a score as the transaction now holds them, one line each:
+/// 「2023年第三季度 街道组「马街街道」缺：工业投资」.
+fn still_missing(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Vec<String>> {
+    let mut schemes = super::Schemes::default();
+    let mut lines = Vec::new();
+    for &period in periods {
+        let s = schemes.of(tx, period.year)?;
+        for b in crate::boards::period_boards(tx, s, period)? {
+            for r in b.board.rows.iter().filter(|r| r.has_missing()) {
+                lines.push(format!(
+                    "{} {}「{}」{}",
+                    period.label(),
+                    b.group.name,
+                    r.name,
+                    crate::present::missing_note(&b, r)
+                ));
+            }
+        }
+    }
+    Ok(lines)
+}
+
 pub(super) fn import_in_tx(
     conn: &mut Connection,
     catalog: &crate::competition::Catalog,
@@ -184,12 +206,14 @@ pub(super) fn import_in_tx(
         checks.reason,
     )?;
     if opts.dry_run {
+        let missing = still_missing(&tx, &staged.plan.periods)?;
         return Ok((
             staged.plan,
             ApplyOutcome::DryRun {
                 summary: staged.summary,
                 new_periods: staged.new_periods,
                 posted_changes,
+                missing,
             },
         ));
     }

@@ -43,6 +43,9 @@ pub enum ApplyOutcome {
         new_periods: Vec<PeriodKey>,
         /// What the correction would change on published boards, in words.
         posted_changes: Vec<String>,
+        /// Every unit of the file's periods still missing a score once it is in (counted as
+        /// the competition's rule says, usually 0), with what it misses.
+        missing: Vec<String>,
     },
 }
 

@@ -305,3 +305,44 @@ fn a_database_path_that_does_not_exist_is_refused_and_output_has_no_colour_codes
     assert!(!all.contains(&0x1b), "{}", crate::helpers::text(&all));
     assert!(missing.exists());
 }
+
+#[test]
+fn help_and_argument_errors_speak_chinese() {
+    let db = structure_db();
+    for args in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["veto", "set", "-h"],
+        vec!["serve", "--help"],
+    ] {
+        let out = shaibang(&db.path, &args);
+        assert!(out.status.success(), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(help.contains("用法：shaibang"), "{args:?}: {help}");
+        for english in [
+            "Usage",
+            "Options:",
+            "Commands:",
+            "Print help",
+            "[default",
+            "[env",
+        ] {
+            assert!(!help.contains(english), "{args:?}: 「{english}」 in {help}");
+        }
+    }
+    let top = text(&shaibang(&db.path, &["--help"]).stdout);
+    assert!(
+        top.contains("揭榜（正式公布）某期间") && top.contains("显示帮助"),
+        "{top}"
+    );
+    let out = shaibang(&db.path, &["import", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("错误：不认识的参数「--bogus」") && err.contains("shaibang --help"),
+        "{err}"
+    );
+    let out = shaibang(&db.path, &["board", "--period", "2023X"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("无法识别的期间「2023X」"));
+}

@@ -257,6 +257,25 @@ fn command_line_writes_are_audited_under_the_operating_system_user() {
     let econ = crate::helpers::fixture_path("econ-utf8-bom.csv");
     let social = dir.path().join("social.csv");
     std::fs::write(&social, crate::helpers::SOCIAL_CSV).unwrap();
+    // `check` says, unit by unit, what will still be missing once the file is in (the
+    // departments too: their files come next).
+    let checked = std::process::Command::new(env!("CARGO_BIN_EXE_shaibang"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["check", streets.to_str().unwrap(), "--period", "2023Q3"])
+        .env("SHAIBANG_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(checked.status.success());
+    let said = crate::helpers::text(&checked.stdout);
+    assert!(
+        said.contains("注意：导入后仍有26个单位缺项")
+            && said.contains(
+                "2023年第三季度 街道组「金碧街道」缺少：固定资产投资、营商环境、加分事项"
+            )
+            && said.contains("检查通过，未写入"),
+        "{said}"
+    );
     for f in [&streets, &econ, &social] {
         run(&[
             "import",

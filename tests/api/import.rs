@@ -358,6 +358,7 @@ fn check_mode_writes_nothing() {
         summary,
         new_periods,
         posted_changes,
+        missing,
     } = outcome
     else {
         panic!("dry run expected")
@@ -369,6 +370,13 @@ fn check_mode_writes_nothing() {
     );
     assert_eq!(new_periods, vec![Q3]);
     assert!(posted_changes.is_empty(), "nothing published was touched");
+    // The streets file leaves the departments without scores, and the 加分事项 list out.
+    assert!(
+        missing
+            .iter()
+            .any(|l| l.contains("街道组「金碧街道」缺少：固定资产投资")),
+        "{missing:?}"
+    );
     assert_eq!(before, dump(&db));
 }
 
