@@ -217,6 +217,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "lobby_token",
         "大屏须带此令牌访问（/lobby?token=…，至少16个字符）",
     ),
+    (
+        "serve",
+        "public_url",
+        "榜单对外访问的网址，如 https://kpb.example.gov.cn；设定后分享图片上印二维码，扫码直达榜单",
+    ),
 ];
 
 /// The Chinese names of argument values shown in usage lines (`<文件>`).
@@ -251,6 +256,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("actor", "操作人"),
     ("upload_limit_mb", "MB"),
     ("lobby_token", "令牌"),
+    ("public_url", "网址"),
 ];
 
 const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";

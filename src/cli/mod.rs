@@ -348,6 +348,9 @@ pub struct ServeArgs {
     /// The lobby screens require this token (`/lobby?token=…`); at least 16 characters.
     #[arg(long, env = "SHAIBANG_LOBBY_TOKEN")]
     pub lobby_token: Option<String>,
+    /// The boards' public address; posters then carry a QR code linking to their board.
+    #[arg(long, env = "SHAIBANG_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// What a command fails with, printed as `错误：…`.

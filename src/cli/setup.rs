@@ -31,10 +31,23 @@ pub fn serve(store: Store, args: &ServeArgs) -> Result<ExitCode, CliError> {
         private_pages: args.private,
         lobby_token: args.lobby_token.clone(),
         upload_limit: args.upload_limit_mb as usize * 1024 * 1024,
+        public_url: args.public_url.as_deref().map(public_url).transpose()?,
         ..crate::web::admin::AdminConfig::default()
     };
     crate::web::serve(store, &args.bind, admin)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--public-url`: an http(s) address without spaces, kept without its trailing `/`.
+fn public_url(raw: &str) -> Result<String, CliError> {
+    let url = raw.trim().trim_end_matches('/');
+    let scheme = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme || url.len() > 200 || url.chars().any(char::is_whitespace) {
+        return Err(CliError::Input(format!(
+            "--public-url「{raw}」应为以 http:// 或 https:// 开头、不含空格的网址（至多200个字符）"
+        )));
+    }
+    Ok(url.to_string())
 }
 
 pub fn init(store: &Store, competition: &Path, units: &Path) -> Result<ExitCode, CliError> {

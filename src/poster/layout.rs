@@ -34,17 +34,24 @@ pub struct PosterRow {
     pub change: String,
 }
 
-/// What a group's poster says around its rows.
-pub struct GroupPoster<'a> {
+/// What every poster says around its results: the competition, the period (「2023年第三季度」),
+/// the data stamp (「数据截至2023年第三季度（2023-10-15 09:00揭榜）」), the demo notice, the
+/// issuing body, and the address a QR code links to.
+#[derive(Clone, Copy)]
+pub struct Head<'a> {
     pub competition: &'a str,
-    /// 「2023年第三季度」
     pub period: &'a str,
-    pub group: &'a str,
-    pub rows: &'a [PosterRow],
-    /// 「数据截至2023年第三季度（2023-10-15 09:00揭榜）」
     pub stamp: &'a str,
     pub demo: bool,
     pub issuer: Option<&'a str>,
+    pub qr: Option<&'a str>,
+}
+
+/// A group's poster: its name and its rows.
+pub struct GroupPoster<'a> {
+    pub head: Head<'a>,
+    pub group: &'a str,
+    pub rows: &'a [PosterRow],
 }
 
 /// A unit on a 红榜·黑榜 poster: its label (rank, name, mark) and total.
@@ -87,8 +94,48 @@ fn fitted(s: &str, size: f64, max_px: f64) -> (String, f64) {
     (fit(s, size * 0.7, max_px), size * 0.7)
 }
 
+/// A QR code of `url`, `size` px square with its quiet zone, at (x, y), captioned below if
+/// there is room.
+fn qr(out: &mut String, url: &str, x: f64, y: f64, size: f64, caption: bool) {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let Ok(code) = QrCode::encode_text(url, QrCodeEcc::Medium) else {
+        return;
+    };
+    let n = code.size();
+    let module = size / f64::from(n + 8);
+    let _ = write!(
+        out,
+        "<g class=\"qr\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{size:.1}\" height=\"{size:.1}\" fill=\"#FFFFFF\"/><path fill=\"#000000\" d=\""
+    );
+    for row in 0..n {
+        for col in 0..n {
+            if code.get_module(col, row) {
+                let _ = write!(
+                    out,
+                    "M{:.2} {:.2}h{module:.2}v{module:.2}h-{module:.2}z",
+                    x + module * f64::from(col + 4),
+                    y + module * f64::from(row + 4)
+                );
+            }
+        }
+    }
+    out.push_str("\"/></g>");
+    if caption {
+        text(
+            out,
+            x + size / 2.0,
+            y + size + 28.0,
+            22.0,
+            GOLD,
+            "middle",
+            "扫码查看榜单",
+        );
+    }
+}
+
 /// The ground, the frame and the foot every poster shares.
-fn frame(out: &mut String, w: f64, h: f64, stamp: &str, demo: bool, issuer: Option<&str>) {
+fn frame(out: &mut String, w: f64, h: f64, head: &Head<'_>) {
+    let (stamp, demo, issuer) = (head.stamp, head.demo, head.issuer);
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\
@@ -127,23 +174,36 @@ pub fn group_svg(p: &GroupPoster<'_>, size: PosterSize) -> String {
     let (w, h) = size.pixels();
     let (w, h) = (f64::from(w), f64::from(h));
     let mut out = String::new();
-    frame(&mut out, w, h, p.stamp, p.demo, p.issuer);
-    let title = format!("{}考评结果", p.period);
+    frame(&mut out, w, h, &p.head);
+    let title = format!("{}考评结果", p.head.period);
+    // With a QR code in the top corner, the centred lines keep clear of it on both sides.
+    let qr_room = if p.head.qr.is_some() {
+        2.0 * 170.0
+    } else {
+        0.0
+    };
+    if let Some(url) = p.head.qr {
+        let (qx, qy, qs) = match size {
+            PosterSize::Phone => (w - 70.0 - 140.0, 160.0, 140.0),
+            PosterSize::Wide => (w - 70.0 - 120.0, 52.0, 120.0),
+        };
+        qr(&mut out, url, qx, qy, qs, true);
+    }
     let (panel_top, panel_bottom, cols) = match size {
         PosterSize::Phone => {
-            let (c, s) = fitted(p.competition, 40.0, w - 160.0);
+            let (c, s) = fitted(p.head.competition, 40.0, w - 160.0);
             text(&mut out, w / 2.0, 130.0, s, GOLD, "middle", &c);
-            let (g, s) = fitted(p.group, 104.0, w - 160.0);
+            let (g, s) = fitted(p.group, 104.0, w - 160.0 - qr_room);
             text(&mut out, w / 2.0, 265.0, s, "#FFFFFF", "middle", &g);
-            let (t, s) = fitted(&title, 54.0, w - 160.0);
+            let (t, s) = fitted(&title, 54.0, w - 160.0 - qr_room);
             text(&mut out, w / 2.0, 350.0, s, GOLD, "middle", &t);
             (400.0, h - 150.0, 1)
         }
         PosterSize::Wide => {
-            let (c, s) = fitted(p.competition, 36.0, w - 200.0);
+            let (c, s) = fitted(p.head.competition, 36.0, w - 200.0 - qr_room);
             text(&mut out, w / 2.0, 100.0, s, GOLD, "middle", &c);
             let line = format!("{} {title}", p.group);
-            let (t, s) = fitted(&line, 68.0, w - 200.0);
+            let (t, s) = fitted(&line, 68.0, w - 200.0 - qr_room);
             text(&mut out, w / 2.0, 190.0, s, "#FFFFFF", "middle", &t);
             (225.0, h - 150.0, if p.rows.len() > 10 { 2 } else { 1 })
         }
@@ -267,21 +327,30 @@ fn block_lines(g: &TierGroup, size: PosterSize) -> f64 {
 /// Every group's 红榜 and 黑榜, side by side per group on a phone, one column per group on a
 /// wide screen.
 #[must_use]
-pub fn tiers_svg(
-    competition: &str,
-    period: &str,
-    groups: &[TierGroup],
-    stamp: &str,
-    demo: bool,
-    issuer: Option<&str>,
-    size: PosterSize,
-) -> String {
+pub fn tiers_svg(head: &Head<'_>, groups: &[TierGroup], size: PosterSize) -> String {
     let (w, h) = size.pixels();
     let (w, h) = (f64::from(w), f64::from(h));
     let mut out = String::new();
-    frame(&mut out, w, h, stamp, demo, issuer);
-    let (c, s) = fitted(competition, 38.0, w - 160.0);
-    text(&mut out, w / 2.0, 120.0, s, GOLD, "middle", &c);
+    frame(&mut out, w, h, head);
+    let period = head.period;
+    let qr_room = if head.qr.is_some() { 2.0 * 170.0 } else { 0.0 };
+    if let Some(url) = head.qr {
+        // Beside the heading: the lists start below it.
+        let (qx, qy, qs) = match size {
+            PosterSize::Phone => (w - 70.0 - 110.0, 52.0, 110.0),
+            PosterSize::Wide => (w - 70.0 - 100.0, 44.0, 100.0),
+        };
+        qr(&mut out, url, qx, qy, qs, false);
+    }
+    // Beside a QR code the competition's name starts at the left, so it has all the room
+    // the code leaves.
+    if head.qr.is_some() {
+        let (c, s) = fitted(head.competition, 38.0, w - 140.0 - qr_room / 2.0);
+        text(&mut out, 70.0, 120.0, s, GOLD, "start", &c);
+    } else {
+        let (c, s) = fitted(head.competition, 38.0, w - 160.0);
+        text(&mut out, w / 2.0, 120.0, s, GOLD, "middle", &c);
+    }
     let heading = format!("{period} 红榜·黑榜");
     let (t, s) = fitted(
         &heading,
@@ -292,7 +361,13 @@ pub fn tiers_svg(
         },
         w - 160.0,
     );
-    text(&mut out, w / 2.0, 215.0, s, "#FFFFFF", "middle", &t);
+    // Below the QR code's lower edge when there is one.
+    let base = if head.qr.is_some() && size == PosterSize::Phone {
+        238.0
+    } else {
+        215.0
+    };
+    text(&mut out, w / 2.0, base, s, "#FFFFFF", "middle", &t);
     let (top, bottom) = (260.0, h - 150.0);
     // Blocks: one per group, as (x, y, width, height).
     let n = groups.len().max(1);

@@ -10,7 +10,7 @@
 
 mod layout;
 
-pub use layout::{GroupPoster, PosterRow, TierGroup, group_svg, tiers_svg};
+pub use layout::{GroupPoster, Head, PosterRow, TierGroup, group_svg, tiers_svg};
 
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, OnceLock};
@@ -166,13 +166,16 @@ mod tests {
         let poster = |rows: &[PosterRow], size| {
             group_svg(
                 &GroupPoster {
-                    competition: "2023年西山区大竞赛",
-                    period: "2023年第三季度",
+                    head: Head {
+                        competition: "2023年西山区大竞赛",
+                        period: "2023年第三季度",
+                        stamp: "数据截至2023年第三季度",
+                        demo: true,
+                        issuer: Some("西山区考评办"),
+                        qr: None,
+                    },
                     group: "街道组",
                     rows,
-                    stamp: "数据截至2023年第三季度",
-                    demo: true,
-                    issuer: Some("西山区考评办"),
                 },
                 size,
             )
@@ -193,6 +196,65 @@ mod tests {
             let b = swap("\u{E004}\u{E005}\u{E006}\u{E007}");
             assert_eq!(a, b, "characters outside the font all draw the same box");
             assert_ne!(a, real, "the real name is drawn in glyphs, not boxes");
+        }
+    }
+
+    #[test]
+    fn a_qr_code_sits_clear_of_every_line_of_text() {
+        let rows: Vec<PosterRow> = (1..=26)
+            .map(|i| PosterRow {
+                rank: i.to_string(),
+                mark: String::new(),
+                name: format!("西山区人力资源和社会保障局{i}"),
+                total: "90.00".into(),
+                tier: Tier::None,
+                change: "—".into(),
+            })
+            .collect();
+        let head = Head {
+            competition: "2023年西山区“当好排头兵”高质量发展大竞赛（示例）",
+            period: "2023年第三季度",
+            stamp: "数据截至2023年第三季度（2023-10-15 09:00揭榜）",
+            demo: true,
+            issuer: Some("西山区考评办"),
+            qr: Some("https://kpb.example.gov.cn/boards/2023Q3/1"),
+        };
+        let groups = vec![TierGroup {
+            group: "经济发展类部门".into(),
+            red: vec![("1 区财政局（同分）".into(), "91.00".into())],
+            black: vec![("8 区交通运输局".into(), "72.10".into())],
+        }];
+        for size in [PosterSize::Phone, PosterSize::Wide] {
+            let svgs = [
+                group_svg(
+                    &GroupPoster {
+                        head,
+                        group: "社会事业类部门",
+                        rows: &rows,
+                    },
+                    size,
+                ),
+                tiers_svg(&head, &groups, size),
+            ];
+            for svg in svgs {
+                let at = svg.find("<g class=\"qr\"><rect").expect("a QR code");
+                let rect = &svg[at..at + 120];
+                let num = |k: &str| -> f64 {
+                    let i = rect.find(&format!(" {k}=\"")).unwrap() + k.len() + 3;
+                    rect[i..].split('"').next().unwrap().parse().unwrap()
+                };
+                let (x, y, side) = (num("x"), num("y"), num("width"));
+                assert!(
+                    svg.matches('M').count() > 100,
+                    "the code's modules are drawn"
+                );
+                for l in crate::charts::labels::labels(&svg) {
+                    let clear = l.x1 <= x || l.x0 >= x + side || l.y1 <= y || l.y0 >= y + side;
+                    assert!(clear, "{size:?}: 「{}」 runs under the QR code", l.text);
+                }
+                let (w, h, _) = decode_png(&render_png(&svg).unwrap()).unwrap();
+                assert_eq!((w, h), size.pixels());
+            }
         }
     }
 

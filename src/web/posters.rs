@@ -7,7 +7,7 @@ use super::cache::{Ctx, Rendered};
 use super::extract::{self, published};
 use super::{AppError, AppState, cached_in};
 use crate::boards::{GroupBoard, View};
-use crate::poster::{self, GroupPoster, PosterRow, PosterSize, TierGroup};
+use crate::poster::{self, GroupPoster, Head, PosterRow, PosterSize, TierGroup};
 use crate::present::{ChangeText, rank_mark};
 use crate::ranking::{Change, Tier};
 use crate::store::{PeriodRow, Structure};
@@ -71,6 +71,7 @@ async fn group_poster(
     let (period_raw, group_raw) = path.into_inner();
     let Q { size, view } = q.into_inner();
     let size = PosterSize::parse(size.as_deref()).map_err(AppError::BadRequest)?;
+    let public = state.admin.public_url.clone();
     cached_in(&req, &state, Some(period_raw.clone()), move |ctx, s| {
         let (period, g, _, b) = extract::board(ctx, s, &period_raw, &group_raw, view.as_deref())?;
         let rows: Vec<PosterRow> = b
@@ -91,15 +92,24 @@ async fn group_poster(
             })
             .collect();
         warn_uncovered(rows.iter().map(|r| r.name.as_str()));
+        let qr_url = public.as_ref().map(|base| {
+            format!(
+                "{base}{}",
+                crate::web::urls::board_view(period.key, g.id, b.view)
+            )
+        });
         let svg = poster::group_svg(
             &GroupPoster {
-                competition: &s.competition.name,
-                period: &b.title,
+                head: Head {
+                    competition: &s.competition.name,
+                    period: &b.title,
+                    stamp: &stamp(s, period),
+                    demo: s.competition.is_demo,
+                    issuer: s.competition.issuer.as_deref(),
+                    qr: qr_url.as_deref(),
+                },
                 group: &g.name,
                 rows: &rows,
-                stamp: &stamp(s, period),
-                demo: s.competition.is_demo,
-                issuer: s.competition.issuer.as_deref(),
             },
             size,
         );
@@ -121,6 +131,7 @@ async fn tiers_poster(
 ) -> Result<HttpResponse, AppError> {
     let period_raw = path.into_inner();
     let size = PosterSize::parse(q.size.as_deref()).map_err(AppError::BadRequest)?;
+    let public = state.admin.public_url.clone();
     cached_in(&req, &state, Some(period_raw.clone()), move |ctx, s| {
         let period = published(s, &period_raw)?;
         let boards = group_boards(ctx, s, period)?;
@@ -153,13 +164,19 @@ async fn tiers_poster(
                 .iter()
                 .flat_map(|g| g.red.iter().chain(&g.black).map(|(n, _)| n.as_str())),
         );
+        let qr_url = public
+            .as_ref()
+            .map(|base| format!("{base}/?period={}", period.key));
         let svg = poster::tiers_svg(
-            &s.competition.name,
-            &period.key.label(),
+            &Head {
+                competition: &s.competition.name,
+                period: &period.key.label(),
+                stamp: &stamp(s, period),
+                demo: s.competition.is_demo,
+                issuer: s.competition.issuer.as_deref(),
+                qr: qr_url.as_deref(),
+            },
             &groups,
-            &stamp(s, period),
-            s.competition.is_demo,
-            s.competition.issuer.as_deref(),
             size,
         );
         let body = render(&svg, "tiers poster")?;

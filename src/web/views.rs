@@ -190,6 +190,8 @@ pub struct Card {
     pub group_name: String,
     pub unit_count: usize,
     pub board_url: String,
+    /// The year so far (1–3季度累计) from the second quarter on: (label, address).
+    pub cumulative: Option<(String, String)>,
     pub red: Vec<BriefRow>,
     pub black: Vec<BriefRow>,
     pub climbers: Vec<BriefRow>,
@@ -205,6 +207,16 @@ impl Card {
             group_name: b.group.name.clone(),
             unit_count: b.board.rows.len(),
             board_url: super::urls::board(b.period.key, b.group.id),
+            cumulative: (b.period.key.quarter > 1 && !b.period.key.is_annual()).then(|| {
+                (
+                    b.period.key.year_to_date_short(),
+                    super::urls::board_view(
+                        b.period.key,
+                        b.group.id,
+                        crate::boards::View::Cumulative,
+                    ),
+                )
+            }),
             red: b
                 .board
                 .in_tier(Tier::Red)

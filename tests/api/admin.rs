@@ -1403,6 +1403,21 @@ fn a_screens_own_token_guards_only_that_screen() {
         200,
         "other screens stay open"
     );
+    // The 工作台 lists the screens: the token only for a 管理员.
+    add_users(&app.db, &[(ADMIN, Role::Admin), (STAFF, Role::Staff)]);
+    let (mut admin, _) = Browser::logged_in(&app, ADMIN);
+    let desk = admin.get("/admin").body;
+    for url in [
+        "href=\"/lobby\"",
+        "href=\"/lobby/reveal\"",
+        "href=\"/lobby/大厅?token=hall-screen-token-42\"",
+    ] {
+        assert!(desk.contains(url), "{url} on the admin's desk");
+    }
+    let (mut staff, _) = Browser::logged_in(&app, STAFF);
+    let desk = staff.get("/admin").body;
+    assert!(desk.contains("href=\"/lobby/大厅\"") && desk.contains("需令牌"));
+    assert!(!desk.contains("hall-screen-token-42"), "no token for staff");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Poster images over HTTP: a group's board and the 红榜·黑榜, at a phone's 1080×1920 and at
 //! 1920×1080, as PNG files named in Chinese, drawn with the embedded CJK font.
 
-use crate::helpers::{demo_db, empty_db, get, spawn_app};
+use crate::helpers::{demo_db, empty_db, get, spawn_app, spawn_app_with};
 use shaibang::poster;
 use shaibang::store;
 
@@ -97,4 +97,33 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[test]
+fn with_a_public_address_a_poster_carries_a_qr_code() {
+    let plain = spawn_app(demo_db());
+    let linked = spawn_app_with(
+        demo_db(),
+        shaibang::web::admin::AdminConfig {
+            public_url: Some("https://kpb.example.gov.cn".into()),
+            ..Default::default()
+        },
+    );
+    for path in [
+        "/posters/2023Q3/1/board.png",
+        "/posters/2023Q3/tiers.png?size=wide",
+    ] {
+        let a = crate::helpers::get_bytes(&format!("{}{path}", plain.base));
+        let b = crate::helpers::get_bytes(&format!("{}{path}", linked.base));
+        let (_, _, without) = poster::decode_png(&a.body).unwrap();
+        let (_, _, with) = poster::decode_png(&b.body).unwrap();
+        // The code is black modules on a white square: pure black appears only with it.
+        let black = |px: &[u8]| px.chunks(4).filter(|p| p[..3] == [0, 0, 0]).count();
+        assert_eq!(black(&without), 0, "{path}");
+        assert!(
+            black(&with) > 2_000,
+            "{path}: {} black pixels",
+            black(&with)
+        );
+    }
 }

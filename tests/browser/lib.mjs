@@ -28,7 +28,7 @@ export async function freePort() {
 }
 
 /** Starts `shaibang serve` on a new database (demo data); returns { base, db, stop, restart }. */
-export async function startServer({ db, port } = {}) {
+export async function startServer({ db, port, env = {} } = {}) {
   db = db || join(mkdtempSync(join(tmpdir(), 'shaibang-')), 'test.db');
   port = port || (await freePort());
   const base = `http://127.0.0.1:${port}`;
@@ -36,7 +36,7 @@ export async function startServer({ db, port } = {}) {
   const start = async () => {
     child = spawn(BIN, ['--db', db, 'serve', '--bind', `127.0.0.1:${port}`], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, SHAIBANG_LOG: 'warn' },
+      env: { ...process.env, SHAIBANG_LOG: 'warn', ...env },
     });
     for (let i = 0; i < 200; i++) {
       try {

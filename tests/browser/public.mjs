@@ -23,6 +23,12 @@ export const PAGES = [
   ['not-found', '/boards/2023Q3/99', 404],
   ['print-board', '/boards/2023Q3/1?print=1'],
   ['print-unit', '/units/6?print=1'],
+  // The city demo: two years, a scheme change and a year's result (年度综合考评).
+  ['city-home', '/', 200, 'city'],
+  ['city-home-2022', '/?period=2022Y', 200, 'city'],
+  ['city-annual', '/boards/2022Y/1', 200, 'city'],
+  ['city-board', '/boards/2023Q3/3', 200, 'city'],
+  ['city-unit', '/units/6', 200, 'city'],
 ];
 
 const SIZES = [
@@ -134,13 +140,14 @@ async function chartLabels(browser, base, src) {
   return r;
 }
 
-export async function publicTests(t, browser, server) {
+export async function publicTests(t, browser, server, city) {
   const checkedCharts = new Map();
   for (const [size, viewport] of SIZES) {
-    for (const [name, path, status = 200] of PAGES) {
+    for (const [name, path, status = 200, which] of PAGES) {
+      const base = which === 'city' ? city.base : server.base;
       await t.test(`${name} ${path} at ${viewport.width}×${viewport.height}`, async () => {
         const { context, page, problems } = await watchedPage(browser, viewport);
-        const resp = await page.goto(server.base + path, { waitUntil: 'networkidle' });
+        const resp = await page.goto(base + path, { waitUntil: 'networkidle' });
         assert(resp.status() === status, `status ${resp.status()}`);
         await loadAll(page);
         const m = await page.evaluate(measure);
@@ -159,7 +166,7 @@ export async function publicTests(t, browser, server) {
         }
         for (const c of m.charts) {
           assert(c.ok, `chart did not load: ${c.src}`);
-          if (!checkedCharts.has(c.src)) checkedCharts.set(c.src, await chartLabels(browser, server.base, c.src));
+          if (!checkedCharts.has(c.src)) checkedCharts.set(c.src, await chartLabels(browser, base, c.src));
           const lab = checkedCharts.get(c.src);
           assert(lab.count > 0, `no labels in ${c.src}`);
           assert(lab.problems.length === 0, `${c.src}: ${lab.problems.slice(0, 4).join('; ')}`);

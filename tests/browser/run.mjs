@@ -9,10 +9,11 @@ import { adminTests } from './admin.mjs';
 import { publicTests } from './public.mjs';
 
 const server = await startServer();
+const city = await startServer({ env: { SHAIBANG_DEMO: 'city' } });
 const browser = await launch();
 const t = reporter();
 
-await publicTests(t, browser, server);
+await publicTests(t, browser, server, city);
 
 await t.test('print view fits an A4 page width', async () => {
   const { context, page, problems } = await watchedPage(browser, { width: 794, height: 1123 });
@@ -39,4 +40,5 @@ await adminTests(t, browser);
 
 await browser.close();
 await server.stop();
+await city.stop();
 process.exit(t.finish());

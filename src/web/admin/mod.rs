@@ -77,6 +77,9 @@ pub struct AdminConfig {
     pub body_idle: std::time::Duration,
     /// Bytes of unconfirmed uploads kept at most, all accounts together.
     pub max_pending_uploads: u64,
+    /// The address the public reaches the boards at (`https://kpb.example.gov.cn`): posters
+    /// then carry a QR code linking to their board.
+    pub public_url: Option<String>,
 }
 
 impl Default for AdminConfig {
@@ -94,6 +97,7 @@ impl Default for AdminConfig {
             lobby_token: None,
             body_idle: std::time::Duration::from_secs(20),
             max_pending_uploads: crate::store::MAX_PENDING_UPLOAD_BYTES,
+            public_url: None,
         }
     }
 }

@@ -101,6 +101,52 @@ struct Home {
     zone: String,
     /// The period after the latest one, offered to open as a draft: (key, label).
     next: Option<(String, String)>,
+    /// The lobby screens to open (staff): what each shows and its address.
+    screens: Vec<Screen>,
+}
+
+/// A lobby screen listed on the 工作台: its name, what it shows, its address.
+struct Screen {
+    name: String,
+    shows: String,
+    url: String,
+}
+
+/// The default lobby, the reveal, and every playlist (a screen's token only to 管理员).
+fn screens(playlists: &[store::PlaylistRow], admin: bool) -> Vec<Screen> {
+    let mut out = vec![
+        Screen {
+            name: "默认大屏".into(),
+            shows: "最新一期全部榜单、红榜·黑榜、名次变化、总分图和实干先锋，轮播".into(),
+            url: "/lobby".into(),
+        },
+        Screen {
+            name: "揭榜现场".into(),
+            shows: "逐组揭晓，按 → 键从末位到第一名；按住 H 显示操作提示".into(),
+            url: "/lobby/reveal".into(),
+        },
+    ];
+    out.extend(playlists.iter().map(|p| {
+        let url = match (&p.token, admin) {
+            (Some(t), true) => format!("/lobby/{}?token={t}", p.name),
+            _ => format!("/lobby/{}", p.name),
+        };
+        Screen {
+            name: p.title.clone().unwrap_or_else(|| p.name.clone()),
+            shows: format!(
+                "{}，每张{}秒{}",
+                p.slides,
+                p.seconds,
+                if p.token.is_some() && !admin {
+                    "（需令牌，请向管理员索取）"
+                } else {
+                    ""
+                }
+            ),
+            url,
+        }
+    }));
+    out
 }
 
 #[derive(Deserialize)]
@@ -161,7 +207,7 @@ pub(super) async fn home(
     q: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let batch = q.batch.filter(|_| q.msg.as_deref() == Some("confirmed"));
-    let (s, pending, batch, year_groups) = blocking(&state, move |conn| {
+    let (s, pending, batch, year_groups, playlists) = blocking(&state, move |conn| {
         let s = store::load_structure(conn)?;
         // Each scheme's groups, by the first year it is in force.
         let mut year_groups: Vec<(i32, Vec<(i64, String)>)> = Vec::new();
@@ -176,6 +222,7 @@ pub(super) async fn home(
             store::pending_schedules(conn)?,
             batch.map(|b| store::batch(conn, b)).transpose()?.flatten(),
             year_groups,
+            store::playlists(conn)?,
         ))
     })
     .await?;
@@ -230,6 +277,11 @@ pub(super) async fn home(
         ),
         None => ("尚未配置竞赛".into(), Vec::new()),
     };
+    let screens = if me.staff {
+        screens(&playlists, me.admin)
+    } else {
+        Vec::new()
+    };
     page(&Home {
         title: "工作台".into(),
         me,
@@ -238,6 +290,7 @@ pub(super) async fn home(
         message: imported.or_else(|| message(q.msg.as_deref())),
         zone,
         next,
+        screens,
     })
 }
 

@@ -152,7 +152,7 @@ struct BoardPage<'a> {
     publicity: Option<String>,
     /// The group at a glance: each unit's points on each indicator as a share of its max
     /// (indicator names; rows of unit and cells of text and shade 0–4). Quarter boards only.
-    heat_heads: Vec<String>,
+    heat_heads: Vec<(String, String)>,
     heat: Vec<HeatRow>,
 }
 
@@ -161,8 +161,13 @@ type HeatRow = (String, Vec<(String, u8)>);
 
 /// Each unit's points on each indicator as a share of its max, in board order: the text
 /// (「95%」) and a shade from 0 (under 60 %) to 4 (90 % or more).
-fn heat_map(b: &GroupBoard) -> (Vec<String>, Vec<HeatRow>) {
-    let heads = b.indicators.iter().map(|i| i.name.clone()).collect();
+fn heat_map(b: &GroupBoard) -> (Vec<(String, String)>, Vec<HeatRow>) {
+    // Each indicator's name links to its page (its leaders and history).
+    let heads = b
+        .indicators
+        .iter()
+        .map(|i| (i.name.clone(), urls::indicator(i.id, b.group.id)))
+        .collect();
     let rows = b
         .board
         .rows
