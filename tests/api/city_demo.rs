@@ -52,6 +52,12 @@ fn the_city_demo_spans_two_years_with_a_scheme_change_and_a_years_result() {
         get(&format!("{}/charts/groups/{core22}/bump.svg", app.base)).status,
         200
     );
+    // The year's result's heat map names its columns (the quarters, 评议) without links:
+    // they have no indicator page.
+    let annual = get(&format!("{}/boards/2022Y/{core22}", app.base)).body;
+    let heat = &annual[annual.find("<h2>各项指标得分率</h2>").expect("heat map")..];
+    let heat = &heat[..heat.find("</thead>").unwrap()];
+    assert!(!heat.contains("href="), "{heat}");
     // `verify` agrees with every posted board of both years.
     let out = shaibang(&app.db.path, &["verify"]);
     assert!(

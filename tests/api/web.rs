@@ -198,6 +198,27 @@ fn a_quarter_board_has_the_groups_heat_map() {
     assert!(page.contains("<td class=\"num heat-4\">95%</td>"), "{page}");
     let ytd = crate::helpers::get(&format!("{}/boards/2023Q3/1?view=cumulative", app.base)).body;
     assert!(!ytd.contains("各项指标得分率"));
+    // Its headers lead to the indicator pages; the home page's cards to the year so far.
+    let heat = &page[page.find("<h2>各项指标得分率</h2>").unwrap()..];
+    let link = heat
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(link.starts_with("/indicators/"), "{link}");
+    let link = link.replace("&amp;", "&");
+    assert_eq!(
+        crate::helpers::get(&format!("{}{link}", app.base)).status,
+        200,
+        "{link}"
+    );
+    let home = crate::helpers::get(&format!("{}/", app.base)).body;
+    assert!(
+        home.contains("<a href=\"/boards/2023Q3/1?view=cumulative\">1–3季度累计 →</a>"),
+        "{home}"
+    );
 }
 
 #[test]

@@ -162,11 +162,19 @@ type HeatRow = (String, Vec<(String, u8)>);
 /// Each unit's points on each indicator as a share of its max, in board order: the text
 /// (「95%」) and a shade from 0 (under 60 %) to 4 (90 % or more).
 fn heat_map(b: &GroupBoard) -> (Vec<(String, String)>, Vec<HeatRow>) {
-    // Each indicator's name links to its page (its leaders and history).
+    // Each indicator's name links to its page (its leaders and history); the year's result's
+    // columns (the quarters, 评议) have none.
     let heads = b
         .indicators
         .iter()
-        .map(|i| (i.name.clone(), urls::indicator(i.id, b.group.id)))
+        .map(|i| {
+            let url = if b.period.key.is_annual() {
+                String::new()
+            } else {
+                urls::indicator(i.id, b.group.id)
+            };
+            (i.name.clone(), url)
+        })
         .collect();
     let rows = b
         .board
