@@ -102,7 +102,10 @@ fn qr(out: &mut String, url: &str, x: f64, y: f64, size: f64, caption: bool) {
         return;
     };
     let n = code.size();
-    let module = size / f64::from(n + 8);
+    // Whole-pixel modules on whole-pixel corners, so a phone's camera reads sharp edges.
+    let module = (size / f64::from(n + 8)).floor().max(1.0);
+    let (x, y) = (x.round(), y.round());
+    let size = module * f64::from(n + 8);
     let _ = write!(
         out,
         "<g class=\"qr\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{size:.1}\" height=\"{size:.1}\" fill=\"#FFFFFF\"/><path fill=\"#000000\" d=\""
@@ -184,8 +187,8 @@ pub fn group_svg(p: &GroupPoster<'_>, size: PosterSize) -> String {
     };
     if let Some(url) = p.head.qr {
         let (qx, qy, qs) = match size {
-            PosterSize::Phone => (w - 70.0 - 140.0, 160.0, 140.0),
-            PosterSize::Wide => (w - 70.0 - 120.0, 52.0, 120.0),
+            PosterSize::Phone => (w - 70.0 - 150.0, 160.0, 150.0),
+            PosterSize::Wide => (w - 70.0 - 130.0, 48.0, 130.0),
         };
         qr(&mut out, url, qx, qy, qs, true);
     }
@@ -337,8 +340,8 @@ pub fn tiers_svg(head: &Head<'_>, groups: &[TierGroup], size: PosterSize) -> Str
     if let Some(url) = head.qr {
         // Beside the heading: the lists start below it.
         let (qx, qy, qs) = match size {
-            PosterSize::Phone => (w - 70.0 - 110.0, 52.0, 110.0),
-            PosterSize::Wide => (w - 70.0 - 100.0, 44.0, 100.0),
+            PosterSize::Phone => (w - 70.0 - 120.0, 48.0, 120.0),
+            PosterSize::Wide => (w - 70.0 - 120.0, 40.0, 120.0),
         };
         qr(&mut out, url, qx, qy, qs, false);
     }

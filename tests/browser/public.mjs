@@ -68,6 +68,10 @@ function measure() {
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < 12) small.push(`${el.tagName}.${el.className}「${n.textContent.trim().slice(0, 16)}」${size}px`);
   }
+  // A unit's name on one line wherever it is linked.
+  const brokenNames = [...document.querySelectorAll('a[href^="/units/"]')]
+    .filter((a) => visible(a) && new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size > 1)
+    .map((a) => a.textContent.trim());
   const th = (word) => [...document.querySelectorAll('table.board.full thead th')].find((t) => t.textContent.trim().startsWith(word));
   const inView = (el) => {
     if (!el || !visible(el)) return null;
@@ -88,6 +92,7 @@ function measure() {
     innerWidth: window.innerWidth,
     small,
     clipped,
+    brokenNames,
     change: inView(th('变化')),
     tier: inView(th('榜单')),
     charts,
@@ -154,6 +159,7 @@ export async function publicTests(t, browser, server, city) {
         await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
         assert(m.scrollWidth <= m.innerWidth, `the page is wider than the screen: ${m.scrollWidth} > ${m.innerWidth}`);
         assert(m.clipped.length === 0, `a table sticks out of its box: ${m.clipped.join(', ')}`);
+        assert(m.brokenNames.length === 0, `unit names broken across lines: ${m.brokenNames.slice(0, 5).join(', ')}`);
         if (size === 'pc' && name.startsWith('board')) {
           assert(m.change === true, '变化 is not in view at 1366');
           assert(m.tier === true, '榜单 is not in view at 1366');
@@ -175,12 +181,29 @@ export async function publicTests(t, browser, server, city) {
           if (size === 'phone') assert(c.src.includes('size=phone'), `the phone got the desktop chart ${c.src}`);
         }
         if (name !== 'not-found') assert(m.text.includes('示例数据（虚构）'), 'demo notice');
-        const expected = (p) => status === 404 && (p.includes('HTTP 404') || p.includes('status of 404'));
+        // A chart request the browser itself cancels (a speculative fetch of the other
+        // <picture> source) is not a failure; every chart shown is checked loaded above.
+        const expected = (p) => (status === 404 && (p.includes('HTTP 404') || p.includes('status of 404')))
+          || (p.includes('net::ERR_ABORTED') && p.includes('/charts/'));
         assert(problems.filter((p) => !expected(p)).length === 0, problems.join('\n'));
         await context.close();
       });
     }
   }
+
+  await t.test('a poster\'s QR code reads back as its board\'s address', async () => {
+    for (const [path, target] of [
+      ['/posters/2023Q3/3/board.png', 'https://kpb.example.gov.cn/boards/2023Q3/3'],
+      ['/posters/2022Y/tiers.png?size=wide', 'https://kpb.example.gov.cn/?period=2022Y'],
+    ]) {
+      const res = await fetch(city.base + path);
+      assert(res.status === 200 && res.headers.get('content-type') === 'image/png', `${path}: ${res.status}`);
+      const file = join(SHOTS, `poster-${path.split('/').slice(2, 4).join('-').replace(/[?=.]/g, '_')}.png`);
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const read = execFileSync('zbarimg', ['-q', '--raw', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      assert(read === target, `${path}: the QR code reads 「${read}」`);
+    }
+  });
 
   await t.test('the printed board is an A4 landscape 通报 with page numbers and no navigation', async () => {
     const { context, page, problems } = await watchedPage(browser, { width: 1123, height: 794 });

@@ -9,7 +9,8 @@ import { adminTests } from './admin.mjs';
 import { publicTests } from './public.mjs';
 
 const server = await startServer();
-const city = await startServer({ env: { SHAIBANG_DEMO: 'city' } });
+// The city demo, served with a public address: its posters carry a QR code.
+const city = await startServer({ env: { SHAIBANG_DEMO: 'city', SHAIBANG_PUBLIC_URL: 'https://kpb.example.gov.cn' } });
 const browser = await launch();
 const t = reporter();
 
