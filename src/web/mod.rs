@@ -64,6 +64,7 @@ pub fn build_with(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(web::QueryConfig::default().error_handler(|e, _| query_error(&e).into()))
             // Innermost: it replaces an error's body before anything encodes it.
             .wrap(actix_web::middleware::from_fn(admin::staff_errors))
             .wrap(actix_web::middleware::from_fn(pages::public_errors))
@@ -77,6 +78,20 @@ pub fn build_with(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// A query string a page's parameters cannot be read from, said in Chinese (400).
+fn query_error(e: &actix_web::error::QueryPayloadError) -> AppError {
+    let text = e.to_string();
+    // serde's words: "unknown field `x`, expected …", "duplicate field `size`".
+    let name = text.split('`').nth(1).unwrap_or("");
+    AppError::BadRequest(if text.contains("unknown field") {
+        format!("不认识的网址参数「{name}」：请检查链接是否完整、正确")
+    } else if text.contains("duplicate field") {
+        format!("网址参数「{name}」重复")
+    } else {
+        "网址参数有误：请检查链接是否完整、正确".to_string()
+    })
 }
 
 /// Only the server's own origin may supply scripts, styles, images and fonts (no inline

@@ -23,7 +23,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/posters/{period}/tiers.png", web::get().to(tiers_poster));
 }
 
+/// A poster costs a rasterisation: any other parameter is refused, so that the cache (keyed
+/// by the address) cannot be sidestepped with made-up ones.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Q {
     size: Option<String>,
     view: Option<String>,

@@ -72,6 +72,12 @@ fn a_poster_of_nothing_posted_is_not_found_and_a_bad_size_is_refused() {
         .status,
         400
     );
+    // No made-up parameter gets past the cache to a fresh rendering.
+    for junk in ["?x=1", "?size=wide&nonce=42", "?size=wide&size=phone"] {
+        let r = get(&format!("{}/posters/2023Q3/1/board.png{junk}", app.base));
+        assert_eq!(r.status, 400, "{junk}");
+        assert!(r.body.contains("网址参数"), "{junk}: {}", r.body);
+    }
     assert_eq!(
         get(&format!("{}/posters/2023Q3/99/board.png", app.base)).status,
         404
