@@ -247,6 +247,7 @@ pub fn rank_corrections(before: &Board, now: &Board) -> Vec<RankCorrection> {
             rank: r.rank,
             total: r.total,
             change: r.change,
+            tier: r.tier,
         })
         .collect();
     corrections(&before, now)

@@ -59,6 +59,7 @@ pub struct EarlierResult {
     pub rank: Option<u32>,
     pub total: Total,
     pub change: Change,
+    pub tier: Tier,
 }
 
 const MISSING: i64 = i64::MIN;
@@ -310,7 +311,7 @@ pub fn snapshot_history(
 pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<EarlierResult>> {
     Ok(conn
         .prepare_cached(
-            "SELECT unit_id, rank, total, change_kind, change_places FROM board_snapshot_row
+            "SELECT unit_id, rank, total, change_kind, change_places, tier FROM board_snapshot_row
              WHERE snapshot_id = ?1 ORDER BY position",
         )?
         .query_map([snapshot_id], |r| {
@@ -319,6 +320,7 @@ pub fn snapshot_results(conn: &Connection, snapshot_id: i64) -> Result<Vec<Earli
                 rank: r.get(1)?,
                 total: Total(r.get(2)?),
                 change: change_from(r.get_ref(3)?.as_str()?, r.get(4)?),
+                tier: tier_from(r.get_ref(5)?.as_str()?),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)

@@ -29,6 +29,9 @@ export const PAGES = [
   ['city-annual', '/boards/2022Y/1', 200, 'city'],
   ['city-board', '/boards/2023Q3/3', 200, 'city'],
   ['city-unit', '/units/6', 200, 'city'],
+  // A board corrected after 揭榜, and the version posted at 揭榜.
+  ['corrected-board', '/boards/2023Q3/1', 200, 'corrected'],
+  ['board-version', '/boards/2023Q3/1/versions/1', 200, 'corrected'],
 ];
 
 const SIZES = [
@@ -72,7 +75,8 @@ function measure() {
   const brokenNames = [...document.querySelectorAll('a[href^="/units/"]')]
     .filter((a) => visible(a) && new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size > 1)
     .map((a) => a.textContent.trim());
-  const th = (word) => [...document.querySelectorAll('table.board.full thead th')].find((t) => t.textContent.trim().startsWith(word));
+  // The board's table (the full one, or a posted version's).
+  const th = (word) => [...document.querySelectorAll('table.board thead th')].find((t) => t.textContent.trim().startsWith(word));
   const inView = (el) => {
     if (!el || !visible(el)) return null;
     const b = el.getBoundingClientRect();
@@ -145,11 +149,11 @@ async function chartLabels(browser, base, src) {
   return r;
 }
 
-export async function publicTests(t, browser, server, city) {
+export async function publicTests(t, browser, server, city, corrected) {
   const checkedCharts = new Map();
   for (const [size, viewport] of SIZES) {
     for (const [name, path, status = 200, which] of PAGES) {
-      const base = which === 'city' ? city.base : server.base;
+      const base = { city: city.base, corrected: corrected.base }[which] || server.base;
       await t.test(`${name} ${path} at ${viewport.width}×${viewport.height}`, async () => {
         const { context, page, problems } = await watchedPage(browser, viewport);
         const resp = await page.goto(base + path, { waitUntil: 'networkidle' });
@@ -181,6 +185,7 @@ export async function publicTests(t, browser, server, city) {
           if (size === 'phone') assert(c.src.includes('size=phone'), `the phone got the desktop chart ${c.src}`);
         }
         if (name !== 'not-found') assert(m.text.includes('示例数据（虚构）'), 'demo notice');
+        if (name === 'corrected-board') assert(m.text.includes('本榜已更正'), 'the correction notice');
         // A chart request the browser itself cancels (a speculative fetch of the other
         // <picture> source) is not a failure; every chart shown is checked loaded above.
         const expected = (p) => (status === 404 && (p.includes('HTTP 404') || p.includes('status of 404')))

@@ -2,7 +2,7 @@
 //! correction (version 1 is the board posted at 揭榜). The current version is the board page.
 
 use super::html;
-use crate::present::ChangeText;
+use crate::present::{ChangeText, TierText};
 use crate::store;
 use crate::web::cache::Rendered;
 use crate::web::extract;
@@ -17,6 +17,10 @@ pub struct VersionRow {
     pub unit: String,
     pub total: String,
     pub change: String,
+    pub change_css: &'static str,
+    /// 红榜 or 黑榜 as posted, and its class.
+    pub tier: &'static str,
+    pub tier_css: &'static str,
 }
 
 #[derive(Template)]
@@ -70,6 +74,9 @@ pub(super) async fn version(
                     unit: names.get(&r.unit_id).cloned().unwrap_or_default(),
                     total: r.total.to_string(),
                     change: r.change.label(),
+                    change_css: r.change.css(),
+                    tier: r.tier.label(),
+                    tier_css: r.tier.css(),
                 })
                 .collect();
             let board_url = crate::web::urls::board_view(period.key, group.id, view);
