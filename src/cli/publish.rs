@@ -7,26 +7,11 @@ use std::process::ExitCode;
 
 pub fn publish(store: &Store, period: PeriodKey, yes: bool) -> Result<ExitCode, CliError> {
     // Every unit with a missing score, said before 揭榜 rather than found on the lobby screen.
-    let missing = {
-        let conn = store.conn()?;
-        let s = super::scheme(&conn, Some(period))?;
-        let mut lines = Vec::new();
-        for b in crate::boards::period_boards(&conn, &s, period)? {
-            for r in b.board.rows.iter().filter(|r| r.has_missing()) {
-                lines.push(format!(
-                    "  {}「{}」{}",
-                    b.group.name,
-                    r.name,
-                    crate::present::missing_note(&b, r)
-                ));
-            }
-        }
-        lines
-    };
+    let missing = crate::ops::missing_scores(&*store.conn()?, period)?;
     if !missing.is_empty() {
         println!("{}有{}个单位缺项：", period.label(), missing.len());
         for l in &missing {
-            println!("{l}");
+            println!("  {l}");
         }
         if !yes {
             return Err(CliError::Input(format!(

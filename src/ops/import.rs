@@ -148,20 +148,28 @@ pub(super) struct Checks<'a> {
 /// The units of `periods` missing a score as the transaction now holds them, one line each:
 /// 「2023年第三季度 街道组「马街街道」缺：工业投资」.
 fn still_missing(tx: &Connection, periods: &[PeriodKey]) -> store::Result<Vec<String>> {
-    let mut schemes = super::Schemes::default();
     let mut lines = Vec::new();
     for &period in periods {
-        let s = schemes.of(tx, period.year)?;
-        for b in crate::boards::period_boards(tx, s, period)? {
-            for r in b.board.rows.iter().filter(|r| r.has_missing()) {
-                lines.push(format!(
-                    "{} {}「{}」{}",
-                    period.label(),
-                    b.group.name,
-                    r.name,
-                    crate::present::missing_note(&b, r)
-                ));
-            }
+        for l in missing_scores(tx, period)? {
+            lines.push(format!("{} {l}", period.label()));
+        }
+    }
+    Ok(lines)
+}
+
+/// Every unit of `period` missing a score as `conn` holds them, one line each:
+/// 「街道组「马街街道」缺少：工业投资」 (what `check` and `publish` list before 揭榜).
+pub fn missing_scores(conn: &Connection, period: PeriodKey) -> store::Result<Vec<String>> {
+    let s = super::scheme(conn, period.year)?;
+    let mut lines = Vec::new();
+    for b in crate::boards::period_boards(conn, &s, period)? {
+        for r in b.board.rows.iter().filter(|r| r.has_missing()) {
+            lines.push(format!(
+                "{}「{}」{}",
+                b.group.name,
+                r.name,
+                crate::present::missing_note(&b, r)
+            ));
         }
     }
     Ok(lines)

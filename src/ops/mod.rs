@@ -27,7 +27,7 @@ pub use appeals::{add_appeal, answer_appeal, end_publicity};
 pub use compare::{ComputedCell, GroupPreview, PreviewRow};
 pub use details::{import_details, plan_details};
 pub use error::{OpsError, Result};
-pub use import::{import_file, import_source, import_source_by};
+pub use import::{import_file, import_source, import_source_by, missing_scores};
 pub use publish::{freeze_missing, publish, publish_by};
 pub use rollback::{RollbackPreview, preview_rollback, rollback, set_providers};
 pub use schedule::{cancel_schedule, publish_due, schedule, set_deadline};

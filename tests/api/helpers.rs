@@ -86,15 +86,20 @@ pub struct Reply {
     pub body: String,
 }
 
-pub fn get(url: &str) -> Reply {
+/// A GET whose error statuses are answers, not failures.
+fn call(url: &str) -> ureq::http::Response<ureq::Body> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut resp = agent
+    agent
         .get(url)
         .call()
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+pub fn get(url: &str) -> Reply {
+    let mut resp = call(url);
     let status = resp.status().as_u16();
     let content_type = resp
         .headers()
@@ -119,14 +124,7 @@ pub struct BytesReply {
 }
 
 pub fn get_bytes(url: &str) -> BytesReply {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut resp = agent
-        .get(url)
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut resp = call(url);
     let header = |name: &str| {
         resp.headers()
             .get(name)
